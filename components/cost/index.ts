@@ -1,0 +1,2 @@
+// Filled in by the cost work; see ../../README.md.
+export {};

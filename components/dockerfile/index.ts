@@ -1,0 +1,2 @@
+// Filled in by the dockerfile work; see ../../README.md.
+export {};

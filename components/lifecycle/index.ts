@@ -1,0 +1,2 @@
+// Filled in by the lifecycle work; see ../../README.md.
+export {};

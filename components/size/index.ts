@@ -1,0 +1,2 @@
+// Filled in by the size work; see ../../README.md.
+export {};
