@@ -1,2 +1,23 @@
-// Filled in by the cost work; see ../../README.md.
-export {};
+// Cost model: rate cards as data (with sources) and the pure monthly estimate and its report.
+export type {
+  CostAssumptions,
+  CostEstimate,
+  CostEstimateInput,
+  CostLine,
+  EgressTier,
+  PullsPerMonth,
+  RegionPricing,
+  ScanningProfile,
+} from "./types";
+export type { ArchivePricing, RegionRateCard, SourcedEgressTier, SourcedFigure } from "./pricing";
+export {
+  CHECKED_ON as PRICING_CHECKED_ON,
+  INTERNET_TIER_BOUNDS_GB,
+  PRICING_SOURCES,
+  ecrArchivePricing,
+  ecrPricing,
+  ecrRateCards,
+  toRegionPricing,
+} from "./pricing";
+export { BYTES_PER_GB, applyTiers, estimateMonthlyCost, tierLabel, type TierUsage } from "./estimate";
+export { formatCostReport, roundToCents, type CostReportContext } from "./report";

@@ -1,0 +1,330 @@
+/**
+ * estimateMonthlyCost: what one ECR repository costs per month, line by line. Pure.
+ *
+ * Billing model (sources in ./pricing.ts and docs/PRICING.md):
+ * - Storage: ECR bills the compressed size of the unique layers in a repository; layers shared by
+ *   several images count once ("you pay for the amount of data you store", ECR pricing). Successive
+ *   builds share their base layers, so N retained images cost one image plus N − 1 increments.
+ * - Pulls: data transfer from ECR to AWS compute in the same region is free; through a NAT gateway it
+ *   pays NAT data processing (VPC pricing); to another region it pays the source region's inter-region
+ *   rate; to the internet it pays the tiered "data transfer out" rates, whose tiers count the month's
+ *   volume progressively.
+ * - Replication: "you are charged for the storage in the destination and for data transfer out at
+ *   inter-region rates" (ECR pricing); only the new layers of each push cross regions.
+ * - Scanning: basic scanning is free; enhanced scanning is Amazon Inspector, per image pushed and per
+ *   rescan of an image it keeps monitoring.
+ */
+import { ecrPricing } from "./pricing";
+import type {
+  CostAssumptions,
+  CostEstimate,
+  CostEstimateInput,
+  CostLine,
+  EgressTier,
+  RegionPricing,
+} from "./types";
+import {
+  describeValue,
+  optionalNonNegative,
+  requireNonNegative,
+  requireNumberAtLeast,
+  validatePricing,
+} from "./validate";
+
+/** Bytes in a GB as AWS bills it: 2^30. */
+export const BYTES_PER_GB = 2 ** 30;
+const GB_PER_TB = 1024;
+
+/** The volume billed in one tier. */
+export interface TierUsage {
+  fromGB: number;
+  toGB: number;
+  gb: number;
+  perGB: number;
+  usd: number;
+}
+
+/** Spreads `gb` over progressive tiers; returns only the tiers that carry volume. */
+export function applyTiers(gb: number, tiers: readonly EgressTier[]): TierUsage[] {
+  const used: TierUsage[] = [];
+  let fromGB = 0;
+  for (const tier of tiers) {
+    if (gb <= fromGB) break;
+    const inTier = Math.min(gb, tier.upToGB) - fromGB;
+    used.push({ fromGB, toGB: tier.upToGB, gb: inTier, perGB: tier.perGB, usd: inTier * tier.perGB });
+    fromGB = tier.upToGB;
+  }
+  return used;
+}
+
+/** "0-10 TB", "10-50 TB", "over 150 TB"; GB when a bound is not a whole TB. */
+export function tierLabel(fromGB: number, toGB: number): string {
+  const inTB = fromGB % GB_PER_TB === 0 && (toGB === Infinity || toGB % GB_PER_TB === 0);
+  const show = (gb: number) => String(inTB ? gb / GB_PER_TB : gb);
+  const unit = inTB ? "TB" : "GB";
+  return toGB === Infinity ? `over ${show(fromGB)} ${unit}` : `${show(fromGB)}-${show(toGB)} ${unit}`;
+}
+
+function pricingFor(region: string, field: string, override: RegionPricing | undefined): RegionPricing {
+  if (override !== undefined) return override;
+  const card = Object.prototype.hasOwnProperty.call(ecrPricing, region) ? ecrPricing[region] : undefined;
+  if (card === undefined) {
+    throw new Error(
+      `${field} ${describeValue(region)} has no rate card in ecrPricing; pass pricing to estimate with your own rates`,
+    );
+  }
+  return card;
+}
+
+function requireRegionName(value: unknown, field: string): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new Error(
+      `${field} must be a non-empty region code such as "us-east-1", got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Checks the input and fills in the defaults. */
+function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
+  if (typeof input !== "object" || input === null) {
+    throw new Error(`input must be an object, got ${describeValue(input)}`);
+  }
+  const region = requireRegionName(input.region, "region");
+  const override = input.pricing === undefined ? undefined : validatePricing(input.pricing, "pricing");
+  const pricing = pricingFor(region, "region", override);
+
+  const imageBytes = requireNonNegative(input.imageBytes, "imageBytes");
+  const uniqueBytesPerImage = optionalNonNegative(
+    input.uniqueBytesPerImage,
+    "uniqueBytesPerImage",
+    imageBytes,
+  );
+  if (uniqueBytesPerImage > imageBytes) {
+    throw new Error(
+      `uniqueBytesPerImage must be <= imageBytes (${imageBytes}): a build cannot add more than the whole image, got ${uniqueBytesPerImage}`,
+    );
+  }
+  const retainedImages = requireNumberAtLeast(input.retainedImages, "retainedImages", 1);
+  const cacheBytes = optionalNonNegative(input.cacheBytes, "cacheBytes", 0);
+  const pushesPerMonth = requireNonNegative(input.pushesPerMonth, "pushesPerMonth");
+
+  const pullsInput = input.pulls ?? {};
+  if (typeof pullsInput !== "object" || pullsInput === null) {
+    throw new Error(`pulls must be an object, got ${describeValue(pullsInput)}`);
+  }
+  const pulls = {
+    sameRegion: optionalNonNegative(pullsInput.sameRegion, "pulls.sameRegion", 0),
+    viaNat: optionalNonNegative(pullsInput.viaNat, "pulls.viaNat", 0),
+    crossRegion: optionalNonNegative(pullsInput.crossRegion, "pulls.crossRegion", 0),
+    internet: optionalNonNegative(pullsInput.internet, "pulls.internet", 0),
+  };
+  const bytesPerPull = optionalNonNegative(input.bytesPerPull, "bytesPerPull", imageBytes);
+
+  const scanningInput = input.scanning ?? { mode: "basic" };
+  if (scanningInput.mode !== "basic" && scanningInput.mode !== "enhanced") {
+    throw new Error(`scanning.mode must be "basic" or "enhanced", got ${describeValue(scanningInput.mode)}`);
+  }
+  const scanning = {
+    mode: scanningInput.mode,
+    rescansPerMonth: optionalNonNegative(scanningInput.rescansPerMonth, "scanning.rescansPerMonth", 0),
+  };
+
+  const replicationInput = input.replicationRegions ?? [];
+  if (!Array.isArray(replicationInput)) {
+    throw new Error(
+      `replicationRegions must be an array of region codes, got ${describeValue(replicationInput)}`,
+    );
+  }
+  const replicationRegions: string[] = [];
+  replicationInput.forEach((destination: unknown, index) => {
+    const field = `replicationRegions[${index}]`;
+    const name = requireRegionName(destination, field);
+    if (name === region) throw new Error(`${field} "${name}" is the repository's own region`);
+    if (replicationRegions.includes(name)) throw new Error(`${field} "${name}" is listed twice`);
+    pricingFor(name, field, override);
+    replicationRegions.push(name);
+  });
+
+  const applyFreeTier = input.applyFreeTier ?? false;
+  if (typeof applyFreeTier !== "boolean") {
+    throw new Error(`applyFreeTier must be true or false, got ${describeValue(applyFreeTier)}`);
+  }
+
+  return {
+    region,
+    imageBytes,
+    uniqueBytesPerImage,
+    retainedImages,
+    cacheBytes,
+    storedBytes: imageBytes + (retainedImages - 1) * uniqueBytesPerImage + cacheBytes,
+    pushesPerMonth,
+    pulls,
+    bytesPerPull,
+    scanning,
+    replicationRegions,
+    applyFreeTier,
+    pricingSource: override === undefined ? "ecrPricing" : "override",
+    pricing,
+  };
+}
+
+function line(item: string, quantity: number, unit: string, rate: number, explanation: string): CostLine {
+  return { item, quantity, unit, rate, usd: quantity * rate, explanation };
+}
+
+const sum = (lines: readonly CostLine[]) => lines.reduce((total, each) => total + each.usd, 0);
+
+function storageLines(a: CostAssumptions): CostLine[] {
+  const gb = a.storedBytes / BYTES_PER_GB;
+  const increments = a.retainedImages - 1;
+  return [
+    line(
+      "storage",
+      gb,
+      "GB-month",
+      a.pricing.storagePerGBMonth,
+      `1 image + ${increments} x unique bytes per build + cache: shared layers are stored once`,
+    ),
+  ];
+}
+
+function transferLines(a: CostAssumptions): CostLine[] {
+  const gbFor = (pulls: number) => (pulls * a.bytesPerPull) / BYTES_PER_GB;
+  const lines: CostLine[] = [];
+  if (a.pulls.sameRegion > 0) {
+    lines.push(
+      line(
+        "pulls same region",
+        gbFor(a.pulls.sameRegion),
+        "GB",
+        0,
+        `${a.pulls.sameRegion} pulls; free within the region`,
+      ),
+    );
+  }
+  if (a.pulls.viaNat > 0) {
+    lines.push(
+      line(
+        "pulls via NAT gateway",
+        gbFor(a.pulls.viaNat),
+        "GB",
+        a.pricing.natPerGB,
+        `${a.pulls.viaNat} pulls; NAT data processing (ECR VPC endpoints avoid it)`,
+      ),
+    );
+  }
+  if (a.pulls.crossRegion > 0) {
+    lines.push(
+      line(
+        "pulls cross-region",
+        gbFor(a.pulls.crossRegion),
+        "GB",
+        a.pricing.interRegionPerGB,
+        `${a.pulls.crossRegion} pulls from other regions; inter-region transfer`,
+      ),
+    );
+  }
+  if (a.pulls.internet > 0) {
+    const totalGB = gbFor(a.pulls.internet);
+    const freeGB = a.applyFreeTier ? Math.min(totalGB, a.pricing.internetFreeGB) : 0;
+    if (a.applyFreeTier) {
+      lines.push(
+        line(
+          "internet egress free allowance",
+          freeGB,
+          "GB",
+          0,
+          "account-wide free allowance, applied to this estimate",
+        ),
+      );
+    }
+    for (const tier of applyTiers(totalGB - freeGB, a.pricing.internetEgressTiers)) {
+      lines.push(
+        line(
+          `internet egress ${tierLabel(tier.fromGB, tier.toGB)}`,
+          tier.gb,
+          "GB",
+          tier.perGB,
+          `${a.pulls.internet} pulls from outside AWS; tiers count the month's billed volume`,
+        ),
+      );
+    }
+  }
+  return lines;
+}
+
+function scanningLines(a: CostAssumptions): CostLine[] {
+  if (a.scanning.mode === "basic") {
+    return [line("scanning basic", a.pushesPerMonth, "scan", 0, "basic scanning is free")];
+  }
+  const lines = [
+    line(
+      "enhanced scans on push",
+      a.pushesPerMonth,
+      "scan",
+      a.pricing.enhancedScanPerImage,
+      "Amazon Inspector scans each pushed image once",
+    ),
+  ];
+  const rescans = a.scanning.rescansPerMonth * a.retainedImages;
+  if (rescans > 0) {
+    lines.push(
+      line(
+        "enhanced rescans",
+        rescans,
+        "scan",
+        a.pricing.enhancedRescanPerImage,
+        `${a.scanning.rescansPerMonth} rescans per month x ${a.retainedImages} retained images`,
+      ),
+    );
+  }
+  return lines;
+}
+
+function replicationLines(a: CostAssumptions, override: RegionPricing | undefined): CostLine[] {
+  const storedGB = a.storedBytes / BYTES_PER_GB;
+  const pushedGB = (a.pushesPerMonth * a.uniqueBytesPerImage) / BYTES_PER_GB;
+  return a.replicationRegions.flatMap((destination) => {
+    const destinationPricing = pricingFor(destination, "replicationRegions", override);
+    return [
+      line(
+        `replication storage ${destination}`,
+        storedGB,
+        "GB-month",
+        destinationPricing.storagePerGBMonth,
+        `a full copy of the repository's storage in ${destination}`,
+      ),
+      line(
+        `replication transfer ${destination}`,
+        pushedGB,
+        "GB",
+        a.pricing.interRegionPerGB,
+        `${a.pushesPerMonth} pushes x unique bytes per build, at ${a.region}'s inter-region rate`,
+      ),
+    ];
+  });
+}
+
+/** Monthly cost of one ECR repository; throws an Error naming the field on invalid input. */
+export function estimateMonthlyCost(input: CostEstimateInput): CostEstimate {
+  const assumptions = resolveAssumptions(input);
+  const override = assumptions.pricingSource === "override" ? assumptions.pricing : undefined;
+  const storage = storageLines(assumptions);
+  const transfer = transferLines(assumptions);
+  const scanning = scanningLines(assumptions);
+  const replication = replicationLines(assumptions, override);
+  const storageUsd = sum(storage);
+  const transferUsd = sum(transfer);
+  const scanningUsd = sum(scanning);
+  const replicationUsd = sum(replication);
+  return {
+    storageUsd,
+    transferUsd,
+    scanningUsd,
+    replicationUsd,
+    totalUsd: storageUsd + transferUsd + scanningUsd + replicationUsd,
+    lines: [...storage, ...transfer, ...scanning, ...replication],
+    assumptions,
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * formatCostReport: the estimate as a plain-ASCII fixed-width table, then the assumptions and the size
+ * basis. It is shown as a stack output in `pulumi preview` and printed by `npm start`, so it must be
+ * deterministic (no locale, no clock) and ASCII only (terminals and CI logs mangle the rest).
+ */
+import { BYTES_PER_GB } from "./estimate";
+import type { CostEstimate, CostLine } from "./types";
+
+export interface CostReportContext {
+  /** "ecr", "estimate" or "budget" (see components/size/basis.ts). */
+  basis?: string;
+  /** Where the size came from, e.g. "local build of ctx-0123456789abcdef". */
+  basisNote?: string;
+  /** Heading; default "ECR monthly cost estimate: <region>". */
+  title?: string;
+}
+
+/** Replaces the few non-ASCII characters notes tend to carry, and anything else with "?". */
+export function toAscii(text: string): string {
+  return text
+    .replace(/[\u2013\u2014]/g, "-")
+    .replace(/\u2026/g, "...")
+    .replace(/[\u00d7]/g, "x")
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[^\x20-\x7e]/g, "?");
+}
+
+/** Rounds half away from zero to cents; toPrecision first so 1.005 (stored as 1.00499…) gives 1.01. */
+export function roundToCents(usd: number): number {
+  const cents = Number((usd * 100).toPrecision(12));
+  return (Math.sign(cents) * Math.round(Math.abs(cents))) / 100;
+}
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** Fixed decimals with thousands separators; never "-0.00". */
+export function formatFixed(value: number, decimals: number): string {
+  const fixed = (Object.is(value, -0) ? 0 : value).toFixed(decimals);
+  const [whole = "0", fraction] = fixed.split(".");
+  const sign = whole.startsWith("-") ? "-" : "";
+  const grouped = groupThousands(whole.replace("-", ""));
+  const text = `${sign}${grouped}${fraction === undefined ? "" : `.${fraction}`}`;
+  return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
+}
+
+export function formatUsd(usd: number): string {
+  return formatFixed(roundToCents(usd), 2);
+}
+
+function formatQuantity(quantity: number): string {
+  return Number.isInteger(quantity) ? formatFixed(quantity, 0) : formatFixed(quantity, 3);
+}
+
+function formatBytes(bytes: number): string {
+  return `${formatFixed(bytes, 0)} bytes (${formatFixed(bytes / BYTES_PER_GB, 3)} GB)`;
+}
+
+type Align = "left" | "right";
+
+function renderRow(cells: readonly string[], widths: readonly number[], aligns: readonly Align[]): string {
+  return cells
+    .map((cell, index) => {
+      const width = widths[index] ?? cell.length;
+      return aligns[index] === "right" ? cell.padStart(width) : cell.padEnd(width);
+    })
+    .join("  ")
+    .trimEnd();
+}
+
+function lineCells(line: CostLine): string[] {
+  return [
+    line.item,
+    formatQuantity(line.quantity),
+    line.unit,
+    formatFixed(line.rate, 4),
+    formatUsd(line.usd),
+  ];
+}
+
+export function formatCostReport(estimate: CostEstimate, context: CostReportContext = {}): string {
+  const a = estimate.assumptions;
+  const header = ["item", "quantity", "unit", "rate USD", "USD"];
+  const aligns: Align[] = ["left", "right", "left", "right", "right"];
+  const totals: [string, number][] = [
+    ["storage", estimate.storageUsd],
+    ["transfer", estimate.transferUsd],
+    ["scanning", estimate.scanningUsd],
+    ["replication", estimate.replicationUsd],
+    ["total per month", estimate.totalUsd],
+  ];
+  const rows = estimate.lines.map(lineCells);
+  const totalRows = totals.map(([label, usd]) => [label, "", "", "", formatUsd(usd)]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...[...rows, ...totalRows].map((row) => (row[column] ?? "").length)),
+  );
+  const rule = widths.map((width) => "-".repeat(width)).join("  ");
+
+  const pullsBy = a.pulls;
+  const out: string[] = [
+    context.title ?? `ECR monthly cost estimate: ${a.region}`,
+    "",
+    renderRow(header, widths, aligns),
+    rule,
+    ...rows.map((row) => renderRow(row, widths, aligns)),
+    rule,
+    ...totalRows.map((row) => renderRow(row, widths, aligns)),
+    "",
+    "notes:",
+    ...estimate.lines.map((line) => `  ${line.item}: ${line.explanation}`),
+    "",
+    "assumptions:",
+    `  region: ${a.region} (rates: ${a.pricingSource === "override" ? "caller override" : "ecrPricing"})`,
+    `  image: ${formatBytes(a.imageBytes)}`,
+    `  unique bytes per build: ${formatBytes(a.uniqueBytesPerImage)}`,
+    `  retained images: ${formatQuantity(a.retainedImages)}`,
+    `  cache: ${formatBytes(a.cacheBytes)}`,
+    `  stored in the repository: ${formatBytes(a.storedBytes)}`,
+    `  pushes per month: ${formatQuantity(a.pushesPerMonth)}`,
+    `  pulls per month: same region ${formatQuantity(pullsBy.sameRegion)}, via NAT ${formatQuantity(pullsBy.viaNat)}, ` +
+      `cross-region ${formatQuantity(pullsBy.crossRegion)}, internet ${formatQuantity(pullsBy.internet)}`,
+    `  bytes per pull: ${formatBytes(a.bytesPerPull)}`,
+    `  scanning: ${a.scanning.mode}` +
+      (a.scanning.mode === "enhanced"
+        ? `, ${formatQuantity(a.scanning.rescansPerMonth)} rescans per image per month`
+        : ""),
+    `  replication: ${a.replicationRegions.length === 0 ? "none" : a.replicationRegions.join(", ")}`,
+    `  internet free allowance: ${a.applyFreeTier ? `applied (${formatQuantity(a.pricing.internetFreeGB)} GB)` : "not applied (it is shared across the account)"}`,
+  ];
+  if (context.basis !== undefined || context.basisNote !== undefined) {
+    const note = context.basisNote === undefined ? "" : ` - ${context.basisNote}`;
+    out.push(`size basis: ${context.basis ?? "unknown"}${note}`);
+  }
+  return out.map(toAscii).join("\n");
+}

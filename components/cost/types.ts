@@ -1,0 +1,138 @@
+/**
+ * Types of the cost model. Plain values only: the estimate never sees a Pulumi Output.
+ *
+ * Units: a GB is 2^30 bytes and a TB is 1024 GB, the way AWS meters storage and data transfer
+ * (the AWS Price List ranges for DataTransfer-Out-Bytes end at 10240, 51200 and 153600 GB).
+ */
+
+/** One progressive tier: the rate applies to the volume between the previous tier's `upToGB` and this one. */
+export interface EgressTier {
+  /** Cumulative monthly GB at which this tier ends; `Infinity` for the open-ended last tier. */
+  upToGB: number;
+  /** USD per GB inside this tier. */
+  perGB: number;
+}
+
+/**
+ * The rates one estimate needs for one region, all in USD. `ecrPricing[region]` holds one per
+ * region; a caller-supplied `pricing` of the same shape overrides every region of an estimate.
+ */
+export interface RegionPricing {
+  /** ECR standard storage, per GB-month. */
+  storagePerGBMonth: number;
+  /** Data transfer out to the internet, progressive; the last tier's `upToGB` is `Infinity`. */
+  internetEgressTiers: readonly EgressTier[];
+  /**
+   * GB per month of internet egress that AWS does not bill (100 GB, aggregated across all services
+   * and regions of the account). Only used when the estimate sets `applyFreeTier`.
+   */
+  internetFreeGB: number;
+  /** NAT gateway data processing, per GB (a pull through NAT pays it; a VPC endpoint pull does not). */
+  natPerGB: number;
+  /** Data transfer from this region to another AWS region, per GB (billed by the source region). */
+  interRegionPerGB: number;
+  /** Amazon Inspector enhanced scanning: initial scan of an image pushed to ECR. */
+  enhancedScanPerImage: number;
+  /** Amazon Inspector enhanced scanning: one continuous-mode rescan of one image. */
+  enhancedRescanPerImage: number;
+}
+
+/** Image pulls per month, by the network path the bytes take. All default to 0. */
+export interface PullsPerMonth {
+  /** Same region through VPC endpoints or public subnets: no transfer charge. */
+  sameRegion?: number;
+  /** Same region through a NAT gateway: NAT data processing per GB. */
+  viaNat?: number;
+  /** From compute in another AWS region: inter-region transfer per GB. */
+  crossRegion?: number;
+  /** From outside AWS: internet egress, tiered. */
+  internet?: number;
+}
+
+/** ECR image scanning. Basic scanning is free; enhanced scanning is billed by Amazon Inspector. */
+export interface ScanningProfile {
+  mode: "basic" | "enhanced";
+  /** Continuous-mode rescans of each retained image per month (enhanced only; default 0). */
+  rescansPerMonth?: number;
+}
+
+export interface CostEstimateInput {
+  /** Region of the repository, e.g. "us-east-1". */
+  region: string;
+  /** Compressed bytes of one image (all platforms), as ECR stores and bills it. */
+  imageBytes: number;
+  /** Bytes that differ between successive builds (new layers per push). Default `imageBytes`. */
+  uniqueBytesPerImage?: number;
+  /** Images kept in the repository at steady state (from the lifecycle policy); at least 1. */
+  retainedImages: number;
+  /** Bytes of the BuildKit registry cache stored in the repository. Default 0. */
+  cacheBytes?: number;
+  /** Images pushed per month. */
+  pushesPerMonth: number;
+  /** Pulls per month by path. Default: no pulls. */
+  pulls?: PullsPerMonth;
+  /**
+   * Bytes one pull moves. Default `imageBytes`: Fargate pulls whole images; nodes that cache
+   * layers pull only the changed ones, so pass `uniqueBytesPerImage` for them.
+   */
+  bytesPerPull?: number;
+  /** Default `{ mode: "basic" }`. */
+  scanning?: ScanningProfile;
+  /** Destination regions of ECR cross-region replication. Default none. */
+  replicationRegions?: readonly string[];
+  /** Subtract the account-wide free internet egress allowance. Default false: it is shared. */
+  applyFreeTier?: boolean;
+  /** A rate card that, when given, replaces `ecrPricing` for every region of the estimate. */
+  pricing?: RegionPricing;
+}
+
+/** One billed (or explicitly free) item of the estimate. */
+export interface CostLine {
+  /** Stable label, e.g. "storage", "internet egress 0-10 TB", "replication storage eu-west-1". */
+  item: string;
+  quantity: number;
+  /** Unit of `quantity` and of `rate`, e.g. "GB-month", "GB", "scan". */
+  unit: string;
+  /** USD per unit. */
+  rate: number;
+  /** quantity × rate, unrounded. */
+  usd: number;
+  /** One line saying where the quantity comes from. */
+  explanation: string;
+}
+
+/** The inputs after defaults, echoed back so a report can print what the numbers assume. */
+export interface CostAssumptions {
+  region: string;
+  imageBytes: number;
+  uniqueBytesPerImage: number;
+  retainedImages: number;
+  cacheBytes: number;
+  /** imageBytes + (retainedImages − 1) × uniqueBytesPerImage + cacheBytes. */
+  storedBytes: number;
+  pushesPerMonth: number;
+  pulls: Required<PullsPerMonth>;
+  bytesPerPull: number;
+  scanning: Required<ScanningProfile>;
+  replicationRegions: string[];
+  applyFreeTier: boolean;
+  /** "ecrPricing" when the built-in rate cards were used, "override" when `pricing` was passed. */
+  pricingSource: "ecrPricing" | "override";
+  /** The rate card used for the repository's region. */
+  pricing: RegionPricing;
+}
+
+export interface CostEstimate {
+  /** Storage in the repository's region (replica storage is in `replicationUsd`). */
+  storageUsd: number;
+  /** Pull traffic: NAT processing, inter-region and internet egress. */
+  transferUsd: number;
+  /** Amazon Inspector enhanced scanning. */
+  scanningUsd: number;
+  /** Replica storage at each destination plus the replication transfer. */
+  replicationUsd: number;
+  /** storageUsd + transferUsd + scanningUsd + replicationUsd, unrounded. */
+  totalUsd: number;
+  lines: CostLine[];
+  assumptions: CostAssumptions;
+}
