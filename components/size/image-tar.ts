@@ -1,0 +1,268 @@
+/**
+ * Measures an image from the tar stream `docker save` writes: for every layer, its uncompressed tar
+ * size and the size of that tar once compressed the way a registry push compresses it. No Pulumi, no
+ * Docker: the input is any byte stream, so it is testable with a hand-built tar.
+ *
+ * `docker save` (Docker 20.10 "legacy" layout, also produced by newer engines next to the OCI layout)
+ * holds `manifest.json` = `[{ Config, RepoTags, Layers: ["<id>/layer.tar", …] }]`, the image config
+ * `<sha>.json` (rootfs.diff_ids, history) and each layer as an uncompressed tar. A registry manifest
+ * lists the same layers, in the same order, each as a compressed blob; `layers[].size` are the bytes
+ * stored and billed (https://github.com/opencontainers/image-spec/blob/main/manifest.md).
+ */
+import * as zlib from "node:zlib";
+
+export type LayerCompression = "gzip" | "zstd";
+
+export interface SavedImageLayer {
+  /** Path of the layer tar inside the saved archive (`Layers[i]` of manifest.json). */
+  archivePath: string;
+  uncompressedBytes: number;
+  compressedBytes: number;
+}
+
+export interface SavedImage {
+  /** Layers in manifest order (bottom first), a path listed twice counted twice, as a registry does. */
+  layers: SavedImageLayer[];
+  /** The image config (`Config` of manifest.json), parsed. */
+  config: ImageConfig;
+  /** Size of the config blob, which a registry stores (and ECR counts) next to the layers. */
+  configBytes: number;
+}
+
+export interface ImageConfig {
+  rootfs?: { diff_ids?: string[] };
+  history?: Array<{ created_by?: string; empty_layer?: boolean; comment?: string }>;
+  [key: string]: unknown;
+}
+
+/**
+ * A compressor that only counts its output. Level: dockerd compresses pushed layers with Go's
+ * `gzip.NewWriterLevel(w, gzip.DefaultCompression)` (moby distribution/push_v2.go `compress`), and
+ * BuildKit's default gzip is the same default level; zlib's default level (6) is the closest Node has.
+ * zstd uses BuildKit's default level 3 where Node has zstd (22.15+), else the caller falls back.
+ */
+export function createCountingCompressor(compression: LayerCompression): {
+  write(chunk: Buffer): Promise<void>;
+  end(): Promise<number>;
+} {
+  const zstdFactory = (zlib as unknown as { createZstdCompress?: (options?: object) => zlib.Gzip })
+    .createZstdCompress;
+  if (compression === "zstd" && zstdFactory === undefined) {
+    throw new Error("zstd compression needs Node.js 22.15 or later (zlib.createZstdCompress)");
+  }
+  const stream =
+    compression === "zstd" && zstdFactory !== undefined
+      ? zstdFactory({
+          params: { [(zlib.constants as Record<string, number>).ZSTD_c_compressionLevel ?? 100]: 3 },
+        })
+      : zlib.createGzip({ level: zlib.constants.Z_DEFAULT_COMPRESSION });
+  let compressedBytes = 0;
+  let failure: Error | undefined;
+  stream.on("data", (chunk: Buffer) => {
+    compressedBytes += chunk.length;
+  });
+  const finished = new Promise<number>((resolve, reject) => {
+    stream.on("end", () => resolve(compressedBytes));
+    stream.on("error", (error) => {
+      failure = error;
+      reject(error);
+    });
+  });
+  finished.catch(() => undefined); // surfaced by write() or end(), never as an unhandled rejection
+  return {
+    write: async (chunk) => {
+      if (failure !== undefined) throw failure;
+      // Respect backpressure so a multi-gigabyte layer never piles up in memory.
+      if (!stream.write(chunk)) {
+        await Promise.race([new Promise<void>((resolve) => stream.once("drain", resolve)), finished]);
+      }
+    },
+    end: () => {
+      stream.end();
+      return finished;
+    },
+  };
+}
+
+interface TarEntryHeader {
+  name: string;
+  size: number;
+  type: string;
+}
+
+/**
+ * Reads a `docker save` archive and returns its layers with compressed sizes. Layer tars are streamed
+ * through the compressor entry by entry, so memory stays flat whatever the image size; small entries
+ * (manifest, config) are kept in memory.
+ */
+export async function measureSavedImage(
+  archive: AsyncIterable<Buffer>,
+  options: { compression: LayerCompression },
+): Promise<SavedImage> {
+  const entryMeasures = new Map<string, { uncompressedBytes: number; compressedBytes: number }>();
+  const smallFiles = new Map<string, Buffer>();
+  for await (const entry of readTarEntries(archive)) {
+    if (entry.header.type !== "0" && entry.header.type !== "") {
+      await entry.skip();
+      continue;
+    }
+    if (entry.header.name.endsWith(".tar")) {
+      const compressor = createCountingCompressor(options.compression);
+      for await (const chunk of entry.body()) await compressor.write(chunk);
+      entryMeasures.set(entry.header.name, {
+        uncompressedBytes: entry.header.size,
+        compressedBytes: await compressor.end(),
+      });
+    } else if (entry.header.size <= 64 * 1024 * 1024) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry.body()) chunks.push(chunk);
+      smallFiles.set(entry.header.name, Buffer.concat(chunks));
+    } else {
+      await entry.skip();
+    }
+  }
+
+  const manifestText = smallFiles.get("manifest.json");
+  if (manifestText === undefined) throw new Error("docker save archive has no manifest.json");
+  const manifest = JSON.parse(manifestText.toString("utf8")) as Array<{ Config: string; Layers: string[] }>;
+  const image = manifest[0];
+  if (image === undefined) throw new Error("docker save manifest.json lists no image");
+  const configBlob = smallFiles.get(image.Config);
+  if (configBlob === undefined) throw new Error(`docker save archive has no config ${image.Config}`);
+  const config = JSON.parse(configBlob.toString("utf8")) as ImageConfig;
+
+  const layers = image.Layers.map((archivePath): SavedImageLayer => {
+    const measured = entryMeasures.get(archivePath);
+    if (measured === undefined) throw new Error(`docker save archive has no layer ${archivePath}`);
+    return { archivePath, ...measured };
+  });
+  return { layers, config, configBytes: configBlob.length };
+}
+
+interface TarEntry {
+  header: TarEntryHeader;
+  body(): AsyncIterable<Buffer>;
+  skip(): Promise<void>;
+}
+
+/**
+ * A minimal streaming tar reader (ustar, GNU long names, PAX `path`): enough for the archives
+ * `docker save` writes with Go's archive/tar. Each entry's body must be consumed (or skipped) before
+ * the next entry is requested.
+ */
+export async function* readTarEntries(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
+  const iterator = source[Symbol.asyncIterator]();
+  let buffered: Buffer = Buffer.alloc(0);
+  let sourceDone = false;
+
+  const fill = async (bytes: number): Promise<boolean> => {
+    while (buffered.length < bytes && !sourceDone) {
+      const next = await iterator.next();
+      if (next.done === true) sourceDone = true;
+      else buffered = buffered.length === 0 ? next.value : Buffer.concat([buffered, next.value]);
+    }
+    return buffered.length >= bytes;
+  };
+  const take = (bytes: number): Buffer => {
+    const taken = buffered.subarray(0, bytes);
+    buffered = buffered.subarray(bytes);
+    return taken;
+  };
+  // Streams `size` bytes of entry data, then discards the padding up to the next 512-byte block.
+  async function* data(size: number): AsyncGenerator<Buffer> {
+    let remaining = size;
+    while (remaining > 0) {
+      if (buffered.length === 0 && !(await fill(1))) throw new Error("tar archive truncated inside an entry");
+      const chunk = take(Math.min(remaining, buffered.length));
+      remaining -= chunk.length;
+      yield chunk;
+    }
+    const padding = (512 - (size % 512)) % 512;
+    if (!(await fill(padding))) throw new Error("tar archive truncated in padding");
+    take(padding);
+  }
+  const readAll = async (size: number): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of data(size)) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  };
+
+  let longName: string | undefined;
+  for (;;) {
+    if (!(await fill(512))) return;
+    const block = take(512);
+    if (block.every((byte) => byte === 0)) return; // end-of-archive marker
+    const type = String.fromCharCode(block[156] ?? 0).replace("\0", "");
+    const size = parseTarNumber(block.subarray(124, 136));
+    if (type === "L" || type === "x" || type === "g") {
+      const payload = await readAll(size);
+      if (type === "L") longName = payload.toString("utf8").replace(/\0+$/, "");
+      if (type === "x") longName = parsePaxPath(payload) ?? longName;
+      continue;
+    }
+    const name = longName ?? tarString(block, 345, 155, 0, 100);
+    longName = undefined;
+    let consumed = false;
+    const body = data(size);
+    yield {
+      header: { name, size, type },
+      body: () => {
+        consumed = true;
+        return body;
+      },
+      skip: async () => {
+        consumed = true;
+        for await (const chunk of body) void chunk;
+      },
+    };
+    if (!consumed) for await (const chunk of body) void chunk;
+  }
+}
+
+function tarString(
+  block: Buffer,
+  prefixAt: number,
+  prefixLength: number,
+  nameAt: number,
+  nameLength: number,
+): string {
+  const field = (at: number, length: number): string => {
+    const raw = block.subarray(at, at + length);
+    const end = raw.indexOf(0);
+    return raw.subarray(0, end === -1 ? length : end).toString("utf8");
+  };
+  const isUstar = block.subarray(257, 262).toString("latin1") === "ustar";
+  const prefix = isUstar ? field(prefixAt, prefixLength) : "";
+  const name = field(nameAt, nameLength);
+  return prefix === "" ? name : `${prefix}/${name}`;
+}
+
+/** Octal with NUL/space padding, or GNU base-256 when the top bit of the first byte is set. */
+function parseTarNumber(field: Buffer): number {
+  if (((field[0] ?? 0) & 0x80) !== 0) {
+    let value = (field[0] ?? 0) & 0x7f;
+    for (let index = 1; index < field.length; index++) value = value * 256 + (field[index] ?? 0);
+    return value;
+  }
+  const text = field
+    .toString("latin1")
+    .replace(/[\0 ]+/g, " ")
+    .trim();
+  return text === "" ? 0 : parseInt(text, 8);
+}
+
+function parsePaxPath(payload: Buffer): string | undefined {
+  let path: string | undefined;
+  let offset = 0;
+  while (offset < payload.length) {
+    const space = payload.indexOf(0x20, offset);
+    if (space === -1) break;
+    const recordLength = parseInt(payload.subarray(offset, space).toString("latin1"), 10);
+    if (!Number.isFinite(recordLength) || recordLength <= 0) break;
+    const record = payload.subarray(space + 1, offset + recordLength - 1).toString("utf8");
+    const equals = record.indexOf("=");
+    if (record.slice(0, equals) === "path") path = record.slice(equals + 1);
+    offset += recordLength;
+  }
+  return path;
+}
