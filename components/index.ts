@@ -1,4 +1,10 @@
 // Public entry of the ecr-pipeline package: the components and the pure functions behind them.
+export { EcrImagePipeline, type EcrImagePipelineArgs } from "./pipeline";
+export { EcrRepository, type EcrRepositoryArgs } from "./repository";
+export { BuildKitImage, type BuildKitImageArgs } from "./image";
+export { InvalidArgumentError, type BudgetAction, type LayerCompression, type ScanningMode } from "./defaults";
+export { firstKnown } from "./outputs";
+export * from "./tags";
 export * from "./lifecycle";
 export * from "./cost";
 export * from "./dockerfile";

@@ -1,0 +1,219 @@
+/**
+ * Defaults and plain-value validation for the components' args, in one pure module so the wiring
+ * files only wire. Nothing here sees an Output's value: Inputs pass through untouched; only fields
+ * that must be plain (they decide which resources exist, or are checked before any is registered)
+ * are validated, and every error names the argument and the fix.
+ */
+import { DEFAULT_CACHE_TAG, DEPLOYED_TAG_PREFIX } from "./tags";
+import type { LifecyclePresetName } from "./lifecycle";
+
+export const LIFECYCLE_PRESET_NAMES: readonly LifecyclePresetName[] = ["dev", "staging", "prod"];
+export const SCANNING_MODES = ["basic", "enhanced"] as const;
+export type ScanningMode = (typeof SCANNING_MODES)[number];
+export const LAYER_COMPRESSIONS = ["gzip", "zstd"] as const;
+export type LayerCompression = (typeof LAYER_COMPRESSIONS)[number];
+export const BUDGET_ACTIONS = ["warn", "fail"] as const;
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
+
+/**
+ * ECR repository names: 2–256 characters, lower case, digits and `._-/` separators
+ * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html, repositoryName).
+ */
+const REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/** Docker tags: 1–128 characters of `[A-Za-z0-9_.-]`, not starting with `.` or `-`. */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Thrown for an argument that cannot work; the message names the argument and the fix. */
+export class InvalidArgumentError extends Error {
+  constructor(
+    readonly component: string,
+    readonly argument: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(`${component}: invalid argument "${argument}": ${problem}. ${fix}`);
+    this.name = "InvalidArgumentError";
+  }
+}
+
+function oneOf<T extends string>(
+  component: string,
+  argument: string,
+  value: T | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) {
+    throw new InvalidArgumentError(
+      component,
+      argument,
+      `got ${JSON.stringify(value)}`,
+      `Use one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}.`,
+    );
+  }
+  return value;
+}
+
+function nonNegative(component: string, argument: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(
+      component,
+      argument,
+      `got ${String(value)}`,
+      "Use a finite number >= 0.",
+    );
+  }
+  return value;
+}
+
+export function validateCacheTag(component: string, cacheTag: string | undefined): string {
+  const tag = cacheTag ?? DEFAULT_CACHE_TAG;
+  if (!IMAGE_TAG.test(tag)) {
+    throw new InvalidArgumentError(
+      component,
+      "cacheTag",
+      `${JSON.stringify(tag)} is not a valid image tag`,
+      "Use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.",
+    );
+  }
+  return tag;
+}
+
+/** The plain-valued part of EcrRepositoryArgs, resolved. */
+export interface RepositoryDefaults {
+  scanOnPush: boolean;
+  forceDelete: boolean;
+  cacheTag: string;
+  lifecyclePreset: LifecyclePresetName;
+  scanningMode: ScanningMode;
+  manageRegistryScanning: boolean;
+  /** Tags exempt from immutability (WILDCARD filters): the cache tag, and `deployed-*`, which move. */
+  mutableTagFilters: string[];
+}
+
+export interface RepositoryDefaultsInput {
+  repositoryName?: unknown;
+  scanOnPush?: boolean;
+  forceDelete?: boolean;
+  cacheTag?: string;
+  lifecyclePreset?: LifecyclePresetName;
+  scanningMode?: ScanningMode;
+  manageRegistryScanning?: boolean;
+}
+
+export function resolveRepositoryDefaults(
+  args: RepositoryDefaultsInput,
+  component = "EcrRepository",
+): RepositoryDefaults {
+  if (typeof args.repositoryName === "string" && !REPOSITORY_NAME.test(args.repositoryName)) {
+    throw new InvalidArgumentError(
+      component,
+      "repositoryName",
+      `${JSON.stringify(args.repositoryName)} is not a valid ECR repository name`,
+      "Use 2-256 lower-case letters, digits and '.', '_', '-' or '/' separators (e.g. \"team/app\").",
+    );
+  }
+  const cacheTag = validateCacheTag(component, args.cacheTag);
+  return {
+    scanOnPush: args.scanOnPush ?? true,
+    forceDelete: args.forceDelete ?? false,
+    cacheTag,
+    lifecyclePreset: oneOf(component, "lifecyclePreset", args.lifecyclePreset, LIFECYCLE_PRESET_NAMES, "prod"),
+    scanningMode: oneOf(component, "scanningMode", args.scanningMode, SCANNING_MODES, "basic"),
+    manageRegistryScanning: args.manageRegistryScanning ?? false,
+    mutableTagFilters: [cacheTag, `${DEPLOYED_TAG_PREFIX}*`],
+  };
+}
+
+/** The plain-valued part of BuildKitImageArgs, resolved. */
+export interface ImageDefaults {
+  cacheTag: string;
+  cache: boolean;
+  compression: LayerCompression;
+  retainOnDelete: boolean;
+}
+
+export interface ImageDefaultsInput {
+  cacheTag?: string;
+  cache?: boolean;
+  compression?: LayerCompression;
+  retainOnDelete?: boolean;
+}
+
+export function resolveImageDefaults(args: ImageDefaultsInput, component = "BuildKitImage"): ImageDefaults {
+  return {
+    cacheTag: validateCacheTag(component, args.cacheTag),
+    cache: args.cache ?? true,
+    compression: oneOf(component, "compression", args.compression, LAYER_COMPRESSIONS, "gzip"),
+    retainOnDelete: args.retainOnDelete ?? true,
+  };
+}
+
+/** Size-budget and usage-profile fields of EcrImagePipelineArgs, resolved. */
+export interface PipelineDefaults {
+  estimateSize: boolean;
+  maxImageSizeBytes: number | undefined;
+  onBudgetExceeded: BudgetAction;
+  pushesPerDay: number;
+  pullsPerMonthSameRegion: number;
+  pullsPerMonthViaNat: number;
+  pullsPerMonthCrossRegion: number;
+  pullsPerMonthInternet: number;
+  rescansPerMonth: number;
+  applyFreeTier: boolean;
+  replicationRegions: string[];
+  /** Size assumed for cost when nothing better is known and no budget is set: 1 GiB. */
+  assumedImageBytes: number;
+}
+
+export interface PipelineDefaultsInput {
+  estimateSize?: boolean;
+  maxImageSizeBytes?: number;
+  onBudgetExceeded?: BudgetAction;
+  pushesPerDay?: number;
+  pullsPerMonthSameRegion?: number;
+  pullsPerMonthViaNat?: number;
+  pullsPerMonthCrossRegion?: number;
+  pullsPerMonthInternet?: number;
+  rescansPerMonth?: number;
+  applyFreeTier?: boolean;
+  replicationRegions?: string[];
+}
+
+export const DEFAULT_ASSUMED_IMAGE_BYTES = 1024 ** 3;
+
+export function resolvePipelineDefaults(
+  args: PipelineDefaultsInput,
+  component = "EcrImagePipeline",
+): PipelineDefaults {
+  const budget = args.maxImageSizeBytes;
+  if (budget !== undefined && (!Number.isFinite(budget) || budget <= 0)) {
+    throw new InvalidArgumentError(
+      component,
+      "maxImageSizeBytes",
+      `got ${String(budget)}`,
+      "Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.",
+    );
+  }
+  return {
+    estimateSize: args.estimateSize ?? true,
+    maxImageSizeBytes: budget,
+    onBudgetExceeded: oneOf(component, "onBudgetExceeded", args.onBudgetExceeded, BUDGET_ACTIONS, "warn"),
+    pushesPerDay: nonNegative(component, "pushesPerDay", args.pushesPerDay, 1),
+    pullsPerMonthSameRegion: nonNegative(component, "pullsPerMonthSameRegion", args.pullsPerMonthSameRegion, 0),
+    pullsPerMonthViaNat: nonNegative(component, "pullsPerMonthViaNat", args.pullsPerMonthViaNat, 0),
+    pullsPerMonthCrossRegion: nonNegative(
+      component,
+      "pullsPerMonthCrossRegion",
+      args.pullsPerMonthCrossRegion,
+      0,
+    ),
+    pullsPerMonthInternet: nonNegative(component, "pullsPerMonthInternet", args.pullsPerMonthInternet, 0),
+    rescansPerMonth: nonNegative(component, "rescansPerMonth", args.rescansPerMonth, 0),
+    applyFreeTier: args.applyFreeTier ?? false,
+    replicationRegions: [...(args.replicationRegions ?? [])],
+    assumedImageBytes: budget ?? DEFAULT_ASSUMED_IMAGE_BYTES,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Pure helpers that turn a repository URL and tags into the references BuildKit pushes to.
+ */
+import { hashBuildContext, type BuildContextInput } from "./size/context-hash";
+import { CONTENT_TAG_PREFIX } from "./tags";
+
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** `ctx-` + the first 16 hex digits of the build-context hash (see ./size/context-hash.ts). */
+export function contentTagFor(input: BuildContextInput): string {
+  return CONTENT_TAG_PREFIX + hashBuildContext(input).hash.slice(0, 16);
+}
+
+/** The registry host of a repository URL (`123456789012.dkr.ecr.us-east-1.amazonaws.com`). */
+export function registryHost(repositoryUrl: string): string {
+  const host = repositoryUrl.split("/")[0] ?? "";
+  if (host === "" || !repositoryUrl.includes("/")) {
+    throw new Error(
+      `BuildKitImage: invalid argument "repositoryUrl": ${JSON.stringify(repositoryUrl)} has no "<registry>/<repository>" form. ` +
+        "Pass EcrRepository.repositoryUrl (or aws.ecr.Repository.repositoryUrl).",
+    );
+  }
+  return host;
+}
+
+export interface ImageRefs {
+  /** Tags without the repository, content tag first, duplicates removed. */
+  tags: string[];
+  /** `<repositoryUrl>:<tag>` for each tag. */
+  refs: string[];
+  /** `<repositoryUrl>:<cacheTag>`. */
+  cacheRef: string;
+}
+
+export function imageRefs(
+  repositoryUrl: string,
+  contentTag: string,
+  extraTags: readonly string[],
+  cacheTag: string,
+): ImageRefs {
+  registryHost(repositoryUrl);
+  const tags = [...new Set([contentTag, ...extraTags])];
+  for (const tag of tags) {
+    if (!IMAGE_TAG.test(tag)) {
+      throw new Error(
+        `BuildKitImage: invalid tag ${JSON.stringify(tag)}: use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.`,
+      );
+    }
+    if (tag === cacheTag) {
+      throw new Error(
+        `BuildKitImage: the tag ${JSON.stringify(tag)} is the build-cache tag; every build overwrites it with cache metadata. ` +
+          "Remove it from extraTags/contentTag or choose another cacheTag.",
+      );
+    }
+  }
+  return { tags, refs: tags.map((tag) => `${repositoryUrl}:${tag}`), cacheRef: `${repositoryUrl}:${cacheTag}` };
+}

@@ -1,0 +1,201 @@
+import * as aws from "@pulumi/aws";
+import * as dockerBuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import { resolveImageDefaults, type LayerCompression } from "./defaults";
+import { contentTagFor, imageRefs, registryHost } from "./image-refs";
+
+export interface BuildKitImageArgs {
+  /** URL of the ECR repository to push to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+  repositoryUrl: pulumi.Input<string>;
+  /**
+   * Registry id (AWS account) for the ECR authorization token.
+   * @default the account of the AWS provider
+   */
+  registryId?: pulumi.Input<string>;
+  /** Build context directory. */
+  context: pulumi.Input<string>;
+  /**
+   * Path of the Dockerfile.
+   * @default "<context>/Dockerfile"
+   */
+  dockerfile?: pulumi.Input<string>;
+  /**
+   * Stage of a multi-stage Dockerfile to build.
+   * @default undefined (the last stage)
+   */
+  target?: pulumi.Input<string>;
+  /**
+   * Build arguments (`ARG`). They end up in the image's history: never put secrets here.
+   * @default {}
+   */
+  buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Build secrets by id, mounted with `RUN --mount=type=secret,id=<id>`; never stored in the image.
+   * @default {}
+   */
+  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Target platforms; more than one builds a multi-platform image index.
+   * @default ["linux/amd64"]
+   */
+  platforms?: pulumi.Input<pulumi.Input<dockerBuild.Platform>[]>;
+  /**
+   * Name of an existing buildx builder (e.g. a remote or Kubernetes BuildKit created with
+   * `docker buildx create --name ci --driver remote tcp://buildkitd:1234`).
+   * @default undefined (the default builder)
+   */
+  builderName?: pulumi.Input<string>;
+  /**
+   * Network mode for `RUN` instructions.
+   * @default "default"
+   */
+  network?: pulumi.Input<dockerBuild.NetworkMode>;
+  /**
+   * Tag of the registry cache in the same repository.
+   * @default "buildcache"
+   */
+  cacheTag?: string;
+  /**
+   * Read and write a BuildKit registry cache at `<repositoryUrl>:<cacheTag>` (mode max, image manifest,
+   * OCI media types: the form ECR accepts). Cache export errors are ignored so a cache outage never fails
+   * a deploy.
+   * @default true
+   */
+  cache?: boolean;
+  /**
+   * Layer compression of the pushed image. `zstd` decompresses faster and is usually smaller; it needs
+   * OCI media types and a runtime that reads zstd layers (containerd 1.5+, Fargate platform 1.4).
+   * @default "gzip"
+   */
+  compression?: LayerCompression;
+  /**
+   * Content-addressed tag to push. Override only to bring your own (e.g. a git commit).
+   * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args and platforms
+   */
+  contentTag?: pulumi.Input<string>;
+  /**
+   * More tags to push, e.g. `release-1.4.0` or `deployed-prod` (mutable, see EcrRepository).
+   * @default []
+   */
+  extraTags?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Keep the pushed image when the resource is replaced or deleted, so a deploy never deletes the image
+   * that is still running; the lifecycle policy expires it later.
+   * @default true
+   */
+  retainOnDelete?: boolean;
+  /**
+   * Build during `pulumi preview` (nothing is pushed), so a broken Dockerfile fails the preview.
+   * @default true
+   */
+  buildOnPreview?: pulumi.Input<boolean>;
+}
+
+/**
+ * A BuildKit image (@pulumi/docker-build) pushed to ECR under a content-addressed tag, with a registry
+ * cache in the same repository that really works with ECR.
+ */
+export class BuildKitImage extends pulumi.ComponentResource {
+  public readonly image: dockerBuild.Image;
+  /** `sha256:…` of the pushed manifest (or image index for several platforms). */
+  public readonly digest: pulumi.Output<string>;
+  /** `<repositoryUrl>@<digest>`: the reference to deploy. */
+  public readonly imageUri: pulumi.Output<string>;
+  /** Every tag pushed, without the repository (`ctx-…` first). */
+  public readonly imageTags: pulumi.Output<string[]>;
+  public readonly contentTag: pulumi.Output<string>;
+  /** `<repositoryUrl>:<cacheTag>`, or undefined when the cache is off. */
+  public readonly cacheRef: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: BuildKitImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    const resolved = resolveImageDefaults(args);
+    super("ecr-pipeline:index:BuildKitImage", name, {}, opts);
+
+    const auth = aws.ecr.getAuthorizationTokenOutput(
+      args.registryId === undefined ? {} : { registryId: args.registryId },
+      { parent: this },
+    );
+    const dockerfile = args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
+    this.contentTag =
+      args.contentTag !== undefined
+        ? pulumi.output(args.contentTag)
+        : pulumi
+            .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
+            .apply(([context, file, target, buildArgs, platforms]) =>
+              contentTagFor({ context, dockerfile: file, target, buildArgs, platforms }),
+            );
+    const refs = pulumi
+      .all([args.repositoryUrl, this.contentTag, args.extraTags ?? []])
+      .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, resolved.cacheTag));
+    this.imageTags = refs.tags;
+    this.cacheRef = pulumi.output(resolved.cache ? refs.cacheRef : undefined);
+
+    // ECR rejects the image index BuildKit writes for a registry cache by default; it needs a single
+    // image manifest with OCI media types (https://aws.amazon.com/blogs/containers/announcing-remote-cache-support-in-amazon-ecr-for-buildkit-clients/).
+    const cacheFrom = resolved.cache ? [{ registry: { ref: refs.cacheRef } }] : [];
+    const cacheTo = resolved.cache
+      ? [
+          {
+            registry: {
+              ref: refs.cacheRef,
+              mode: dockerBuild.CacheMode.Max,
+              imageManifest: true,
+              ociMediaTypes: true,
+              ignoreError: true,
+              compression: resolved.compression,
+            },
+          },
+        ]
+      : [];
+
+    this.image = new dockerBuild.Image(
+      name,
+      {
+        context: { location: args.context },
+        dockerfile: { location: dockerfile },
+        target: args.target,
+        buildArgs: args.buildArgs,
+        secrets: args.secrets,
+        platforms: args.platforms ?? [dockerBuild.Platform.Linux_amd64],
+        builder: args.builderName === undefined ? undefined : { name: args.builderName },
+        network: args.network,
+        buildOnPreview: args.buildOnPreview ?? true,
+        tags: refs.refs,
+        // One registry export instead of `push: true`, so the layer compression can be chosen; zstd
+        // layers need OCI media types, and forceCompression recompresses gzip base layers too.
+        push: false,
+        exports: [
+          {
+            registry: {
+              push: true,
+              compression: resolved.compression,
+              forceCompression: resolved.compression === "zstd",
+              ociMediaTypes: resolved.compression === "zstd",
+            },
+          },
+        ],
+        cacheFrom,
+        cacheTo,
+        registries: [
+          {
+            address: pulumi.output(args.repositoryUrl).apply(registryHost),
+            username: auth.userName,
+            password: auth.password,
+          },
+        ],
+      },
+      { parent: this, retainOnDelete: resolved.retainOnDelete },
+    );
+
+    this.digest = this.image.digest;
+    this.imageUri = pulumi.interpolate`${args.repositoryUrl}@${this.image.digest}`;
+
+    this.registerOutputs({
+      digest: this.digest,
+      imageUri: this.imageUri,
+      imageTags: this.imageTags,
+      contentTag: this.contentTag,
+      cacheRef: this.cacheRef,
+    });
+  }
+}

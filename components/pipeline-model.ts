@@ -1,0 +1,123 @@
+/**
+ * The plain-value logic behind EcrImagePipeline's size, cost, findings and budget outputs. The
+ * component lifts these with one `apply` each; nothing here sees an Output.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { estimateMonthlyCost, formatCostReport, type CostEstimate } from "./cost";
+import type { PipelineDefaults, ScanningMode } from "./defaults";
+import { analyzeDockerfile, type DockerfileFinding } from "./dockerfile";
+import { steadyStateRetention } from "./lifecycle";
+import type { KnownImageSize } from "./size/basis";
+import { evaluateSizeBudget } from "./size/budget";
+import { CONTENT_TAG_PREFIX } from "./tags";
+
+/** Days in the month the estimate prices (AWS bills GB-month on a 730-hour month ≈ 30.4 days). */
+export const DAYS_PER_MONTH = 30;
+
+export interface CostForInput {
+  size: KnownImageSize;
+  region: string;
+  /** The lifecycle policy JSON the repository applies. */
+  policy: string;
+  resolved: Pick<
+    PipelineDefaults,
+    | "pushesPerDay"
+    | "pullsPerMonthSameRegion"
+    | "pullsPerMonthViaNat"
+    | "pullsPerMonthCrossRegion"
+    | "pullsPerMonthInternet"
+    | "rescansPerMonth"
+    | "applyFreeTier"
+    | "replicationRegions"
+  >;
+  scanningMode: ScanningMode;
+}
+
+/**
+ * Monthly cost of one pipeline: retention from the lifecycle policy's steady state under the push
+ * cadence, then the cost model. The BuildKit cache (mode max) is assumed to hold about one image's worth
+ * of layers; every successive build is assumed to differ in all its bytes (the conservative default).
+ */
+export function costFor(input: CostForInput): { estimate: CostEstimate; report: string } {
+  const { size, resolved } = input;
+  const retention = steadyStateRetention(input.policy, {
+    pushesPerDay: [{ tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: resolved.pushesPerDay }],
+    imageBytes: size.bytes,
+  });
+  const estimate = estimateMonthlyCost({
+    region: input.region,
+    imageBytes: size.bytes,
+    retainedImages: Math.max(1, retention.retainedImages),
+    cacheBytes: size.bytes,
+    pushesPerMonth: resolved.pushesPerDay * DAYS_PER_MONTH,
+    pulls: {
+      sameRegion: resolved.pullsPerMonthSameRegion,
+      viaNat: resolved.pullsPerMonthViaNat,
+      crossRegion: resolved.pullsPerMonthCrossRegion,
+      internet: resolved.pullsPerMonthInternet,
+    },
+    scanning: { mode: input.scanningMode, rescansPerMonth: resolved.rescansPerMonth },
+    replicationRegions: resolved.replicationRegions,
+    applyFreeTier: resolved.applyFreeTier,
+  });
+  const report = formatCostReport(estimate, { basis: size.basis, basisNote: size.note });
+  return { estimate, report };
+}
+
+/**
+ * Findings for the Dockerfile the build uses, judged with the context's .dockerignore (null when there
+ * is none) and its file list. A Dockerfile that cannot be read yields no findings here: the build
+ * itself reports that error with more context.
+ */
+export function analyzeBuildDockerfile(context: string, dockerfile: string, target?: string): DockerfileFinding[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(dockerfile, "utf8");
+  } catch {
+    return [];
+  }
+  const ignorePath = path.join(context, ".dockerignore");
+  const dockerignore = fs.existsSync(ignorePath) ? fs.readFileSync(ignorePath, "utf8") : null;
+  return analyzeDockerfile(text, { dockerignore, contextFiles: listContextFiles(context), target });
+}
+
+/** Relative paths of the files under `context` (POSIX separators), bounded so a huge context stays cheap. */
+export function listContextFiles(context: string, limit = 5000): string[] {
+  const files: string[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (files.length >= limit) return;
+      const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) {
+        files.push(`${rel}/`);
+        walk(path.join(dir, entry.name), rel);
+      } else {
+        files.push(rel);
+      }
+    }
+  };
+  walk(context, "");
+  return files;
+}
+
+export function budgetVerdict(
+  size: KnownImageSize,
+  findings: readonly DockerfileFinding[],
+  maxImageSizeBytes: number | undefined,
+  onBudgetExceeded: "warn" | "fail",
+): { status: string; message: string } {
+  return evaluateSizeBudget({
+    sizeBytes: size.bytes,
+    basis: size.basis,
+    maxImageSizeBytes,
+    onBudgetExceeded,
+    findings,
+  });
+}

@@ -1,0 +1,284 @@
+import * as aws from "@pulumi/aws";
+import type * as dockerBuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import type { CostEstimate } from "./cost";
+import {
+  resolvePipelineDefaults,
+  type BudgetAction,
+  type LayerCompression,
+  type ScanningMode,
+} from "./defaults";
+import type { DockerfileFinding } from "./dockerfile";
+import { BuildKitImage } from "./image";
+import type { LifecyclePresetName, LifecycleRule } from "./lifecycle";
+import { firstKnown } from "./outputs";
+import { analyzeBuildDockerfile, budgetVerdict, costFor } from "./pipeline-model";
+import { EcrRepository } from "./repository";
+import type { KnownImageSize } from "./size/basis";
+import { ImageSizeEstimate } from "./size/estimate-resource";
+
+export interface EcrImagePipelineArgs {
+  // ---- repository ----
+  /**
+   * ECR repository name.
+   * @default the component name plus a random suffix (Pulumi auto-naming)
+   */
+  repositoryName?: pulumi.Input<string>;
+  /** KMS key ARN for encryption at rest. @default undefined (AES256) */
+  kmsKeyArn?: pulumi.Input<string>;
+  /** Let `pulumi destroy` delete a repository that still holds images. @default false */
+  forceDelete?: boolean;
+  /** Scan every pushed image. @default true */
+  scanOnPush?: boolean;
+  /** Scanning mode priced in the cost estimate (and created when `manageRegistryScanning`). @default "basic" */
+  scanningMode?: ScanningMode;
+  /** Own the registry-wide scanning configuration (one stack per account and region). @default false */
+  manageRegistryScanning?: boolean;
+  /** Lifecycle preset; see docs/LIFECYCLE.md. Ignored when `lifecycleRules` is given. @default "prod" */
+  lifecyclePreset?: LifecyclePresetName;
+  /** Lifecycle rules replacing the preset (plain value, validated before any resource exists). @default undefined */
+  lifecycleRules?: LifecycleRule[];
+  /** Principals allowed to pull (only pull) from the repository. @default undefined (no repository policy) */
+  pullPrincipalArns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Tags for the AWS resources. @default undefined */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+
+  // ---- build ----
+  /** Build context directory. */
+  context: pulumi.Input<string>;
+  /** Dockerfile path. @default "<context>/Dockerfile" */
+  dockerfile?: pulumi.Input<string>;
+  /** Stage to build. @default undefined (the last stage) */
+  target?: pulumi.Input<string>;
+  /** Build arguments; never secrets. @default {} */
+  buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Build secrets by id (`RUN --mount=type=secret,id=…`). @default {} */
+  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Target platforms. @default ["linux/amd64"] */
+  platforms?: pulumi.Input<pulumi.Input<dockerBuild.Platform>[]>;
+  /** Name of an existing buildx builder (remote or Kubernetes BuildKit). @default undefined (default builder) */
+  builderName?: pulumi.Input<string>;
+  /** Network mode for RUN instructions. @default "default" */
+  network?: pulumi.Input<dockerBuild.NetworkMode>;
+  /** Registry cache tag in the same repository. @default "buildcache" */
+  cacheTag?: string;
+  /** Use the ECR registry cache. @default true */
+  cache?: boolean;
+  /** Layer compression. @default "gzip" */
+  compression?: LayerCompression;
+  /** Extra tags to push (e.g. `release-1.4.0`, `deployed-prod`). @default [] */
+  extraTags?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Keep pushed images when the image resource is replaced or deleted. @default true */
+  retainOnDelete?: boolean;
+  /** Build during preview. @default true */
+  buildOnPreview?: pulumi.Input<boolean>;
+
+  // ---- size and cost ----
+  /**
+   * Measure a changed image during preview with the local Docker engine (basis `estimate`).
+   * @default true
+   */
+  estimateSize?: boolean;
+  /** Size budget in compressed bytes. @default undefined (no budget) */
+  maxImageSizeBytes?: number;
+  /** What a size over budget does: log a warning, or fail the deployment. @default "warn" */
+  onBudgetExceeded?: BudgetAction;
+  /** Region whose prices apply. @default the AWS provider's region */
+  costRegion?: pulumi.Input<string>;
+  /** Builds pushed per day (drives retention and push cost). @default 1 */
+  pushesPerDay?: number;
+  /** Pulls per month from the same region through VPC endpoints (free). @default 0 */
+  pullsPerMonthSameRegion?: number;
+  /** Pulls per month through a NAT gateway (NAT data processing). @default 0 */
+  pullsPerMonthViaNat?: number;
+  /** Pulls per month from other regions. @default 0 */
+  pullsPerMonthCrossRegion?: number;
+  /** Pulls per month from the internet. @default 0 */
+  pullsPerMonthInternet?: number;
+  /** Enhanced-scanning rescans per image per month. @default 0 */
+  rescansPerMonth?: number;
+  /** Regions the repository is replicated to (priced; replication itself is not created here). @default [] */
+  replicationRegions?: string[];
+  /** Subtract the account-wide 100 GB/month free internet egress. @default false */
+  applyFreeTier?: boolean;
+}
+
+/**
+ * The whole pipeline: an ECR repository with lifecycle policy, a BuildKit image pushed to it by digest,
+ * the image size as ECR bills it, a monthly cost estimate known in preview, Dockerfile findings and a
+ * size budget.
+ */
+export class EcrImagePipeline extends pulumi.ComponentResource {
+  public readonly repository: EcrRepository;
+  public readonly image: BuildKitImage;
+  public readonly repositoryUrl: pulumi.Output<string>;
+  public readonly repositoryArn: pulumi.Output<string>;
+  public readonly repositoryName: pulumi.Output<string>;
+  public readonly imageDigest: pulumi.Output<string>;
+  /** `<repositoryUrl>@sha256:…`: deploy this. */
+  public readonly imageUri: pulumi.Output<string>;
+  public readonly imageTags: pulumi.Output<string[]>;
+  /** Compressed size ECR reports for the pushed digest (what ECR bills). Unknown in preview for a changed image. */
+  public readonly imageSizeBytes: pulumi.Output<number>;
+  /** The best size known now, with its basis (`ecr`, `estimate` or `budget`). Known in preview. */
+  public readonly imageSize: pulumi.Output<KnownImageSize>;
+  /** Estimated monthly ECR cost (storage, transfer, scanning, replication). Known in preview. */
+  public readonly monthlyCost: pulumi.Output<CostEstimate>;
+  /** `monthlyCost` as a readable table with its assumptions and size basis. Known in preview. */
+  public readonly costReport: pulumi.Output<string>;
+  /** Dockerfile analyzer findings (each warning is also logged on this component). */
+  public readonly findings: pulumi.Output<DockerfileFinding[]>;
+  /** Size-budget verdict: `ok`, `warn`, `fail` (the program stops) or `unchecked`, with a message. */
+  public readonly sizeBudget: pulumi.Output<{ status: string; message: string }>;
+
+  constructor(name: string, args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    const resolved = resolvePipelineDefaults(args);
+    super("ecr-pipeline:index:EcrImagePipeline", name, {}, opts);
+
+    this.repository = new EcrRepository(
+      `${name}-repo`,
+      {
+        repositoryName: args.repositoryName,
+        kmsKeyArn: args.kmsKeyArn,
+        forceDelete: args.forceDelete,
+        scanOnPush: args.scanOnPush,
+        scanningMode: args.scanningMode,
+        manageRegistryScanning: args.manageRegistryScanning,
+        lifecyclePreset: args.lifecyclePreset,
+        lifecycleRules: args.lifecycleRules,
+        pullPrincipalArns: args.pullPrincipalArns,
+        cacheTag: args.cacheTag,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    const dockerfile = args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
+    this.image = new BuildKitImage(
+      `${name}-image`,
+      {
+        repositoryUrl: this.repository.repositoryUrl,
+        registryId: this.repository.registryId,
+        context: args.context,
+        dockerfile,
+        target: args.target,
+        buildArgs: args.buildArgs,
+        secrets: args.secrets,
+        platforms: args.platforms,
+        builderName: args.builderName,
+        network: args.network,
+        cacheTag: args.cacheTag,
+        cache: args.cache,
+        compression: args.compression,
+        extraTags: args.extraTags,
+        retainOnDelete: args.retainOnDelete,
+        buildOnPreview: args.buildOnPreview,
+      },
+      { parent: this },
+    );
+
+    this.repositoryUrl = this.repository.repositoryUrl;
+    this.repositoryArn = this.repository.repositoryArn;
+    this.repositoryName = this.repository.repositoryName;
+    this.imageDigest = this.image.digest;
+    this.imageUri = this.image.imageUri;
+    this.imageTags = this.image.imageTags;
+
+    // What ECR bills: imageSizeInBytes of the pushed digest. Known in preview when the image is unchanged
+    // (its digest comes from state), unknown when it is about to be rebuilt.
+    const pushed = aws.ecr.getImageOutput(
+      { repositoryName: this.repository.repositoryName, imageDigest: this.image.digest },
+      { parent: this },
+    );
+    this.imageSizeBytes = pushed.imageSizeInBytes;
+
+    const estimate = resolved.estimateSize
+      ? new ImageSizeEstimate(
+          `${name}-size-estimate`,
+          {
+            context: args.context,
+            dockerfile,
+            target: args.target,
+            buildArgs: args.buildArgs,
+            platforms: args.platforms,
+            compression: args.compression ?? "gzip",
+            contextHash: this.image.contentTag,
+          },
+          { parent: this },
+        )
+      : undefined;
+
+    this.imageSize = firstKnown<KnownImageSize>(
+      [
+        ecrSize(this.image.digest, pushed.imageSizeInBytes),
+        estimate === undefined ? undefined : estimatedSize(estimate.sizeBytes, estimate.note),
+      ],
+      budgetSize(resolved.maxImageSizeBytes, resolved.assumedImageBytes, resolved.estimateSize),
+    );
+
+    const region = args.costRegion ?? aws.getRegionOutput({}, { parent: this }).region;
+    const cost = pulumi
+      .all([this.imageSize, region, this.repository.lifecyclePolicyText])
+      .apply(([size, costRegion, policy]) =>
+        costFor({ size, region: costRegion, policy, resolved, scanningMode: args.scanningMode ?? "basic" }),
+      );
+    this.monthlyCost = cost.estimate;
+    this.costReport = cost.report;
+
+    this.findings = pulumi.all([args.context, dockerfile]).apply(([context, file]) => {
+      const findings = analyzeBuildDockerfile(context, file);
+      for (const finding of findings.filter((f) => f.severity !== "info")) {
+        pulumi.log.warn(`${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`, this);
+      }
+      return findings;
+    });
+
+    this.sizeBudget = pulumi.all([this.imageSize, this.findings]).apply(([size, findings]) => {
+      const verdict = budgetVerdict(size, findings, resolved.maxImageSizeBytes, resolved.onBudgetExceeded);
+      if (verdict.status === "fail") throw new Error(`EcrImagePipeline ${name}: ${verdict.message}`);
+      if (verdict.status === "warn") pulumi.log.warn(verdict.message, this);
+      return verdict;
+    });
+
+    this.registerOutputs({
+      repositoryUrl: this.repositoryUrl,
+      repositoryArn: this.repositoryArn,
+      repositoryName: this.repositoryName,
+      imageDigest: this.imageDigest,
+      imageUri: this.imageUri,
+      imageTags: this.imageTags,
+      imageSizeBytes: this.imageSizeBytes,
+      imageSize: this.imageSize,
+      monthlyCost: this.monthlyCost,
+      costReport: this.costReport,
+      findings: this.findings,
+      sizeBudget: this.sizeBudget,
+    });
+  }
+}
+
+function budgetSize(budget: number | undefined, assumed: number, estimating: boolean): KnownImageSize {
+  const why = estimating ? "no ECR size or local estimate is available" : "size estimation is off";
+  return budget === undefined
+    ? { bytes: assumed, basis: "budget", note: `${why} and no maxImageSizeBytes is set: assuming ${assumed} bytes` }
+    : { bytes: budget, basis: "budget", note: `${why}: using the size budget maxImageSizeBytes=${budget}` };
+}
+
+/** The ECR-reported size as a KnownImageSize; unknown while the digest is (a changed image in preview). */
+function ecrSize(digest: pulumi.Output<string>, bytes: pulumi.Output<number>): pulumi.Output<KnownImageSize> {
+  return pulumi.all([digest, bytes]).apply(([imageDigest, sizeInBytes]) => ({
+    bytes: sizeInBytes,
+    basis: "ecr" as const,
+    note: `imageSizeInBytes of ${imageDigest} in ECR`,
+  }));
+}
+
+/** The local estimate as a KnownImageSize, or undefined when no engine could measure it. */
+function estimatedSize(
+  bytes: pulumi.Output<number | undefined>,
+  note: pulumi.Output<string>,
+): pulumi.Output<KnownImageSize | undefined> {
+  return pulumi.all([bytes, note]).apply(([sizeBytes, estimateNote]) =>
+    sizeBytes === undefined ? undefined : { bytes: sizeBytes, basis: "estimate" as const, note: estimateNote },
+  );
+}

@@ -1,0 +1,197 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { resolveRepositoryDefaults, type ScanningMode } from "./defaults";
+import {
+  buildLifecyclePreset,
+  formatLifecycleProblems,
+  renderLifecyclePolicy,
+  validateLifecyclePolicy,
+  type LifecyclePresetName,
+  type LifecycleRule,
+} from "./lifecycle";
+import { pullOnlyRepositoryPolicy } from "./repository-policy";
+import { PROTECTED_TAG_PREFIXES } from "./tags";
+
+export interface EcrRepositoryArgs {
+  /**
+   * Repository name (lower case; `/` groups it into a namespace, e.g. `team/app`).
+   * @default the component name plus a random suffix (Pulumi auto-naming)
+   */
+  repositoryName?: pulumi.Input<string>;
+  /**
+   * Scan every pushed image for vulnerabilities (basic scanning is free).
+   * @default true
+   */
+  scanOnPush?: boolean;
+  /**
+   * KMS key ARN for encryption at rest. When set, the repository uses `KMS`; otherwise `AES256`.
+   * The encryption type cannot be changed after creation (ECR replaces the repository).
+   * @default undefined (AES256)
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Let `pulumi destroy` delete the repository even when it still holds images.
+   * Off by default so a destroy never silently deletes images that may still be running.
+   * @default false
+   */
+  forceDelete?: boolean;
+  /**
+   * Tag the BuildKit registry cache is written to. It is exempt from tag immutability and from
+   * keep-N lifecycle counts.
+   * @default "buildcache"
+   */
+  cacheTag?: string;
+  /**
+   * Lifecycle preset (see docs/LIFECYCLE.md): how many builds and untagged images each environment
+   * keeps. Ignored when `lifecycleRules` is given.
+   * @default "prod" (the preset that keeps the most)
+   */
+  lifecyclePreset?: LifecyclePresetName;
+  /**
+   * Lifecycle rules replacing the preset. A plain value (not an Output) so it is validated before any
+   * resource is registered: errors stop the program with the rule and the fix, warnings are logged.
+   * @default undefined (use `lifecyclePreset`)
+   */
+  lifecycleRules?: LifecycleRule[];
+  /**
+   * Principals (account ids or IAM ARNs) allowed to pull (and only pull) from this repository.
+   * @default undefined (no repository policy: only the owning account's IAM policies apply)
+   */
+  pullPrincipalArns?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Scanning mode the team pays for. `enhanced` (Amazon Inspector) is a registry-wide setting; it is
+   * only created here when `manageRegistryScanning` is true.
+   * @default "basic"
+   */
+  scanningMode?: ScanningMode;
+  /**
+   * Create the account-and-region-wide `aws.ecr.RegistryScanningConfiguration` for `scanningMode`,
+   * with a filter on this repository. Only one stack per account and region may own it.
+   * @default false
+   */
+  manageRegistryScanning?: boolean;
+  /**
+   * Tags for the AWS resources.
+   * @default undefined
+   */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * An ECR repository with sound defaults: scan on push, immutable tags except the cache tag and
+ * `deployed-*`, AES256 (or KMS) encryption, no force delete, one validated lifecycle policy, an optional
+ * pull-only repository policy and optional registry-level enhanced scanning.
+ */
+export class EcrRepository extends pulumi.ComponentResource {
+  public readonly repository: aws.ecr.Repository;
+  public readonly repositoryUrl: pulumi.Output<string>;
+  public readonly repositoryArn: pulumi.Output<string>;
+  public readonly repositoryName: pulumi.Output<string>;
+  public readonly registryId: pulumi.Output<string>;
+  /** The lifecycle policy JSON exactly as sent to ECR. */
+  public readonly lifecyclePolicyText: pulumi.Output<string>;
+  /** Validator warnings for the lifecycle policy (also logged). */
+  public readonly lifecycleWarnings: pulumi.Output<string[]>;
+  public readonly cacheTag: pulumi.Output<string>;
+
+  constructor(name: string, args: EcrRepositoryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    // Everything that can be wrong with plain args is found before the component is registered.
+    const resolved = resolveRepositoryDefaults(args);
+    const rules =
+      args.lifecycleRules ??
+      buildLifecyclePreset(resolved.lifecyclePreset, {
+        cacheTag: resolved.cacheTag,
+        protectedTagPrefixes: PROTECTED_TAG_PREFIXES,
+      });
+    const policyText = renderLifecyclePolicy(rules);
+    const problems = validateLifecyclePolicy(policyText, {
+      cacheTag: resolved.cacheTag,
+      protectedTagPrefixes: PROTECTED_TAG_PREFIXES,
+    });
+    const errors = problems.filter((p) => p.severity === "error");
+    if (errors.length > 0) {
+      throw new Error(`EcrRepository ${name}: the lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}`);
+    }
+    const warnings = problems.filter((p) => p.severity === "warning");
+
+    super("ecr-pipeline:index:EcrRepository", name, {}, opts);
+
+    if (warnings.length > 0) {
+      pulumi.log.warn(`lifecycle policy:\n${formatLifecycleProblems(warnings)}`, this);
+    }
+
+    this.repository = new aws.ecr.Repository(
+      name,
+      {
+        name: args.repositoryName,
+        imageScanningConfiguration: { scanOnPush: resolved.scanOnPush },
+        // Immutable tags, except the tags that must move: the build cache (rewritten by every build)
+        // and deployed-* markers. https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
+        imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters: resolved.mutableTagFilters.map((filter) => ({
+          filter,
+          filterType: "WILDCARD",
+        })),
+        encryptionConfigurations: [
+          args.kmsKeyArn === undefined
+            ? { encryptionType: "AES256" }
+            : { encryptionType: "KMS", kmsKey: args.kmsKeyArn },
+        ],
+        forceDelete: resolved.forceDelete,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    new aws.ecr.LifecyclePolicy(
+      `${name}-lifecycle`,
+      { repository: this.repository.name, policy: policyText },
+      { parent: this },
+    );
+
+    if (args.pullPrincipalArns !== undefined) {
+      new aws.ecr.RepositoryPolicy(
+        `${name}-pull-policy`,
+        {
+          repository: this.repository.name,
+          policy: pulumi.output(args.pullPrincipalArns).apply((arns) => pullOnlyRepositoryPolicy(arns)),
+        },
+        { parent: this },
+      );
+    }
+
+    if (resolved.manageRegistryScanning && resolved.scanningMode === "enhanced") {
+      new aws.ecr.RegistryScanningConfiguration(
+        `${name}-scanning`,
+        {
+          scanType: "ENHANCED",
+          rules: [
+            {
+              scanFrequency: "SCAN_ON_PUSH",
+              repositoryFilters: [{ filter: this.repository.name, filterType: "WILDCARD" }],
+            },
+          ],
+        },
+        { parent: this },
+      );
+    }
+
+    this.repositoryUrl = this.repository.repositoryUrl;
+    this.repositoryArn = this.repository.arn;
+    this.repositoryName = this.repository.name;
+    this.registryId = this.repository.registryId;
+    this.lifecyclePolicyText = pulumi.output(policyText);
+    this.lifecycleWarnings = pulumi.output(warnings.map((w) => formatLifecycleProblems([w])));
+    this.cacheTag = pulumi.output(resolved.cacheTag);
+
+    this.registerOutputs({
+      repositoryUrl: this.repositoryUrl,
+      repositoryArn: this.repositoryArn,
+      repositoryName: this.repositoryName,
+      registryId: this.registryId,
+      lifecyclePolicyText: this.lifecyclePolicyText,
+      lifecycleWarnings: this.lifecycleWarnings,
+      cacheTag: this.cacheTag,
+    });
+  }
+}
