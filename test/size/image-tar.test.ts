@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import * as zlib from "node:zlib";
+import { measureSavedImage, readTarEntries } from "../../components/size/image-tar";
+
+/** One ustar entry: a 512-byte header (checksum computed as POSIX says) and the padded body. */
+function tarEntry(name: string, body: Buffer, type = "0"): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 100, "utf8");
+  header.write("0000644\0", 100, "latin1");
+  header.write("0000000\0", 108, "latin1");
+  header.write("0000000\0", 116, "latin1");
+  header.write(body.length.toString(8).padStart(11, "0") + "\0", 124, "latin1");
+  header.write("00000000000\0", 136, "latin1");
+  header.write(type, 156, "latin1");
+  header.write("ustar\0" + "00", 257, "latin1");
+  header.fill(" ", 148, 156);
+  const checksum = header.reduce((total, byte) => total + byte, 0);
+  header.write(checksum.toString(8).padStart(6, "0") + "\0 ", 148, "latin1");
+  const padding = Buffer.alloc((512 - (body.length % 512)) % 512);
+  return Buffer.concat([header, body, padding]);
+}
+
+function paxEntry(path: string): Buffer {
+  const record = (length: number): string => `${length} path=${path}\n`;
+  let length = record(0).length;
+  while (record(length).length !== length) length = record(length).length;
+  return tarEntry("PaxHeader", Buffer.from(record(length)), "x");
+}
+
+function archive(...entries: Buffer[]): Buffer {
+  return Buffer.concat([...entries, Buffer.alloc(1024)]);
+}
+
+/** Feeds a buffer in awkward chunk sizes, as a pipe would. */
+async function* chunked(buffer: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let offset = 0; offset < buffer.length; offset += size) yield buffer.subarray(offset, offset + size);
+}
+
+describe("readTarEntries", () => {
+  it("reads names, sizes and bodies across chunk boundaries, with PAX long names", async () => {
+    const longName = `${"d".repeat(120)}/layer.tar`;
+    const tar = archive(
+      tarEntry("a.txt", Buffer.from("hello")),
+      tarEntry("dir/", Buffer.alloc(0), "5"),
+      paxEntry(longName),
+      tarEntry("ignored-short-name", Buffer.alloc(700, 7)),
+    );
+    const seen: Array<[string, string, number, string]> = [];
+    for await (const entry of readTarEntries(chunked(tar, 97))) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry.body()) chunks.push(chunk);
+      const body = Buffer.concat(chunks);
+      seen.push([
+        entry.header.name,
+        entry.header.type,
+        entry.header.size,
+        body.subarray(0, 5).toString("hex"),
+      ]);
+    }
+    assert.deepEqual(seen, [
+      ["a.txt", "0", 5, Buffer.from("hello").toString("hex")],
+      ["dir/", "5", 0, ""],
+      [longName, "0", 700, "0707070707"],
+    ]);
+  });
+
+  it("skips bodies the caller does not read", async () => {
+    const tar = archive(tarEntry("one", Buffer.alloc(1500, 1)), tarEntry("two", Buffer.from("x")));
+    const names: string[] = [];
+    for await (const entry of readTarEntries(chunked(tar, 512))) names.push(entry.header.name);
+    assert.deepEqual(names, ["one", "two"]);
+  });
+
+  it("fails on a truncated archive", async () => {
+    const tar = tarEntry("cut", Buffer.alloc(2000, 1)).subarray(0, 1200);
+    await assert.rejects(async () => {
+      for await (const entry of readTarEntries(chunked(tar, 300))) await entry.skip();
+    }, /truncated/);
+  });
+});
+
+describe("measureSavedImage", () => {
+  it("returns layers in manifest order with gzip sizes equal to zlib's default level", async () => {
+    const base = Buffer.from("base layer ".repeat(5000));
+    const app = Buffer.from(Array.from({ length: 3000 }, (_, index) => `line ${index}\n`).join(""));
+    const config = {
+      rootfs: { diff_ids: ["sha256:base", "sha256:app", "sha256:base"] },
+      history: [
+        { created_by: "ADD rootfs" },
+        { created_by: "ENV X=1", empty_layer: true },
+        { created_by: "COPY app" },
+      ],
+    };
+    const manifest = [
+      { Config: "cfg.json", RepoTags: ["t:1"], Layers: ["b/layer.tar", "a/layer.tar", "b/layer.tar"] },
+    ];
+    const tar = archive(
+      tarEntry("a/layer.tar", app),
+      tarEntry("b/layer.tar", base),
+      tarEntry("cfg.json", Buffer.from(JSON.stringify(config))),
+      tarEntry("manifest.json", Buffer.from(JSON.stringify(manifest))),
+    );
+    const saved = await measureSavedImage(chunked(tar, 4096), { compression: "gzip" });
+    const gz = (data: Buffer): number => zlib.gzipSync(data).length;
+    assert.deepEqual(saved.layers, [
+      { archivePath: "b/layer.tar", uncompressedBytes: base.length, compressedBytes: gz(base) },
+      { archivePath: "a/layer.tar", uncompressedBytes: app.length, compressedBytes: gz(app) },
+      { archivePath: "b/layer.tar", uncompressedBytes: base.length, compressedBytes: gz(base) },
+    ]);
+    assert.deepEqual(saved.config, config);
+    assert.equal(saved.configBytes, JSON.stringify(config).length);
+  });
+
+  it("names what is missing from a malformed archive", async () => {
+    const noManifest = archive(tarEntry("x/layer.tar", Buffer.from("x")));
+    await assert.rejects(
+      measureSavedImage(chunked(noManifest, 512), { compression: "gzip" }),
+      /no manifest\.json/,
+    );
+    const missingLayer = archive(
+      tarEntry("cfg.json", Buffer.from("{}")),
+      tarEntry(
+        "manifest.json",
+        Buffer.from(JSON.stringify([{ Config: "cfg.json", Layers: ["gone/layer.tar"] }])),
+      ),
+    );
+    await assert.rejects(
+      measureSavedImage(chunked(missingLayer, 512), { compression: "gzip" }),
+      /no layer gone\/layer\.tar/,
+    );
+  });
+});
