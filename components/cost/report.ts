@@ -107,6 +107,7 @@ export function formatCostReport(estimate: CostEstimate, context: CostReportCont
     ...rows.map((row) => renderRow(row, widths, aligns)),
     rule,
     ...totalRows.map((row) => renderRow(row, widths, aligns)),
+    "(each row is rounded to the cent on its own; the totals are summed before rounding)",
     "",
     "notes:",
     ...estimate.lines.map((line) => `  ${line.item}: ${line.explanation}`),

@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { ecrPricing, estimateMonthlyCost, type CostEstimateInput } from "../../components/cost";
+
+const GB = 2 ** 30;
+const regions = Object.keys(ecrPricing);
+
+const bytes = fc.double({ min: 0, max: 50 * GB, noNaN: true });
+const count = fc.double({ min: 0, max: 2_000_000, noNaN: true });
+
+/** A valid input anywhere in the space: any known region, any replication subset, either scanning mode. */
+const inputs: fc.Arbitrary<CostEstimateInput> = fc
+  .record({
+    region: fc.constantFrom(...regions),
+    imageBytes: bytes,
+    uniqueShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    retainedImages: fc.double({ min: 1, max: 1000, noNaN: true }),
+    cacheBytes: bytes,
+    pushesPerMonth: count,
+    pulls: fc.record({ sameRegion: count, viaNat: count, crossRegion: count, internet: count }),
+    bytesPerPull: fc.option(bytes, { nil: undefined }),
+    enhanced: fc.boolean(),
+    rescansPerMonth: fc.double({ min: 0, max: 100, noNaN: true }),
+    replicationRegions: fc.subarray(regions, { maxLength: 3 }),
+    applyFreeTier: fc.boolean(),
+  })
+  .map((drawn) => ({
+    region: drawn.region,
+    imageBytes: drawn.imageBytes,
+    uniqueBytesPerImage: drawn.imageBytes * drawn.uniqueShare,
+    retainedImages: drawn.retainedImages,
+    cacheBytes: drawn.cacheBytes,
+    pushesPerMonth: drawn.pushesPerMonth,
+    pulls: drawn.pulls,
+    bytesPerPull: drawn.bytesPerPull,
+    scanning: { mode: drawn.enhanced ? "enhanced" : "basic", rescansPerMonth: drawn.rescansPerMonth },
+    replicationRegions: drawn.replicationRegions.filter((region) => region !== drawn.region),
+    applyFreeTier: drawn.applyFreeTier,
+  }));
+
+const total = (input: CostEstimateInput) => estimateMonthlyCost(input).totalUsd;
+
+describe("estimateMonthlyCost: properties", () => {
+  it("is never negative, per line and per part, and the total is the sum of the lines", () => {
+    fc.assert(
+      fc.property(inputs, (input) => {
+        const estimate = estimateMonthlyCost(input);
+        for (const line of estimate.lines) {
+          assert.ok(
+            line.usd >= 0 && line.quantity >= 0 && line.rate >= 0,
+            `${line.item}: ${JSON.stringify(line)}`,
+          );
+        }
+        for (const part of [
+          estimate.storageUsd,
+          estimate.transferUsd,
+          estimate.scanningUsd,
+          estimate.replicationUsd,
+        ]) {
+          assert.ok(part >= 0);
+        }
+        const sumOfLines = estimate.lines.reduce((sum, line) => sum + line.usd, 0);
+        assert.ok(Math.abs(sumOfLines - estimate.totalUsd) <= 1e-9 * Math.max(1, estimate.totalUsd));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("is monotone in image bytes (unique bytes and bytes per pull following the image)", () => {
+    fc.assert(
+      fc.property(inputs, bytes, (input, extra) => {
+        const smaller = { ...input, uniqueBytesPerImage: undefined, bytesPerPull: undefined };
+        const larger = { ...smaller, imageBytes: input.imageBytes + extra };
+        assert.ok(total(larger) >= total(smaller));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("is monotone in unique bytes per build, cache bytes and bytes per pull", () => {
+    fc.assert(
+      fc.property(inputs, fc.double({ min: 0, max: 1, noNaN: true }), bytes, (input, share, extra) => {
+        const unique = input.uniqueBytesPerImage ?? input.imageBytes;
+        const moreUnique = { ...input, uniqueBytesPerImage: unique + (input.imageBytes - unique) * share };
+        assert.ok(total(moreUnique) >= total(input), "unique bytes");
+        assert.ok(total({ ...input, cacheBytes: (input.cacheBytes ?? 0) + extra }) >= total(input), "cache");
+        const perPull = input.bytesPerPull ?? input.imageBytes;
+        assert.ok(total({ ...input, bytesPerPull: perPull + extra }) >= total(input), "bytes per pull");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("is monotone in pulls on every path", () => {
+    const paths = ["sameRegion", "viaNat", "crossRegion", "internet"] as const;
+    fc.assert(
+      fc.property(inputs, fc.constantFrom(...paths), count, (input, path, extra) => {
+        const pulls = { ...input.pulls };
+        const more = { ...input, pulls: { ...pulls, [path]: (pulls[path] ?? 0) + extra } };
+        assert.ok(total(more) >= total(input));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("is monotone in retained images and pushes", () => {
+    fc.assert(
+      fc.property(
+        inputs,
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        count,
+        (input, moreImages, morePushes) => {
+          assert.ok(
+            total({ ...input, retainedImages: input.retainedImages + moreImages }) >= total(input),
+            "retained",
+          );
+          assert.ok(
+            total({ ...input, pushesPerMonth: input.pushesPerMonth + morePushes }) >= total(input),
+            "pushes",
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the free allowance never raises the cost and saves at most internetFreeGB at the first tier's rate", () => {
+    fc.assert(
+      fc.property(inputs, (input) => {
+        const without = total({ ...input, applyFreeTier: false });
+        const withAllowance = total({ ...input, applyFreeTier: true });
+        const rates = ecrPricing[input.region];
+        assert.ok(rates);
+        const firstTierRate = rates.internetEgressTiers[0]?.perGB ?? 0;
+        assert.ok(withAllowance <= without);
+        assert.ok(
+          without - withAllowance <= rates.internetFreeGB * firstTierRate + 1e-9 * Math.max(1, without),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { estimateMonthlyCost, formatCostReport, roundToCents } from "../../components/cost";
+
+const MiB = 2 ** 20;
+
+/*
+ * eu-west-1, hand arithmetic (GB = 2^30 bytes):
+ *   stored   = 0.5 + (11 − 1) × 0.1875 + 0.25 = 2.625 GB;          × 0.10  = 0.2625  → 0.26
+ *   NAT      = 51 pulls × 0.5 GB = 25.5 GB;                      × 0.048 = 1.224   → 1.22
+ *   internet = 300 × 0.5 = 150 GB (no allowance), first tier;     × 0.09  = 13.50
+ *   scans    = 40 × 0.09 = 3.60;  rescans 2 × 11 = 22 × 0.01 = 0.22;   scanning 3.82
+ *   replica  = 2.625 × 0.10 = 0.2625; 40 pushes × 0.1875 GB = 7.5 GB × 0.02 (eu-west-1) = 0.15 → 0.41
+ *   total    = 0.2625 + 14.724 + 3.82 + 0.4125 = 19.219 → 19.22
+ */
+const estimate = estimateMonthlyCost({
+  region: "eu-west-1",
+  imageBytes: 512 * MiB,
+  uniqueBytesPerImage: 192 * MiB,
+  retainedImages: 11,
+  cacheBytes: 256 * MiB,
+  pushesPerMonth: 40,
+  pulls: { sameRegion: 600, viaNat: 51, internet: 300 },
+  scanning: { mode: "enhanced", rescansPerMonth: 2 },
+  replicationRegions: ["us-east-1"],
+});
+
+const expected = `ECR monthly cost estimate: eu-west-1
+
+item                            quantity  unit      rate USD    USD
+------------------------------  --------  --------  --------  -----
+storage                            2.625  GB-month    0.1000   0.26
+pulls same region                    300  GB          0.0000   0.00
+pulls via NAT gateway             25.500  GB          0.0480   1.22
+internet egress 0-10 TB              150  GB          0.0900  13.50
+enhanced scans on push                40  scan        0.0900   3.60
+enhanced rescans                      22  scan        0.0100   0.22
+replication storage us-east-1      2.625  GB-month    0.1000   0.26
+replication transfer us-east-1     7.500  GB          0.0200   0.15
+------------------------------  --------  --------  --------  -----
+storage                                                        0.26
+transfer                                                      14.72
+scanning                                                       3.82
+replication                                                    0.41
+total per month                                               19.22
+(each row is rounded to the cent on its own; the totals are summed before rounding)
+
+notes:
+  storage: 1 image + 10 x unique bytes per build + cache: shared layers are stored once
+  pulls same region: 600 pulls; free within the region
+  pulls via NAT gateway: 51 pulls; NAT data processing (ECR VPC endpoints avoid it)
+  internet egress 0-10 TB: 300 pulls from outside AWS; tiers count the month's billed volume
+  enhanced scans on push: Amazon Inspector scans each pushed image once
+  enhanced rescans: 2 rescans per month x 11 retained images
+  replication storage us-east-1: a full copy of the repository's storage in us-east-1
+  replication transfer us-east-1: 40 pushes x unique bytes per build, at eu-west-1's inter-region rate
+
+assumptions:
+  region: eu-west-1 (rates: ecrPricing)
+  image: 536,870,912 bytes (0.500 GB)
+  unique bytes per build: 201,326,592 bytes (0.188 GB)
+  retained images: 11
+  cache: 268,435,456 bytes (0.250 GB)
+  stored in the repository: 2,818,572,288 bytes (2.625 GB)
+  pushes per month: 40
+  pulls per month: same region 600, via NAT 51, cross-region 0, internet 300
+  bytes per pull: 536,870,912 bytes (0.500 GB)
+  scanning: enhanced, 2 rescans per image per month
+  replication: us-east-1
+  internet free allowance: not applied (it is shared across the account)
+size basis: estimate - local build of ctx-0123456789abcdef`;
+
+describe("formatCostReport", () => {
+  it("renders the lines, totals, notes, assumptions and basis as an exact fixed-width table", () => {
+    assert.equal(
+      formatCostReport(estimate, { basis: "estimate", basisNote: "local build of ctx-0123456789abcdef" }),
+      expected,
+    );
+  });
+
+  it("is deterministic and plain ASCII, even when the basis note is not", () => {
+    const context = { basis: "ecr", basisNote: "imageSizeInBytes of sha256:ab… in ECR — unchanged" };
+    const first = formatCostReport(estimate, context);
+    assert.equal(formatCostReport(estimate, context), first);
+    assert.match(first, /^[\x20-\x7e\n]*$/);
+    assert.ok(
+      first.endsWith("size basis: ecr - imageSizeInBytes of sha256:ab... in ECR - unchanged"),
+      first.slice(-80),
+    );
+  });
+
+  it("omits the basis line without a basis, and takes a title", () => {
+    const report = formatCostReport(estimate, { title: "app (dev)" });
+    assert.equal(report.split("\n")[0], "app (dev)");
+    assert.ok(!report.includes("size basis:"));
+    assert.ok(report.endsWith("internet free allowance: not applied (it is shared across the account)"));
+  });
+
+  it("prints the allowance and an override when they are used", () => {
+    const withAllowance = estimateMonthlyCost({
+      region: "mars-1",
+      imageBytes: 2 ** 30,
+      retainedImages: 1,
+      pushesPerMonth: 0,
+      applyFreeTier: true,
+      pricing: {
+        storagePerGBMonth: 0.1,
+        internetEgressTiers: [{ upToGB: Infinity, perGB: 0.09 }],
+        internetFreeGB: 100,
+        natPerGB: 0,
+        interRegionPerGB: 0,
+        enhancedScanPerImage: 0,
+        enhancedRescanPerImage: 0,
+      },
+    });
+    const report = formatCostReport(withAllowance);
+    assert.ok(report.includes("  region: mars-1 (rates: caller override)\n"));
+    assert.ok(report.includes("  internet free allowance: applied (100 GB)"));
+  });
+});
+
+describe("roundToCents", () => {
+  const cases: [number, number][] = [
+    [0, 0],
+    [0.004, 0],
+    [0.005, 0.01],
+    [1.005, 1.01], // stored as 1.00499999999999989…; a plain Math.round(x * 100) gives 1.00
+    [19.219, 19.22],
+    [14.724, 14.72],
+    [53891.2, 53891.2],
+    [-1.005, -1.01],
+  ];
+  for (const [usd, rounded] of cases) {
+    it(`${usd} -> ${rounded}`, () => assert.equal(roundToCents(usd), rounded));
+  }
+});
