@@ -1,0 +1,86 @@
+/**
+ * Tag matching exactly as ECR documents it
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html, "Lifecycle policy
+ * evaluation rules"): an image is matched "if all of the tags in the tagPatternList or tagPrefixList
+ * value are matched against any of the image's tags"; `prod*` matches `prod`, `prod1` and
+ * `production-team1`, so `*` matches any run of characters, including none.
+ */
+import type { LifecycleSelection, LifecycleStorageClass } from "./types";
+
+const globCache = new Map<string, RegExp>();
+
+function globToRegExp(pattern: string): RegExp {
+  let compiled = globCache.get(pattern);
+  if (!compiled) {
+    const source = pattern
+      .split("*")
+      .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*");
+    compiled = new RegExp(`^${source}$`, "s");
+    globCache.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+export function tagMatchesPattern(tag: string, pattern: string): boolean {
+  return globToRegExp(pattern).test(tag);
+}
+
+export function tagMatchesFilter(tag: string, filter: string, kind: "prefix" | "pattern"): boolean {
+  return kind === "prefix" ? tag.startsWith(filter) : tagMatchesPattern(tag, filter);
+}
+
+export interface TagFilter {
+  kind: "prefix" | "pattern";
+  filters: readonly string[];
+}
+
+export function tagFilterOf(
+  selection: Pick<LifecycleSelection, "tagPrefixList" | "tagPatternList">,
+): TagFilter {
+  if (selection.tagPatternList !== undefined) return { kind: "pattern", filters: selection.tagPatternList };
+  return { kind: "prefix", filters: selection.tagPrefixList ?? [] };
+}
+
+/** Does the rule's tag selection (tag status + lists) select an image carrying `tags`? */
+export function selectionMatchesTags(
+  selection: Pick<LifecycleSelection, "tagStatus" | "tagPrefixList" | "tagPatternList">,
+  tags: readonly string[],
+): boolean {
+  if (selection.tagStatus === "any") return true;
+  if (selection.tagStatus === "untagged") return tags.length === 0;
+  if (tags.length === 0) return false;
+  const { kind, filters } = tagFilterOf(selection);
+  if (filters.length === 0) return false;
+  return filters.every((filter) => tags.some((tag) => tagMatchesFilter(tag, filter, kind)));
+}
+
+/** ECR reads an omitted storageClass as `standard`. */
+export function selectedStorageClass(
+  selection: Pick<LifecycleSelection, "storageClass">,
+): LifecycleStorageClass {
+  return selection.storageClass ?? "standard";
+}
+
+/**
+ * True when the selection matches EVERY image that carries some tag starting with `prefix`, whatever
+ * its other tags: that is what shields such images from every lower-precedence rule.
+ * A prefix filter must itself be a prefix of `prefix`; a pattern must end in `*` and match `prefix`
+ * (the trailing `*` then absorbs any suffix).
+ */
+export function selectionCoversTagPrefix(
+  selection: Pick<LifecycleSelection, "tagStatus" | "tagPrefixList" | "tagPatternList">,
+  prefix: string,
+): boolean {
+  if (selection.tagStatus === "any") return true;
+  if (selection.tagStatus !== "tagged") return false;
+  const { kind, filters } = tagFilterOf(selection);
+  if (filters.length === 0) return false;
+  return filters.every((filter) =>
+    kind === "prefix" ? prefix.startsWith(filter) : filter.endsWith("*") && tagMatchesPattern(prefix, filter),
+  );
+}
+
+export function countWildcards(pattern: string): number {
+  return pattern.split("*").length - 1;
+}
