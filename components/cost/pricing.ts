@@ -276,17 +276,23 @@ export const ecrPricing: Record<string, RegionPricing> = Object.freeze(
   mapRegions(ecrRateCards, toRegionPricing),
 );
 
+function archiveStorageFigure(value: number, verifiedSource: string | undefined): SourcedFigure {
+  return verifiedSource === undefined
+    ? figure(value, PRICING_SOURCES.ecrPricing, false, UNCONFIRMED)
+    : figure(value, verifiedSource, true);
+}
+
 function archiveFor(verifiedSource: string | undefined): ArchivePricing {
   const restoreNote = verifiedSource === PRICING_SOURCES.devjapanArchive ? undefined : UNCONFIRMED;
   return {
     storageTiers: [
       {
         upToGB: 150 * 1024,
-        perGB: figure(0.1, verifiedSource ?? PRICING_SOURCES.ecrPricing, verifiedSource !== undefined),
+        perGB: archiveStorageFigure(0.1, verifiedSource),
       },
       {
         upToGB: Infinity,
-        perGB: figure(0.07, verifiedSource ?? PRICING_SOURCES.ecrPricing, verifiedSource !== undefined),
+        perGB: archiveStorageFigure(0.07, verifiedSource),
       },
     ],
     restorePerGB: figure(

@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import {
+  INTERNET_TIER_BOUNDS_GB,
+  PRICING_CHECKED_ON,
+  ecrArchivePricing,
+  ecrPricing,
+  ecrRateCards,
+  toRegionPricing,
+  type SourcedFigure,
+} from "../../components/cost";
+
+const REQUIRED_REGIONS = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ca-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-central-1",
+  "eu-north-1",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "sa-east-1",
+];
+
+function figuresOf(region: string): [string, SourcedFigure][] {
+  const card = ecrRateCards[region];
+  assert.ok(card, region);
+  return [
+    ["storagePerGBMonth", card.storagePerGBMonth],
+    ...card.internetEgressTiers.map((tier, index): [string, SourcedFigure] => [
+      `egress[${index}]`,
+      tier.perGB,
+    ]),
+    ["internetFreeGB", card.internetFreeGB],
+    ["natPerGB", card.natPerGB],
+    ["interRegionPerGB", card.interRegionPerGB],
+    ["enhancedScanPerImage", card.enhancedScanPerImage],
+    ["enhancedRescanPerImage", card.enhancedRescanPerImage],
+  ];
+}
+
+describe("ecrPricing and ecrRateCards (the data)", () => {
+  it("covers the major commercial regions, and both tables hold the same regions", () => {
+    for (const region of REQUIRED_REGIONS) assert.ok(ecrPricing[region], `missing ${region}`);
+    assert.deepEqual(Object.keys(ecrPricing).sort(), Object.keys(ecrRateCards).sort());
+  });
+
+  it("every figure carries an https source, the check date, a verified flag, and a note when unverified", () => {
+    assert.equal(PRICING_CHECKED_ON, "2026-11-22");
+    for (const region of Object.keys(ecrRateCards)) {
+      for (const [name, figure] of figuresOf(region)) {
+        const where = `${region} ${name}`;
+        assert.match(figure.source, /^https:\/\/[a-z0-9.-]+\//, where);
+        assert.equal(figure.checked, "2026-11-22", where);
+        assert.equal(typeof figure.verified, "boolean", where);
+        if (!figure.verified)
+          assert.ok(figure.note && figure.note.length > 0, `${where}: unverified without a note`);
+        assert.ok(Number.isFinite(figure.value) && figure.value >= 0, where);
+      }
+    }
+  });
+
+  it("internet tiers end at 10, 50 and 150 TB, are open-ended last and never get dearer", () => {
+    assert.deepEqual(INTERNET_TIER_BOUNDS_GB, [10240, 51200, 153600, Infinity]);
+    for (const [region, pricing] of Object.entries(ecrPricing)) {
+      assert.deepEqual(
+        pricing.internetEgressTiers.map((tier) => tier.upToGB),
+        [10240, 51200, 153600, Infinity],
+        region,
+      );
+      const rates = pricing.internetEgressTiers.map((tier) => tier.perGB);
+      rates
+        .slice(1)
+        .forEach((rate, index) =>
+          assert.ok(rate <= (rates[index] ?? Infinity), `${region} tier ${index + 1}`),
+        );
+    }
+  });
+
+  it("us-east-1 holds the rates checked against sources", () => {
+    assert.deepEqual(ecrPricing["us-east-1"], {
+      storagePerGBMonth: 0.1,
+      internetEgressTiers: [
+        { upToGB: 10240, perGB: 0.09 },
+        { upToGB: 51200, perGB: 0.085 },
+        { upToGB: 153600, perGB: 0.07 },
+        { upToGB: Infinity, perGB: 0.05 },
+      ],
+      internetFreeGB: 100,
+      natPerGB: 0.045,
+      interRegionPerGB: 0.02,
+      enhancedScanPerImage: 0.09,
+      enhancedRescanPerImage: 0.01,
+    });
+    const verified = figuresOf("us-east-1")
+      .filter(([, figure]) => figure.verified)
+      .map(([name]) => name);
+    assert.deepEqual(verified, [
+      "storagePerGBMonth",
+      "egress[0]",
+      "egress[1]",
+      "egress[2]",
+      "internetFreeGB",
+      "natPerGB",
+      "interRegionPerGB",
+      "enhancedScanPerImage",
+      "enhancedRescanPerImage",
+    ]);
+  });
+
+  it("ecrPricing is the rate cards without sources, frozen so no caller can change the shared table", () => {
+    for (const [region, card] of Object.entries(ecrRateCards)) {
+      assert.deepEqual(ecrPricing[region], toRegionPricing(card), region);
+    }
+    const usEast1 = ecrPricing["us-east-1"];
+    assert.ok(usEast1);
+    assert.ok(
+      Object.isFrozen(ecrPricing) && Object.isFrozen(usEast1) && Object.isFrozen(usEast1.internetEgressTiers),
+    );
+    assert.throws(() => {
+      (usEast1 as { storagePerGBMonth: number }).storagePerGBMonth = 0;
+    }, TypeError);
+  });
+
+  it("archive: same $0.10 up to 150 TB, $0.07 above, $0.03 per GB restored, 90-day minimum", () => {
+    assert.deepEqual(Object.keys(ecrArchivePricing).sort(), Object.keys(ecrPricing).sort());
+    for (const [region, archive] of Object.entries(ecrArchivePricing)) {
+      assert.deepEqual(
+        archive.storageTiers.map((tier) => [tier.upToGB, tier.perGB.value]),
+        [
+          [153600, 0.1],
+          [Infinity, 0.07],
+        ],
+        region,
+      );
+      assert.equal(archive.restorePerGB.value, 0.03, region);
+      assert.equal(archive.minimumStorageDays.value, 90, region);
+      assert.equal(archive.minimumStorageDays.verified, true, region);
+      for (const figure of [...archive.storageTiers.map((tier) => tier.perGB), archive.restorePerGB]) {
+        assert.equal(figure.checked, "2026-11-22", region);
+        if (!figure.verified)
+          assert.ok(figure.note && figure.note.length > 0, `${region}: unverified without a note`);
+      }
+    }
+    assert.equal(ecrArchivePricing["ap-northeast-1"]?.restorePerGB.verified, true);
+    assert.equal(ecrArchivePricing["us-east-1"]?.restorePerGB.verified, false);
+    assert.equal(ecrArchivePricing["us-east-1"]?.storageTiers[1]?.perGB.verified, true);
+  });
+});
