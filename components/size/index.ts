@@ -1,4 +1,15 @@
-// How a size is known: the basis contract, the content hash of a build context, and (below) the
-// preview-time local estimate.
+// How a size is known: the basis contract, the content hash of a build context, the local
+// preview-time estimate (plain modules) and the ImageSizeEstimate dynamic resource that wires it in.
 export * from "./basis";
 export * from "./context-hash";
+export { dockerEngineAvailable } from "./docker-cli";
+export type { LayerCompression } from "./image-tar";
+export {
+  estimateImageSize,
+  knownSizeFromEstimate,
+  ImageBuildError,
+  type EstimatedLayer,
+  type EstimateImageSizeOptions,
+  type ImageSizeEstimateResult,
+} from "./local-estimate";
+export { ImageSizeEstimate, type ImageSizeEstimateArgs } from "./estimate-resource";

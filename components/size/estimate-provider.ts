@@ -1,0 +1,127 @@
+/**
+ * What the ImageSizeEstimate dynamic provider does, as plain functions (no Pulumi import), so it is
+ * unit-testable and so the serialized provider only captures a module path (./estimate-resource.ts).
+ *
+ * Why the measuring happens in `check`, not `create` — verified in the Pulumi sources:
+ * - @pulumi/pulumi 3.248 `cmd/dynamic-provider/index.js` `check()` calls the provider's `check(olds,
+ *   news)` and returns `result.inputs` as the checked inputs. The engine calls Check in previews too.
+ * - The dynamic provider's `configure()` never sets `supportsPreview`, so in a preview
+ *   pulumi/pulumi `pkg/resource/plugin/provider_plugin.go` `Create`/`Update` return early with
+ *   `Properties: req.Properties` / `req.NewInputs` — the checked inputs become the previewed outputs.
+ *   `pkg/resource/deploy/step.go` `CreateStep.Apply` passes `s.new.Inputs` (the Check result) there.
+ * So whatever `check` returns is known in `pulumi preview` for a create or an update; for an
+ * unchanged resource (diff: no changes) the outputs in the state are reused.
+ */
+import { estimateImageSize, type ImageSizeEstimateResult } from "./local-estimate";
+import type { LayerCompression } from "./image-tar";
+
+/** Pulumi's wire sentinel for an unknown value (@pulumi/pulumi runtime/rpc.js `unknownValue`). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface EstimateInputs {
+  context: string;
+  dockerfile?: string;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  platforms?: string[];
+  compression?: LayerCompression;
+  contextHash: string;
+  /** Directory of cached estimates; default ~/.cache/ecr-pipeline/size-estimates. */
+  cacheDir?: string;
+}
+
+/** The measured part. A key is absent (not undefined: protobuf Structs cannot hold undefined) when unknown. */
+export interface EstimateOutputs {
+  sizeBytes?: number;
+  uncompressedBytes?: number;
+  layers: Array<{ createdBy: string; compressedBytes: number; uncompressedBytes: number }>;
+  note: string;
+}
+
+export type EstimateState = EstimateInputs & EstimateOutputs;
+
+export type Estimator = (inputs: EstimateInputs) => Promise<ImageSizeEstimateResult>;
+
+function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN_VALUE) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+function sameBuild(olds: Partial<EstimateState>, news: EstimateInputs): boolean {
+  return (
+    olds.contextHash === news.contextHash && (olds.compression ?? "gzip") === (news.compression ?? "gzip")
+  );
+}
+
+/**
+ * The provider's `check`: the inputs plus the measured outputs. Never throws for a missing engine or
+ * a failed build — the note says what happened and `sizeBytes` stays absent, so the component falls
+ * back to the size budget; docker-build reports a real build error on its own.
+ */
+export async function checkEstimate(
+  olds: Partial<EstimateState> | undefined,
+  news: EstimateInputs,
+  estimate: Estimator,
+): Promise<EstimateState> {
+  const inputs: EstimateInputs = pickInputs(news);
+  if (containsUnknown(inputs)) {
+    // An input only known after apply (e.g. a hash of a generated file): the size is unknown too.
+    return {
+      ...inputs,
+      sizeBytes: UNKNOWN_VALUE,
+      uncompressedBytes: UNKNOWN_VALUE,
+      layers: UNKNOWN_VALUE,
+      note: UNKNOWN_VALUE,
+    } as unknown as EstimateState;
+  }
+  // Same build as the state holds, already measured: reuse it (no engine needed, no spurious diff).
+  if (olds !== undefined && sameBuild(olds, inputs) && typeof olds.sizeBytes === "number") {
+    return { ...inputs, ...pickOutputs(olds as EstimateState) };
+  }
+  try {
+    const result = await estimate(inputs);
+    return { ...inputs, ...pickOutputs(result) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return { ...inputs, layers: [], note: `size estimate failed: ${message}` };
+  }
+}
+
+/** The provider's `diff`: a new build (content hash or compression), or a size measured at last. */
+export function diffEstimate(olds: Partial<EstimateState>, news: EstimateState): { changes: boolean } {
+  const measuredNow = typeof olds.sizeBytes !== "number" && typeof news.sizeBytes === "number";
+  return { changes: !sameBuild(olds, news) || measuredNow };
+}
+
+function pickInputs(news: EstimateInputs): EstimateInputs {
+  const inputs: EstimateInputs = { context: news.context, contextHash: news.contextHash };
+  if (news.dockerfile !== undefined) inputs.dockerfile = news.dockerfile;
+  if (news.target !== undefined) inputs.target = news.target;
+  if (news.buildArgs !== undefined) inputs.buildArgs = news.buildArgs;
+  if (news.platforms !== undefined) inputs.platforms = news.platforms;
+  if (news.compression !== undefined) inputs.compression = news.compression;
+  if (news.cacheDir !== undefined) inputs.cacheDir = news.cacheDir;
+  return inputs;
+}
+
+function pickOutputs(source: Partial<EstimateOutputs> & { sizeBytes?: number | undefined }): EstimateOutputs {
+  const outputs: EstimateOutputs = { layers: source.layers ?? [], note: source.note ?? "" };
+  if (typeof source.sizeBytes === "number") outputs.sizeBytes = source.sizeBytes;
+  if (typeof source.uncompressedBytes === "number") outputs.uncompressedBytes = source.uncompressedBytes;
+  return outputs;
+}
+
+/** The real estimator: a local build measured by ./local-estimate.ts. */
+export const defaultEstimator: Estimator = (inputs) =>
+  estimateImageSize({
+    context: inputs.context,
+    dockerfile: inputs.dockerfile,
+    target: inputs.target,
+    buildArgs: inputs.buildArgs,
+    platforms: inputs.platforms,
+    compression: inputs.compression,
+    contextHash: inputs.contextHash,
+    cacheDir: inputs.cacheDir,
+  });
