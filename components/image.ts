@@ -180,7 +180,8 @@ export class BuildKitImage extends pulumi.ComponentResource {
           {
             address: pulumi.output(args.repositoryUrl).apply(registryHost),
             username: auth.userName,
-            password: auth.password,
+            // The token is a credential: keep it encrypted in state and masked in logs.
+            password: pulumi.secret(auth.password),
           },
         ],
       },

@@ -1,0 +1,165 @@
+/**
+ * Pulumi mocks that record every resource and invoke, with the outputs a real deployment would give.
+ * `preview: true` runs the program as `pulumi preview` does; `imageChanged: true` leaves the image's
+ * digest unknown there, as for an image about to be rebuilt.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const ACCOUNT = "123456789012";
+export const REGION = "us-east-1";
+export const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
+export const DIGEST = "sha256:" + "ab".repeat(32);
+export const ECR_SIZE_BYTES = 52_428_800; // 50 MiB
+export const ESTIMATE_BYTES = 47_185_920; // 45 MiB
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  custom: boolean;
+}
+export interface RecordedCall {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+export interface RecordedOptions {
+  type: string;
+  name: string;
+  retainOnDelete: boolean | undefined;
+  parentName: string | undefined;
+}
+
+export interface MockScenario {
+  preview?: boolean;
+  /** In preview, the image is about to be rebuilt: its digest (and so ECR's size) is unknown. */
+  imageChanged?: boolean;
+  /** What the local size estimate reports; undefined = no engine reachable. */
+  estimateBytes?: number | undefined;
+  stack?: string;
+  /** Outputs of the stack a StackReference reads. */
+  stackReferenceOutputs?: Record<string, unknown>;
+}
+
+export interface Recorder {
+  resources: RecordedResource[];
+  calls: RecordedCall[];
+  options: RecordedOptions[];
+  /** `transformations` to pass to a component so child options (retainOnDelete, parent) are recorded. */
+  transformations: pulumi.ResourceTransformation[];
+}
+
+export function installMocks(scenario: MockScenario = {}): Recorder {
+  const recorder: Recorder = { resources: [], calls: [], options: [], transformations: [] };
+  const preview = scenario.preview ?? false;
+  const estimateBytes = "estimateBytes" in scenario ? scenario.estimateBytes : ESTIMATE_BYTES;
+  recorder.transformations.push((args) => {
+    recorder.options.push({
+      type: args.type,
+      name: args.name,
+      retainOnDelete: args.opts.retainOnDelete,
+      parentName: args.opts.parent?.constructor === undefined ? undefined : nameOf(args.opts.parent),
+    });
+    return undefined;
+  });
+  pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        recorder.resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        const state: Record<string, unknown> = { ...args.inputs };
+        switch (args.type) {
+          case "aws:ecr/repository:Repository": {
+            const name = (args.inputs.name as string | undefined) ?? `${args.name}-a1b2c3d`;
+            Object.assign(state, {
+              name,
+              arn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`,
+              registryId: ACCOUNT,
+              repositoryUrl: `${REGISTRY}/${name}`,
+            });
+            break;
+          }
+          case "docker-build:index:Image":
+            if (!(preview && scenario.imageChanged)) {
+              Object.assign(state, { digest: DIGEST, contextHash: "c0ffee", ref: `${REGISTRY}/x@${DIGEST}` });
+            }
+            break;
+          case "pulumi-nodejs:dynamic:Resource":
+            Object.assign(
+              state,
+              estimateBytes === undefined
+                ? { note: "no Docker engine reachable: size not estimated" }
+                : { sizeBytes: estimateBytes, note: "local build of the context, gzip layers summed" },
+            );
+            break;
+          case "pulumi:pulumi:StackReference":
+            Object.assign(state, { outputs: scenario.stackReferenceOutputs ?? {} });
+            break;
+        }
+        return { id: args.type.startsWith("pulumi:pulumi") ? args.name : `${args.name}-id`, state };
+      },
+      call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        recorder.calls.push({ token: args.token, inputs: args.inputs });
+        switch (args.token) {
+          case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+            return { userName: "AWS", password: "token-password", proxyEndpoint: `https://${REGISTRY}` };
+          case "aws:ecr/getImage:getImage":
+            return { imageSizeInBytes: ECR_SIZE_BYTES, imageDigest: args.inputs.imageDigest };
+          case "aws:index/getRegion:getRegion":
+            return { region: REGION, name: REGION };
+          default:
+            return args.inputs;
+        }
+      },
+    },
+    "ecr-pipeline",
+    scenario.stack ?? "dev",
+    preview,
+  );
+  return recorder;
+}
+
+function nameOf(resource: pulumi.Resource): string | undefined {
+  return (resource as unknown as { __name?: string }).__name;
+}
+
+/** Resolves an Output's value; `undefined` when it is unknown (preview). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    void isKnown(output).then((known) => {
+      if (!known) resolve(undefined);
+      else output.apply((value) => resolve(value));
+    });
+  });
+}
+
+/** Whether an Output is known (as `pulumi preview` would show a value rather than "output<…>"). */
+export function isKnown(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+}
+
+/** Waits until every registration started so far has reached the mocks. */
+export async function settle(...outputs: pulumi.Output<unknown>[]): Promise<void> {
+  for (const output of outputs) await isKnown(output);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The plain value inside a secret as the mocks receive it, or undefined when `value` is not a secret. */
+export function secretValue(value: unknown): unknown {
+  if (value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) {
+    return (value as { value: unknown }).value;
+  }
+  return undefined;
+}
+
+/** `value` with every secret replaced by its plain value (for schema validation). */
+export function unwrapSecrets(value: unknown): unknown {
+  const inner = secretValue(value);
+  if (inner !== undefined) return unwrapSecrets(inner);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}

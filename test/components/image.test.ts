@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { BuildKitImage } from "../../components/image";
+import { contentTagFor, imageRefs, registryHost } from "../../components/image-refs";
+import { imageInputValidator } from "./docker-build-schema";
+import {
+  DIGEST,
+  REGISTRY,
+  installMocks,
+  isKnown,
+  secretValue,
+  settle,
+  unwrapSecrets,
+  valueOf,
+} from "./harness";
+
+/** How a secret value reaches the mocks. */
+function secretOf(value: unknown): unknown {
+  return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
+
+const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
+const repositoryUrl = `${REGISTRY}/web`;
+const contentTag = contentTagFor({ context, dockerfile: path.join(context, "Dockerfile"), platforms: ["linux/amd64"] });
+
+describe("BuildKitImage", () => {
+  it("registers one docker-build Image with the ECR cache, content tag, auth and retainOnDelete", async () => {
+    const rec = installMocks();
+    const image = new BuildKitImage(
+      "web",
+      { repositoryUrl, context, platforms: ["linux/amd64"], extraTags: ["deployed-dev"] },
+      { transformations: rec.transformations },
+    );
+    await settle(image.imageUri, image.imageTags);
+
+    assert.deepEqual(
+      rec.resources.map((r) => `${r.type}::${r.name}`),
+      ["ecr-pipeline:index:BuildKitImage::web", "docker-build:index:Image::web"],
+    );
+    assert.deepEqual(
+      rec.calls.map((c) => c.token),
+      ["aws:ecr/getAuthorizationToken:getAuthorizationToken"],
+    );
+    const built = rec.resources.find((r) => r.type === "docker-build:index:Image");
+    assert.ok(built);
+    const cacheRef = `${repositoryUrl}:buildcache`;
+    assert.deepEqual(built.inputs, {
+      context: { location: context },
+      dockerfile: { location: `${context}/Dockerfile` },
+      platforms: ["linux/amd64"],
+      network: "default",
+      buildOnPreview: true,
+      tags: [`${repositoryUrl}:${contentTag}`, `${repositoryUrl}:deployed-dev`],
+      push: false,
+      exports: [{ registry: { push: true, compression: "gzip", forceCompression: false, ociMediaTypes: false } }],
+      cacheFrom: [{ registry: { ref: cacheRef } }],
+      cacheTo: [
+        {
+          registry: {
+            ref: cacheRef,
+            mode: "max",
+            imageManifest: true,
+            ociMediaTypes: true,
+            ignoreError: true,
+            compression: "gzip",
+          },
+        },
+      ],
+      // The whole list is secret because the password in it is.
+      registries: secretOf([{ address: REGISTRY, username: "AWS", password: "token-password" }]),
+    });
+    assert.match(contentTag, /^ctx-[0-9a-f]{16}$/);
+    const options = rec.options.find((o) => o.type === "docker-build:index:Image");
+    assert.equal(options?.retainOnDelete, true);
+
+    assert.equal(await valueOf(image.imageUri), `${repositoryUrl}@${DIGEST}`);
+    assert.deepEqual(await valueOf(image.imageTags), [contentTag, "deployed-dev"]);
+    assert.equal(await valueOf(image.cacheRef), cacheRef);
+  });
+
+  it("passes target, build args, secrets (as secrets, not args), builder and zstd", async () => {
+    const rec = installMocks();
+    const image = new BuildKitImage(
+      "web",
+      {
+        repositoryUrl,
+        context,
+        target: "runtime",
+        buildArgs: { NODE_ENV: "production" },
+        secrets: { npmrc: "//registry/:_authToken=s3cret" },
+        platforms: ["linux/amd64", "linux/arm64"],
+        builderName: "remote-buildkit",
+        compression: "zstd",
+        cache: false,
+        retainOnDelete: false,
+      },
+      { transformations: rec.transformations },
+    );
+    await settle(image.imageUri);
+    const built = rec.resources.find((r) => r.type === "docker-build:index:Image");
+    assert.ok(built);
+    assert.equal(built.inputs.target, "runtime");
+    assert.deepEqual(built.inputs.buildArgs, { NODE_ENV: "production" });
+    assert.deepEqual(secretValue(built.inputs.secrets), { npmrc: "//registry/:_authToken=s3cret" });
+    assert.ok(!JSON.stringify(built.inputs.buildArgs).includes("s3cret"), "a secret never becomes a build arg");
+    assert.deepEqual(built.inputs.builder, { name: "remote-buildkit" });
+    assert.deepEqual(built.inputs.platforms, ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(built.inputs.exports, [
+      { registry: { push: true, compression: "zstd", forceCompression: true, ociMediaTypes: true } },
+    ]);
+    assert.deepEqual(built.inputs.cacheFrom, [], "no cache: nothing read");
+    assert.deepEqual(built.inputs.cacheTo, [], "no cache: nothing written");
+    assert.deepEqual(rec.options.find((o) => o.type === "docker-build:index:Image")?.retainOnDelete, false);
+  });
+
+  it("passes only inputs the docker-build provider schema accepts", async () => {
+    const validate = imageInputValidator();
+    for (const args of [
+      { repositoryUrl, context },
+      {
+        repositoryUrl,
+        context,
+        target: "runtime",
+        buildArgs: { A: "1" },
+        secrets: { s: "v" },
+        platforms: ["linux/arm64" as const],
+        builderName: "b",
+        network: "host" as const,
+        compression: "zstd" as const,
+        extraTags: ["release-1.0.0"],
+      },
+    ]) {
+      const rec = installMocks();
+      const image = new BuildKitImage("web", args);
+      await settle(image.imageUri);
+      const built = rec.resources.find((r) => r.type === "docker-build:index:Image");
+      assert.ok(built);
+      assert.deepEqual(validate(unwrapSecrets(built.inputs)), []);
+    }
+    // The validator is not a rubber stamp: a misspelt property or enum value is rejected.
+    assert.notDeepEqual(validate({ push: true, cacheTo: [{ registry: { ref: "r", mode: "maximum" } }] }), []);
+    assert.notDeepEqual(validate({ push: true, tag: ["x"] }), []);
+    assert.notDeepEqual(validate({ tags: ["x"] }), []);
+  });
+
+  it("in preview, the digest-pinned URI is unknown until the push, the tags are known", async () => {
+    installMocks({ preview: true, imageChanged: true });
+    const image = new BuildKitImage("web", { repositoryUrl, context });
+    await settle(image.imageTags);
+    assert.equal(await isKnown(image.imageUri), false);
+    assert.equal(await isKnown(image.imageTags), true);
+    assert.equal(await isKnown(image.contentTag), true);
+  });
+
+  it("imageRefs and registryHost reject what would break a push", () => {
+    assert.equal(registryHost(repositoryUrl), REGISTRY);
+    assert.throws(() => registryHost("web"), {
+      message:
+        'BuildKitImage: invalid argument "repositoryUrl": "web" has no "<registry>/<repository>" form. Pass EcrRepository.repositoryUrl (or aws.ecr.Repository.repositoryUrl).',
+    });
+    assert.throws(() => imageRefs(repositoryUrl, "ctx-1", ["buildcache"], "buildcache"), {
+      message:
+        'BuildKitImage: the tag "buildcache" is the build-cache tag; every build overwrites it with cache metadata. Remove it from extraTags/contentTag or choose another cacheTag.',
+    });
+    assert.throws(() => imageRefs(repositoryUrl, "ctx-1", ["bad tag"], "buildcache"), {
+      message:
+        "BuildKitImage: invalid tag \"bad tag\": use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.",
+    });
+    assert.deepEqual(imageRefs(repositoryUrl, "ctx-1", ["ctx-1", "v1"], "buildcache").tags, ["ctx-1", "v1"]);
+  });
+
+  it("rejects an unknown compression before registering anything", () => {
+    const rec = installMocks();
+    assert.throws(() => new BuildKitImage("web", { repositoryUrl, context, compression: "brotli" as never }), {
+      message: 'BuildKitImage: invalid argument "compression": got "brotli". Use one of "gzip", "zstd".',
+    });
+    assert.deepEqual(rec.resources, []);
+  });
+});
