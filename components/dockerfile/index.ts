@@ -1,2 +1,13 @@
-// Filled in by the dockerfile work; see ../../README.md.
-export {};
+// Dockerfile analysis: parser-based rules with the bytes they cost, and the rule catalog as data.
+export { analyzeDockerfile } from "./analyze";
+export { DockerfileParseError } from "./parse";
+export { dockerfileRules } from "./rules";
+export { baseImageSizes, baseImageFamilies } from "./base-images";
+export type { BaseImageSize, BaseImageFamily } from "./base-images";
+export type {
+  DockerfileFinding,
+  DockerfileRule,
+  FindingSeverity,
+  AnalyzeDockerfileOptions,
+  RuleScope,
+} from "./types";

@@ -1,0 +1,151 @@
+import type { DockerfileRule } from "./types";
+
+// Links checked 2026-11-22. Docker's own guidance lives in the "Building best practices" page; hadolint's
+// wiki documents the equivalent lint rules (DL3009, DL3015, DL3020, DL3042, ...) with examples.
+const BEST_PRACTICES = "https://docs.docker.com/build/building/best-practices/";
+
+/** The rule catalog, as data: `analyzeDockerfile` reports findings with these ids and severities. */
+export const dockerfileRules: readonly DockerfileRule[] = [
+  {
+    id: "full-base-image",
+    severity: "warning",
+    scope: "final-image",
+    title: "Final stage uses a full base image",
+    why: "Full images (node:22, python:3.12, golang, debian) carry compilers, headers and tools the running service never uses; every byte is stored, billed and pulled on each deploy.",
+    fix: "Run on the slim, distroless or scratch variant of the same family; build in a separate stage if the build needs the full image.",
+    docs: `${BEST_PRACTICES}#choose-the-right-base-image`,
+  },
+  {
+    id: "no-multi-stage",
+    severity: "warning",
+    scope: "final-image",
+    title: "Build tools end up in the final image",
+    why: "Compilers, git and -dev headers are needed to build, not to run; installed in the final stage they stay in its layers.",
+    fix: "Install build tools in a builder stage and COPY --from=<builder> only the artifacts into a slim final stage.",
+    docs: `${BEST_PRACTICES}#use-multi-stage-builds`,
+  },
+  {
+    id: "apt-install-recommends",
+    severity: "warning",
+    scope: "final-image",
+    title: "apt-get install without --no-install-recommends",
+    why: "apt installs 'recommended' packages by default, often tens of MB the service does not need.",
+    fix: "apt-get install -y --no-install-recommends <packages>",
+    docs: `${BEST_PRACTICES}#apt-get`,
+  },
+  {
+    id: "apt-lists-not-removed",
+    severity: "warning",
+    scope: "final-image",
+    title: "apt lists not removed in the same RUN",
+    why: "apt-get update downloads package lists into /var/lib/apt/lists; unless the same RUN deletes them they are committed to the layer.",
+    fix: "End the RUN with `&& rm -rf /var/lib/apt/lists/*`, or use --mount=type=cache,target=/var/lib/apt (and /var/cache/apt).",
+    docs: "https://github.com/hadolint/hadolint/wiki/DL3009",
+  },
+  {
+    id: "apt-update-separate",
+    severity: "warning",
+    scope: "any-stage",
+    title: "apt-get update in a different RUN from apt-get install",
+    why: "The cached 'update' layer is reused while the install line changes, so installs run against a stale index (wrong or missing versions).",
+    fix: "Run `apt-get update && apt-get install ...` in one RUN.",
+    docs: `${BEST_PRACTICES}#apt-get`,
+  },
+  {
+    id: "pip-cache",
+    severity: "warning",
+    scope: "final-image",
+    title: "pip install without --no-cache-dir",
+    why: "pip keeps downloaded wheels in ~/.cache/pip, which is committed to the layer and never used again.",
+    fix: "pip install --no-cache-dir ..., or use --mount=type=cache,target=/root/.cache/pip.",
+    docs: "https://github.com/hadolint/hadolint/wiki/DL3042",
+  },
+  {
+    id: "npm-dev-deps",
+    severity: "warning",
+    scope: "final-image",
+    title: "Dev dependencies installed into the final image",
+    why: "npm install / npm ci install devDependencies (test runners, compilers, linters) unless told otherwise; they often outweigh the runtime dependencies.",
+    fix: "npm ci --omit=dev in the final stage (build with dev dependencies in a builder stage).",
+    docs: "https://docs.npmjs.com/cli/v10/commands/npm-ci#omit",
+  },
+  {
+    id: "copy-whole-context",
+    severity: "warning",
+    scope: "final-image",
+    title: "COPY . copies a context the .dockerignore does not trim",
+    why: "Without .dockerignore entries for .git, node_modules, tests and .env, `COPY . .` puts history, host-built modules, tests and secrets into the image.",
+    fix: "Add .git, node_modules, tests and .env (and other local-only files) to .dockerignore, or COPY only the paths the image needs.",
+    docs: "https://docs.docker.com/build/concepts/context/#dockerignore-files",
+  },
+  {
+    id: "add-instead-of-copy",
+    severity: "warning",
+    scope: "any-stage",
+    title: "ADD of a local file or folder",
+    why: "ADD also fetches URLs and unpacks archives; for plain local files COPY says exactly what happens.",
+    fix: "Use COPY for local files and folders; keep ADD for remote URLs and local tar archives to extract.",
+    docs: `${BEST_PRACTICES}#add-or-copy`,
+  },
+  {
+    id: "root-user",
+    severity: "warning",
+    scope: "final-image",
+    title: "Final stage runs as root",
+    why: "A process running as root in the container turns any code-execution bug into root inside the container.",
+    fix: "Create or use an unprivileged user and set `USER <name>` (e.g. USER node) in the final stage.",
+    docs: `${BEST_PRACTICES}#user`,
+  },
+  {
+    id: "secret-in-build-arg-or-env",
+    severity: "error",
+    scope: "any-stage",
+    title: "Secret passed as ARG or ENV",
+    why: "ARG values are kept in the image history and build provenance; ENV values are stored in the image config. Anyone who can pull the image can read them.",
+    fix: "Pass secrets with `RUN --mount=type=secret,id=<name>` (docker build --secret) and read them only inside that RUN.",
+    docs: "https://docs.docker.com/build/building/secrets/",
+  },
+  {
+    id: "unpinned-base-image",
+    severity: "warning",
+    scope: "any-stage",
+    title: "Base image without a tag, or :latest",
+    why: "An untagged or :latest base changes under you: builds are not reproducible and a new major version can arrive unannounced.",
+    fix: "Pin a version tag (node:22-bookworm-slim), ideally with a digest (@sha256:...).",
+    docs: `${BEST_PRACTICES}#pin-base-image-versions`,
+  },
+  {
+    id: "no-healthcheck",
+    severity: "info",
+    scope: "final-image",
+    title: "No HEALTHCHECK in the final stage",
+    why: "Without a HEALTHCHECK the container counts as healthy as soon as it starts, even when the service inside hangs.",
+    fix: 'Add e.g. HEALTHCHECK CMD ["node", "healthcheck.js"] (or rely on the orchestrator\'s health check and ignore this).',
+    docs: "https://docs.docker.com/reference/dockerfile/#healthcheck",
+  },
+  {
+    id: "consecutive-run",
+    severity: "info",
+    scope: "final-image",
+    title: "Consecutive RUNs that could be one layer",
+    why: "Each RUN is a layer; files changed in several of them are stored several times.",
+    fix: "Join related commands with && in one RUN (keep separate RUNs only where they help layer caching).",
+    docs: `${BEST_PRACTICES}#run`,
+  },
+  {
+    id: "removed-in-later-layer",
+    severity: "warning",
+    scope: "final-image",
+    title: "Files added in one layer and deleted in a later one",
+    why: "Layers are immutable: deleting a file in a later RUN hides it but the earlier layer still stores (and bills) its bytes.",
+    fix: "Delete in the same RUN that creates the files, keep them out with .dockerignore, or build them in a separate stage.",
+    docs: `${BEST_PRACTICES}#minimize-the-number-of-layers`,
+  },
+];
+
+/** Looks up a rule by id; throws for an id not in the catalog (a programming error, never user input). */
+export function ruleById(id: string): DockerfileRule {
+  const rule = dockerfileRules.find((candidate) => candidate.id === id);
+  if (rule === undefined) throw new Error(`unknown Dockerfile rule id "${id}"`);
+  return rule;
+}

@@ -1,0 +1,49 @@
+/** How much a finding matters: `error` should block, `warning` costs bytes or safety, `info` is a hint. */
+export type FindingSeverity = "error" | "warning" | "info";
+
+/** One problem found in a Dockerfile, with the line it is on and how to fix it. */
+export interface DockerfileFinding {
+  /** A rule id from `dockerfileRules`, e.g. `full-base-image`. */
+  id: string;
+  severity: FindingSeverity;
+  /** 1-based line of the instruction the finding is about. */
+  line: number;
+  message: string;
+  fix: string;
+  /** Compressed bytes the fix would save, only where a sourced number supports it. */
+  estimatedBytesSaved?: number;
+  /** The build stage (its `AS` name, or its index as Docker numbers it) the finding is in. */
+  stage?: string;
+}
+
+export interface AnalyzeDockerfileOptions {
+  /**
+   * Text of the build context's `.dockerignore`. `null`: the context has none. `undefined`: unknown, so the
+   * rules that judge the build context are skipped rather than guessed.
+   */
+  dockerignore?: string | null;
+  /** Paths of the files in the build context, relative to its root (forward slashes). */
+  contextFiles?: readonly string[];
+  /** The stage that is built (`--target`); the last stage when omitted, as in `docker build`. */
+  target?: string;
+}
+
+/**
+ * Which stages a rule looks at. `final-image`: only stages whose layers end up in the built image (the
+ * target stage and the stages it is built `FROM`); a builder stage only hands over what `COPY --from` takes.
+ * `any-stage`: every stage, because the problem (a leaked secret, a stale package index) does not depend on
+ * which layers are kept.
+ */
+export type RuleScope = "final-image" | "any-stage";
+
+/** One entry of the rule catalog: what the rule checks, why it matters and how to fix it. */
+export interface DockerfileRule {
+  id: string;
+  severity: FindingSeverity;
+  scope: RuleScope;
+  title: string;
+  why: string;
+  fix: string;
+  /** Where the practice is documented. */
+  docs: string;
+}

@@ -1,0 +1,91 @@
+import type { DockerfileFinding, FindingSeverity } from "../dockerfile/types";
+import type { SizeBasis } from "./basis";
+
+export interface SizeBudgetInput {
+  /** The best size known now, in compressed bytes. */
+  sizeBytes: number;
+  basis: SizeBasis;
+  /** The environment's budget in compressed bytes; no budget when undefined. */
+  maxImageSizeBytes?: number;
+  /** What an image over budget does. @default "warn" */
+  onBudgetExceeded?: "warn" | "fail";
+  /** Dockerfile findings, to say where the bytes could come back from. */
+  findings?: readonly DockerfileFinding[];
+}
+
+export interface SizeBudgetVerdict {
+  status: "ok" | "warn" | "fail" | "unchecked";
+  message: string;
+}
+
+const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
+
+/** "123,456,789 bytes (123.5 MB)": exact bytes for the record, MB (10^6 bytes) for reading. */
+function describeBytes(bytes: number): string {
+  return `${bytes.toLocaleString("en-US")} bytes (${(bytes / 1_000_000).toFixed(1)} MB)`;
+}
+
+/** The findings most worth fixing first: most bytes saved, then most severe, then by line and id. */
+export function topFindings(findings: readonly DockerfileFinding[], count: number): DockerfileFinding[] {
+  return [...findings]
+    .sort(
+      (left, right) =>
+        (right.estimatedBytesSaved ?? 0) - (left.estimatedBytesSaved ?? 0) ||
+        SEVERITY_RANK[left.severity] - SEVERITY_RANK[right.severity] ||
+        left.line - right.line ||
+        (left.id < right.id ? -1 : left.id > right.id ? 1 : 0),
+    )
+    .slice(0, count);
+}
+
+function describeFinding(finding: DockerfileFinding): string {
+  const saves =
+    finding.estimatedBytesSaved === undefined
+      ? ""
+      : ` (saves about ${describeBytes(finding.estimatedBytesSaved)})`;
+  return `[${finding.id}] line ${finding.line}: ${finding.message}${saves}`;
+}
+
+function assertBytes(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a finite, non-negative number of bytes; got ${value}`);
+  }
+}
+
+/**
+ * Checks the best known image size against the environment's size budget. The budget cannot check itself:
+ * when the only size known is the budget (basis `budget`) the verdict is `unchecked`, never `ok`.
+ */
+export function evaluateSizeBudget(input: SizeBudgetInput): SizeBudgetVerdict {
+  const { sizeBytes, basis, maxImageSizeBytes } = input;
+  if (maxImageSizeBytes === undefined) {
+    return {
+      status: "unchecked",
+      message: "No size budget is set (maxImageSizeBytes), so the image size is not checked.",
+    };
+  }
+  assertBytes("maxImageSizeBytes", maxImageSizeBytes);
+  if (basis === "budget") {
+    return {
+      status: "unchecked",
+      message: `The size budget of ${describeBytes(maxImageSizeBytes)} is not checked: no ECR size or local estimate is known yet, and the budget cannot check itself.`,
+    };
+  }
+  assertBytes("sizeBytes", sizeBytes);
+  const size = `${describeBytes(sizeBytes)}, basis: ${basis}`;
+  if (sizeBytes <= maxImageSizeBytes) {
+    return {
+      status: "ok",
+      message: `Image size ${size} is within the size budget of ${describeBytes(maxImageSizeBytes)}.`,
+    };
+  }
+  const top = topFindings(input.findings ?? [], 3);
+  const advice =
+    top.length === 0
+      ? "No Dockerfile findings point at the excess."
+      : `Top findings: ${top.map(describeFinding).join("; ")}.`;
+  return {
+    status: input.onBudgetExceeded ?? "warn",
+    message: `Image size ${size} exceeds the size budget of ${describeBytes(maxImageSizeBytes)} by ${describeBytes(sizeBytes - maxImageSizeBytes)}. ${advice}`,
+  };
+}
