@@ -14,7 +14,7 @@
  * - Scanning: basic scanning is free; enhanced scanning is Amazon Inspector, per image pushed and per
  *   rescan of an image it keeps monitoring.
  */
-import { ecrPricing } from "./pricing";
+import { pricingFor, resolveAssumptions } from "./assumptions";
 import type {
   CostAssumptions,
   CostEstimate,
@@ -23,13 +23,6 @@ import type {
   EgressTier,
   RegionPricing,
 } from "./types";
-import {
-  describeValue,
-  optionalNonNegative,
-  requireNonNegative,
-  requireNumberAtLeast,
-  validatePricing,
-} from "./validate";
 
 /** Bytes in a GB as AWS bills it: 2^30. */
 export const BYTES_PER_GB = 2 ** 30;
@@ -63,110 +56,6 @@ export function tierLabel(fromGB: number, toGB: number): string {
   const show = (gb: number) => String(inTB ? gb / GB_PER_TB : gb);
   const unit = inTB ? "TB" : "GB";
   return toGB === Infinity ? `over ${show(fromGB)} ${unit}` : `${show(fromGB)}-${show(toGB)} ${unit}`;
-}
-
-function pricingFor(region: string, field: string, override: RegionPricing | undefined): RegionPricing {
-  if (override !== undefined) return override;
-  const card = Object.prototype.hasOwnProperty.call(ecrPricing, region) ? ecrPricing[region] : undefined;
-  if (card === undefined) {
-    throw new Error(
-      `${field} ${describeValue(region)} has no rate card in ecrPricing; pass pricing to estimate with your own rates`,
-    );
-  }
-  return card;
-}
-
-function requireRegionName(value: unknown, field: string): string {
-  if (typeof value !== "string" || value.trim() === "") {
-    throw new Error(
-      `${field} must be a non-empty region code such as "us-east-1", got ${describeValue(value)}`,
-    );
-  }
-  return value;
-}
-
-/** Checks the input and fills in the defaults. */
-function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
-  if (typeof input !== "object" || input === null) {
-    throw new Error(`input must be an object, got ${describeValue(input)}`);
-  }
-  const region = requireRegionName(input.region, "region");
-  const override = input.pricing === undefined ? undefined : validatePricing(input.pricing, "pricing");
-  const pricing = pricingFor(region, "region", override);
-
-  const imageBytes = requireNonNegative(input.imageBytes, "imageBytes");
-  const uniqueBytesPerImage = optionalNonNegative(
-    input.uniqueBytesPerImage,
-    "uniqueBytesPerImage",
-    imageBytes,
-  );
-  if (uniqueBytesPerImage > imageBytes) {
-    throw new Error(
-      `uniqueBytesPerImage must be <= imageBytes (${imageBytes}): a build cannot add more than the whole image, got ${uniqueBytesPerImage}`,
-    );
-  }
-  const retainedImages = requireNumberAtLeast(input.retainedImages, "retainedImages", 1);
-  const cacheBytes = optionalNonNegative(input.cacheBytes, "cacheBytes", 0);
-  const pushesPerMonth = requireNonNegative(input.pushesPerMonth, "pushesPerMonth");
-
-  const pullsInput = input.pulls ?? {};
-  if (typeof pullsInput !== "object" || pullsInput === null) {
-    throw new Error(`pulls must be an object, got ${describeValue(pullsInput)}`);
-  }
-  const pulls = {
-    sameRegion: optionalNonNegative(pullsInput.sameRegion, "pulls.sameRegion", 0),
-    viaNat: optionalNonNegative(pullsInput.viaNat, "pulls.viaNat", 0),
-    crossRegion: optionalNonNegative(pullsInput.crossRegion, "pulls.crossRegion", 0),
-    internet: optionalNonNegative(pullsInput.internet, "pulls.internet", 0),
-  };
-  const bytesPerPull = optionalNonNegative(input.bytesPerPull, "bytesPerPull", imageBytes);
-
-  const scanningInput = input.scanning ?? { mode: "basic" };
-  if (scanningInput.mode !== "basic" && scanningInput.mode !== "enhanced") {
-    throw new Error(`scanning.mode must be "basic" or "enhanced", got ${describeValue(scanningInput.mode)}`);
-  }
-  const scanning = {
-    mode: scanningInput.mode,
-    rescansPerMonth: optionalNonNegative(scanningInput.rescansPerMonth, "scanning.rescansPerMonth", 0),
-  };
-
-  const replicationInput = input.replicationRegions ?? [];
-  if (!Array.isArray(replicationInput)) {
-    throw new Error(
-      `replicationRegions must be an array of region codes, got ${describeValue(replicationInput)}`,
-    );
-  }
-  const replicationRegions: string[] = [];
-  replicationInput.forEach((destination: unknown, index) => {
-    const field = `replicationRegions[${index}]`;
-    const name = requireRegionName(destination, field);
-    if (name === region) throw new Error(`${field} "${name}" is the repository's own region`);
-    if (replicationRegions.includes(name)) throw new Error(`${field} "${name}" is listed twice`);
-    pricingFor(name, field, override);
-    replicationRegions.push(name);
-  });
-
-  const applyFreeTier = input.applyFreeTier ?? false;
-  if (typeof applyFreeTier !== "boolean") {
-    throw new Error(`applyFreeTier must be true or false, got ${describeValue(applyFreeTier)}`);
-  }
-
-  return {
-    region,
-    imageBytes,
-    uniqueBytesPerImage,
-    retainedImages,
-    cacheBytes,
-    storedBytes: imageBytes + (retainedImages - 1) * uniqueBytesPerImage + cacheBytes,
-    pushesPerMonth,
-    pulls,
-    bytesPerPull,
-    scanning,
-    replicationRegions,
-    applyFreeTier,
-    pricingSource: override === undefined ? "ecrPricing" : "override",
-    pricing,
-  };
 }
 
 function line(item: string, quantity: number, unit: string, rate: number, explanation: string): CostLine {

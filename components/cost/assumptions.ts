@@ -1,0 +1,122 @@
+/**
+ * Checks an estimate's input and fills in the defaults; the result is echoed back in the estimate so
+ * a report can print what the numbers assume.
+ */
+import { ecrPricing } from "./pricing";
+import type { CostAssumptions, CostEstimateInput, RegionPricing } from "./types";
+import {
+  describeValue,
+  optionalNonNegative,
+  requireNonNegative,
+  requireNumberAtLeast,
+  validatePricing,
+} from "./validate";
+
+/** The caller's override when given, else the region's card in ecrPricing; throws for an unknown region. */
+export function pricingFor(
+  region: string,
+  field: string,
+  override: RegionPricing | undefined,
+): RegionPricing {
+  if (override !== undefined) return override;
+  const card = Object.prototype.hasOwnProperty.call(ecrPricing, region) ? ecrPricing[region] : undefined;
+  if (card === undefined) {
+    throw new Error(
+      `${field} ${describeValue(region)} has no rate card in ecrPricing; pass pricing to estimate with your own rates`,
+    );
+  }
+  return card;
+}
+
+function requireRegionName(value: unknown, field: string): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new Error(
+      `${field} must be a non-empty region code such as "us-east-1", got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Checks the input and fills in the defaults. */
+export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
+  if (typeof input !== "object" || input === null) {
+    throw new Error(`input must be an object, got ${describeValue(input)}`);
+  }
+  const region = requireRegionName(input.region, "region");
+  const override = input.pricing === undefined ? undefined : validatePricing(input.pricing, "pricing");
+  const pricing = pricingFor(region, "region", override);
+
+  const imageBytes = requireNonNegative(input.imageBytes, "imageBytes");
+  const uniqueBytesPerImage = optionalNonNegative(
+    input.uniqueBytesPerImage,
+    "uniqueBytesPerImage",
+    imageBytes,
+  );
+  if (uniqueBytesPerImage > imageBytes) {
+    throw new Error(
+      `uniqueBytesPerImage must be <= imageBytes (${imageBytes}): a build cannot add more than the whole image, got ${uniqueBytesPerImage}`,
+    );
+  }
+  const retainedImages = requireNumberAtLeast(input.retainedImages, "retainedImages", 1);
+  const cacheBytes = optionalNonNegative(input.cacheBytes, "cacheBytes", 0);
+  const pushesPerMonth = requireNonNegative(input.pushesPerMonth, "pushesPerMonth");
+
+  const pullsInput = input.pulls ?? {};
+  if (typeof pullsInput !== "object" || pullsInput === null) {
+    throw new Error(`pulls must be an object, got ${describeValue(pullsInput)}`);
+  }
+  const pulls = {
+    sameRegion: optionalNonNegative(pullsInput.sameRegion, "pulls.sameRegion", 0),
+    viaNat: optionalNonNegative(pullsInput.viaNat, "pulls.viaNat", 0),
+    crossRegion: optionalNonNegative(pullsInput.crossRegion, "pulls.crossRegion", 0),
+    internet: optionalNonNegative(pullsInput.internet, "pulls.internet", 0),
+  };
+  const bytesPerPull = optionalNonNegative(input.bytesPerPull, "bytesPerPull", imageBytes);
+
+  const scanningInput = input.scanning ?? { mode: "basic" };
+  if (scanningInput.mode !== "basic" && scanningInput.mode !== "enhanced") {
+    throw new Error(`scanning.mode must be "basic" or "enhanced", got ${describeValue(scanningInput.mode)}`);
+  }
+  const scanning = {
+    mode: scanningInput.mode,
+    rescansPerMonth: optionalNonNegative(scanningInput.rescansPerMonth, "scanning.rescansPerMonth", 0),
+  };
+
+  const replicationInput = input.replicationRegions ?? [];
+  if (!Array.isArray(replicationInput)) {
+    throw new Error(
+      `replicationRegions must be an array of region codes, got ${describeValue(replicationInput)}`,
+    );
+  }
+  const replicationRegions: string[] = [];
+  replicationInput.forEach((destination: unknown, index) => {
+    const field = `replicationRegions[${index}]`;
+    const name = requireRegionName(destination, field);
+    if (name === region) throw new Error(`${field} "${name}" is the repository's own region`);
+    if (replicationRegions.includes(name)) throw new Error(`${field} "${name}" is listed twice`);
+    pricingFor(name, field, override);
+    replicationRegions.push(name);
+  });
+
+  const applyFreeTier = input.applyFreeTier ?? false;
+  if (typeof applyFreeTier !== "boolean") {
+    throw new Error(`applyFreeTier must be true or false, got ${describeValue(applyFreeTier)}`);
+  }
+
+  return {
+    region,
+    imageBytes,
+    uniqueBytesPerImage,
+    retainedImages,
+    cacheBytes,
+    storedBytes: imageBytes + (retainedImages - 1) * uniqueBytesPerImage + cacheBytes,
+    pushesPerMonth,
+    pulls,
+    bytesPerPull,
+    scanning,
+    replicationRegions,
+    applyFreeTier,
+    pricingSource: override === undefined ? "ecrPricing" : "override",
+    pricing,
+  };
+}
