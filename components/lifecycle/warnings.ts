@@ -22,6 +22,11 @@ export function isKeepForeverRule(rule: LifecyclePolicyRule): boolean {
   return DAY_COUNT_TYPES.includes(countType) && countNumber >= KEEP_FOREVER_DAYS;
 }
 
+function images(n: number, adjective = ""): string {
+  const words = adjective === "" ? "" : `${adjective} `;
+  return n === 1 ? `1 ${words}image` : `${n} ${words}images`;
+}
+
 function verbOf(rule: LifecyclePolicyRule): string {
   return rule.action.type === "expire" ? "expire" : "archive";
 }
@@ -77,7 +82,7 @@ export function lifecyclePolicyWarnings(
         index,
         rule,
         ".selection",
-        `This keep-${n} rule (${describeSelection(rule)}) counts the build-cache image "${options.cacheTag}": it takes one of the ${n} slots, and the cache is ${verbOf(rule)}d once ${n} newer matching images exist, so the next build starts cold.`,
+        `This rule (${describeSelection(rule)}) keeps ${images(n)} and counts the build-cache image "${options.cacheTag}" among them: it takes a slot, and once ${images(n, "newer")} match the cache is ${verbOf(rule)}d, so the next build starts cold.`,
         `count builds by their content tag instead: "tagStatus": "tagged", "tagPrefixList": ["${CONTENT_TAG_PREFIX}"].`,
       );
     }
@@ -106,7 +111,7 @@ export function lifecyclePolicyWarnings(
         index,
         rule,
         ".selection.countType",
-        `This rule keeps only the ${selection.countNumber} newest ${selection.tagStatus === "any" ? "images, tagged or not" : "untagged images"}; per-platform children of multi-arch images, attestation manifests and signature artifacts are untagged and fill that count, so what survives depends on how many platforms were pushed, not on age (ECR holds back only children still referenced by a manifest list).`,
+        `This rule keeps untagged images by count (the newest ${selection.countNumber}${selection.tagStatus === "any" ? ", tagged or not" : ""}); per-platform children of multi-arch images, attestation manifests and signature artifacts are untagged and fill that count, so what survives depends on how many platforms were pushed, not on age (ECR holds back only children still referenced by a manifest list).`,
         'expire untagged images by age in their own rule: "tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days".',
       );
     }
