@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import {
+  type LifecycleImage,
+  lifecyclePresets,
+  renderLifecyclePolicy,
+  simulateLifecycle,
+} from "../../components/lifecycle";
+import awsExamples from "../fixtures/lifecycle/aws-examples.json";
+
+const NOW = new Date("2026-11-22T12:00:00Z");
+const DAY = 86_400_000;
+
+function image(
+  digest: string,
+  tags: string[],
+  daysAgo: number,
+  extra: Partial<LifecycleImage> = {},
+): LifecycleImage {
+  return { digest, tags, pushedAt: new Date(NOW.getTime() - daysAgo * DAY), sizeBytes: 100, ...extra };
+}
+
+const policies = awsExamples.policies;
+
+describe("simulateLifecycle: the outcomes the AWS examples document", () => {
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_examples.html
+  const multipleRulesRepo = [
+    image("A", ["beta-1", "prod-1"], 10),
+    image("B", ["beta-2", "prod-2"], 9),
+    image("C", ["beta-3"], 8),
+  ];
+  const cases: Array<{ name: string; policy: object; images: LifecycleImage[]; expired: string[] }> = [
+    {
+      name: "multiple rules, example A: image A",
+      policy: policies["multiple-rules-example-a"],
+      images: multipleRulesRepo,
+      expired: ["A"],
+    },
+    {
+      name: "multiple rules, example B: images A and B",
+      policy: policies["multiple-rules-example-b"],
+      images: multipleRulesRepo,
+      expired: ["A", "B"],
+    },
+    {
+      name: "multiple tags, example A: image C",
+      policy: policies["multiple-tags-example-a"],
+      images: [
+        image("A", ["alpha-1"], 12),
+        image("B", ["beta-1"], 11),
+        image("C", ["alpha-2", "beta-2"], 10),
+        image("D", ["alpha-3"], 4),
+        image("E", ["beta-3"], 3),
+        image("F", ["alpha-4", "beta-4"], 2),
+      ],
+      expired: ["C"],
+    },
+    {
+      name: "multiple tags, example B: images A and B",
+      policy: policies["multiple-tags-example-b"],
+      images: [
+        image("A", ["alpha-1", "beta-1", "gamma-1"], 10),
+        image("B", ["alpha-2", "beta-2"], 9),
+        image("C", ["alpha-3", "beta-3", "gamma-2"], 8),
+      ],
+      expired: ["A", "B"],
+    },
+    {
+      name: "all images, example A: images A, B and C",
+      policy: policies["all-images-example-a"],
+      images: [
+        image("A", ["alpha-1"], 4),
+        image("B", ["beta-1"], 3),
+        image("C", [], 2),
+        image("D", ["alpha-2"], 1),
+      ],
+      expired: ["A", "B", "C"],
+    },
+    {
+      name: "all images, example B: images A, B and D",
+      policy: policies["all-images-example-b"],
+      images: [
+        image("A", ["alpha-1", "beta-1"], 4),
+        image("B", [], 3),
+        image("C", ["alpha-2"], 2),
+        image("D", ["git hash"], 1),
+        image("E", [], 0.99), // "1 day ago" too, pushed after D: the newest image
+      ],
+      expired: ["A", "B", "D"],
+    },
+  ];
+  for (const { name, policy, images, expired } of cases) {
+    it(name, () => {
+      assert.deepEqual(simulateLifecycle(JSON.stringify(policy), images, NOW).expired, expired);
+    });
+  }
+
+  it("says which rule acts and which rule shields (multiple rules, example A)", () => {
+    const result = simulateLifecycle(
+      JSON.stringify(policies["multiple-rules-example-a"]),
+      multipleRulesRepo,
+      NOW,
+    );
+    assert.deepEqual(result.images, [
+      { digest: "A", action: "expire", rulePriority: 1, reason: "rule 1 expires it" },
+      { digest: "B", action: "keep", rulePriority: 1, reason: "rule 1 selects it and keeps it" },
+      { digest: "C", action: "keep", rulePriority: 2, reason: "rule 2 selects it and keeps it" },
+    ]);
+    assert.deepEqual([result.expiredBytes, result.keptBytes, result.transitionedBytes], [100, 200, 0]);
+  });
+});
+
+describe("simulateLifecycle: archive, pull time and manifest lists", () => {
+  const archiveThenExpire = JSON.stringify(policies["combining-archive-and-expire"]);
+
+  it("archives standard images older than 30 days and expires images archived over 365 days", () => {
+    const images = [
+      image("old", ["v1"], 40),
+      image("new", ["v2"], 5),
+      image("archived-long", ["v0"], 800, {
+        storageClass: "archive",
+        archivedAt: new Date(NOW.getTime() - 400 * DAY),
+      }),
+      image("archived-recent", ["v00"], 500, {
+        storageClass: "archive",
+        archivedAt: new Date(NOW.getTime() - 100 * DAY),
+      }),
+    ];
+    const result = simulateLifecycle(archiveThenExpire, images, NOW);
+    assert.deepEqual(
+      result.images.map((o) => [o.digest, o.action, o.rulePriority]),
+      [
+        ["old", "transition", 1],
+        ["new", "keep", 1],
+        ["archived-long", "expire", 2],
+        ["archived-recent", "keep", 2],
+      ],
+    );
+  });
+
+  it("sinceImagePulled uses the last pull, or the push time when never pulled", () => {
+    const images = [
+      image("pulled-recently", ["a"], 200, { lastPulledAt: new Date(NOW.getTime() - 10 * DAY) }),
+      image("never-pulled", ["b"], 100),
+      image("pulled-long-ago", ["c"], 300, { lastPulledAt: new Date(NOW.getTime() - 95 * DAY) }),
+    ];
+    const result = simulateLifecycle(JSON.stringify(policies["filtering-on-last-pulled-time"]), images, NOW);
+    assert.deepEqual(result.transitioned, ["never-pulled", "pulled-long-ago"]);
+  });
+
+  it("keeps a child manifest while a manifest list that stays references it", () => {
+    const rules = lifecyclePresets.dev.rules;
+    const images = [
+      image("index", ["ctx-aaaa"], 3),
+      image("child-amd64", [], 3, { referencedBy: ["index"] }),
+      image("orphan", [], 3),
+    ];
+    const result = simulateLifecycle(rules, images, NOW);
+    assert.deepEqual(result.images[1], {
+      digest: "child-amd64",
+      action: "keep",
+      rulePriority: 4,
+      reason: "rule 4 selects it, but manifest list index still references it",
+    });
+    assert.deepEqual(result.expired, ["orphan"]);
+  });
+
+  it("refuses a policy ECR would reject", () => {
+    assert.throws(() => simulateLifecycle('{"rules": []}', [], NOW), {
+      message:
+        'Invalid lifecycle policy:\nerror: lifecycle at policy: The policy text is 13 characters; ECR requires at least 100. Fix: add the missing rules (a complete rule is longer than 100 characters).\nerror: lifecycle at rules: "rules" is empty; a lifecycle policy needs at least one rule. Fix: add "rules": [...] with at least one rule, or remove the lifecycle policy.',
+    });
+  });
+});
+
+describe("simulateLifecycle: presets", () => {
+  it("dev keeps deployed and release images, the cache and the newest 10 builds; expires the rest", () => {
+    const images: LifecycleImage[] = [];
+    for (let i = 0; i < 15; i++)
+      images.push(image(`build-${i}`, [`ctx-${i.toString(16).padStart(16, "0")}`], 30 - i));
+    images.push(image("deployed", ["ctx-ffffffffffffffff", "deployed-prod"], 100));
+    images.push(image("release", ["release-1.0.0"], 200));
+    images.push(image("cache", ["buildcache"], 300));
+    images.push(image("untagged-old", [], 2), image("untagged-new", [], 0.5));
+    const result = simulateLifecycle(renderLifecyclePolicy(lifecyclePresets.dev.rules), images, NOW);
+    assert.deepEqual(result.expired, ["build-0", "build-1", "build-2", "build-3", "build-4", "untagged-old"]);
+    assert.equal(result.kept.length, 14);
+  });
+});
