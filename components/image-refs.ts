@@ -6,9 +6,19 @@ import { CONTENT_TAG_PREFIX } from "./tags";
 
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-/** `ctx-` + the first 16 hex digits of the build-context hash (see ./size/context-hash.ts). */
+/** SHA-256 (hex) of what decides the build's output (see ./size/context-hash.ts). */
+export function contextHashFor(input: BuildContextInput): string {
+  return hashBuildContext(input).hash;
+}
+
+/** `ctx-` + the first 16 hex digits of a build-context hash. */
+export function contentTagFromHash(contextHash: string): string {
+  return CONTENT_TAG_PREFIX + contextHash.slice(0, 16);
+}
+
+/** `ctx-` + the first 16 hex digits of the build-context hash. */
 export function contentTagFor(input: BuildContextInput): string {
-  return CONTENT_TAG_PREFIX + hashBuildContext(input).hash.slice(0, 16);
+  return contentTagFromHash(contextHashFor(input));
 }
 
 /** The registry host of a repository URL (`123456789012.dkr.ecr.us-east-1.amazonaws.com`). */

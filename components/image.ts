@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveImageDefaults, type LayerCompression } from "./defaults";
-import { contentTagFor, imageRefs, registryHost } from "./image-refs";
+import { contentTagFromHash, contextHashFor, imageRefs, registryHost } from "./image-refs";
 
 export interface BuildKitImageArgs {
   /** URL of the ECR repository to push to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
@@ -104,6 +104,8 @@ export class BuildKitImage extends pulumi.ComponentResource {
   /** Every tag pushed, without the repository (`ctx-…` first). */
   public readonly imageTags: pulumi.Output<string[]>;
   public readonly contentTag: pulumi.Output<string>;
+  /** SHA-256 over the context files, Dockerfile, target, build args and platforms. */
+  public readonly contextHash: pulumi.Output<string>;
   /** `<repositoryUrl>:<cacheTag>`, or undefined when the cache is off. */
   public readonly cacheRef: pulumi.Output<string | undefined>;
 
@@ -116,14 +118,13 @@ export class BuildKitImage extends pulumi.ComponentResource {
       { parent: this },
     );
     const dockerfile = args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
+    this.contextHash = pulumi
+      .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
+      .apply(([context, file, target, buildArgs, platforms]) =>
+        contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
+      );
     this.contentTag =
-      args.contentTag !== undefined
-        ? pulumi.output(args.contentTag)
-        : pulumi
-            .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
-            .apply(([context, file, target, buildArgs, platforms]) =>
-              contentTagFor({ context, dockerfile: file, target, buildArgs, platforms }),
-            );
+      args.contentTag !== undefined ? pulumi.output(args.contentTag) : this.contextHash.apply(contentTagFromHash);
     const refs = pulumi
       .all([args.repositoryUrl, this.contentTag, args.extraTags ?? []])
       .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, resolved.cacheTag));
@@ -196,6 +197,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
       imageUri: this.imageUri,
       imageTags: this.imageTags,
       contentTag: this.contentTag,
+      contextHash: this.contextHash,
       cacheRef: this.cacheRef,
     });
   }

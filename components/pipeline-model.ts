@@ -82,7 +82,7 @@ export function analyzeBuildDockerfile(context: string, dockerfile: string, targ
   return analyzeDockerfile(text, { dockerignore, contextFiles: listContextFiles(context), target });
 }
 
-/** Relative paths of the files under `context` (POSIX separators), bounded so a huge context stays cheap. */
+/** Relative paths of the files under `context` (forward slashes), bounded so a huge context stays cheap. */
 export function listContextFiles(context: string, limit = 5000): string[] {
   const files: string[] = [];
   const walk = (dir: string, prefix: string): void => {
@@ -96,7 +96,6 @@ export function listContextFiles(context: string, limit = 5000): string[] {
       if (files.length >= limit) return;
       const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
       if (entry.isDirectory()) {
-        files.push(`${rel}/`);
         walk(path.join(dir, entry.name), rel);
       } else {
         files.push(rel);

@@ -202,7 +202,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             buildArgs: args.buildArgs,
             platforms: args.platforms,
             compression: args.compression ?? "gzip",
-            contextHash: this.image.contentTag,
+            contextHash: this.image.contextHash,
           },
           { parent: this },
         )

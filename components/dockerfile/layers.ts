@@ -69,34 +69,40 @@ export class LayerTracker {
   run(instruction: ParsedInstruction, workdir: string, stage: string): void {
     const commands = runCommands(instruction);
     const cacheTargets = cacheMountTargets(instruction);
-    const deleted: AddedContent[] = [];
+    // What this RUN deletes from earlier layers, described by the more specific of the two paths.
+    const deleted = new Map<string, string>();
+    const record = (path: string, added: AddedContent): void => {
+      deleted.set(`${path}|${added.line}`, `${path} (${added.how}, line ${added.line})`);
+    };
     for (const command of commands) {
       const [program, ...args] = command.words;
       if (program === "rm") {
         for (const target of args.filter((word) => !word.startsWith("-") && !word.includes("$"))) {
           const absoluteTarget = normalizePath(target, workdir);
-          deleted.push(...this.added.filter((added) => deletes(absoluteTarget, added)));
+          for (const added of this.added.filter((candidate) => deletes(absoluteTarget, candidate))) {
+            const targetIsInside = !/[*?[]/.test(absoluteTarget) && isWithin(absoluteTarget, added.value);
+            record(targetIsInside ? absoluteTarget : added.value, added);
+          }
         }
       }
       const sub = aptSubcommand(command);
       if (sub === "purge" || sub === "remove") {
         const names = args.filter((word) => !word.startsWith("-") && word !== sub);
-        deleted.push(
-          ...this.added.filter((added) => added.kind === "package" && names.includes(added.value)),
-        );
+        for (const added of this.added.filter(
+          (candidate) => candidate.kind === "package" && names.includes(candidate.value),
+        )) {
+          record(`package ${added.value}`, added);
+        }
       }
     }
-    const unique = [...new Set(deleted)];
-    if (unique.length > 0) {
-      const described = unique
-        .slice(0, 3)
-        .map((added) => `${added.value} (${added.how}, line ${added.line})`);
-      const more = unique.length > 3 ? ` and ${unique.length - 3} more` : "";
+    const described = [...deleted.values()];
+    if (described.length > 0) {
+      const more = described.length > 3 ? ` and ${described.length - 3} more` : "";
       this.findings.push(
         makeFinding(
           "removed-in-later-layer",
           instruction.line,
-          `Line ${instruction.line} deletes ${listWords(described)}${more}; the bytes stay in the earlier layer`,
+          `Line ${instruction.line} deletes ${listWords(described.slice(0, 3))}${more}; the bytes stay in the earlier layer`,
           { stage },
         ),
       );

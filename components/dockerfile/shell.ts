@@ -86,7 +86,8 @@ export function aptSubcommand(command: ShellCommand): string | undefined {
 /** True for `pip install`, `pip3 install`, `python -m pip install` and `python3.12 -m pip install`. */
 export function isPipInstall(command: ShellCommand): boolean {
   const words = command.words;
-  const program = words[0] ?? "";
+  // `/venv/bin/pip install` is pip too.
+  const program = (words[0] ?? "").split("/").pop() ?? "";
   if (/^pip[0-9.]*$/.test(program)) return words.slice(1).find((word) => !word.startsWith("-")) === "install";
   if (/^python[0-9.]*$/.test(program)) {
     const pipAt = words.indexOf("pip");

@@ -82,7 +82,7 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
               Object.assign(state, { digest: DIGEST, contextHash: "c0ffee", ref: `${REGISTRY}/x@${DIGEST}` });
             }
             break;
-          case "pulumi-nodejs:dynamic:Resource":
+          case "pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate":
             Object.assign(
               state,
               estimateBytes === undefined

@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { EcrImagePipeline, type EcrImagePipelineArgs } from "../../components/pipeline";
+import { buildLifecyclePreset, renderLifecyclePolicy, steadyStateRetention } from "../../components/lifecycle";
+import { DIGEST, ECR_SIZE_BYTES, ESTIMATE_BYTES, REGISTRY, installMocks, isKnown, settle, valueOf } from "./harness";
+
+const fixtures = path.join(__dirname, "..", "fixtures", "contexts");
+const hello = path.join(fixtures, "hello");
+const MiB = 1024 * 1024;
+
+function pipeline(
+  args: Partial<EcrImagePipelineArgs> = {},
+  transformations: pulumi.ResourceTransformation[] = [],
+): EcrImagePipeline {
+  return new EcrImagePipeline("web", { context: hello, repositoryName: "web", ...args }, { transformations });
+}
+
+async function settled(p: EcrImagePipeline): Promise<void> {
+  await settle(p.imageTags, p.costReport, p.findings, p.imageSize);
+}
+
+/** Rejection of an Output whose apply throws (the SDK's internal promise, test-only). */
+function rejectionOf(output: pulumi.Output<unknown>): Promise<unknown> {
+  return (output as unknown as { promise(): Promise<unknown> }).promise();
+}
+
+describe("EcrImagePipeline", () => {
+  it("wires exactly a repository, its lifecycle policy, the image and the size estimate", async () => {
+    const rec = installMocks();
+    const p = pipeline({}, rec.transformations);
+    await settled(p);
+    assert.deepEqual(
+      rec.resources.map((r) => `${r.type}::${r.name}`).sort(),
+      [
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy::web-repo-lifecycle",
+        "aws:ecr/repository:Repository::web-repo",
+        "docker-build:index:Image::web-image",
+        "ecr-pipeline:index:BuildKitImage::web-image",
+        "ecr-pipeline:index:EcrImagePipeline::web",
+        "ecr-pipeline:index:EcrRepository::web-repo",
+        "pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate::web-size-estimate",
+      ],
+    );
+    const parents = new Map(rec.options.map((o) => [`${o.type}::${o.name}`, o.parentName]));
+    assert.equal(parents.get("ecr-pipeline:index:EcrRepository::web-repo"), "web");
+    assert.equal(parents.get("ecr-pipeline:index:BuildKitImage::web-image"), "web");
+    assert.equal(parents.get("pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate::web-size-estimate"), "web");
+    assert.equal(parents.get("aws:ecr/repository:Repository::web-repo"), "web-repo");
+    assert.equal(parents.get("docker-build:index:Image::web-image"), "web-image");
+    assert.deepEqual(
+      [...new Set(rec.calls.map((c) => c.token))].sort(),
+      [
+        "aws:ecr/getAuthorizationToken:getAuthorizationToken",
+        "aws:ecr/getImage:getImage",
+        "aws:index/getRegion:getRegion",
+      ],
+    );
+    const getImage = rec.calls.find((c) => c.token === "aws:ecr/getImage:getImage");
+    assert.deepEqual(getImage?.inputs, { repositoryName: "web", imageDigest: DIGEST });
+  });
+
+  it("after deploy: digest-pinned URI, ECR's size, and a cost from the preset's steady state", async () => {
+    installMocks();
+    const p = pipeline({ lifecyclePreset: "dev", pushesPerDay: 10, pullsPerMonthViaNat: 100 });
+    await settled(p);
+    assert.equal(await valueOf(p.imageUri), `${REGISTRY}/web@${DIGEST}`);
+    assert.equal(await valueOf(p.imageDigest), DIGEST);
+    assert.equal(await valueOf(p.imageSizeBytes), ECR_SIZE_BYTES);
+    const size = await valueOf(p.imageSize);
+    assert.deepEqual(size, { bytes: ECR_SIZE_BYTES, basis: "ecr", note: `imageSizeInBytes of ${DIGEST} in ECR` });
+
+    const cost = await valueOf(p.monthlyCost);
+    assert.ok(cost);
+    const retention = steadyStateRetention(renderLifecyclePolicy(buildLifecyclePreset("dev")), {
+      pushesPerDay: [{ tag: "ctx-0000000000000000", perDay: 10 }],
+      imageBytes: ECR_SIZE_BYTES,
+    });
+    assert.equal(cost.assumptions.retainedImages, retention.retainedImages);
+    assert.equal(cost.assumptions.retainedImages, 11, "dev keeps the last 10 builds + the deployed-tagged one");
+    assert.equal(cost.assumptions.region, "us-east-1");
+    assert.equal(cost.assumptions.imageBytes, ECR_SIZE_BYTES);
+    assert.equal(cost.assumptions.pushesPerMonth, 300);
+    assert.deepEqual(cost.assumptions.pulls, { sameRegion: 0, viaNat: 100, crossRegion: 0, internet: 0 });
+    // 50 MiB × (11 retained + 1 cache) = 600 MiB stored at $0.10/GB-month; 100 NAT pulls × 50 MiB at $0.045/GB.
+    const gb = ECR_SIZE_BYTES / 2 ** 30;
+    assert.ok(Math.abs(cost.storageUsd - 12 * gb * 0.1) < 1e-9, `storage ${cost.storageUsd}`);
+    assert.ok(Math.abs(cost.transferUsd - 100 * gb * 0.045) < 1e-9, `transfer ${cost.transferUsd}`);
+    const report = await valueOf(p.costReport);
+    assert.ok(report?.includes("ecr"), report);
+  });
+
+  it("preview of an unchanged image: everything known, size basis ecr", async () => {
+    installMocks({ preview: true });
+    const p = pipeline();
+    await settled(p);
+    for (const output of [p.imageUri, p.imageSizeBytes, p.imageSize, p.monthlyCost, p.costReport, p.findings]) {
+      assert.equal(await isKnown(output), true);
+    }
+    assert.equal((await valueOf(p.imageSize))?.basis, "ecr");
+  });
+
+  it("preview of a changed image: URI and ECR size unknown, cost known from the local estimate", async () => {
+    installMocks({ preview: true, imageChanged: true });
+    const p = pipeline();
+    await settled(p);
+    assert.equal(await isKnown(p.imageUri), false);
+    assert.equal(await isKnown(p.imageDigest), false);
+    assert.equal(await isKnown(p.imageSizeBytes), false);
+    assert.equal(await isKnown(p.imageTags), true);
+    assert.equal(await isKnown(p.monthlyCost), true);
+    assert.equal(await isKnown(p.costReport), true);
+    assert.deepEqual(await valueOf(p.imageSize), {
+      bytes: ESTIMATE_BYTES,
+      basis: "estimate",
+      note: "local build of the context, gzip layers summed",
+    });
+    assert.equal((await valueOf(p.monthlyCost))?.assumptions.imageBytes, ESTIMATE_BYTES);
+    assert.match((await valueOf(p.costReport)) ?? "", /estimate/);
+  });
+
+  it("preview of a changed image with no Docker engine: the budget stands in, never an error", async () => {
+    installMocks({ preview: true, imageChanged: true, estimateBytes: undefined });
+    const p = pipeline({ maxImageSizeBytes: 150 * MiB });
+    await settled(p);
+    assert.equal(await isKnown(p.monthlyCost), true);
+    const size = await valueOf(p.imageSize);
+    assert.equal(size?.basis, "budget");
+    assert.equal(size?.bytes, 150 * MiB);
+    assert.equal(
+      size?.note,
+      "no ECR size or local estimate is available: using the size budget maxImageSizeBytes=157286400",
+    );
+    assert.equal((await valueOf(p.sizeBudget))?.status, "unchecked");
+  });
+
+  it("without a budget or estimate, assumes 1 GiB and says so", async () => {
+    const rec = installMocks({ preview: true, imageChanged: true });
+    const p = pipeline({ estimateSize: false });
+    await settled(p);
+    assert.ok(!rec.resources.some((r) => r.type === "pulumi-nodejs:dynamic:Resource"));
+    assert.deepEqual(await valueOf(p.imageSize), {
+      bytes: 1024 ** 3,
+      basis: "budget",
+      note: "size estimation is off and no maxImageSizeBytes is set: assuming 1073741824 bytes",
+    });
+  });
+
+  it("an image over a failing budget stops the deployment, naming the budget and the size", async () => {
+    installMocks();
+    const p = pipeline({ maxImageSizeBytes: 10 * MiB, onBudgetExceeded: "fail" });
+    await assert.rejects(rejectionOf(p.sizeBudget), (error: Error) => {
+      assert.match(error.message, /^EcrImagePipeline web: /);
+      assert.match(error.message, /size budget of 10,485,760 bytes/);
+      assert.match(error.message, /52,428,800 bytes \(52\.4 MB\), basis: ecr/);
+      return true;
+    });
+  });
+
+  it("an image within budget is ok; over a warning budget it warns", async () => {
+    installMocks();
+    const ok = pipeline({ maxImageSizeBytes: 100 * MiB, onBudgetExceeded: "fail" });
+    assert.equal((await valueOf(ok.sizeBudget))?.status, "ok");
+    installMocks();
+    const warn = pipeline({ maxImageSizeBytes: 10 * MiB });
+    assert.equal((await valueOf(warn.sizeBudget))?.status, "warn");
+  });
+
+  it("reports Dockerfile findings of the final image", async () => {
+    installMocks();
+    const naive = pipeline({ context: path.join(fixtures, "naive") });
+    const findings = (await valueOf(naive.findings)) ?? [];
+    const ids = findings.map((f) => f.id);
+    for (const id of ["full-base-image", "root-user", "copy-whole-context", "npm-dev-deps"]) {
+      assert.ok(ids.includes(id), `${id} in ${ids.join(", ")}`);
+    }
+    installMocks();
+    const clean = pipeline();
+    const cleanFindings = (await valueOf(clean.findings)) ?? [];
+    assert.deepEqual(
+      cleanFindings.filter((f) => f.severity !== "info").map((f) => f.id),
+      [],
+    );
+  });
+
+  it("rejects bad size and profile args before registering anything", () => {
+    const rec = installMocks();
+    assert.throws(() => pipeline({ maxImageSizeBytes: -1 }), {
+      message:
+        'EcrImagePipeline: invalid argument "maxImageSizeBytes": got -1. Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.',
+    });
+    assert.throws(() => pipeline({ pushesPerDay: Number.NaN }), {
+      message: 'EcrImagePipeline: invalid argument "pushesPerDay": got NaN. Use a finite number >= 0.',
+    });
+    assert.throws(() => pipeline({ onBudgetExceeded: "stop" as never }), {
+      message: 'EcrImagePipeline: invalid argument "onBudgetExceeded": got "stop". Use one of "warn", "fail".',
+    });
+    assert.deepEqual(rec.resources, []);
+  });
+});
