@@ -28,7 +28,9 @@
 # lack buildx) and `docker build --network=host`. Everything listens on loopback only.
 #
 # Env knobs: NODE_MAJOR (22), NPM_SPEC (npm@10), FORCE_BASES=1 (rebuild bases even if present),
-# ECR_PIPELINE_CACHE, REGISTRY_ADDR (127.0.0.1:5000).
+# ECR_PIPELINE_CACHE, REGISTRY_ADDR (127.0.0.1:5000), EXTRA_CA_DIR (/usr/local/share/ca-certificates: the
+# host's added CAs, e.g. of a TLS-intercepting egress proxy, are trusted by npm in the full/slim bases;
+# the distroless base gets Debian's bundle only).
 set -euo pipefail
 
 CACHE=${ECR_PIPELINE_CACHE:-/var/cache/ecr-pipeline}
@@ -46,6 +48,7 @@ SLIM_PACKAGES="ca-certificates"
 LOGS=$CACHE/logs
 RUN=$CACHE/run
 BASE_LABEL=ecr-pipeline-test.base
+EXTRA_CA_DIR=${EXTRA_CA_DIR:-/usr/local/share/ca-certificates}
 
 log() { printf '[test-infra %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -245,6 +248,17 @@ apt_in_chroot() { # $1 rootfs  $2 packages  $3 log file
     && in_chroot "$1" apt-get install -y --no-install-recommends $2; } > "$3" 2>&1
 }
 
+# The host's locally added CAs (e.g. a TLS-intercepting egress proxy in front of the npm registry):
+# without them `npm ci` inside a build fails with SELF_SIGNED_CERT_IN_CHAIN after minutes of retries.
+# They go into the system bundle of the full and slim bases, and the images get
+# NODE_EXTRA_CA_CERTS pointing at it (node ignores the system bundle otherwise), like the host.
+add_build_cas() { # $1 rootfs
+  local root=$1
+  ls "$EXTRA_CA_DIR"/*.crt > /dev/null 2>&1 || return 0
+  cp "$EXTRA_CA_DIR"/*.crt "$root/usr/local/share/ca-certificates/"
+  in_chroot "$root" update-ca-certificates > /dev/null
+}
+
 # minbase + apt packages + node/npm, as a rootfs directory at $CACHE/work/<name>
 make_debian_rootfs() { # $1 name  $2 packages  $3 slim (0/1)
   local name=$1 packages=$2 slim=$3 root=$CACHE/work/$1
@@ -257,6 +271,9 @@ make_debian_rootfs() { # $1 name  $2 packages  $3 slim (0/1)
   timed "$name apt in chroot" apt_in_chroot "$root" "$packages" "$LOGS/apt-$name.log" \
     || die "apt in chroot failed for $name, see $LOGS/apt-$name.log"
   rm -f "$root/usr/sbin/policy-rc.d"
+  # Debian's own bundle, kept aside for the distroless runtime (which never talks to npm)
+  cp -L "$root/etc/ssl/certs/ca-certificates.crt" "$CACHE/work/$name-debian-ca.crt"
+  add_build_cas "$root"
   install_node "$root"
   in_chroot "$root" node -e 'console.log("node", process.version, "ok")' >&2
   in_chroot "$root" npm --version > /dev/null || die "$name: npm does not run"
@@ -279,7 +296,7 @@ make_distroless_tree() { # $1 slim rootfs  $2 output dir
     cp -L "$src$real" "$out$dir/$(basename "$lib")"
   done
   [ -e "$out/usr/lib64/ld-linux-x86-64.so.2" ] || cp -L "$src/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$out/usr/lib64/"
-  cp -L "$src/etc/ssl/certs/ca-certificates.crt" "$out/etc/ssl/certs/"
+  cp "$CACHE/work/slim-debian-ca.crt" "$out/etc/ssl/certs/ca-certificates.crt"
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$out/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' > "$out/etc/group"
   echo 'hosts: files dns' > "$out/etc/nsswitch.conf"
@@ -290,8 +307,13 @@ make_distroless_tree() { # $1 slim rootfs  $2 output dir
 
 # recipe hash: a changed package list, node or npm version gives a new tarball instead of a stale one
 # (bump RECIPE_VERSION when the way a rootfs is assembled changes)
-RECIPE_VERSION=1
-recipe_key() { printf '%s|%s|%s|%s|%s' "$RECIPE_VERSION" "$1" "$2" "$(basename "$NODE_TGZ")" "$(basename "$NPM_TGZ")" | sha256sum | cut -c1-12; }
+RECIPE_VERSION=2
+recipe_key() {
+  local extra_cas
+  extra_cas=$(cat "$EXTRA_CA_DIR"/*.crt 2> /dev/null | sha256sum | cut -c1-12)
+  printf '%s|%s|%s|%s|%s|%s' "$RECIPE_VERSION" "$1" "$2" "$(basename "$NODE_TGZ")" "$(basename "$NPM_TGZ")" "$extra_cas" \
+    | sha256sum | cut -c1-12
+}
 
 import_tarball() { # $1 tarball  $2 tag  $3.. docker import options (--change, --message)
   local tarball=$1 tag=$2
@@ -339,6 +361,7 @@ ensure_base() { # $1 flavour: full | slim | distroless
   case $flavour in
     full | slim)
       timed "docker import $tag" import_tarball "$tarball" "$tag" --change "ENV PATH=$path" --change "ENV NODE_VERSION=$node_version" \
+        --change "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" \
         --change 'CMD ["node"]' --change "LABEL $BASE_LABEL=$key" --message "debootstrap $SUITE + node $node_version"
       ;;
     distroless)
@@ -360,6 +383,8 @@ ensure_bases() {
   log "bases: $(basename "$NODE_TGZ"), $(basename "$NPM_TGZ")"
   for flavour in full slim distroless; do timed "base $flavour" ensure_base "$flavour"; done
   rm -rf "$CACHE/work"
+  # a rebuilt base leaves its predecessor dangling; only ours carry this label
+  "$DOCKER" image prune -f --filter "label=$BASE_LABEL" > /dev/null
 }
 
 # ------------------------------------------------------------------------------------------- subcommands
