@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_KEYS, readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
+import { readConsumerConfig } from "../../stacks/consumer/settings";
+import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
+import { DIGEST, REGISTRY, installMocks, isKnown, settle, valueOf } from "../components/harness";
+
+const root = path.join(__dirname, "..", "..");
+
+/** The stack file's config as `pulumi config` would hand it to the program (objects as JSON strings). */
+function stackConfig(file: string): Record<string, string> {
+  const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(parsed.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+/** Runs a stack program module fresh (as `pulumi up` would) and returns its exports. */
+function runProgram(modulePath: string): Record<string, pulumi.Output<unknown>> {
+  const resolved = require.resolve(modulePath);
+  delete require.cache[resolved];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(resolved) as Record<string, pulumi.Output<unknown>>;
+}
+
+describe("stack program (stacks/index.ts) per environment", () => {
+  afterEach(() => pulumi.runtime.setAllConfig({}));
+
+  for (const env of ["dev", "staging", "prod"] as const) {
+    it(`${env}: builds app/ with the ${env} profile and exports the digest-pinned image and cost`, async () => {
+      const rec = installMocks({ stack: env });
+      const config = stackConfig(path.join(root, "stacks", `Pulumi.${env}.yaml`));
+      pulumi.runtime.setAllConfig(config);
+      const outputs = runProgram("../../stacks/index");
+      await settle(outputs.imageUri!, outputs.costReport!, outputs.findings!);
+
+      assert.equal(outputs.environment as unknown, env);
+      assert.equal(await valueOf(outputs.imageUri!), `${REGISTRY}/ecr-pipeline-${env}@${DIGEST}`);
+      const repository = rec.resources.find((r) => r.type === "aws:ecr/repository:Repository");
+      assert.equal(repository?.inputs.name, `ecr-pipeline-${env}`);
+      const image = rec.resources.find((r) => r.type === "docker-build:index:Image");
+      assert.deepEqual(image?.inputs.context, { location: "app" });
+      assert.deepEqual(image?.inputs.dockerfile, { location: "app/Dockerfile" });
+      assert.deepEqual(image?.inputs.platforms, JSON.parse(config["ecr-pipeline:platforms"]!));
+      const lifecycle = rec.resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+      assert.equal(lifecycle?.inputs.policy, renderLifecyclePolicy(buildLifecyclePreset(env)));
+      for (const key of ["imageUri", "imageSizeBytes", "monthlyCost", "costReport", "findings", "sizeBudget"]) {
+        assert.equal(await isKnown(outputs[key]!), true, key);
+      }
+      // The sample app's own Dockerfile gives no warning-level finding.
+      const findings = (await valueOf(outputs.findings as pulumi.Output<{ id: string; severity: string }[]>)) ?? [];
+      assert.deepEqual(
+        findings.filter((f) => f.severity !== "info").map((f) => f.id),
+        [],
+      );
+    });
+  }
+
+  it("a bad config key stops the program before any resource is registered", () => {
+    const rec = installMocks({ stack: "dev" });
+    pulumi.runtime.setAllConfig({ "ecr-pipeline:scanningMode": "paranoid" });
+    assert.throws(() => runProgram("../../stacks/index"), {
+      message:
+        'stack config "ecr-pipeline:scanningMode": got "paranoid". Set it to one of basic, enhanced: pulumi config set ecr-pipeline:scanningMode basic',
+    });
+    assert.deepEqual(rec.resources, []);
+  });
+});
+
+describe("consumer project (stacks/consumer)", () => {
+  afterEach(() => pulumi.runtime.setAllConfig({}));
+
+  it("deploys the pipeline's imageUri, pinned by digest, as a Fargate service", async () => {
+    const imageUri = `${REGISTRY}/ecr-pipeline-dev@${DIGEST}`;
+    const rec = installMocks({ stack: "dev", stackReferenceOutputs: { imageUri, monthlyCost: { totalUsd: 1.25 } } });
+    pulumi.runtime.setAllConfig(stackConfig(path.join(root, "stacks", "consumer", "Pulumi.dev.yaml")));
+    const outputs = runProgram("../../stacks/consumer/index");
+    await settle(outputs.deployedImageUri!, outputs.pipelineMonthlyCostUsd!);
+
+    const reference = rec.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
+    assert.equal(reference?.inputs.name, "organization/ecr-pipeline/dev");
+    const service = rec.resources.find((r) => r.type === "awsx:ecs:FargateService");
+    assert.ok(service, rec.resources.map((r) => r.type).join(", "));
+    const container = (service.inputs.taskDefinitionArgs as { container: Record<string, unknown> }).container;
+    assert.equal(container.image, imageUri);
+    assert.match(String(container.image), /@sha256:[0-9a-f]{64}$/);
+    assert.equal(await valueOf(outputs.deployedImageUri!), imageUri);
+    assert.equal(await valueOf(outputs.pipelineMonthlyCostUsd!), 1.25);
+  });
+});
+
+describe("readEnvironmentProfile", () => {
+  const lookup =
+    (values: Partial<Record<ConfigKey, string>>) =>
+    (key: ConfigKey): string | undefined =>
+      values[key];
+
+  it("defaults the environment and retention to the stack name", () => {
+    const profile = readEnvironmentProfile(lookup({}), "staging");
+    assert.equal(profile.environment, "staging");
+    assert.equal(profile.retention, "staging");
+    assert.equal(profile.repositoryName, "ecr-pipeline-staging");
+    assert.deepEqual(profile.platforms, ["linux/amd64"]);
+    assert.equal(profile.maxImageSizeBytes, undefined);
+    assert.equal(profile.onBudgetExceeded, "warn");
+  });
+
+  it("reads lists as YAML lists or comma-separated strings and MiB budgets as bytes", () => {
+    const profile = readEnvironmentProfile(
+      lookup({ platforms: '["linux/amd64","linux/arm64"]', extraTags: "deployed-dev, release-1", maxImageSizeMiB: "150" }),
+      "dev",
+    );
+    assert.deepEqual(profile.platforms, ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(profile.extraTags, ["deployed-dev", "release-1"]);
+    assert.equal(profile.maxImageSizeBytes, 150 * 1024 * 1024);
+  });
+
+  const bad: [string, Partial<Record<ConfigKey, string>>, string, string][] = [
+    [
+      "environment for an unknown stack name",
+      {},
+      "feature-x",
+      'stack config "ecr-pipeline:environment": is not set and the stack name "feature-x" is not dev, staging or prod. Set it: pulumi config set ecr-pipeline:environment dev',
+    ],
+    [
+      "retention",
+      { retention: "forever" },
+      "dev",
+      'stack config "ecr-pipeline:retention": got "forever". Set it to one of dev, staging, prod: pulumi config set ecr-pipeline:retention dev',
+    ],
+    [
+      "platform",
+      { platforms: "windows/amd64" },
+      "dev",
+      'stack config "ecr-pipeline:platforms": "windows/amd64" is not a Linux platform ECR-based runtimes run. Use e.g. linux/amd64 or linux/arm64.',
+    ],
+    [
+      "budget",
+      { maxImageSizeMiB: "-5" },
+      "dev",
+      'stack config "ecr-pipeline:maxImageSizeMiB": got "-5". Set a positive number of MiB: pulumi config set ecr-pipeline:maxImageSizeMiB 150',
+    ],
+    [
+      "pull count",
+      { pullsPerMonthViaNat: "lots" },
+      "dev",
+      'stack config "ecr-pipeline:pullsPerMonthViaNat": got "lots". Set it to a number >= 0: pulumi config set ecr-pipeline:pullsPerMonthViaNat 10',
+    ],
+    [
+      "flag",
+      { manageRegistryScanning: "yes" },
+      "dev",
+      'stack config "ecr-pipeline:manageRegistryScanning": got "yes". Set it to true or false.',
+    ],
+  ];
+  for (const [what, values, stack, message] of bad) {
+    it(`names the key and the fix for a bad ${what}`, () => {
+      assert.throws(() => readEnvironmentProfile(lookup(values), stack), { message });
+    });
+  }
+
+  it("every key the program reads is documented in Pulumi.yaml, and no other", () => {
+    const project = yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+      stackConfigDir: string;
+    };
+    assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
+    assert.equal(project.stackConfigDir, "stacks");
+  });
+
+  it("readConsumerConfig names the key and the fix", () => {
+    assert.deepEqual(readConsumerConfig(() => undefined, "prod"), {
+      pipelineStack: "organization/ecr-pipeline/prod",
+      desiredCount: 1,
+      containerPort: 8080,
+    });
+    assert.throws(() => readConsumerConfig((k) => (k === "containerPort" ? "70000" : undefined), "dev"), {
+      message: 'stack config "ecr-pipeline-consumer:containerPort": got "70000". Set an integer from 1 to 65535.',
+    });
+  });
+});
