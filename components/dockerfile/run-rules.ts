@@ -186,7 +186,7 @@ export function finalImageRunFindings(
       makeFinding(
         "no-multi-stage",
         run.line,
-        `Build tools ${listWords(buildTools)} are installed on line ${run.line} and stay in the final image`,
+        `Line ${run.line} installs build tools that stay in the final image: ${listWords(buildTools)}`,
         { stage },
       ),
     );

@@ -29,8 +29,7 @@ const POSITIVE: Record<string, Expected[]> = {
     {
       id: "no-multi-stage",
       line: 2,
-      message:
-        "Build tools build-essential and libpq-dev are installed on line 2 and stay in the final image.",
+      message: "Line 2 installs build tools that stay in the final image: build-essential and libpq-dev.",
     },
   ],
   "apt-install-recommends": [
