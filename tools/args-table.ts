@@ -1,0 +1,63 @@
+/**
+ * Prints the README's args tables from the components' Args interfaces (their JSDoc comments and @default
+ * tags), so the docs are generated from the code: `npx tsx tools/args-table.ts`. test/docs.test.ts checks
+ * that README.md holds exactly these rows.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+
+export interface ArgRow {
+  name: string;
+  type: string;
+  optional: boolean;
+  description: string;
+  defaultValue: string | undefined;
+}
+
+export const ARGS_INTERFACES: ReadonlyArray<[file: string, iface: string]> = [
+  ["components/pipeline.ts", "EcrImagePipelineArgs"],
+  ["components/repository.ts", "EcrRepositoryArgs"],
+  ["components/image.ts", "BuildKitImageArgs"],
+];
+
+export function readArgs(root: string, file: string, iface: string): ArgRow[] {
+  const text = fs.readFileSync(path.join(root, file), "utf8");
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, /* setParentNodes */ true);
+  const rows: ArgRow[] = [];
+  source.forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== iface) return;
+    for (const member of node.members) {
+      if (!ts.isPropertySignature(member) || member.type === undefined) continue;
+      const docs = ts.getJSDocCommentsAndTags(member).filter(ts.isJSDoc);
+      const doc = docs[docs.length - 1];
+      const description = ts.getTextOfJSDocComment(doc?.comment)?.replace(/\s+/g, " ").trim() ?? "";
+      const defaultTag = doc?.tags?.find((t) => t.tagName.text === "default");
+      rows.push({
+        name: member.name.getText(source),
+        type: member.type.getText(source).replace(/\s+/g, " "),
+        optional: member.questionToken !== undefined,
+        description,
+        defaultValue: defaultTag === undefined ? undefined : (ts.getTextOfJSDocComment(defaultTag.comment) ?? "").trim(),
+      });
+    }
+  });
+  return rows;
+}
+
+export function argsTable(rows: readonly ArgRow[]): string {
+  const escape = (text: string): string => text.replace(/\|/g, "\\|");
+  const lines = ["| arg | type | default | what it does |", "|---|---|---|---|"];
+  for (const row of rows) {
+    const def = row.optional ? escape(row.defaultValue ?? "") : "required";
+    lines.push(`| \`${row.name}\` | \`${escape(row.type)}\` | ${def} | ${escape(row.description)} |`);
+  }
+  return lines.join("\n");
+}
+
+if (require.main === module) {
+  const root = path.join(__dirname, "..");
+  for (const [file, iface] of ARGS_INTERFACES) {
+    console.log(`#### ${iface}\n\n${argsTable(readArgs(root, file, iface))}\n`);
+  }
+}
