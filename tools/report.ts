@@ -1,0 +1,203 @@
+/**
+ * `npm start`: the offline main job (issue 5 item 5). Builds the sample app (or any context) with the
+ * local Docker engine, measures it the way the preview-time estimate does (compressed as a push would),
+ * and prints its size, a per-layer table, the monthly ECR cost under each environment preset and the
+ * Dockerfile findings. No AWS account, no Pulumi CLI.
+ *
+ *   npm start
+ *   npm start -- --context DIR --dockerfile FILE [--target T] [--build-arg K=V ...]
+ *
+ * Exit codes: 0 report printed, 1 build or measurement failed, 2 no Docker engine reachable.
+ */
+import * as path from "node:path";
+import { buildLifecyclePreset, renderLifecyclePolicy } from "../components/lifecycle";
+import { analyzeBuildDockerfile, costFor } from "../components/pipeline-model";
+import { hashBuildContext } from "../components/size/context-hash";
+import { dockerEngineAvailable, runDocker } from "../components/size/docker-cli";
+import {
+  estimateImageSize,
+  ImageBuildError,
+  type ImageSizeEstimateResult,
+} from "../components/size/local-estimate";
+import { environmentWorkloads } from "./report/environments";
+import { formatBytes, formatLayerTable } from "./report/format";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+/** The bases scripts/test-infra.sh builds; used for the sample app when they exist locally. */
+const TEST_BASES = {
+  NODE_BUILD_IMAGE: "ecr-pipeline-test/node:22-full",
+  NODE_RUNTIME_IMAGE: "ecr-pipeline-test/node:22-distroless",
+};
+
+interface ReportArgs {
+  context: string;
+  dockerfile: string;
+  target: string | undefined;
+  buildArgs: Record<string, string>;
+  sampleApp: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseReportArgs(argv: readonly string[]): ReportArgs {
+  let context: string | undefined;
+  let dockerfile: string | undefined;
+  let target: string | undefined;
+  const buildArgs: Record<string, string> = {};
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index];
+    const value = argv[index + 1];
+    if (flag === "--help" || flag === "-h") throw new UsageError("");
+    if (value === undefined) throw new UsageError(`${flag ?? ""} needs a value`);
+    index++;
+    if (flag === "--context") context = value;
+    else if (flag === "--dockerfile") dockerfile = value;
+    else if (flag === "--target") target = value;
+    else if (flag === "--build-arg") {
+      const equals = value.indexOf("=");
+      if (equals <= 0) throw new UsageError(`--build-arg wants KEY=VALUE, got ${value}`);
+      buildArgs[value.slice(0, equals)] = value.slice(equals + 1);
+    } else throw new UsageError(`unknown option ${flag}`);
+  }
+  const sampleApp = context === undefined && dockerfile === undefined;
+  const resolvedContext = path.resolve(context ?? path.join(REPO_ROOT, "app"));
+  return {
+    context: resolvedContext,
+    dockerfile: path.resolve(dockerfile ?? path.join(resolvedContext, "Dockerfile")),
+    target,
+    buildArgs,
+    sampleApp,
+  };
+}
+
+const USAGE =
+  "usage: npm start -- [--context DIR] [--dockerfile FILE] [--target STAGE] [--build-arg KEY=VALUE ...]";
+
+async function main(): Promise<number> {
+  let args: ReportArgs;
+  try {
+    args = parseReportArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.message !== "") console.error(error.message);
+    console.error(USAGE);
+    return error.message === "" ? 0 : 64;
+  }
+
+  if (!(await dockerEngineAvailable())) {
+    console.error(
+      "No Docker engine is reachable (`docker version` failed), so nothing can be built or measured.\n" +
+        "Start one with:  bash scripts/test-infra.sh up\n" +
+        "(or point DOCKER_HOST at a running engine), then run `npm start` again.",
+    );
+    return 2;
+  }
+
+  if (args.sampleApp) {
+    for (const [name, image] of Object.entries(TEST_BASES)) {
+      if (
+        (await runDocker(["image", "inspect", image])).exitCode === 0 &&
+        args.buildArgs[name] === undefined
+      ) {
+        args.buildArgs[name] = image;
+      }
+    }
+  }
+
+  const contextHash = hashBuildContext(args);
+  console.error(
+    `Building ${path.relative(process.cwd(), args.dockerfile) || args.dockerfile}` +
+      `${args.target === undefined ? "" : ` (target ${args.target})`} with context ` +
+      `${path.relative(process.cwd(), args.context) || "."} (${contextHash.files} files, ${formatBytes(contextHash.bytes)})`,
+  );
+  for (const [name, value] of Object.entries(args.buildArgs)) console.error(`  --build-arg ${name}=${value}`);
+
+  const started = Date.now();
+  let estimate: ImageSizeEstimateResult;
+  try {
+    estimate = await estimateImageSize({
+      context: args.context,
+      dockerfile: args.dockerfile,
+      target: args.target,
+      buildArgs: args.buildArgs,
+      contextHash: contextHash.hash,
+      onProgress: (line) => {
+        // BuildKit's plain progress: one "#N [stage k/n] INSTRUCTION" header per step is enough.
+        if (/^#\d+ \[/.test(line) || /^#\d+ CACHED$/.test(line)) {
+          console.error(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s  ${line}`);
+        }
+      },
+    });
+  } catch (error) {
+    console.error(error instanceof ImageBuildError ? error.message : `Measuring failed: ${String(error)}`);
+    return 1;
+  }
+  if (estimate.sizeBytes === undefined) {
+    console.error(estimate.note);
+    return 2;
+  }
+  console.error(
+    `  measured in ${((Date.now() - started) / 1000).toFixed(1)}s${estimate.cached ? " (from the cache)" : ""}\n`,
+  );
+
+  const out: string[] = [];
+  out.push(
+    `Image ${path.relative(REPO_ROOT, args.dockerfile)}  (content hash ${contextHash.hash.slice(0, 16)})`,
+  );
+  out.push(
+    `  compressed (as pushed, gzip):  ${formatBytes(estimate.sizeBytes)}  (${estimate.sizeBytes.toLocaleString("en-US")} bytes)`,
+  );
+  out.push(
+    `  uncompressed layers:           ${formatBytes(estimate.uncompressedBytes ?? 0)}  (${(estimate.uncompressedBytes ?? 0).toLocaleString("en-US")} bytes)`,
+  );
+  out.push(`  layers:                        ${estimate.layers.length}`);
+  out.push(`  basis: estimate — ${estimate.note}`);
+  out.push("");
+  out.push(formatLayerTable(estimate.layers));
+  out.push("");
+
+  out.push("Monthly ECR cost under each environment preset (workloads as in stacks/Pulumi.<env>.yaml):");
+  const summary: string[] = [];
+  for (const workload of environmentWorkloads) {
+    const imageBytes = estimate.sizeBytes * workload.platforms;
+    const { estimate: cost, report } = costFor({
+      size: {
+        bytes: imageBytes,
+        basis: "estimate",
+        note: workload.platforms > 1 ? `${estimate.note}, × ${workload.platforms} platforms` : estimate.note,
+      },
+      region: workload.region,
+      policy: renderLifecyclePolicy(buildLifecyclePreset(workload.name)),
+      resolved: { ...workload, applyFreeTier: false, replicationRegions: [] },
+      scanningMode: workload.scanningMode,
+    });
+    summary.push(`  ${workload.name.padEnd(8)} ${`$${cost.totalUsd.toFixed(2)}`.padStart(10)} / month`);
+    out.push("");
+    out.push(`== ${workload.name} ==`);
+    out.push(report);
+  }
+  out.push("");
+  out.push("Summary:");
+  out.push(...summary);
+  out.push("");
+
+  const findings = analyzeBuildDockerfile(args.context, args.dockerfile, args.target);
+  out.push(`Dockerfile findings (${findings.length}):`);
+  for (const finding of findings) {
+    out.push(`  line ${finding.line} [${finding.id}] ${finding.severity}: ${finding.message}`);
+    out.push(`      fix: ${finding.fix}`);
+  }
+  if (findings.length === 0) out.push("  none");
+  console.log(out.join("\n"));
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
