@@ -21,8 +21,9 @@ export interface SizeBudgetVerdict {
 const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
 
 /** "123,456,789 bytes (123.5 MB)": exact bytes for the record, MB (10^6 bytes) for reading. */
-function describeBytes(bytes: number): string {
-  return `${bytes.toLocaleString("en-US")} bytes (${(bytes / 1_000_000).toFixed(1)} MB)`;
+function describeBytes(bytes: number, note?: string): string {
+  const unit = bytes === 1 ? "byte" : "bytes";
+  return `${bytes.toLocaleString("en-US")} ${unit} (${(bytes / 1_000_000).toFixed(1)} MB${note === undefined ? "" : `, ${note}`})`;
 }
 
 /** The findings most worth fixing first: most bytes saved, then most severe, then by line and id. */
@@ -43,7 +44,7 @@ function describeFinding(finding: DockerfileFinding): string {
     finding.estimatedBytesSaved === undefined
       ? ""
       : ` (saves about ${describeBytes(finding.estimatedBytesSaved)})`;
-  return `[${finding.id}] line ${finding.line}: ${finding.message}${saves}`;
+  return `[${finding.id}] line ${finding.line}: ${finding.message.replace(/\.$/, "")}${saves}`;
 }
 
 function assertBytes(name: string, value: number): void {
@@ -72,7 +73,7 @@ export function evaluateSizeBudget(input: SizeBudgetInput): SizeBudgetVerdict {
     };
   }
   assertBytes("sizeBytes", sizeBytes);
-  const size = `${describeBytes(sizeBytes)}, basis: ${basis}`;
+  const size = describeBytes(sizeBytes, `basis: ${basis}`);
   if (sizeBytes <= maxImageSizeBytes) {
     return {
       status: "ok",

@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import type { DockerfileFinding } from "../../components/dockerfile";
+import { evaluateSizeBudget, topFindings, type SizeBudgetInput } from "../../components/size/budget";
+
+const finding = (
+  id: string,
+  severity: DockerfileFinding["severity"],
+  line: number,
+  estimatedBytesSaved?: number,
+): DockerfileFinding => ({
+  id,
+  severity,
+  line,
+  message: `${id} message.`,
+  fix: `${id} fix.`,
+  ...(estimatedBytesSaved === undefined ? {} : { estimatedBytesSaved }),
+});
+
+const FINDINGS: DockerfileFinding[] = [
+  finding("no-healthcheck", "info", 1),
+  finding("root-user", "warning", 9),
+  finding("full-base-image", "warning", 1, 313_350_000),
+  finding("secret-in-build-arg-or-env", "error", 2),
+  finding("consecutive-run", "info", 4),
+];
+
+describe("evaluateSizeBudget", () => {
+  const cases: Array<{ name: string; input: SizeBudgetInput; status: string; message: string }> = [
+    {
+      name: "no budget",
+      input: { sizeBytes: 123_000_000, basis: "ecr" },
+      status: "unchecked",
+      message: "No size budget is set (maxImageSizeBytes), so the image size is not checked.",
+    },
+    {
+      name: "the only size known is the budget itself",
+      input: {
+        sizeBytes: 200_000_000,
+        basis: "budget",
+        maxImageSizeBytes: 200_000_000,
+        onBudgetExceeded: "fail",
+      },
+      status: "unchecked",
+      message:
+        "The size budget of 200,000,000 bytes (200.0 MB) is not checked: no ECR size or local estimate is known yet, and the budget cannot check itself.",
+    },
+    {
+      name: "within budget (ECR size)",
+      input: { sizeBytes: 123_456_789, basis: "ecr", maxImageSizeBytes: 200_000_000 },
+      status: "ok",
+      message:
+        "Image size 123,456,789 bytes (123.5 MB, basis: ecr) is within the size budget of 200,000,000 bytes (200.0 MB).",
+    },
+    {
+      name: "exactly at the budget",
+      input: { sizeBytes: 200_000_000, basis: "estimate", maxImageSizeBytes: 200_000_000 },
+      status: "ok",
+      message:
+        "Image size 200,000,000 bytes (200.0 MB, basis: estimate) is within the size budget of 200,000,000 bytes (200.0 MB).",
+    },
+    {
+      name: "over budget, warn by default, top 3 findings by bytes saved then severity",
+      input: {
+        sizeBytes: 450_000_000,
+        basis: "estimate",
+        maxImageSizeBytes: 200_000_000,
+        findings: FINDINGS,
+      },
+      status: "warn",
+      message:
+        "Image size 450,000,000 bytes (450.0 MB, basis: estimate) exceeds the size budget of 200,000,000 bytes (200.0 MB) by 250,000,000 bytes (250.0 MB). Top findings: [full-base-image] line 1: full-base-image message (saves about 313,350,000 bytes (313.4 MB)); [secret-in-build-arg-or-env] line 2: secret-in-build-arg-or-env message; [root-user] line 9: root-user message.",
+    },
+    {
+      name: "over budget with fail and no findings",
+      input: {
+        sizeBytes: 210_000_001,
+        basis: "ecr",
+        maxImageSizeBytes: 210_000_000,
+        onBudgetExceeded: "fail",
+      },
+      status: "fail",
+      message:
+        "Image size 210,000,001 bytes (210.0 MB, basis: ecr) exceeds the size budget of 210,000,000 bytes (210.0 MB) by 1 byte (0.0 MB). No Dockerfile findings point at the excess.",
+    },
+  ];
+  for (const { name, input, status, message } of cases) {
+    it(name, () => assert.deepEqual(evaluateSizeBudget(input), { status, message }));
+  }
+
+  it("rejects a negative or non-finite budget or size with a clear RangeError", () => {
+    assert.throws(() => evaluateSizeBudget({ sizeBytes: 1, basis: "ecr", maxImageSizeBytes: -1 }), {
+      name: "RangeError",
+      message: "maxImageSizeBytes must be a finite, non-negative number of bytes; got -1",
+    });
+    assert.throws(
+      () => evaluateSizeBudget({ sizeBytes: Number.NaN, basis: "estimate", maxImageSizeBytes: 1 }),
+      {
+        name: "RangeError",
+        message: "sizeBytes must be a finite, non-negative number of bytes; got NaN",
+      },
+    );
+  });
+});
+
+describe("topFindings", () => {
+  it("orders by bytes saved, then severity, then line and id, and keeps the first N", () => {
+    assert.deepEqual(
+      topFindings(FINDINGS, 5).map((entry) => entry.id),
+      ["full-base-image", "secret-in-build-arg-or-env", "root-user", "no-healthcheck", "consecutive-run"],
+    );
+    assert.deepEqual(topFindings(FINDINGS, 0), []);
+  });
+});
