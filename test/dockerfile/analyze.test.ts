@@ -78,6 +78,14 @@ describe("analyzeDockerfile: stages", () => {
     );
   });
 
+  it("reads the image after FROM --platform flags", () => {
+    const text = `FROM --platform=$BUILDPLATFORM node:latest AS build\nRUN npm ci\nFROM --platform=linux/amd64 node:22-bookworm-slim\nCOPY --from=build /app /app\n${CLEAN_TAIL}`;
+    assert.deepEqual(
+      analyzeDockerfile(text).map((finding) => `${finding.line} ${finding.id}: ${finding.message}`),
+      ['1 unpinned-base-image: Base image node:latest uses the "latest" tag.'],
+    );
+  });
+
   it("judges no base-image rule when the base is an ARG without a default", () => {
     assert.deepEqual(analyzeDockerfile(`ARG BASE\nFROM \${BASE}\n${CLEAN_TAIL}`), []);
   });
