@@ -55,15 +55,15 @@ function oneOf<T extends string>(
   return value;
 }
 
-function nonNegative(component: string, argument: string, value: number | undefined, fallback: number): number {
+function nonNegative(
+  component: string,
+  argument: string,
+  value: number | undefined,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(
-      component,
-      argument,
-      `got ${String(value)}`,
-      "Use a finite number >= 0.",
-    );
+    throw new InvalidArgumentError(component, argument, `got ${String(value)}`, "Use a finite number >= 0.");
   }
   return value;
 }
@@ -120,7 +120,13 @@ export function resolveRepositoryDefaults(
     scanOnPush: args.scanOnPush ?? true,
     forceDelete: args.forceDelete ?? false,
     cacheTag,
-    lifecyclePreset: oneOf(component, "lifecyclePreset", args.lifecyclePreset, LIFECYCLE_PRESET_NAMES, "prod"),
+    lifecyclePreset: oneOf(
+      component,
+      "lifecyclePreset",
+      args.lifecyclePreset,
+      LIFECYCLE_PRESET_NAMES,
+      "prod",
+    ),
     scanningMode: oneOf(component, "scanningMode", args.scanningMode, SCANNING_MODES, "basic"),
     manageRegistryScanning: args.manageRegistryScanning ?? false,
     mutableTagFilters: [cacheTag, `${DEPLOYED_TAG_PREFIX}*`],
@@ -202,7 +208,12 @@ export function resolvePipelineDefaults(
     maxImageSizeBytes: budget,
     onBudgetExceeded: oneOf(component, "onBudgetExceeded", args.onBudgetExceeded, BUDGET_ACTIONS, "warn"),
     pushesPerDay: nonNegative(component, "pushesPerDay", args.pushesPerDay, 1),
-    pullsPerMonthSameRegion: nonNegative(component, "pullsPerMonthSameRegion", args.pullsPerMonthSameRegion, 0),
+    pullsPerMonthSameRegion: nonNegative(
+      component,
+      "pullsPerMonthSameRegion",
+      args.pullsPerMonthSameRegion,
+      0,
+    ),
     pullsPerMonthViaNat: nonNegative(component, "pullsPerMonthViaNat", args.pullsPerMonthViaNat, 0),
     pullsPerMonthCrossRegion: nonNegative(
       component,

@@ -63,5 +63,9 @@ export function imageRefs(
       );
     }
   }
-  return { tags, refs: tags.map((tag) => `${repositoryUrl}:${tag}`), cacheRef: `${repositoryUrl}:${cacheTag}` };
+  return {
+    tags,
+    refs: tags.map((tag) => `${repositoryUrl}:${tag}`),
+    cacheRef: `${repositoryUrl}:${cacheTag}`,
+  };
 }

@@ -124,7 +124,9 @@ export class BuildKitImage extends pulumi.ComponentResource {
         contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
       );
     this.contentTag =
-      args.contentTag !== undefined ? pulumi.output(args.contentTag) : this.contextHash.apply(contentTagFromHash);
+      args.contentTag !== undefined
+        ? pulumi.output(args.contentTag)
+        : this.contextHash.apply(contentTagFromHash);
     const refs = pulumi
       .all([args.repositoryUrl, this.contentTag, args.extraTags ?? []])
       .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, resolved.cacheTag));

@@ -2,7 +2,12 @@
 export { EcrImagePipeline, type EcrImagePipelineArgs } from "./pipeline";
 export { EcrRepository, type EcrRepositoryArgs } from "./repository";
 export { BuildKitImage, type BuildKitImageArgs } from "./image";
-export { InvalidArgumentError, type BudgetAction, type LayerCompression, type ScanningMode } from "./defaults";
+export {
+  InvalidArgumentError,
+  type BudgetAction,
+  type LayerCompression,
+  type ScanningMode,
+} from "./defaults";
 export { firstKnown } from "./outputs";
 export * from "./tags";
 export * from "./lifecycle";

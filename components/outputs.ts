@@ -11,7 +11,10 @@ import * as pulumi from "@pulumi/pulumi";
  * sdk/nodejs/output.ts); it is not in the public typings, so it is reached through a narrow cast here
  * and nowhere else. An unknown value arrives as the `pulumi.unknown` sentinel (`pulumi.isUnknown`).
  */
-export function firstKnown<T>(candidates: readonly pulumi.Input<T | undefined>[], fallback: T): pulumi.Output<T> {
+export function firstKnown<T>(
+  candidates: readonly pulumi.Input<T | undefined>[],
+  fallback: T,
+): pulumi.Output<T> {
   const [first, ...rest] = candidates;
   if (candidates.length === 0) return pulumi.output(fallback) as pulumi.Output<T>;
   const head = pulumi.output(first) as unknown as ApplyWithUnknowns<T | undefined>;

@@ -70,7 +70,11 @@ export function costFor(input: CostForInput): { estimate: CostEstimate; report: 
  * is none) and its file list. A Dockerfile that cannot be read yields no findings here: the build
  * itself reports that error with more context.
  */
-export function analyzeBuildDockerfile(context: string, dockerfile: string, target?: string): DockerfileFinding[] {
+export function analyzeBuildDockerfile(
+  context: string,
+  dockerfile: string,
+  target?: string,
+): DockerfileFinding[] {
   let text: string;
   try {
     text = fs.readFileSync(dockerfile, "utf8");

@@ -228,7 +228,10 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     this.findings = pulumi.all([args.context, dockerfile]).apply(([context, file]) => {
       const findings = analyzeBuildDockerfile(context, file);
       for (const finding of findings.filter((f) => f.severity !== "info")) {
-        pulumi.log.warn(`${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`, this);
+        pulumi.log.warn(
+          `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`,
+          this,
+        );
       }
       return findings;
     });
@@ -260,7 +263,11 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 function budgetSize(budget: number | undefined, assumed: number, estimating: boolean): KnownImageSize {
   const why = estimating ? "no ECR size or local estimate is available" : "size estimation is off";
   return budget === undefined
-    ? { bytes: assumed, basis: "budget", note: `${why} and no maxImageSizeBytes is set: assuming ${assumed} bytes` }
+    ? {
+        bytes: assumed,
+        basis: "budget",
+        note: `${why} and no maxImageSizeBytes is set: assuming ${assumed} bytes`,
+      }
     : { bytes: budget, basis: "budget", note: `${why}: using the size budget maxImageSizeBytes=${budget}` };
 }
 
@@ -278,7 +285,11 @@ function estimatedSize(
   bytes: pulumi.Output<number | undefined>,
   note: pulumi.Output<string>,
 ): pulumi.Output<KnownImageSize | undefined> {
-  return pulumi.all([bytes, note]).apply(([sizeBytes, estimateNote]) =>
-    sizeBytes === undefined ? undefined : { bytes: sizeBytes, basis: "estimate" as const, note: estimateNote },
-  );
+  return pulumi
+    .all([bytes, note])
+    .apply(([sizeBytes, estimateNote]) =>
+      sizeBytes === undefined
+        ? undefined
+        : { bytes: sizeBytes, basis: "estimate" as const, note: estimateNote },
+    );
 }

@@ -3,7 +3,11 @@
  * ones a pull needs (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html,
  * "Allow other accounts"); push actions are deliberately absent.
  */
-export const PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+export const PULL_ACTIONS = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+];
 
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$|^\d{12}$/;
 

@@ -110,7 +110,9 @@ export class EcrRepository extends pulumi.ComponentResource {
     });
     const errors = problems.filter((p) => p.severity === "error");
     if (errors.length > 0) {
-      throw new Error(`EcrRepository ${name}: the lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}`);
+      throw new Error(
+        `EcrRepository ${name}: the lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}`,
+      );
     }
     const warnings = problems.filter((p) => p.severity === "warning");
 

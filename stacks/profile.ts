@@ -115,7 +115,11 @@ export function readEnvironmentProfile(
         parsed = undefined;
       }
       if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === "string")) {
-        throw new StackConfigError(key, `got ${raw}`, `Use a YAML list of strings or a comma-separated string.`);
+        throw new StackConfigError(
+          key,
+          `got ${raw}`,
+          `Use a YAML list of strings or a comma-separated string.`,
+        );
       }
       return parsed as string[];
     }

@@ -17,7 +17,11 @@ describe("docs match the code", () => {
       }
       const block = new RegExp(`<!-- args:${iface} [^\\n]*-->\\n([\\s\\S]*?)\\n<!-- /args -->`).exec(readme);
       assert.ok(block, `README has the ${iface} table`);
-      assert.equal(block[1], argsTable(rows), `README's ${iface} table is stale: run npx tsx tools/args-table.ts`);
+      assert.equal(
+        block[1],
+        argsTable(rows),
+        `README's ${iface} table is stale: run npx tsx tools/args-table.ts`,
+      );
     });
   }
 

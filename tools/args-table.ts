@@ -38,7 +38,8 @@ export function readArgs(root: string, file: string, iface: string): ArgRow[] {
         type: member.type.getText(source).replace(/\s+/g, " "),
         optional: member.questionToken !== undefined,
         description,
-        defaultValue: defaultTag === undefined ? undefined : (ts.getTextOfJSDocComment(defaultTag.comment) ?? "").trim(),
+        defaultValue:
+          defaultTag === undefined ? undefined : (ts.getTextOfJSDocComment(defaultTag.comment) ?? "").trim(),
       });
     }
   });

@@ -36,6 +36,6 @@ const service = new awsx.ecs.FargateService("app", {
 
 export const deployedImageUri = imageUri;
 export const serviceName = service.service.name;
-export const pipelineMonthlyCostUsd = pipeline.getOutput("monthlyCost").apply((cost) =>
-  cost === undefined ? undefined : (cost as { totalUsd: number }).totalUsd,
-);
+export const pipelineMonthlyCostUsd = pipeline
+  .getOutput("monthlyCost")
+  .apply((cost) => (cost === undefined ? undefined : (cost as { totalUsd: number }).totalUsd));

@@ -5,7 +5,10 @@ export interface ConsumerSettings {
   containerPort: number;
 }
 
-export function readConsumerConfig(get: (key: string) => string | undefined, stackName: string): ConsumerSettings {
+export function readConsumerConfig(
+  get: (key: string) => string | undefined,
+  stackName: string,
+): ConsumerSettings {
   const integer = (key: string, fallback: number, min: number, max: number): number => {
     const raw = get(key);
     if (raw === undefined || raw === "") return fallback;
@@ -21,7 +24,7 @@ export function readConsumerConfig(get: (key: string) => string | undefined, sta
   if (pipelineStack.split("/").length !== 3) {
     throw new Error(
       `stack config "ecr-pipeline-consumer:pipelineStack": got ${JSON.stringify(pipelineStack)}. ` +
-        "Use <organization>/ecr-pipeline/<stack>, e.g. organization/ecr-pipeline/dev (the local file backend's organization is \"organization\").",
+        'Use <organization>/ecr-pipeline/<stack>, e.g. organization/ecr-pipeline/dev (the local file backend\'s organization is "organization").',
     );
   }
   return {

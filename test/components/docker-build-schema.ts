@@ -17,7 +17,20 @@ function convert(node: unknown): unknown {
   const source = node as Json;
   const out: Json = {};
   for (const [key, value] of Object.entries(source)) {
-    if (["description", "secret", "language", "default", "deprecationMessage", "replaceOnChanges", "willReplaceOnChanges", "plain", "isOverlay"].includes(key)) continue;
+    if (
+      [
+        "description",
+        "secret",
+        "language",
+        "default",
+        "deprecationMessage",
+        "replaceOnChanges",
+        "willReplaceOnChanges",
+        "plain",
+        "isOverlay",
+      ].includes(key)
+    )
+      continue;
     if (key === "$ref" && typeof value === "string") {
       out.$ref = value.replace("#/types/", "#/definitions/");
     } else if (key === "enum" && Array.isArray(value)) {
@@ -46,6 +59,8 @@ export function imageInputValidator(): (inputs: unknown) => string[] {
   });
   return (inputs) => {
     if (validate(inputs)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+    return (validate.errors ?? []).map(
+      (e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`,
+    );
   };
 }

@@ -63,8 +63,16 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
   });
   pulumi.runtime.setMocks(
     {
-      newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-        recorder.resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+      newResource(args: pulumi.runtime.MockResourceArgs): {
+        id: string | undefined;
+        state: Record<string, unknown>;
+      } {
+        recorder.resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          custom: args.custom ?? true,
+        });
         const state: Record<string, unknown> = { ...args.inputs };
         switch (args.type) {
           case "aws:ecr/repository:Repository": {
@@ -147,7 +155,11 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** The plain value inside a secret as the mocks receive it, or undefined when `value` is not a secret. */
 export function secretValue(value: unknown): unknown {
-  if (value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) {
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+  ) {
     return (value as { value: unknown }).value;
   }
   return undefined;

@@ -21,7 +21,11 @@ function secretOf(value: unknown): unknown {
 
 const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
 const repositoryUrl = `${REGISTRY}/web`;
-const contentTag = contentTagFor({ context, dockerfile: path.join(context, "Dockerfile"), platforms: ["linux/amd64"] });
+const contentTag = contentTagFor({
+  context,
+  dockerfile: path.join(context, "Dockerfile"),
+  platforms: ["linux/amd64"],
+});
 
 describe("BuildKitImage", () => {
   it("registers one docker-build Image with the ECR cache, content tag, auth and retainOnDelete", async () => {
@@ -52,7 +56,9 @@ describe("BuildKitImage", () => {
       buildOnPreview: true,
       tags: [`${repositoryUrl}:${contentTag}`, `${repositoryUrl}:deployed-dev`],
       push: false,
-      exports: [{ registry: { push: true, compression: "gzip", forceCompression: false, ociMediaTypes: false } }],
+      exports: [
+        { registry: { push: true, compression: "gzip", forceCompression: false, ociMediaTypes: false } },
+      ],
       cacheFrom: [{ registry: { ref: cacheRef } }],
       cacheTo: [
         {
@@ -102,7 +108,10 @@ describe("BuildKitImage", () => {
     assert.equal(built.inputs.target, "runtime");
     assert.deepEqual(built.inputs.buildArgs, { NODE_ENV: "production" });
     assert.deepEqual(secretValue(built.inputs.secrets), { npmrc: "//registry/:_authToken=s3cret" });
-    assert.ok(!JSON.stringify(built.inputs.buildArgs).includes("s3cret"), "a secret never becomes a build arg");
+    assert.ok(
+      !JSON.stringify(built.inputs.buildArgs).includes("s3cret"),
+      "a secret never becomes a build arg",
+    );
     assert.deepEqual(built.inputs.builder, { name: "remote-buildkit" });
     assert.deepEqual(built.inputs.platforms, ["linux/amd64", "linux/arm64"]);
     assert.deepEqual(built.inputs.exports, [
@@ -171,9 +180,12 @@ describe("BuildKitImage", () => {
 
   it("rejects an unknown compression before registering anything", () => {
     const rec = installMocks();
-    assert.throws(() => new BuildKitImage("web", { repositoryUrl, context, compression: "brotli" as never }), {
-      message: 'BuildKitImage: invalid argument "compression": got "brotli". Use one of "gzip", "zstd".',
-    });
+    assert.throws(
+      () => new BuildKitImage("web", { repositoryUrl, context, compression: "brotli" as never }),
+      {
+        message: 'BuildKitImage: invalid argument "compression": got "brotli". Use one of "gzip", "zstd".',
+      },
+    );
     assert.deepEqual(rec.resources, []);
   });
 });

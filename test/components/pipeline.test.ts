@@ -2,8 +2,21 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { EcrImagePipeline, type EcrImagePipelineArgs } from "../../components/pipeline";
-import { buildLifecyclePreset, renderLifecyclePolicy, steadyStateRetention } from "../../components/lifecycle";
-import { DIGEST, ECR_SIZE_BYTES, ESTIMATE_BYTES, REGISTRY, installMocks, isKnown, settle, valueOf } from "./harness";
+import {
+  buildLifecyclePreset,
+  renderLifecyclePolicy,
+  steadyStateRetention,
+} from "../../components/lifecycle";
+import {
+  DIGEST,
+  ECR_SIZE_BYTES,
+  ESTIMATE_BYTES,
+  REGISTRY,
+  installMocks,
+  isKnown,
+  settle,
+  valueOf,
+} from "./harness";
 
 const fixtures = path.join(__dirname, "..", "fixtures", "contexts");
 const hello = path.join(fixtures, "hello");
@@ -30,32 +43,29 @@ describe("EcrImagePipeline", () => {
     const rec = installMocks();
     const p = pipeline({}, rec.transformations);
     await settled(p);
-    assert.deepEqual(
-      rec.resources.map((r) => `${r.type}::${r.name}`).sort(),
-      [
-        "aws:ecr/lifecyclePolicy:LifecyclePolicy::web-repo-lifecycle",
-        "aws:ecr/repository:Repository::web-repo",
-        "docker-build:index:Image::web-image",
-        "ecr-pipeline:index:BuildKitImage::web-image",
-        "ecr-pipeline:index:EcrImagePipeline::web",
-        "ecr-pipeline:index:EcrRepository::web-repo",
-        "pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate::web-size-estimate",
-      ],
-    );
+    assert.deepEqual(rec.resources.map((r) => `${r.type}::${r.name}`).sort(), [
+      "aws:ecr/lifecyclePolicy:LifecyclePolicy::web-repo-lifecycle",
+      "aws:ecr/repository:Repository::web-repo",
+      "docker-build:index:Image::web-image",
+      "ecr-pipeline:index:BuildKitImage::web-image",
+      "ecr-pipeline:index:EcrImagePipeline::web",
+      "ecr-pipeline:index:EcrRepository::web-repo",
+      "pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate::web-size-estimate",
+    ]);
     const parents = new Map(rec.options.map((o) => [`${o.type}::${o.name}`, o.parentName]));
     assert.equal(parents.get("ecr-pipeline:index:EcrRepository::web-repo"), "web");
     assert.equal(parents.get("ecr-pipeline:index:BuildKitImage::web-image"), "web");
-    assert.equal(parents.get("pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate::web-size-estimate"), "web");
+    assert.equal(
+      parents.get("pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate::web-size-estimate"),
+      "web",
+    );
     assert.equal(parents.get("aws:ecr/repository:Repository::web-repo"), "web-repo");
     assert.equal(parents.get("docker-build:index:Image::web-image"), "web-image");
-    assert.deepEqual(
-      [...new Set(rec.calls.map((c) => c.token))].sort(),
-      [
-        "aws:ecr/getAuthorizationToken:getAuthorizationToken",
-        "aws:ecr/getImage:getImage",
-        "aws:index/getRegion:getRegion",
-      ],
-    );
+    assert.deepEqual([...new Set(rec.calls.map((c) => c.token))].sort(), [
+      "aws:ecr/getAuthorizationToken:getAuthorizationToken",
+      "aws:ecr/getImage:getImage",
+      "aws:index/getRegion:getRegion",
+    ]);
     const getImage = rec.calls.find((c) => c.token === "aws:ecr/getImage:getImage");
     assert.deepEqual(getImage?.inputs, { repositoryName: "web", imageDigest: DIGEST });
   });
@@ -68,7 +78,11 @@ describe("EcrImagePipeline", () => {
     assert.equal(await valueOf(p.imageDigest), DIGEST);
     assert.equal(await valueOf(p.imageSizeBytes), ECR_SIZE_BYTES);
     const size = await valueOf(p.imageSize);
-    assert.deepEqual(size, { bytes: ECR_SIZE_BYTES, basis: "ecr", note: `imageSizeInBytes of ${DIGEST} in ECR` });
+    assert.deepEqual(size, {
+      bytes: ECR_SIZE_BYTES,
+      basis: "ecr",
+      note: `imageSizeInBytes of ${DIGEST} in ECR`,
+    });
 
     const cost = await valueOf(p.monthlyCost);
     assert.ok(cost);
@@ -77,7 +91,11 @@ describe("EcrImagePipeline", () => {
       imageBytes: ECR_SIZE_BYTES,
     });
     assert.equal(cost.assumptions.retainedImages, retention.retainedImages);
-    assert.equal(cost.assumptions.retainedImages, 11, "dev keeps the last 10 builds + the deployed-tagged one");
+    assert.equal(
+      cost.assumptions.retainedImages,
+      11,
+      "dev keeps the last 10 builds + the deployed-tagged one",
+    );
     assert.equal(cost.assumptions.region, "us-east-1");
     assert.equal(cost.assumptions.imageBytes, ECR_SIZE_BYTES);
     assert.equal(cost.assumptions.pushesPerMonth, 300);
@@ -94,7 +112,14 @@ describe("EcrImagePipeline", () => {
     installMocks({ preview: true });
     const p = pipeline();
     await settled(p);
-    for (const output of [p.imageUri, p.imageSizeBytes, p.imageSize, p.monthlyCost, p.costReport, p.findings]) {
+    for (const output of [
+      p.imageUri,
+      p.imageSizeBytes,
+      p.imageSize,
+      p.monthlyCost,
+      p.costReport,
+      p.findings,
+    ]) {
       assert.equal(await isKnown(output), true);
     }
     assert.equal((await valueOf(p.imageSize))?.basis, "ecr");
@@ -193,7 +218,8 @@ describe("EcrImagePipeline", () => {
       message: 'EcrImagePipeline: invalid argument "pushesPerDay": got NaN. Use a finite number >= 0.',
     });
     assert.throws(() => pipeline({ onBudgetExceeded: "stop" as never }), {
-      message: 'EcrImagePipeline: invalid argument "onBudgetExceeded": got "stop". Use one of "warn", "fail".',
+      message:
+        'EcrImagePipeline: invalid argument "onBudgetExceeded": got "stop". Use one of "warn", "fail".',
     });
     assert.deepEqual(rec.resources, []);
   });

@@ -37,8 +37,15 @@ describe("EcrRepository", () => {
     const priorities = (JSON.parse(expectedPolicy) as { rules: { rulePriority: number }[] }).rules.map(
       (r) => r.rulePriority,
     );
-    assert.deepEqual(priorities, [...priorities].sort((a, b) => a - b), "rules sorted by rulePriority");
-    assert.equal(await valueOf(repo.repositoryUrl), "123456789012.dkr.ecr.us-east-1.amazonaws.com/web-a1b2c3d");
+    assert.deepEqual(
+      priorities,
+      [...priorities].sort((a, b) => a - b),
+      "rules sorted by rulePriority",
+    );
+    assert.equal(
+      await valueOf(repo.repositoryUrl),
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/web-a1b2c3d",
+    );
   });
 
   it("uses KMS when a key is given, and the chosen preset and cache tag", async () => {
@@ -61,7 +68,10 @@ describe("EcrRepository", () => {
       { filter: "deployed-*", filterType: "WILDCARD" },
     ]);
     const lifecycle = rec.resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
-    assert.equal(lifecycle?.inputs.policy, renderLifecyclePolicy(buildLifecyclePreset("dev", { cacheTag: "cache" })));
+    assert.equal(
+      lifecycle?.inputs.policy,
+      renderLifecyclePolicy(buildLifecyclePreset("dev", { cacheTag: "cache" })),
+    );
   });
 
   it("adds a pull-only repository policy and registry enhanced scanning when asked", async () => {
@@ -97,7 +107,12 @@ describe("EcrRepository", () => {
     const scanning = rec.resources.find((r) => r.type.endsWith("RegistryScanningConfiguration"));
     assert.deepEqual(scanning?.inputs, {
       scanType: "ENHANCED",
-      rules: [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: "web-a1b2c3d", filterType: "WILDCARD" }] }],
+      rules: [
+        {
+          scanFrequency: "SCAN_ON_PUSH",
+          repositoryFilters: [{ filter: "web-a1b2c3d", filterType: "WILDCARD" }],
+        },
+      ],
     });
   });
 
@@ -107,7 +122,10 @@ describe("EcrRepository", () => {
       () =>
         new EcrRepository("web", {
           lifecycleRules: [
-            { rulePriority: 1, selection: { tagStatus: "tagged", countType: "imageCountMoreThan", countNumber: 5 } },
+            {
+              rulePriority: 1,
+              selection: { tagStatus: "tagged", countType: "imageCountMoreThan", countNumber: 5 },
+            },
           ],
         }),
       (error: Error) => {
@@ -124,12 +142,12 @@ describe("EcrRepository", () => {
     [
       "repository name",
       { repositoryName: "Team/Web" },
-      'EcrRepository: invalid argument "repositoryName": "Team/Web" is not a valid ECR repository name. Use 2-256 lower-case letters, digits and \'.\', \'_\', \'-\' or \'/\' separators (e.g. "team/app").',
+      "EcrRepository: invalid argument \"repositoryName\": \"Team/Web\" is not a valid ECR repository name. Use 2-256 lower-case letters, digits and '.', '_', '-' or '/' separators (e.g. \"team/app\").",
     ],
     [
       "cache tag",
       { cacheTag: "-cache" },
-      'EcrRepository: invalid argument "cacheTag": "-cache" is not a valid image tag. Use 1-128 characters of letters, digits, \'_\', \'.\' and \'-\', not starting with \'.\' or \'-\'.',
+      "EcrRepository: invalid argument \"cacheTag\": \"-cache\" is not a valid image tag. Use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.",
     ],
     [
       "preset",

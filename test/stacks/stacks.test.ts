@@ -47,11 +47,19 @@ describe("stack program (stacks/index.ts) per environment", () => {
       assert.deepEqual(image?.inputs.platforms, JSON.parse(config["ecr-pipeline:platforms"]!));
       const lifecycle = rec.resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
       assert.equal(lifecycle?.inputs.policy, renderLifecyclePolicy(buildLifecyclePreset(env)));
-      for (const key of ["imageUri", "imageSizeBytes", "monthlyCost", "costReport", "findings", "sizeBudget"]) {
+      for (const key of [
+        "imageUri",
+        "imageSizeBytes",
+        "monthlyCost",
+        "costReport",
+        "findings",
+        "sizeBudget",
+      ]) {
         assert.equal(await isKnown(outputs[key]!), true, key);
       }
       // The sample app's own Dockerfile gives no warning-level finding.
-      const findings = (await valueOf(outputs.findings as pulumi.Output<{ id: string; severity: string }[]>)) ?? [];
+      const findings =
+        (await valueOf(outputs.findings as pulumi.Output<{ id: string; severity: string }[]>)) ?? [];
       assert.deepEqual(
         findings.filter((f) => f.severity !== "info").map((f) => f.id),
         [],
@@ -75,7 +83,10 @@ describe("consumer project (stacks/consumer)", () => {
 
   it("deploys the pipeline's imageUri, pinned by digest, as a Fargate service", async () => {
     const imageUri = `${REGISTRY}/ecr-pipeline-dev@${DIGEST}`;
-    const rec = installMocks({ stack: "dev", stackReferenceOutputs: { imageUri, monthlyCost: { totalUsd: 1.25 } } });
+    const rec = installMocks({
+      stack: "dev",
+      stackReferenceOutputs: { imageUri, monthlyCost: { totalUsd: 1.25 } },
+    });
     pulumi.runtime.setAllConfig(stackConfig(path.join(root, "stacks", "consumer", "Pulumi.dev.yaml")));
     const outputs = runProgram("../../stacks/consumer/index");
     await settle(outputs.deployedImageUri!, outputs.pipelineMonthlyCostUsd!);
@@ -110,7 +121,11 @@ describe("readEnvironmentProfile", () => {
 
   it("reads lists as YAML lists or comma-separated strings and MiB budgets as bytes", () => {
     const profile = readEnvironmentProfile(
-      lookup({ platforms: '["linux/amd64","linux/arm64"]', extraTags: "deployed-dev, release-1", maxImageSizeMiB: "150" }),
+      lookup({
+        platforms: '["linux/amd64","linux/arm64"]',
+        extraTags: "deployed-dev, release-1",
+        maxImageSizeMiB: "150",
+      }),
       "dev",
     );
     assert.deepEqual(profile.platforms, ["linux/amd64", "linux/arm64"]);
@@ -172,13 +187,17 @@ describe("readEnvironmentProfile", () => {
   });
 
   it("readConsumerConfig names the key and the fix", () => {
-    assert.deepEqual(readConsumerConfig(() => undefined, "prod"), {
-      pipelineStack: "organization/ecr-pipeline/prod",
-      desiredCount: 1,
-      containerPort: 8080,
-    });
+    assert.deepEqual(
+      readConsumerConfig(() => undefined, "prod"),
+      {
+        pipelineStack: "organization/ecr-pipeline/prod",
+        desiredCount: 1,
+        containerPort: 8080,
+      },
+    );
     assert.throws(() => readConsumerConfig((k) => (k === "containerPort" ? "70000" : undefined), "dev"), {
-      message: 'stack config "ecr-pipeline-consumer:containerPort": got "70000". Set an integer from 1 to 65535.',
+      message:
+        'stack config "ecr-pipeline-consumer:containerPort": got "70000". Set an integer from 1 to 65535.',
     });
   });
 });
