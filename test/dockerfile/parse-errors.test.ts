@@ -165,9 +165,9 @@ describe("analyzeDockerfile: fuzz", () => {
           if (checkOutcome(text)) analyzed += 1;
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
     // Without this the property could pass by rejecting everything at the parser.
-    assert.ok(analyzed > 100, `only ${analyzed} of 1000 inputs reached the rules`);
+    assert.ok(analyzed > 50, `only ${analyzed} of 500 inputs reached the rules`);
   });
 });
