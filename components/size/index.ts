@@ -13,3 +13,4 @@ export {
   type ImageSizeEstimateResult,
 } from "./local-estimate";
 export { ImageSizeEstimate, type ImageSizeEstimateArgs } from "./estimate-resource";
+export * from "./budget";
