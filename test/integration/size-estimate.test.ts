@@ -35,8 +35,17 @@ function variants(): Variant[] {
       : path.join(REPO_ROOT, "test", "fixtures", "estimate", `${file}.Dockerfile`);
   };
   return [
-    { name: "naive", dockerfile: bench("naive"), buildArgs: BASES },
-    { name: "slim", dockerfile: bench("slim"), buildArgs: BASES },
+    // bench/naive and bench/slim take their one base as NODE_IMAGE; the stand-ins use the pair.
+    {
+      name: "naive",
+      dockerfile: bench("naive"),
+      buildArgs: { ...BASES, NODE_IMAGE: BASES.NODE_BUILD_IMAGE },
+    },
+    {
+      name: "slim",
+      dockerfile: bench("slim"),
+      buildArgs: { ...BASES, NODE_IMAGE: BASES.NODE_RUNTIME_IMAGE },
+    },
     { name: "multistage", dockerfile: bench("multistage"), buildArgs: BASES },
     {
       name: "optimized",
