@@ -1,0 +1,80 @@
+// The local distribution registry started by scripts/test-infra.sh, and what its manifests say about size.
+import { runCommand } from "./process";
+import { DOCKER_CLI, dockerEnv } from "./docker";
+
+export const LOCAL_REGISTRY = process.env.REGISTRY_ADDR ?? "127.0.0.1:5000";
+
+export interface ManifestLayer {
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+export interface ImageManifest {
+  schemaVersion: number;
+  mediaType?: string;
+  config: { digest: string; size: number };
+  layers: ManifestLayer[];
+}
+
+const MANIFEST_ACCEPT = [
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+].join(", ");
+
+export async function registryAnswers(registry = LOCAL_REGISTRY): Promise<boolean> {
+  try {
+    const response = await fetch(`http://${registry}/v2/`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The single-platform manifest of repository:tag (docker 20.10 pushes schema 2, never an index). */
+export async function fetchManifest(
+  repository: string,
+  tag: string,
+  registry = LOCAL_REGISTRY,
+): Promise<ImageManifest> {
+  const response = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, {
+    headers: { accept: MANIFEST_ACCEPT },
+  });
+  if (!response.ok)
+    throw new Error(`GET manifest ${repository}:${tag} from ${registry}: HTTP ${response.status}`);
+  const manifest = (await response.json()) as Partial<ImageManifest>;
+  if (!Array.isArray(manifest.layers) || manifest.config === undefined) {
+    throw new Error(`${repository}:${tag} is not a single-platform image manifest (${manifest.mediaType})`);
+  }
+  return manifest as ImageManifest;
+}
+
+/** What ECR bills for an image: the sum of its compressed layers (the config blob is not counted). */
+export function compressedBytes(manifest: ImageManifest): number {
+  return manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
+}
+
+/** Layers of `next` whose blobs `previous` did not have: what a push of `next` after `previous` uploads. */
+export function layersNotIn(next: ImageManifest, previous: ImageManifest): ManifestLayer[] {
+  const known = new Set(previous.layers.map((layer) => layer.digest));
+  return next.layers.filter((layer) => !known.has(layer.digest));
+}
+
+export interface PushResult {
+  reference: string;
+  manifest: ImageManifest;
+  seconds: number;
+}
+
+/** Tags a local image as registry/repository:tag, pushes it and reads back its manifest. */
+export async function pushImage(
+  localImage: string,
+  repository: string,
+  tag: string,
+  registry = LOCAL_REGISTRY,
+): Promise<PushResult> {
+  const reference = `${registry}/${repository}:${tag}`;
+  await runCommand(DOCKER_CLI, ["tag", localImage, reference], { env: dockerEnv() });
+  const pushed = await runCommand(DOCKER_CLI, ["push", reference], { env: dockerEnv() });
+  return { reference, manifest: await fetchManifest(repository, tag, registry), seconds: pushed.seconds };
+}
