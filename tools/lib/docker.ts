@@ -194,6 +194,12 @@ export async function startContainer(
   return { id: stdout.trim(), port };
 }
 
+/** The host PID of the container's main process (dockerd runs on this host, so /proc/<pid> is ours to read). */
+export async function containerPid(containerId: string): Promise<number> {
+  const { stdout } = await docker(["inspect", "-f", "{{.State.Pid}}", containerId]);
+  return Number(stdout.trim());
+}
+
 export async function containerLogs(containerId: string): Promise<string> {
   const { stdout, stderr } = await docker(["logs", containerId]);
   return stdout + stderr;
