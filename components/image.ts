@@ -1,7 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveImageDefaults, type LayerCompression } from "./defaults";
+import {
+  resolveImageDefaults,
+  type BuildNetworkMode,
+  type ImagePlatform,
+  type LayerCompression,
+} from "./defaults";
 import { contentTagFromHash, contextHashFor, imageRefs, registryHost } from "./image-refs";
 
 export interface BuildKitImageArgs {
@@ -38,7 +43,7 @@ export interface BuildKitImageArgs {
    * Target platforms; more than one builds a multi-platform image index.
    * @default ["linux/amd64"]
    */
-  platforms?: pulumi.Input<pulumi.Input<dockerBuild.Platform>[]>;
+  platforms?: pulumi.Input<pulumi.Input<ImagePlatform>[]>;
   /**
    * Name of an existing buildx builder (e.g. a remote or Kubernetes BuildKit created with
    * `docker buildx create --name ci --driver remote tcp://buildkitd:1234`).
@@ -49,7 +54,7 @@ export interface BuildKitImageArgs {
    * Network mode for `RUN` instructions.
    * @default "default"
    */
-  network?: pulumi.Input<dockerBuild.NetworkMode>;
+  network?: pulumi.Input<BuildNetworkMode>;
   /**
    * Tag of the registry cache in the same repository.
    * @default "buildcache"

@@ -3,10 +3,11 @@ export { EcrImagePipeline, type EcrImagePipelineArgs } from "./pipeline";
 export { EcrRepository, type EcrRepositoryArgs } from "./repository";
 export { BuildKitImage, type BuildKitImageArgs } from "./image";
 export {
+  BudgetAction,
+  BuildNetworkMode,
+  ImagePlatform,
   InvalidArgumentError,
-  type BudgetAction,
-  type LayerCompression,
-  type ScanningMode,
+  LayerCompression,
 } from "./defaults";
 export { firstKnown } from "./outputs";
 export * from "./tags";

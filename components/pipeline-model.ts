@@ -9,7 +9,7 @@ import type { PipelineDefaults, ScanningMode } from "./defaults";
 import { analyzeDockerfile, type DockerfileFinding } from "./dockerfile";
 import { steadyStateRetention } from "./lifecycle";
 import type { KnownImageSize } from "./size/basis";
-import { evaluateSizeBudget } from "./size/budget";
+import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
 import { CONTENT_TAG_PREFIX } from "./tags";
 
 /** Days in the month the estimate prices (AWS bills GB-month on a 730-hour month ≈ 30.4 days). */
@@ -115,7 +115,7 @@ export function budgetVerdict(
   findings: readonly DockerfileFinding[],
   maxImageSizeBytes: number | undefined,
   onBudgetExceeded: "warn" | "fail",
-): { status: string; message: string } {
+): SizeBudgetVerdict {
   return evaluateSizeBudget({
     sizeBytes: size.bytes,
     basis: size.basis,

@@ -1,20 +1,22 @@
 import * as aws from "@pulumi/aws";
-import type * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
 import {
   resolvePipelineDefaults,
   type BudgetAction,
+  type BuildNetworkMode,
+  type ImagePlatform,
   type LayerCompression,
   type ScanningMode,
 } from "./defaults";
 import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage } from "./image";
-import type { LifecyclePresetName, LifecycleRule } from "./lifecycle";
+import type { LifecyclePresetName } from "./lifecycle";
 import { firstKnown } from "./outputs";
 import { analyzeBuildDockerfile, budgetVerdict, costFor } from "./pipeline-model";
 import { EcrRepository } from "./repository";
 import type { KnownImageSize } from "./size/basis";
+import type { SizeBudgetVerdict } from "./size/budget";
 import { ImageSizeEstimate } from "./size/estimate-resource";
 
 export interface EcrImagePipelineArgs {
@@ -36,8 +38,11 @@ export interface EcrImagePipelineArgs {
   manageRegistryScanning?: boolean;
   /** Lifecycle preset; see docs/LIFECYCLE.md. Ignored when `lifecycleRules` is given. @default "prod" */
   lifecyclePreset?: LifecyclePresetName;
-  /** Lifecycle rules replacing the preset (plain value, validated before any resource exists). @default undefined */
-  lifecycleRules?: LifecycleRule[];
+  /**
+   * Lifecycle policy JSON replacing the preset, e.g. `renderLifecyclePolicy(rules)`; validated before any
+   * resource exists. @default undefined (use `lifecyclePreset`)
+   */
+  lifecyclePolicy?: string;
   /** Principals allowed to pull (only pull) from the repository. @default undefined (no repository policy) */
   pullPrincipalArns?: pulumi.Input<pulumi.Input<string>[]>;
   /** Tags for the AWS resources. @default undefined */
@@ -55,11 +60,11 @@ export interface EcrImagePipelineArgs {
   /** Build secrets by id (`RUN --mount=type=secret,id=…`). @default {} */
   secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Target platforms. @default ["linux/amd64"] */
-  platforms?: pulumi.Input<pulumi.Input<dockerBuild.Platform>[]>;
+  platforms?: pulumi.Input<pulumi.Input<ImagePlatform>[]>;
   /** Name of an existing buildx builder (remote or Kubernetes BuildKit). @default undefined (default builder) */
   builderName?: pulumi.Input<string>;
   /** Network mode for RUN instructions. @default "default" */
-  network?: pulumi.Input<dockerBuild.NetworkMode>;
+  network?: pulumi.Input<BuildNetworkMode>;
   /** Registry cache tag in the same repository. @default "buildcache" */
   cacheTag?: string;
   /** Use the ECR registry cache. @default true */
@@ -109,8 +114,6 @@ export interface EcrImagePipelineArgs {
  * size budget.
  */
 export class EcrImagePipeline extends pulumi.ComponentResource {
-  public readonly repository: EcrRepository;
-  public readonly image: BuildKitImage;
   public readonly repositoryUrl: pulumi.Output<string>;
   public readonly repositoryArn: pulumi.Output<string>;
   public readonly repositoryName: pulumi.Output<string>;
@@ -129,13 +132,15 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   /** Dockerfile analyzer findings (each warning is also logged on this component). */
   public readonly findings: pulumi.Output<DockerfileFinding[]>;
   /** Size-budget verdict: `ok`, `warn`, `fail` (the program stops) or `unchecked`, with a message. */
-  public readonly sizeBudget: pulumi.Output<{ status: string; message: string }>;
+  public readonly sizeBudget: pulumi.Output<SizeBudgetVerdict>;
 
   constructor(name: string, args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     const resolved = resolvePipelineDefaults(args);
     super("ecr-pipeline:index:EcrImagePipeline", name, {}, opts);
 
-    this.repository = new EcrRepository(
+    // Children are not exposed as properties: component outputs must be values or provider resources
+    // (Pulumi's component schema analyzer cannot describe a local component as an output).
+    const repository = new EcrRepository(
       `${name}-repo`,
       {
         repositoryName: args.repositoryName,
@@ -145,7 +150,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
         scanningMode: args.scanningMode,
         manageRegistryScanning: args.manageRegistryScanning,
         lifecyclePreset: args.lifecyclePreset,
-        lifecycleRules: args.lifecycleRules,
+        lifecyclePolicy: args.lifecyclePolicy,
         pullPrincipalArns: args.pullPrincipalArns,
         cacheTag: args.cacheTag,
         tags: args.tags,
@@ -154,11 +159,11 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     );
 
     const dockerfile = args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
-    this.image = new BuildKitImage(
+    const image = new BuildKitImage(
       `${name}-image`,
       {
-        repositoryUrl: this.repository.repositoryUrl,
-        registryId: this.repository.registryId,
+        repositoryUrl: repository.repositoryUrl,
+        registryId: repository.registryId,
         context: args.context,
         dockerfile,
         target: args.target,
@@ -177,17 +182,17 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.repositoryUrl = this.repository.repositoryUrl;
-    this.repositoryArn = this.repository.repositoryArn;
-    this.repositoryName = this.repository.repositoryName;
-    this.imageDigest = this.image.digest;
-    this.imageUri = this.image.imageUri;
-    this.imageTags = this.image.imageTags;
+    this.repositoryUrl = repository.repositoryUrl;
+    this.repositoryArn = repository.repositoryArn;
+    this.repositoryName = repository.repositoryName;
+    this.imageDigest = image.digest;
+    this.imageUri = image.imageUri;
+    this.imageTags = image.imageTags;
 
     // What ECR bills: imageSizeInBytes of the pushed digest. Known in preview when the image is unchanged
     // (its digest comes from state), unknown when it is about to be rebuilt.
     const pushed = aws.ecr.getImageOutput(
-      { repositoryName: this.repository.repositoryName, imageDigest: this.image.digest },
+      { repositoryName: repository.repositoryName, imageDigest: image.digest },
       { parent: this },
     );
     this.imageSizeBytes = pushed.imageSizeInBytes;
@@ -202,7 +207,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             buildArgs: args.buildArgs,
             platforms: args.platforms,
             compression: args.compression ?? "gzip",
-            contextHash: this.image.contextHash,
+            contextHash: image.contextHash,
           },
           { parent: this },
         )
@@ -210,7 +215,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
     this.imageSize = firstKnown<KnownImageSize>(
       [
-        ecrSize(this.image.digest, pushed.imageSizeInBytes),
+        ecrSize(image.digest, pushed.imageSizeInBytes),
         estimate === undefined ? undefined : estimatedSize(estimate.sizeBytes, estimate.note),
       ],
       budgetSize(resolved.maxImageSizeBytes, resolved.assumedImageBytes, resolved.estimateSize),
@@ -218,7 +223,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
     const region = args.costRegion ?? aws.getRegionOutput({}, { parent: this }).region;
     const cost = pulumi
-      .all([this.imageSize, region, this.repository.lifecyclePolicyText])
+      .all([this.imageSize, region, repository.lifecyclePolicyText])
       .apply(([size, costRegion, policy]) =>
         costFor({ size, region: costRegion, policy, resolved, scanningMode: args.scanningMode ?? "basic" }),
       );

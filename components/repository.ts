@@ -7,7 +7,6 @@ import {
   renderLifecyclePolicy,
   validateLifecyclePolicy,
   type LifecyclePresetName,
-  type LifecycleRule,
 } from "./lifecycle";
 import { pullOnlyRepositoryPolicy } from "./repository-policy";
 import { PROTECTED_TAG_PREFIXES } from "./tags";
@@ -48,11 +47,12 @@ export interface EcrRepositoryArgs {
    */
   lifecyclePreset?: LifecyclePresetName;
   /**
-   * Lifecycle rules replacing the preset. A plain value (not an Output) so it is validated before any
-   * resource is registered: errors stop the program with the rule and the fix, warnings are logged.
+   * Lifecycle policy JSON replacing the preset (write it with `renderLifecyclePolicy(rules)` from typed
+   * rules, or by hand). A plain string, not an Output, so it is validated before any resource is
+   * registered: errors stop the program with the rule and the fix, warnings are logged.
    * @default undefined (use `lifecyclePreset`)
    */
-  lifecycleRules?: LifecycleRule[];
+  lifecyclePolicy?: string;
   /**
    * Principals (account ids or IAM ARNs) allowed to pull (and only pull) from this repository.
    * @default undefined (no repository policy: only the owning account's IAM policies apply)
@@ -97,13 +97,14 @@ export class EcrRepository extends pulumi.ComponentResource {
   constructor(name: string, args: EcrRepositoryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Everything that can be wrong with plain args is found before the component is registered.
     const resolved = resolveRepositoryDefaults(args);
-    const rules =
-      args.lifecycleRules ??
-      buildLifecyclePreset(resolved.lifecyclePreset, {
-        cacheTag: resolved.cacheTag,
-        protectedTagPrefixes: PROTECTED_TAG_PREFIXES,
-      });
-    const policyText = renderLifecyclePolicy(rules);
+    const policyText =
+      args.lifecyclePolicy ??
+      renderLifecyclePolicy(
+        buildLifecyclePreset(resolved.lifecyclePreset, {
+          cacheTag: resolved.cacheTag,
+          protectedTagPrefixes: PROTECTED_TAG_PREFIXES,
+        }),
+      );
     const problems = validateLifecyclePolicy(policyText, {
       cacheTag: resolved.cacheTag,
       protectedTagPrefixes: PROTECTED_TAG_PREFIXES,

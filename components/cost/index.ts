@@ -9,6 +9,7 @@ export type {
   RegionPricing,
   ScanningProfile,
 } from "./types";
+export { PricingSource, ScanningMode } from "./types";
 export type { ArchivePricing, RegionRateCard, SourcedEgressTier, SourcedFigure } from "./pricing";
 export {
   CHECKED_ON as PRICING_CHECKED_ON,

@@ -262,7 +262,9 @@ export function toRegionPricing(card: RegionRateCard): RegionPricing {
   }));
   return Object.freeze({
     storagePerGBMonth: card.storagePerGBMonth.value,
-    internetEgressTiers: Object.freeze(tiers.map((tier) => Object.freeze(tier))),
+    // Frozen at run time; typed as a plain array because component outputs cannot be readonly arrays
+    // (Pulumi's component schema analyzer rejects them).
+    internetEgressTiers: Object.freeze(tiers.map((tier) => Object.freeze(tier))) as EgressTier[],
     internetFreeGB: card.internetFreeGB.value,
     natPerGB: card.natPerGB.value,
     interRegionPerGB: card.interRegionPerGB.value,

@@ -21,7 +21,7 @@ export interface RegionPricing {
   /** ECR standard storage, per GB-month. */
   storagePerGBMonth: number;
   /** Data transfer out to the internet, progressive; the last tier's `upToGB` is `Infinity`. */
-  internetEgressTiers: readonly EgressTier[];
+  internetEgressTiers: EgressTier[];
   /**
    * GB per month of internet egress that AWS does not bill (100 GB, aggregated across all services
    * and regions of the account). Only used when the estimate sets `applyFreeTier`.
@@ -49,9 +49,20 @@ export interface PullsPerMonth {
   internet?: number;
 }
 
+/**
+ * Image scanning mode: `basic` (free, on push) or `enhanced` (Amazon Inspector, billed). An `as const`
+ * object rather than a bare union, so Pulumi's component schema analyzer sees an enum.
+ */
+export const ScanningMode = { Basic: "basic", Enhanced: "enhanced" } as const;
+export type ScanningMode = (typeof ScanningMode)[keyof typeof ScanningMode];
+
+/** Where the rates of an estimate came from. */
+export const PricingSource = { EcrPricing: "ecrPricing", Override: "override" } as const;
+export type PricingSource = (typeof PricingSource)[keyof typeof PricingSource];
+
 /** ECR image scanning. Basic scanning is free; enhanced scanning is billed by Amazon Inspector. */
 export interface ScanningProfile {
-  mode: "basic" | "enhanced";
+  mode: ScanningMode;
   /** Continuous-mode rescans of each retained image per month (enhanced only; default 0). */
   rescansPerMonth?: number;
 }
@@ -117,7 +128,7 @@ export interface CostAssumptions {
   replicationRegions: string[];
   applyFreeTier: boolean;
   /** "ecrPricing" when the built-in rate cards were used, "override" when `pricing` was passed. */
-  pricingSource: "ecrPricing" | "override";
+  pricingSource: PricingSource;
   /** The rate card used for the repository's region. */
   pricing: RegionPricing;
 }

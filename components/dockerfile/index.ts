@@ -4,10 +4,5 @@ export { DockerfileParseError } from "./parse";
 export { dockerfileRules } from "./rules";
 export { baseImageSizes, baseImageFamilies } from "./base-images";
 export type { BaseImageSize, BaseImageFamily } from "./base-images";
-export type {
-  DockerfileFinding,
-  DockerfileRule,
-  FindingSeverity,
-  AnalyzeDockerfileOptions,
-  RuleScope,
-} from "./types";
+export { FindingSeverity } from "./types";
+export type { DockerfileFinding, DockerfileRule, AnalyzeDockerfileOptions, RuleScope } from "./types";

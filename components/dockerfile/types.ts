@@ -1,5 +1,8 @@
 /** How much a finding matters: `error` should block, `warning` costs bytes or safety, `info` is a hint. */
-export type FindingSeverity = "error" | "warning" | "info";
+export const FindingSeverity = { Error: "error", Warning: "warning", Info: "info" } as const;
+// The `as const` object + type pattern (not a bare union) is what Pulumi's component schema analyzer
+// turns into an enum, so the component's `findings` output stays usable from other languages.
+export type FindingSeverity = (typeof FindingSeverity)[keyof typeof FindingSeverity];
 
 /** One problem found in a Dockerfile, with the line it is on and how to fix it. */
 export interface DockerfileFinding {

@@ -21,8 +21,13 @@ export {
 export { buildLifecyclePolicyDocument, normalizeLifecycleRules, renderLifecyclePolicy } from "./render";
 export { validateLifecyclePolicy } from "./validate";
 export { formatLifecycleProblems } from "./format";
-export type { LifecyclePresetName, LifecyclePresetOptions, LifecyclePresetRetention } from "./presets";
-export { buildLifecyclePreset, LIFECYCLE_PRESET_RETENTION, lifecyclePresets } from "./presets";
+export type { LifecyclePresetOptions, LifecyclePresetRetention } from "./presets";
+export {
+  buildLifecyclePreset,
+  LIFECYCLE_PRESET_RETENTION,
+  LifecyclePresetName,
+  lifecyclePresets,
+} from "./presets";
 export type {
   LifecycleImage,
   LifecycleImageAction,

@@ -23,7 +23,8 @@ import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG, PROTECTED_TAG_PREFIXES } from ".
 import type { LifecycleRule } from "./types";
 import { KEEP_FOREVER_IMAGE_COUNT } from "./types";
 
-export type LifecyclePresetName = "dev" | "staging" | "prod";
+export const LifecyclePresetName = { Dev: "dev", Staging: "staging", Prod: "prod" } as const;
+export type LifecyclePresetName = (typeof LifecyclePresetName)[keyof typeof LifecyclePresetName];
 
 export interface LifecyclePresetRetention {
   /** Newest content-tagged builds kept. */

@@ -8,7 +8,8 @@
  * - `budget`: nothing better is known, so the environment's size budget stands in (an upper bound the
  *   team committed to, not a measurement).
  */
-export type SizeBasis = "ecr" | "estimate" | "budget";
+export const SizeBasis = { Ecr: "ecr", Estimate: "estimate", Budget: "budget" } as const;
+export type SizeBasis = (typeof SizeBasis)[keyof typeof SizeBasis];
 
 /** A size with its basis and a one-line note on where it came from. */
 export interface KnownImageSize {

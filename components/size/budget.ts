@@ -13,8 +13,12 @@ export interface SizeBudgetInput {
   findings?: readonly DockerfileFinding[];
 }
 
+/** Outcome of a size-budget check (an `as const` enum, so other languages see it as one). */
+export const SizeBudgetStatus = { Ok: "ok", Warn: "warn", Fail: "fail", Unchecked: "unchecked" } as const;
+export type SizeBudgetStatus = (typeof SizeBudgetStatus)[keyof typeof SizeBudgetStatus];
+
 export interface SizeBudgetVerdict {
-  status: "ok" | "warn" | "fail" | "unchecked";
+  status: SizeBudgetStatus;
   message: string;
 }
 

@@ -177,7 +177,7 @@ describe("EcrImagePipeline", () => {
     await assert.rejects(rejectionOf(p.sizeBudget), (error: Error) => {
       assert.match(error.message, /^EcrImagePipeline web: /);
       assert.match(error.message, /size budget of 10,485,760 bytes/);
-      assert.match(error.message, /52,428,800 bytes \(52\.4 MB\), basis: ecr/);
+      assert.match(error.message, /52,428,800 bytes \(52\.4 MB, basis: ecr\)/);
       return true;
     });
   });

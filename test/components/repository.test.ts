@@ -48,6 +48,22 @@ describe("EcrRepository", () => {
     );
   });
 
+  it("applies a hand-written policy as given and logs its warnings", async () => {
+    const rec = installMocks();
+    const policy = renderLifecyclePolicy([
+      { selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 20 } },
+    ]);
+    const repo = new EcrRepository("web", { lifecyclePolicy: policy });
+    await settle(repo.repositoryUrl);
+    const lifecycle = rec.resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+    assert.equal(lifecycle?.inputs.policy, policy);
+    const warnings = (await valueOf(repo.lifecycleWarnings)) ?? [];
+    assert.ok(
+      warnings.some((w) => w.includes("buildcache")),
+      `a keep-20 rule over "any" counts the cache image: ${warnings.join(" / ")}`,
+    );
+  });
+
   it("uses KMS when a key is given, and the chosen preset and cache tag", async () => {
     const rec = installMocks();
     const repo = new EcrRepository("web", {
@@ -121,12 +137,12 @@ describe("EcrRepository", () => {
     assert.throws(
       () =>
         new EcrRepository("web", {
-          lifecycleRules: [
+          lifecyclePolicy: renderLifecyclePolicy([
             {
               rulePriority: 1,
               selection: { tagStatus: "tagged", countType: "imageCountMoreThan", countNumber: 5 },
             },
-          ],
+          ]),
         }),
       (error: Error) => {
         assert.match(error.message, /^EcrRepository web: the lifecycle policy would be rejected:\n/);
