@@ -19,7 +19,7 @@ import {
   ImageBuildError,
   type ImageSizeEstimateResult,
 } from "../components/size/local-estimate";
-import { environmentWorkloads } from "./report/environments";
+import { loadEnvironmentWorkloads } from "./report/environments";
 import { formatBytes, formatLayerTable } from "./report/format";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -158,7 +158,7 @@ async function main(): Promise<number> {
 
   out.push("Monthly ECR cost under each environment preset (workloads as in stacks/Pulumi.<env>.yaml):");
   const summary: string[] = [];
-  for (const workload of environmentWorkloads) {
+  for (const workload of loadEnvironmentWorkloads(path.join(__dirname, "..", "stacks"))) {
     const imageBytes = estimate.sizeBytes * workload.platforms;
     const { estimate: cost, report } = costFor({
       size: {

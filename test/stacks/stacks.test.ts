@@ -5,18 +5,11 @@ import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
 import { readConsumerConfig } from "../../stacks/consumer/settings";
+import { readStackConfig } from "../../stacks/stack-files";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
 import { DIGEST, REGISTRY, installMocks, isKnown, settle, valueOf } from "../components/harness";
 
 const root = path.join(__dirname, "..", "..");
-
-/** The stack file's config as `pulumi config` would hand it to the program (objects as JSON strings). */
-function stackConfig(file: string): Record<string, string> {
-  const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(parsed.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
-}
 
 /** Runs a stack program module fresh (as `pulumi up` would) and returns its exports. */
 function runProgram(modulePath: string): Record<string, pulumi.Output<unknown>> {
@@ -32,7 +25,7 @@ describe("stack program (stacks/index.ts) per environment", () => {
   for (const env of ["dev", "staging", "prod"] as const) {
     it(`${env}: builds app/ with the ${env} profile and exports the digest-pinned image and cost`, async () => {
       const rec = installMocks({ stack: env });
-      const config = stackConfig(path.join(root, "stacks", `Pulumi.${env}.yaml`));
+      const config = readStackConfig(path.join(root, "stacks", `Pulumi.${env}.yaml`));
       pulumi.runtime.setAllConfig(config);
       const outputs = runProgram("../../stacks/index");
       await settle(outputs.imageUri!, outputs.costReport!, outputs.findings!);
@@ -87,7 +80,7 @@ describe("consumer project (stacks/consumer)", () => {
       stack: "dev",
       stackReferenceOutputs: { imageUri, monthlyCost: { totalUsd: 1.25 } },
     });
-    pulumi.runtime.setAllConfig(stackConfig(path.join(root, "stacks", "consumer", "Pulumi.dev.yaml")));
+    pulumi.runtime.setAllConfig(readStackConfig(path.join(root, "stacks", "consumer", "Pulumi.dev.yaml")));
     const outputs = runProgram("../../stacks/consumer/index");
     await settle(outputs.deployedImageUri!, outputs.pipelineMonthlyCostUsd!);
 

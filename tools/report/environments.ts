@@ -1,9 +1,12 @@
 /**
- * The workload each environment preset is priced with in `npm start`'s report. It mirrors the stack
- * configs (stacks/Pulumi.<env>.yaml: retention, scanning, platforms, pushes and pulls) so the offline
- * report and `pulumi preview` price the same month; keep them in step.
+ * The workload each environment is priced with in `npm start`'s report, read from the stack files
+ * (stacks/Pulumi.<env>.yaml) through the same profile reader the Pulumi program uses, so the offline
+ * report and `pulumi preview` price the same month.
  */
+import * as path from "node:path";
 import type { LifecyclePresetName } from "../../components/lifecycle";
+import { readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
+import { readStackConfig } from "../../stacks/stack-files";
 
 export interface EnvironmentWorkload {
   name: LifecyclePresetName;
@@ -18,43 +21,23 @@ export interface EnvironmentWorkload {
   rescansPerMonth: number;
 }
 
-const none = {
-  pullsPerMonthViaNat: 0,
-  pullsPerMonthCrossRegion: 0,
-  pullsPerMonthInternet: 0,
-  rescansPerMonth: 0,
-};
+const ENVIRONMENTS: readonly LifecyclePresetName[] = ["dev", "staging", "prod"];
 
-export const environmentWorkloads: readonly EnvironmentWorkload[] = [
-  {
-    ...none,
-    name: "dev",
-    region: "us-east-1",
-    scanningMode: "basic",
-    platforms: 1,
-    pushesPerDay: 10,
-    pullsPerMonthSameRegion: 300,
-  },
-  {
-    ...none,
-    name: "staging",
-    region: "us-east-1",
-    scanningMode: "enhanced",
-    platforms: 2,
-    pushesPerDay: 3,
-    pullsPerMonthSameRegion: 200,
-    pullsPerMonthViaNat: 100,
-  },
-  {
-    ...none,
-    name: "prod",
-    region: "us-east-1",
-    scanningMode: "enhanced",
-    platforms: 2,
-    pushesPerDay: 1,
-    pullsPerMonthSameRegion: 2000,
-    pullsPerMonthViaNat: 500,
-    pullsPerMonthCrossRegion: 200,
-    rescansPerMonth: 4,
-  },
-];
+export function loadEnvironmentWorkloads(stacksDir: string): EnvironmentWorkload[] {
+  return ENVIRONMENTS.map((name) => {
+    const config = readStackConfig(path.join(stacksDir, `Pulumi.${name}.yaml`));
+    const profile = readEnvironmentProfile((key: ConfigKey) => config[`ecr-pipeline:${key}`], name);
+    return {
+      name: profile.retention,
+      region: config["aws:region"] ?? "us-east-1",
+      scanningMode: profile.scanningMode,
+      platforms: profile.platforms.length,
+      pushesPerDay: profile.pushesPerDay,
+      pullsPerMonthSameRegion: profile.pullsPerMonthSameRegion,
+      pullsPerMonthViaNat: profile.pullsPerMonthViaNat,
+      pullsPerMonthCrossRegion: profile.pullsPerMonthCrossRegion,
+      pullsPerMonthInternet: profile.pullsPerMonthInternet,
+      rescansPerMonth: profile.rescansPerMonth,
+    };
+  });
+}
