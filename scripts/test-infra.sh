@@ -4,6 +4,7 @@
 #   bash scripts/test-infra.sh up       # idempotent; what .ci/run calls before the integration tests
 #   bash scripts/test-infra.sh status   # what is installed / running / built
 #   bash scripts/test-infra.sh down     # stop the dockerd and registry THIS script started (pid files)
+#   bash scripts/test-infra.sh reset-registry   # empty the registry's storage (bench runs accumulate blobs)
 #
 # `up`, step by step (each step is skipped when its result is already there, and timed in the log):
 #   1. packages   docker.io docker-registry debootstrap zstd skopeo curl; `apt-get update` only when a
@@ -349,6 +350,8 @@ ensure_base() { # $1 flavour: full | slim | distroless
         ;;
     esac
     timed "tar+zstd $flavour" pack_rootfs "$root" "$tarball"
+    # tarballs of older recipes of this flavour would only fill the CI cache
+    find "$CACHE/rootfs" -maxdepth 1 -name "node$NODE_MAJOR-$flavour-*.tar.zst" ! -path "$tarball" -delete
     log "$flavour rootfs: $(du -sh "$root" | cut -f1), tarball $(du -h "$tarball" | cut -f1)"
     # the slim tree is still needed by distroless when both are built in one run
     [ "$flavour" = slim ] || rm -rf "$root"
@@ -436,12 +439,24 @@ cmd_status() {
   return $rc
 }
 
+# Every bench run pushes new blobs (a naive cold build alone is ~300 MB); this drops the registry's storage.
+cmd_reset_registry() {
+  if ! pid_alive "$RUN/registry.pid" && registry_answers; then
+    die "the registry on $REGISTRY_ADDR was not started by this script; not touching it"
+  fi
+  stop_pidfile registry "$RUN/registry.pid"
+  rm -rf "$CACHE/registry/data"
+  mkdir -p "$LOGS" "$RUN"
+  ensure_registry
+}
+
 case ${1:-} in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  reset-registry) cmd_reset_registry ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|reset-registry" >&2
     exit 2
     ;;
 esac
