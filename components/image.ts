@@ -9,14 +9,8 @@ import {
 } from "./defaults";
 import { contentTagFromHash, contextHashFor, imageRefs, registryHost } from "./image-refs";
 
-export interface BuildKitImageArgs {
-  /** URL of the ECR repository to push to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
-  repositoryUrl: pulumi.Input<string>;
-  /**
-   * Registry id (AWS account) for the ECR authorization token.
-   * @default the account of the AWS provider
-   */
-  registryId?: pulumi.Input<string>;
+/** How the image is built: shared by BuildKitImage and EcrImagePipeline (one definition, one doc). */
+export interface ImageBuildSettings {
   /** Build context directory. */
   context: pulumi.Input<string>;
   /**
@@ -74,11 +68,6 @@ export interface BuildKitImageArgs {
    */
   compression?: LayerCompression;
   /**
-   * Content-addressed tag to push. Override only to bring your own (e.g. a git commit).
-   * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args and platforms
-   */
-  contentTag?: pulumi.Input<string>;
-  /**
    * More tags to push, e.g. `release-1.4.0` or `deployed-prod` (mutable, see EcrRepository).
    * @default []
    */
@@ -94,6 +83,21 @@ export interface BuildKitImageArgs {
    * @default true
    */
   buildOnPreview?: pulumi.Input<boolean>;
+}
+
+export interface BuildKitImageArgs extends ImageBuildSettings {
+  /** URL of the ECR repository to push to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+  repositoryUrl: pulumi.Input<string>;
+  /**
+   * Registry id (AWS account) for the ECR authorization token.
+   * @default the account of the AWS provider
+   */
+  registryId?: pulumi.Input<string>;
+  /**
+   * Content-addressed tag to push. Override only to bring your own (e.g. a git commit).
+   * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args and platforms
+   */
+  contentTag?: pulumi.Input<string>;
 }
 
 /**

@@ -1,84 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
-import {
-  resolvePipelineDefaults,
-  type BudgetAction,
-  type BuildNetworkMode,
-  type ImagePlatform,
-  type LayerCompression,
-  type ScanningMode,
-} from "./defaults";
+import { resolvePipelineDefaults, type BudgetAction } from "./defaults";
 import type { DockerfileFinding } from "./dockerfile";
-import { BuildKitImage } from "./image";
-import type { LifecyclePresetName } from "./lifecycle";
+import { BuildKitImage, type ImageBuildSettings } from "./image";
 import { firstKnown } from "./outputs";
 import { analyzeBuildDockerfile, budgetVerdict, costFor } from "./pipeline-model";
-import { EcrRepository } from "./repository";
+import { EcrRepository, type RepositorySettings } from "./repository";
 import type { KnownImageSize } from "./size/basis";
 import type { SizeBudgetVerdict } from "./size/budget";
 import { ImageSizeEstimate } from "./size/estimate-resource";
 
-export interface EcrImagePipelineArgs {
-  // ---- repository ----
-  /**
-   * ECR repository name.
-   * @default the component name plus a random suffix (Pulumi auto-naming)
-   */
-  repositoryName?: pulumi.Input<string>;
-  /** KMS key ARN for encryption at rest. @default undefined (AES256) */
-  kmsKeyArn?: pulumi.Input<string>;
-  /** Let `pulumi destroy` delete a repository that still holds images. @default false */
-  forceDelete?: boolean;
-  /** Scan every pushed image. @default true */
-  scanOnPush?: boolean;
-  /** Scanning mode priced in the cost estimate (and created when `manageRegistryScanning`). @default "basic" */
-  scanningMode?: ScanningMode;
-  /** Own the registry-wide scanning configuration (one stack per account and region). @default false */
-  manageRegistryScanning?: boolean;
-  /** Lifecycle preset; see docs/LIFECYCLE.md. Ignored when `lifecycleRules` is given. @default "prod" */
-  lifecyclePreset?: LifecyclePresetName;
-  /**
-   * Lifecycle policy JSON replacing the preset, e.g. `renderLifecyclePolicy(rules)`; validated before any
-   * resource exists. @default undefined (use `lifecyclePreset`)
-   */
-  lifecyclePolicy?: string;
-  /** Principals allowed to pull (only pull) from the repository. @default undefined (no repository policy) */
-  pullPrincipalArns?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Tags for the AWS resources. @default undefined */
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-
-  // ---- build ----
-  /** Build context directory. */
-  context: pulumi.Input<string>;
-  /** Dockerfile path. @default "<context>/Dockerfile" */
-  dockerfile?: pulumi.Input<string>;
-  /** Stage to build. @default undefined (the last stage) */
-  target?: pulumi.Input<string>;
-  /** Build arguments; never secrets. @default {} */
-  buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Build secrets by id (`RUN --mount=type=secret,id=…`). @default {} */
-  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Target platforms. @default ["linux/amd64"] */
-  platforms?: pulumi.Input<pulumi.Input<ImagePlatform>[]>;
-  /** Name of an existing buildx builder (remote or Kubernetes BuildKit). @default undefined (default builder) */
-  builderName?: pulumi.Input<string>;
-  /** Network mode for RUN instructions. @default "default" */
-  network?: pulumi.Input<BuildNetworkMode>;
-  /** Registry cache tag in the same repository. @default "buildcache" */
-  cacheTag?: string;
-  /** Use the ECR registry cache. @default true */
-  cache?: boolean;
-  /** Layer compression. @default "gzip" */
-  compression?: LayerCompression;
-  /** Extra tags to push (e.g. `release-1.4.0`, `deployed-prod`). @default [] */
-  extraTags?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Keep pushed images when the image resource is replaced or deleted. @default true */
-  retainOnDelete?: boolean;
-  /** Build during preview. @default true */
-  buildOnPreview?: pulumi.Input<boolean>;
-
-  // ---- size and cost ----
+/**
+ * Everything EcrRepository and BuildKitImage take (minus what the pipeline wires itself: the repository
+ * URL, registry id and content tag), plus how the image is sized, budgeted and priced.
+ */
+export interface EcrImagePipelineArgs extends RepositorySettings, ImageBuildSettings {
   /**
    * Measure a changed image during preview with the local Docker engine (basis `estimate`).
    * @default true

@@ -11,7 +11,8 @@ import {
 import { pullOnlyRepositoryPolicy } from "./repository-policy";
 import { PROTECTED_TAG_PREFIXES } from "./tags";
 
-export interface EcrRepositoryArgs {
+/** How the repository is set up: shared by EcrRepository and EcrImagePipeline (one definition, one doc). */
+export interface RepositorySettings {
   /**
    * Repository name (lower case; `/` groups it into a namespace, e.g. `team/app`).
    * @default the component name plus a random suffix (Pulumi auto-naming)
@@ -82,6 +83,9 @@ export interface EcrRepositoryArgs {
  * `deployed-*`, AES256 (or KMS) encryption, no force delete, one validated lifecycle policy, an optional
  * pull-only repository policy and optional registry-level enhanced scanning.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named Args type is the component contract
+export interface EcrRepositoryArgs extends RepositorySettings {}
+
 export class EcrRepository extends pulumi.ComponentResource {
   public readonly repository: aws.ecr.Repository;
   public readonly repositoryUrl: pulumi.Output<string>;

@@ -21,10 +21,15 @@ export const ARGS_INTERFACES: ReadonlyArray<[file: string, iface: string]> = [
   ["components/image.ts", "BuildKitImageArgs"],
 ];
 
+/**
+ * The fields of `iface` in `file`, its own first, then those of the interfaces it extends (looked up in
+ * the same file or in the relative module they are imported from), without duplicates.
+ */
 export function readArgs(root: string, file: string, iface: string): ArgRow[] {
   const text = fs.readFileSync(path.join(root, file), "utf8");
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, /* setParentNodes */ true);
   const rows: ArgRow[] = [];
+  const inherited: ArgRow[] = [];
   source.forEachChild((node) => {
     if (!ts.isInterfaceDeclaration(node) || node.name.text !== iface) return;
     for (const member of node.members) {
@@ -42,8 +47,27 @@ export function readArgs(root: string, file: string, iface: string): ArgRow[] {
           defaultTag === undefined ? undefined : (ts.getTextOfJSDocComment(defaultTag.comment) ?? "").trim(),
       });
     }
+    for (const clause of node.heritageClauses ?? []) {
+      for (const base of clause.types) {
+        const baseName = base.expression.getText(source);
+        inherited.push(...readArgs(root, moduleDeclaring(source, file, baseName), baseName));
+      }
+    }
   });
-  return rows;
+  const seen = new Set(rows.map((row) => row.name));
+  return [...rows, ...inherited.filter((row) => !seen.has(row.name) && seen.add(row.name))];
+}
+
+/** The repo-relative file that declares `name` as seen from `source`: an import's module, or the file itself. */
+function moduleDeclaring(source: ts.SourceFile, file: string, name: string): string {
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings) && bindings.elements.some((e) => e.name.text === name)) {
+      return path.join(path.dirname(file), `${statement.moduleSpecifier.text}.ts`);
+    }
+  }
+  return file;
 }
 
 export function argsTable(rows: readonly ArgRow[]): string {
