@@ -5,21 +5,20 @@
  */
 import * as path from "node:path";
 import type { LifecyclePresetName } from "../../components/lifecycle";
-import { readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
+import { readEnvironmentProfile, type ConfigKey, type EnvironmentProfile } from "../../stacks/profile";
 import { readStackConfig } from "../../stacks/stack-files";
 
-export interface EnvironmentWorkload {
-  name: LifecyclePresetName;
-  region: string;
-  scanningMode: "basic" | "enhanced";
-  platforms: number;
-  pushesPerDay: number;
-  pullsPerMonthSameRegion: number;
-  pullsPerMonthViaNat: number;
-  pullsPerMonthCrossRegion: number;
-  pullsPerMonthInternet: number;
-  rescansPerMonth: number;
-}
+/** The profile fields that price a month, plus the preset, region and platform count. */
+export type EnvironmentWorkload = Pick<
+  EnvironmentProfile,
+  | "scanningMode"
+  | "pushesPerDay"
+  | "pullsPerMonthSameRegion"
+  | "pullsPerMonthViaNat"
+  | "pullsPerMonthCrossRegion"
+  | "pullsPerMonthInternet"
+  | "rescansPerMonth"
+> & { name: LifecyclePresetName; region: string; platforms: number };
 
 const ENVIRONMENTS: readonly LifecyclePresetName[] = ["dev", "staging", "prod"];
 
