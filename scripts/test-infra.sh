@@ -91,9 +91,17 @@ ensure_packages() {
     apt-get update > "$LOGS/apt-host.log" 2>&1 || die "apt-get update failed, see $LOGS/apt-host.log"
   fi
   log "packages: apt-get install ${missing[*]}"
-  # policy-rc.d style: do not let the package's init scripts start a dockerd with a bridge network
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y --no-install-recommends "${missing[@]}" \
-    >> "$LOGS/apt-host.log" 2>&1 || die "apt-get install failed, see $LOGS/apt-host.log"
+  # A temporary policy-rc.d keeps docker.io's maintainer scripts from starting a dockerd with the default
+  # bridge network; ensure_dockerd starts it our way. An existing policy-rc.d is left alone.
+  local own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  local rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" \
+    >> "$LOGS/apt-host.log" 2>&1 || rc=$?
+  [ "$own_policy" = 0 ] || rm -f /usr/sbin/policy-rc.d
+  [ "$rc" = 0 ] || die "apt-get install failed, see $LOGS/apt-host.log"
 }
 
 # ----------------------------------------------------------------------------------------------- dockerd
