@@ -66,7 +66,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   public readonly monthlyCost: pulumi.Output<CostEstimate>;
   /** `monthlyCost` as a readable table with its assumptions and size basis. Known in preview. */
   public readonly costReport: pulumi.Output<string>;
-  /** Dockerfile analyzer findings (each warning is also logged on this component). */
+  /** Dockerfile analyzer findings for the built target (each is also logged on this component). */
   public readonly findings: pulumi.Output<DockerfileFinding[]>;
   /** Size-budget verdict: `ok`, `warn`, `fail` (the program stops) or `unchecked`, with a message. */
   public readonly sizeBudget: pulumi.Output<SizeBudgetVerdict>;
@@ -167,13 +167,13 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     this.monthlyCost = cost.estimate;
     this.costReport = cost.report;
 
-    this.findings = pulumi.all([args.context, dockerfile]).apply(([context, file]) => {
-      const findings = analyzeBuildDockerfile(context, file);
-      for (const finding of findings.filter((f) => f.severity !== "info")) {
-        pulumi.log.warn(
-          `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`,
-          this,
-        );
+    this.findings = pulumi.all([args.context, dockerfile, args.target]).apply(([context, file, target]) => {
+      const findings = analyzeBuildDockerfile(context, file, target);
+      // Shown in `pulumi preview` on this component: warnings and errors as warnings, hints as info.
+      for (const finding of findings) {
+        const line = `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`;
+        if (finding.severity === "info") pulumi.log.info(line, this);
+        else pulumi.log.warn(line, this);
       }
       return findings;
     });

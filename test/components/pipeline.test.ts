@@ -208,6 +208,20 @@ describe("EcrImagePipeline", () => {
     );
   });
 
+  it("judges the stage that is built: a full base in a builder stage matters only when it is the target", async () => {
+    const context = path.join(fixtures, "two-stage");
+    installMocks();
+    const final = pipeline({ context });
+    assert.deepEqual(
+      ((await valueOf(final.findings)) ?? []).filter((f) => f.severity !== "info").map((f) => f.id),
+      [],
+    );
+    installMocks();
+    const builder = pipeline({ context, target: "builder" });
+    const ids = ((await valueOf(builder.findings)) ?? []).map((f) => f.id);
+    assert.ok(ids.includes("full-base-image"), ids.join(", "));
+  });
+
   it("rejects bad size and profile args before registering anything", () => {
     const rec = installMocks();
     assert.throws(() => pipeline({ maxImageSizeBytes: -1 }), {
