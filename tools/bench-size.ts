@@ -193,7 +193,10 @@ export function renderMarkdown(
     lines.push(
       "",
       `Runtime floor, measured in (d)'s files: node binary ${mb(floor.nodeBinary)} + its ${floor.libraryFiles.length} shared libraries ` +
-        `${mb(floor.libraries)} + app/dist ${(floor.appCode / 1e3).toFixed(1)} kB + production node_modules ${(floor.productionDependencies / 1e3).toFixed(1)} kB ` +
+        `${mb(floor.libraries)} + app/dist ${(floor.appCode / 1e3).toFixed(1)} kB ` +
+        (floor.productionDependencies > 0
+          ? `+ production node_modules ${(floor.productionDependencies / 1e3).toFixed(1)} kB `
+          : "(the bundle, dependencies included; no node_modules ship) ") +
         `= **${mb(floor.total)}**; (d) uncompressed is **${ratio(optimized.uncompressedBytes, floor.total)}** the floor.`,
     );
   }

@@ -1,4 +1,5 @@
-// Runs against the compiled output (npm test builds first); excluded from the image by .dockerignore.
+// Runs against the bundle (npm test type-checks and bundles first; the Dockerfile's `check` stage does the
+// same). Never reaches the runtime image: only dist/ is copied there.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";

@@ -1,9 +1,12 @@
 // Builds app/ for real with the Debian-built test bases (bash scripts/test-infra.sh up) and checks what
-// ships: non-root, answers /healthz, exits cleanly on SIGTERM, no dev dependencies, compilers, .git, tests
-// or .env; then pushes to the local registry and reads the compressed size from the manifest.
+// ships: non-root, answers /healthz, exits cleanly on SIGTERM, no node_modules at all (ms is bundled into
+// dist/server.js), no compilers, .git, tests or .env; then pushes to the local registry and reads the
+// compressed size from the manifest. It also builds the Dockerfile's `check` stage (tsc --noEmit and the
+// app's tests), which the runtime image does not depend on, and shows that a type error or a failing
+// app test fails that build: this suite is where CI type-checks the app.
 // No Docker engine: with CI=true the suite fails loudly; otherwise it is skipped with the reason printed.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchVariant, prepareContext, REPO_ROOT, TEST_BASE_IMAGES } from "../../tools/lib/bench-variants";
 import {
@@ -13,6 +16,7 @@ import {
   imageExists,
   inspectImage,
   listImageFiles,
+  readImageTextFile,
   removeContainer,
   removeImages,
   startContainer,
@@ -21,6 +25,7 @@ import {
   type ImageFacts,
   type ImageFile,
 } from "../../tools/lib/docker";
+import { CommandError } from "../../tools/lib/process";
 import { compressedBytes, LOCAL_REGISTRY, pushImage, registryAnswers } from "../../tools/lib/registry";
 
 const RUN_ID = `it${process.pid}`;
@@ -28,6 +33,10 @@ const RUN_ID = `it${process.pid}`;
 const CONTEXT_DIR = join(REPO_ROOT, ".work", "integration");
 const IMAGE = `ecr-pipeline-test/app:${RUN_ID}`;
 const SLIM_RUNTIME_IMAGE = `ecr-pipeline-test/app:${RUN_ID}-slim`;
+const CHECK_IMAGE = `ecr-pipeline-test/app:${RUN_ID}-check`;
+const BROKEN_CHECK_IMAGE = `ecr-pipeline-test/app:${RUN_ID}-check-broken`;
+/** ms's own error message (node_modules/ms/index.js): present in the bundle only if ms was inlined. */
+const MS_MARKER = "val is not a non-empty string or a valid number";
 // Above the bench's ports (18400+), away from common dev servers; randomised so parallel runs do not clash.
 const PORT = 18500 + Math.floor(Math.random() * 400);
 
@@ -53,6 +62,7 @@ function hostUidOfContainer(pid: number): number {
 describe("app/ image built for real (integration)", function () {
   let facts: ImageFacts;
   let files: ImageFile[];
+  let buildLog: string;
 
   before(async function () {
     const missing = await missingInfrastructure();
@@ -70,12 +80,19 @@ describe("app/ image built for real (integration)", function () {
       buildArgs: variant.buildArgs,
     });
     assert.ok(build.steps > 0, "the build log lists no steps");
+    buildLog = build.log;
     facts = await inspectImage(IMAGE);
     files = await listImageFiles(IMAGE);
   });
 
   after(async function () {
-    await removeImages([IMAGE, SLIM_RUNTIME_IMAGE, `${LOCAL_REGISTRY}/ecr-pipeline-test/app:${RUN_ID}`]);
+    await removeImages([
+      IMAGE,
+      SLIM_RUNTIME_IMAGE,
+      CHECK_IMAGE,
+      BROKEN_CHECK_IMAGE,
+      `${LOCAL_REGISTRY}/ecr-pipeline-test/app:${RUN_ID}`,
+    ]);
   });
 
   it("declares a non-root user and an exec-form healthcheck", function () {
@@ -105,14 +122,34 @@ describe("app/ image built for real (integration)", function () {
     }
   });
 
-  it("ships the production dependency but no dev dependencies", function () {
-    const paths = new Set(files.map((file) => file.path));
-    // The positive control: without it, "no typescript" could just mean "no node_modules at all".
-    assert.ok(paths.has("app/node_modules/ms/package.json"), "production dependency ms is missing");
-    const devPackages = ["typescript", "@types/node", "@types/ms"];
-    for (const name of devPackages) {
-      assert.ok(!paths.has(`app/node_modules/${name}/package.json`), `dev dependency ${name} shipped`);
-    }
+  it("ships no node_modules at all: ms is bundled into dist/server.js, no typescript or esbuild", async function () {
+    const paths = files.map((file) => file.path);
+    assert.deepEqual(
+      paths.filter((path) => /(^|\/)node_modules(\/|$)/.test(path)),
+      [],
+      "node_modules shipped",
+    );
+    assert.deepEqual(
+      paths.filter((path) => /(^|\/)(typescript|esbuild|@esbuild|@types)(\/|$)/.test(path)),
+      [],
+      "a dev dependency shipped",
+    );
+    assert.deepEqual(
+      paths.filter((path) => path.startsWith("app/dist/")),
+      ["app/dist/server.js"],
+      "dist/ should hold the one bundle",
+    );
+    // The positive control: without it, "no node_modules" could just mean "ms is missing".
+    const bundle = await readImageTextFile(IMAGE, "/app/dist/server.js");
+    assert.ok(bundle.includes(MS_MARKER), "dist/server.js does not contain ms's code");
+    assert.ok(!/require\(["']ms["']\)/.test(bundle), "dist/server.js still requires ms at run time");
+  });
+
+  it("does not build the check stage for the runtime image", function () {
+    // The type check must cost the shipped build nothing: BuildKit skips stages the target does not need.
+    assert.ok(/^#\d+ \[build /m.test(buildLog), "the build log shows no build stage at all");
+    assert.ok(!/^#\d+ \[check /m.test(buildLog), "the runtime build ran the check stage");
+    assert.ok(!/\btsc\b/.test(buildLog), "the runtime build ran tsc");
   });
 
   it("contains no compilers, package manager, shell, .git, tests, sources or .env", function () {
@@ -167,5 +204,62 @@ describe("app/ image built for real (integration)", function () {
     } finally {
       await removeContainer(container.id);
     }
+  });
+
+  it("builds --target check: tsc --noEmit and the app's tests pass", async function () {
+    const variant = benchVariant("optimized");
+    const build = await buildImage({
+      context: prepareContext(variant, CONTEXT_DIR),
+      dockerfile: variant.dockerfile,
+      tag: CHECK_IMAGE,
+      buildArgs: variant.buildArgs,
+      target: "check",
+      // The check is the point: a cached result from an earlier run would prove nothing about this one.
+      noCache: true,
+    });
+    assert.match(build.log, /tsc --noEmit -p tsconfig\.json/, "the check stage did not run tsc");
+    assert.match(build.log, /# pass 1\b/, "the app's test did not pass in the check stage");
+    assert.match(build.log, /# fail 0\b/);
+  });
+
+  it("fails --target check on a type error and on a failing app test", async function () {
+    const variant = benchVariant("optimized");
+    const brokenBuild = async (label: string, breakIt: (context: string) => void, expected: RegExp) => {
+      const context = prepareContext(variant, join(CONTEXT_DIR, label));
+      breakIt(context);
+      const failure = await buildImage({
+        context,
+        dockerfile: variant.dockerfile,
+        tag: BROKEN_CHECK_IMAGE,
+        buildArgs: variant.buildArgs,
+        target: "check",
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      assert.ok(failure instanceof CommandError, `--target check passed despite a ${label}`);
+      // The whole build log, not just the error's tail: the build must fail for the reason planted.
+      assert.match(failure.stderr, expected, `--target check failed, but not because of the ${label}`);
+    };
+    // esbuild would bundle this happily; only tsc rejects it.
+    await brokenBuild(
+      "type-error",
+      (context) =>
+        writeFileSync(
+          join(context, "src", "version.ts"),
+          "export const APP_VERSION: string = 1 as unknown as number;\n",
+        ),
+      /TS2322/,
+    );
+    await brokenBuild(
+      "failing-test",
+      (context) =>
+        writeFileSync(
+          join(context, "test", "zz-failing.test.mjs"),
+          'import { test } from "node:test";\nimport assert from "node:assert/strict";\n' +
+            'test("fails on purpose", () => assert.equal(1, 2));\n',
+        ),
+      /# fail 1\b/,
+    );
   });
 });

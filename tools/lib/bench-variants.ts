@@ -56,7 +56,8 @@ export const BENCH_VARIANTS: readonly BenchVariant[] = [
   {
     id: "optimized",
     label: "(d) app/Dockerfile",
-    description: "prod-deps stage, distroless runtime, non-root, healthcheck",
+    description:
+      "esbuild bundle (no node_modules ship), type check in a separate `check` stage, distroless runtime, non-root, healthcheck",
     dockerfile: join(APP_DIR, "Dockerfile"),
     buildArgs: { NODE_BUILD_IMAGE: TEST_BASE_IMAGES.full, NODE_RUNTIME_IMAGE: TEST_BASE_IMAGES.distroless },
     naiveContext: false,

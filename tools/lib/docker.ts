@@ -146,6 +146,23 @@ export async function listImageFiles(reference: string): Promise<ImageFile[]> {
   }
 }
 
+/** One text file of the image (UTF-8), via `docker cp` out of a created (never started) container. */
+export async function readImageTextFile(reference: string, path: string): Promise<string> {
+  const { stdout: created } = await docker(["create", reference]);
+  const containerId = created.trim();
+  try {
+    // `docker cp CONTAINER:PATH -` writes a tar stream; tar -xO prints the one member it holds.
+    const { stdout } = await runCommand(
+      "bash",
+      ["-o", "pipefail", "-c", '"$0" cp "$1:$2" - | tar -xO -f -', DOCKER_CLI, containerId, path],
+      { env: dockerEnv() },
+    );
+    return stdout;
+  } finally {
+    await docker(["rm", containerId]).catch(() => undefined);
+  }
+}
+
 /** Parses GNU `tar -tv --numeric-owner` lines: `-rw-r--r-- 0/0 1234 2024-01-01 00:00 path`. */
 export function parseTarListing(listing: string): ImageFile[] {
   const files: ImageFile[] = [];

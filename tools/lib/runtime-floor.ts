@@ -1,11 +1,15 @@
 // The runtime floor: bytes of the files the app cannot run without (the node binary, the shared libraries
-// it links, the compiled app and its production node_modules), measured in a built image's file list.
+// it links, the app's code in dist/ and whatever production node_modules ship beside it), measured in a
+// built image's file list. app/Dockerfile bundles its dependencies into dist/server.js, so there the
+// node_modules part is 0 and the floor is node + its libraries + the bundle.
 import type { ImageFile } from "./docker";
 
 export interface RuntimeFloor {
   nodeBinary: number;
   libraries: number;
+  /** Everything under <appDir>/dist/: the compiled app, or the bundle with its dependencies inlined. */
   appCode: number;
+  /** Production node_modules shipped next to dist/ (0 when the app is bundled). */
   productionDependencies: number;
   total: number;
   libraryFiles: string[];
