@@ -32,12 +32,15 @@ export interface CostForInput {
     | "replicationRegions"
   >;
   scanningMode: ScanningMode;
+  /** Platforms in the image. A pull fetches one platform's layers: `size.bytes / platforms`. Default 1. */
+  platforms?: number;
 }
 
 /**
  * Monthly cost of one pipeline: retention from the lifecycle policy's steady state under the push
  * cadence, then the cost model. The BuildKit cache (mode max) is assumed to hold about one image's worth
- * of layers; every successive build is assumed to differ in all its bytes (the conservative default).
+ * of layers; every successive build is assumed to differ in all its bytes (the conservative default). A
+ * multi-platform image is stored whole but pulled one platform at a time (assumed equal in size).
  */
 export function costFor(input: CostForInput): { estimate: CostEstimate; report: string } {
   const { size, resolved } = input;
@@ -57,6 +60,7 @@ export function costFor(input: CostForInput): { estimate: CostEstimate; report: 
       crossRegion: resolved.pullsPerMonthCrossRegion,
       internet: resolved.pullsPerMonthInternet,
     },
+    bytesPerPull: size.bytes / Math.max(1, input.platforms ?? 1),
     scanning: { mode: input.scanningMode, rescansPerMonth: resolved.rescansPerMonth },
     replicationRegions: resolved.replicationRegions,
     applyFreeTier: resolved.applyFreeTier,

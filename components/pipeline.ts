@@ -160,9 +160,16 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
     const region = args.costRegion ?? aws.getRegionOutput({}, { parent: this }).region;
     const cost = pulumi
-      .all([this.imageSize, region, repository.lifecyclePolicyText])
-      .apply(([size, costRegion, policy]) =>
-        costFor({ size, region: costRegion, policy, resolved, scanningMode: args.scanningMode ?? "basic" }),
+      .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms])
+      .apply(([size, costRegion, policy, platforms]) =>
+        costFor({
+          size,
+          region: costRegion,
+          policy,
+          resolved,
+          scanningMode: args.scanningMode ?? "basic",
+          platforms: platforms?.length ?? 1,
+        }),
       );
     this.monthlyCost = cost.estimate;
     this.costReport = cost.report;

@@ -170,6 +170,7 @@ async function main(): Promise<number> {
       policy: renderLifecyclePolicy(buildLifecyclePreset(workload.name)),
       resolved: { ...workload, applyFreeTier: false, replicationRegions: [] },
       scanningMode: workload.scanningMode,
+      platforms: workload.platforms,
     });
     summary.push(`  ${workload.name.padEnd(8)} ${`$${cost.totalUsd.toFixed(2)}`.padStart(10)} / month`);
     out.push("");

@@ -108,6 +108,16 @@ describe("EcrImagePipeline", () => {
     assert.ok(report?.includes("ecr"), report);
   });
 
+  it("a multi-platform image is stored whole but each pull fetches one platform", async () => {
+    installMocks();
+    const p = pipeline({ platforms: ["linux/amd64", "linux/arm64"], pullsPerMonthViaNat: 100 });
+    const cost = await valueOf(p.monthlyCost);
+    assert.ok(cost);
+    assert.equal(cost.assumptions.bytesPerPull, ECR_SIZE_BYTES / 2);
+    // 100 pulls × 25 MiB through NAT at $0.045/GB.
+    assert.ok(Math.abs(cost.transferUsd - ((100 * ECR_SIZE_BYTES) / 2 / 2 ** 30) * 0.045) < 1e-9);
+  });
+
   it("preview of an unchanged image: everything known, size basis ecr", async () => {
     installMocks({ preview: true });
     const p = pipeline();
