@@ -201,24 +201,39 @@ export interface PipelineDefaults {
   assumedImageBytes: number;
 }
 
-export interface PipelineDefaultsInput {
+/** How the pipeline's image is sized, budgeted and priced: the plain-valued fields of EcrImagePipelineArgs. */
+export interface SizeAndCostSettings {
+  /**
+   * Measure a changed image during preview with the local Docker engine (basis `estimate`).
+   * @default true
+   */
   estimateSize?: boolean;
+  /** Size budget in compressed bytes. @default undefined (no budget) */
   maxImageSizeBytes?: number;
+  /** What a size over budget does: log a warning, or fail the deployment. @default "warn" */
   onBudgetExceeded?: BudgetAction;
+  /** Builds pushed per day (drives retention and push cost). @default 1 */
   pushesPerDay?: number;
+  /** Pulls per month from the same region through VPC endpoints (free). @default 0 */
   pullsPerMonthSameRegion?: number;
+  /** Pulls per month through a NAT gateway (NAT data processing). @default 0 */
   pullsPerMonthViaNat?: number;
+  /** Pulls per month from other regions. @default 0 */
   pullsPerMonthCrossRegion?: number;
+  /** Pulls per month from the internet. @default 0 */
   pullsPerMonthInternet?: number;
+  /** Enhanced-scanning rescans per image per month. @default 0 */
   rescansPerMonth?: number;
-  applyFreeTier?: boolean;
+  /** Regions the repository is replicated to (priced; replication itself is not created here). @default [] */
   replicationRegions?: string[];
+  /** Subtract the account-wide 100 GB/month free internet egress. @default false */
+  applyFreeTier?: boolean;
 }
 
 export const DEFAULT_ASSUMED_IMAGE_BYTES = 1024 ** 3;
 
 export function resolvePipelineDefaults(
-  args: PipelineDefaultsInput,
+  args: SizeAndCostSettings,
   component = "EcrImagePipeline",
 ): PipelineDefaults {
   const budget = args.maxImageSizeBytes;

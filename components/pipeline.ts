@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
-import { resolvePipelineDefaults, type BudgetAction } from "./defaults";
+import { resolvePipelineDefaults, type SizeAndCostSettings } from "./defaults";
 import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, type ImageBuildSettings } from "./image";
 import { firstKnown } from "./outputs";
@@ -15,34 +15,9 @@ import { ImageSizeEstimate } from "./size/estimate-resource";
  * Everything EcrRepository and BuildKitImage take (minus what the pipeline wires itself: the repository
  * URL, registry id and content tag), plus how the image is sized, budgeted and priced.
  */
-export interface EcrImagePipelineArgs extends RepositorySettings, ImageBuildSettings {
-  /**
-   * Measure a changed image during preview with the local Docker engine (basis `estimate`).
-   * @default true
-   */
-  estimateSize?: boolean;
-  /** Size budget in compressed bytes. @default undefined (no budget) */
-  maxImageSizeBytes?: number;
-  /** What a size over budget does: log a warning, or fail the deployment. @default "warn" */
-  onBudgetExceeded?: BudgetAction;
+export interface EcrImagePipelineArgs extends RepositorySettings, ImageBuildSettings, SizeAndCostSettings {
   /** Region whose prices apply. @default the AWS provider's region */
   costRegion?: pulumi.Input<string>;
-  /** Builds pushed per day (drives retention and push cost). @default 1 */
-  pushesPerDay?: number;
-  /** Pulls per month from the same region through VPC endpoints (free). @default 0 */
-  pullsPerMonthSameRegion?: number;
-  /** Pulls per month through a NAT gateway (NAT data processing). @default 0 */
-  pullsPerMonthViaNat?: number;
-  /** Pulls per month from other regions. @default 0 */
-  pullsPerMonthCrossRegion?: number;
-  /** Pulls per month from the internet. @default 0 */
-  pullsPerMonthInternet?: number;
-  /** Enhanced-scanning rescans per image per month. @default 0 */
-  rescansPerMonth?: number;
-  /** Regions the repository is replicated to (priced; replication itself is not created here). @default [] */
-  replicationRegions?: string[];
-  /** Subtract the account-wide 100 GB/month free internet egress. @default false */
-  applyFreeTier?: boolean;
 }
 
 /**
