@@ -13,7 +13,7 @@
 #                 --ip6tables=false` (no bridge, no NAT rules: builds and containers use --network=host).
 #   3. registry   Debian's docker-registry on 127.0.0.1:5000 only, when /v2/ does not answer.
 #   4. bases      built when the image is missing; Docker Hub is unreachable, so they come from Debian:
-#                   ecr-pipeline-test/node:22-full        ~ node:22 (build-essential git python3 curl + node/npm)
+#                   ecr-pipeline-test/node:22-full        ~ node:22 (buildpack-deps:bookworm's packages + node/npm)
 #                   ecr-pipeline-test/node:22-slim        ~ node:22-bookworm-slim (minbase, slimmed, + node/npm)
 #                   ecr-pipeline-test/node:22-distroless  ~ gcr.io/distroless/nodejs22-debian12:nonroot
 #                       (FROM scratch: /nodejs/bin/node + its ldd libraries + CA certs + nonroot 65532 + /tmp)
@@ -44,7 +44,24 @@ SUITE=bookworm
 FORCE_BASES=${FORCE_BASES:-0}
 IMAGE_REPO=${IMAGE_REPO:-ecr-pipeline-test/node} # override only to test this script without touching the real bases
 HOST_PACKAGES="docker.io docker-registry debootstrap zstd skopeo curl"
-FULL_PACKAGES="build-essential git python3 curl ca-certificates"
+# The full base reproduces buildpack-deps:bookworm, which node:22 (bookworm) is built FROM
+# (https://github.com/nodejs/docker-node/blob/07bd7414c9eeb7a134951122e1105e8c849f770e/22/bookworm/Dockerfile
+# adds only node, npm, yarn and a `node` user). Its three layers, all `apt-get install -y --no-install-recommends`
+# (as apt_in_chroot does), from https://github.com/docker-library/buildpack-deps at
+#   84e7e46026131a108a6480e5ed2969e8acf2d4e2 debian/bookworm/curl/Dockerfile  (gnupg dirmngr: when gpg is missing,
+#                                                                              as it is in debian:bookworm)
+#   bfa3f8f8887d442f5226b112722734b909852d89 debian/bookworm/scm/Dockerfile
+#   84e7e46026131a108a6480e5ed2969e8acf2d4e2 debian/bookworm/Dockerfile        (default-libmysqlclient-dev: bookworm
+#                                                                              has it, so not libmysqlclient-dev)
+# node:22 has no python3 of its own: it comes in as a dependency of mercurial; listed here to keep it explicit.
+BP_CURL_PACKAGES="ca-certificates curl netbase wget gnupg dirmngr"
+BP_SCM_PACKAGES="git mercurial openssh-client subversion procps"
+BP_MAIN_PACKAGES="autoconf automake bzip2 dpkg-dev file g++ gcc imagemagick libbz2-dev libc6-dev \
+libcurl4-openssl-dev libdb-dev libevent-dev libffi-dev libgdbm-dev libglib2.0-dev libgmp-dev libjpeg-dev \
+libkrb5-dev liblzma-dev libmagickcore-dev libmagickwand-dev libmaxminddb-dev libncurses5-dev libncursesw5-dev \
+libpng-dev libpq-dev libreadline-dev libsqlite3-dev libssl-dev libtool libwebp-dev libxml2-dev libxslt-dev \
+libyaml-dev make patch unzip xz-utils zlib1g-dev default-libmysqlclient-dev"
+FULL_PACKAGES="$BP_CURL_PACKAGES $BP_SCM_PACKAGES $BP_MAIN_PACKAGES python3"
 SLIM_PACKAGES="ca-certificates"
 LOGS=$CACHE/logs
 RUN=$CACHE/run
