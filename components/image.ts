@@ -113,8 +113,8 @@ export class BuildKitImage extends pulumi.ComponentResource {
   /** Every tag pushed, without the repository (`ctx-…` first). */
   public readonly imageTags: pulumi.Output<string[]>;
   public readonly contentTag: pulumi.Output<string>;
-  /** SHA-256 over the context files, Dockerfile, target, build args and platforms. */
-  public readonly contextHash: pulumi.Output<string>;
+  /** SHA-256 over the context files, Dockerfile, target, build args and platforms (unset with `contentTag`). */
+  public readonly contextHash: pulumi.Output<string | undefined>;
   /** `<repositoryUrl>:<cacheTag>`, or undefined when the cache is off. */
   public readonly cacheRef: pulumi.Output<string | undefined>;
 
@@ -127,15 +127,21 @@ export class BuildKitImage extends pulumi.ComponentResource {
       { parent: this },
     );
     const dockerfile = args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
-    this.contextHash = pulumi
-      .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
-      .apply(([context, file, target, buildArgs, platforms]) =>
-        contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
-      );
+    // Hashing reads the whole context, so it is skipped when the caller brings the tag (the pipeline
+    // hashes once itself).
+    this.contextHash =
+      args.contentTag !== undefined
+        ? pulumi.output(undefined)
+        : pulumi
+            .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
+            .apply(([context, file, target, buildArgs, platforms]) =>
+              contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
+            );
     this.contentTag =
       args.contentTag !== undefined
         ? pulumi.output(args.contentTag)
-        : this.contextHash.apply(contentTagFromHash);
+        : this.contextHash.apply((hash) => contentTagFromHash(hash ?? ""));
+
     const refs = pulumi
       .all([args.repositoryUrl, this.contentTag, args.extraTags ?? []])
       .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, resolved.cacheTag));
@@ -197,7 +203,8 @@ export class BuildKitImage extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this, retainOnDelete: resolved.retainOnDelete },
+      // The component's dependsOn holds for the build too (EcrImagePipeline gates the push on the budget).
+      { parent: this, retainOnDelete: resolved.retainOnDelete, dependsOn: opts?.dependsOn },
     );
 
     this.digest = this.image.digest;

@@ -4,6 +4,7 @@ import type { CostEstimate } from "./cost";
 import { resolvePipelineDefaults, type SizeAndCostSettings } from "./defaults";
 import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, type ImageBuildSettings } from "./image";
+import { contentTagFromHash, contextHashFor } from "./image-refs";
 import { firstKnown } from "./outputs";
 import { analyzeBuildDockerfile, budgetVerdict, costFor } from "./pipeline-model";
 import { EcrRepository, type RepositorySettings } from "./repository";
@@ -71,6 +72,61 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     );
 
     const dockerfile = args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
+    // The context hash names the content tag and keys the size estimate; computed once here.
+    const contextHash = pulumi
+      .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
+      .apply(([context, file, target, buildArgs, platforms]) =>
+        contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
+      );
+
+    this.findings = pulumi.all([args.context, dockerfile, args.target]).apply(([context, file, target]) => {
+      const findings = analyzeBuildDockerfile(context, file, target);
+      // Shown in `pulumi preview` on this component: warnings and errors as warnings, hints as info.
+      for (const finding of findings) {
+        const line = `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`;
+        if (finding.severity === "info") pulumi.log.info(line, this);
+        else pulumi.log.warn(line, this);
+      }
+      return findings;
+    });
+
+    const estimate = resolved.estimateSize
+      ? new ImageSizeEstimate(
+          `${name}-size-estimate`,
+          {
+            context: args.context,
+            dockerfile,
+            target: args.target,
+            buildArgs: args.buildArgs,
+            platforms: args.platforms,
+            compression: args.compression ?? "gzip",
+            contextHash,
+          },
+          { parent: this },
+        )
+      : undefined;
+
+    // A failing budget stops the deployment before anything is pushed: the image waits for this gate,
+    // which rejects when the pre-push estimate is over budget (the ECR size is only known after the push).
+    const pushGate =
+      estimate === undefined
+        ? undefined
+        : pulumi
+            .all([estimatedSize(estimate.sizeBytes, estimate.note), this.findings])
+            .apply(([size, findings]) => {
+              if (size === undefined) return [estimate];
+              const verdict = budgetVerdict(
+                size,
+                findings,
+                resolved.maxImageSizeBytes,
+                resolved.onBudgetExceeded,
+              );
+              if (verdict.status === "fail") {
+                throw new Error(`EcrImagePipeline ${name}: not pushing the image: ${verdict.message}`);
+              }
+              return [estimate];
+            });
+
     const image = new BuildKitImage(
       `${name}-image`,
       {
@@ -90,8 +146,9 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
         extraTags: args.extraTags,
         retainOnDelete: args.retainOnDelete,
         buildOnPreview: args.buildOnPreview,
+        contentTag: contextHash.apply(contentTagFromHash),
       },
-      { parent: this },
+      { parent: this, dependsOn: pushGate },
     );
 
     this.repositoryUrl = repository.repositoryUrl;
@@ -108,22 +165,6 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       { parent: this },
     );
     this.imageSizeBytes = pushed.imageSizeInBytes;
-
-    const estimate = resolved.estimateSize
-      ? new ImageSizeEstimate(
-          `${name}-size-estimate`,
-          {
-            context: args.context,
-            dockerfile,
-            target: args.target,
-            buildArgs: args.buildArgs,
-            platforms: args.platforms,
-            compression: args.compression ?? "gzip",
-            contextHash: image.contextHash,
-          },
-          { parent: this },
-        )
-      : undefined;
 
     this.imageSize = firstKnown<KnownImageSize>(
       [
@@ -148,17 +189,6 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       );
     this.monthlyCost = cost.estimate;
     this.costReport = cost.report;
-
-    this.findings = pulumi.all([args.context, dockerfile, args.target]).apply(([context, file, target]) => {
-      const findings = analyzeBuildDockerfile(context, file, target);
-      // Shown in `pulumi preview` on this component: warnings and errors as warnings, hints as info.
-      for (const finding of findings) {
-        const line = `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`;
-        if (finding.severity === "info") pulumi.log.info(line, this);
-        else pulumi.log.warn(line, this);
-      }
-      return findings;
-    });
 
     this.sizeBudget = pulumi.all([this.imageSize, this.findings]).apply(([size, findings]) => {
       const verdict = budgetVerdict(size, findings, resolved.maxImageSizeBytes, resolved.onBudgetExceeded);

@@ -181,12 +181,39 @@ describe("EcrImagePipeline", () => {
     });
   });
 
-  it("an image over a failing budget stops the deployment, naming the budget and the size", async () => {
+  it("an estimate over a failing budget stops the deployment before the image is pushed", async () => {
+    // Like any error raised while resolving inputs, the gate's error reaches the Pulumi runtime as an
+    // unhandled rejection, which fails `pulumi preview`/`up` with its message; here it is captured.
+    const errors: Error[] = [];
+    const capture = (error: unknown): void => void errors.push(error as Error);
+    process.on("unhandledRejection", capture);
+    try {
+      const rec = installMocks();
+      pipeline({ maxImageSizeBytes: 10 * MiB, onBudgetExceeded: "fail" });
+      for (let waited = 0; errors.length === 0 && waited < 5000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.ok(errors.length > 0, "the deployment fails");
+      assert.match(errors[0]!.message, /^EcrImagePipeline web: not pushing the image: /);
+      assert.match(errors[0]!.message, /size budget of 10,485,760 bytes/);
+      assert.match(errors[0]!.message, /47,185,920 bytes \(47\.2 MB, basis: estimate\)/);
+      assert.ok(
+        !rec.resources.some((r) => r.type === "docker-build:index:Image"),
+        "the docker-build Image is never registered, so nothing is built for push",
+      );
+    } finally {
+      process.off("unhandledRejection", capture);
+    }
+  });
+
+  it("an ECR size over a failing budget fails the deployment after the push, naming both", async () => {
     installMocks();
-    const p = pipeline({ maxImageSizeBytes: 10 * MiB, onBudgetExceeded: "fail" });
+    // The estimate (45 MiB) passes the 48 MiB budget; ECR then reports 50 MiB.
+    const p = pipeline({ maxImageSizeBytes: 48 * MiB, onBudgetExceeded: "fail" });
     await assert.rejects(rejectionOf(p.sizeBudget), (error: Error) => {
       assert.match(error.message, /^EcrImagePipeline web: /);
-      assert.match(error.message, /size budget of 10,485,760 bytes/);
+      assert.match(error.message, /size budget of 50,331,648 bytes/);
       assert.match(error.message, /52,428,800 bytes \(52\.4 MB, basis: ecr\)/);
       return true;
     });
