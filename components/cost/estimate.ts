@@ -81,38 +81,24 @@ function storageLines(a: CostAssumptions): CostLine[] {
 function transferLines(a: CostAssumptions): CostLine[] {
   const gbFor = (pulls: number) => (pulls * a.bytesPerPull) / BYTES_PER_GB;
   const lines: CostLine[] = [];
-  if (a.pulls.sameRegion > 0) {
-    lines.push(
-      line(
-        "pulls same region",
-        gbFor(a.pulls.sameRegion),
-        "GB",
-        0,
-        `${a.pulls.sameRegion} pulls; free within the region`,
-      ),
-    );
-  }
-  if (a.pulls.viaNat > 0) {
-    lines.push(
-      line(
-        "pulls via NAT gateway",
-        gbFor(a.pulls.viaNat),
-        "GB",
-        a.pricing.natPerGB,
-        `${a.pulls.viaNat} pulls; NAT data processing (ECR VPC endpoints avoid it)`,
-      ),
-    );
-  }
-  if (a.pulls.crossRegion > 0) {
-    lines.push(
-      line(
-        "pulls cross-region",
-        gbFor(a.pulls.crossRegion),
-        "GB",
-        a.pricing.interRegionPerGB,
-        `${a.pulls.crossRegion} pulls from other regions; inter-region transfer`,
-      ),
-    );
+  // Flat-rate paths, in report order: [item, pulls, USD per GB, explanation].
+  const flatPaths: [string, number, number, string][] = [
+    ["pulls same region", a.pulls.sameRegion, 0, `${a.pulls.sameRegion} pulls; free within the region`],
+    [
+      "pulls via NAT gateway",
+      a.pulls.viaNat,
+      a.pricing.natPerGB,
+      `${a.pulls.viaNat} pulls; NAT data processing (ECR VPC endpoints avoid it)`,
+    ],
+    [
+      "pulls cross-region",
+      a.pulls.crossRegion,
+      a.pricing.interRegionPerGB,
+      `${a.pulls.crossRegion} pulls from other regions; inter-region transfer`,
+    ],
+  ];
+  for (const [item, pulls, rate, explanation] of flatPaths) {
+    if (pulls > 0) lines.push(line(item, gbFor(pulls), "GB", rate, explanation));
   }
   if (a.pulls.internet > 0) {
     const totalGB = gbFor(a.pulls.internet);
