@@ -4,8 +4,9 @@
  * that must be plain (they decide which resources exist, or are checked before any is registered)
  * are validated, and every error names the argument and the fix.
  */
-import { DEFAULT_CACHE_TAG, DEPLOYED_TAG_PREFIX } from "./tags";
+import { DEFAULT_CACHE_TAG, DEPLOYED_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
 import { ScanningMode } from "./cost/types";
+import { USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "./cost/usage";
 import { LifecyclePresetName } from "./lifecycle";
 
 // String enums are written as `as const` objects plus a type of their values: TypeScript callers pass plain
@@ -47,8 +48,6 @@ export const BUDGET_ACTIONS: readonly BudgetAction[] = Object.values(BudgetActio
  * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html, repositoryName).
  */
 const REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-/** Docker tags: 1–128 characters of `[A-Za-z0-9_.-]`, not starting with `.` or `-`. */
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** Thrown for an argument that cannot work; the message names the argument and the fix. */
 export class InvalidArgumentError extends Error {
@@ -97,12 +96,12 @@ function nonNegative(
 
 export function validateCacheTag(component: string, cacheTag: string | undefined): string {
   const tag = cacheTag ?? DEFAULT_CACHE_TAG;
-  if (!IMAGE_TAG.test(tag)) {
+  if (!IMAGE_TAG_PATTERN.test(tag)) {
     throw new InvalidArgumentError(
       component,
       "cacheTag",
       `${JSON.stringify(tag)} is not a valid image tag`,
-      "Use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.",
+      `Use ${IMAGE_TAG_RULE}.`,
     );
   }
   return tag;
@@ -185,18 +184,10 @@ export function resolveImageDefaults(args: ImageDefaultsInput, component = "Buil
 }
 
 /** Size-budget and usage-profile fields of EcrImagePipelineArgs, resolved. */
-export interface PipelineDefaults {
+export interface PipelineDefaults extends UsageProfile {
   estimateSize: boolean;
   maxImageSizeBytes: number | undefined;
   onBudgetExceeded: BudgetAction;
-  pushesPerDay: number;
-  pullsPerMonthSameRegion: number;
-  pullsPerMonthViaNat: number;
-  pullsPerMonthCrossRegion: number;
-  pullsPerMonthInternet: number;
-  rescansPerMonth: number;
-  applyFreeTier: boolean;
-  replicationRegions: string[];
   /** Size assumed for cost when nothing better is known and no budget is set: 1 GiB. */
   assumedImageBytes: number;
 }
@@ -245,28 +236,15 @@ export function resolvePipelineDefaults(
       "Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.",
     );
   }
+  const usage = defaultUsageProfile();
+  for (const key of USAGE_COUNT_KEYS) usage[key] = nonNegative(component, key, args[key], usage[key]);
   return {
+    ...usage,
+    replicationRegions: [...(args.replicationRegions ?? usage.replicationRegions)],
+    applyFreeTier: args.applyFreeTier ?? usage.applyFreeTier,
     estimateSize: args.estimateSize ?? true,
     maxImageSizeBytes: budget,
     onBudgetExceeded: oneOf(component, "onBudgetExceeded", args.onBudgetExceeded, BUDGET_ACTIONS, "warn"),
-    pushesPerDay: nonNegative(component, "pushesPerDay", args.pushesPerDay, 1),
-    pullsPerMonthSameRegion: nonNegative(
-      component,
-      "pullsPerMonthSameRegion",
-      args.pullsPerMonthSameRegion,
-      0,
-    ),
-    pullsPerMonthViaNat: nonNegative(component, "pullsPerMonthViaNat", args.pullsPerMonthViaNat, 0),
-    pullsPerMonthCrossRegion: nonNegative(
-      component,
-      "pullsPerMonthCrossRegion",
-      args.pullsPerMonthCrossRegion,
-      0,
-    ),
-    pullsPerMonthInternet: nonNegative(component, "pullsPerMonthInternet", args.pullsPerMonthInternet, 0),
-    rescansPerMonth: nonNegative(component, "rescansPerMonth", args.rescansPerMonth, 0),
-    applyFreeTier: args.applyFreeTier ?? false,
-    replicationRegions: [...(args.replicationRegions ?? [])],
     assumedImageBytes: budget ?? DEFAULT_ASSUMED_IMAGE_BYTES,
   };
 }

@@ -2,9 +2,7 @@
  * Pure helpers that turn a repository URL and tags into the references BuildKit pushes to.
  */
 import { hashBuildContext, type BuildContextInput } from "./size/context-hash";
-import { CONTENT_TAG_PREFIX } from "./tags";
-
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+import { CONTENT_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
 
 /** SHA-256 (hex) of what decides the build's output (see ./size/context-hash.ts). */
 export function contextHashFor(input: BuildContextInput): string {
@@ -51,10 +49,8 @@ export function imageRefs(
   registryHost(repositoryUrl);
   const tags = [...new Set([contentTag, ...extraTags])];
   for (const tag of tags) {
-    if (!IMAGE_TAG.test(tag)) {
-      throw new Error(
-        `BuildKitImage: invalid tag ${JSON.stringify(tag)}: use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.`,
-      );
+    if (!IMAGE_TAG_PATTERN.test(tag)) {
+      throw new Error(`BuildKitImage: invalid tag ${JSON.stringify(tag)}: use ${IMAGE_TAG_RULE}.`);
     }
     if (tag === cacheTag) {
       throw new Error(

@@ -1,12 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  resolveImageDefaults,
-  type BuildNetworkMode,
-  type ImagePlatform,
-  type LayerCompression,
-} from "./defaults";
+import type { BuildNetworkMode, ImagePlatform, LayerCompression } from "./defaults";
+import { preflightImage } from "./preflight";
 import { contentTagFromHash, contextHashFor, imageRefs, registryHost } from "./image-refs";
 
 /** How the image is built: shared by BuildKitImage and EcrImagePipeline (one definition, one doc). */
@@ -119,7 +115,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
   public readonly cacheRef: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BuildKitImageArgs, opts?: pulumi.ComponentResourceOptions) {
-    const resolved = resolveImageDefaults(args);
+    const resolved = preflightImage(args, "BuildKitImage");
     super("ecr-pipeline:index:BuildKitImage", name, {}, opts);
 
     const auth = aws.ecr.getAuthorizationTokenOutput(

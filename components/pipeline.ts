@@ -1,12 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
-import { resolvePipelineDefaults, type SizeAndCostSettings } from "./defaults";
+import type { SizeAndCostSettings } from "./defaults";
 import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
 import { firstKnown } from "./outputs";
-import { analyzeBuildDockerfile, budgetVerdict, costFor } from "./pipeline-model";
+import { costFor } from "./cost/pipeline-cost";
+import { analyzeBuildDockerfile, budgetVerdict } from "./pipeline-model";
+import { preflightPipeline } from "./preflight";
 import { EcrRepository, type RepositorySettings } from "./repository";
 import type { KnownImageSize } from "./size/basis";
 import type { SizeBudgetVerdict } from "./size/budget";
@@ -17,7 +19,12 @@ import { ImageSizeEstimate } from "./size/estimate-resource";
  * URL, registry id and content tag), plus how the image is sized, budgeted and priced.
  */
 export interface EcrImagePipelineArgs extends RepositorySettings, ImageBuildSettings, SizeAndCostSettings {
-  /** Region whose prices apply. @default the AWS provider's region */
+  /**
+   * Region whose prices apply. A plain region must have a rate card (components/cost/pricing.ts): any other
+   * is rejected before anything is registered. The provider's region is only known at apply time; one
+   * without a rate card is priced with us-east-1 rates and the cost report says so.
+   * @default the AWS provider's region
+   */
   costRegion?: pulumi.Input<string>;
 }
 
@@ -48,7 +55,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   public readonly sizeBudget: pulumi.Output<SizeBudgetVerdict>;
 
   constructor(name: string, args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-    const resolved = resolvePipelineDefaults(args);
+    const resolved = preflightPipeline(args, name);
     super("ecr-pipeline:index:EcrImagePipeline", name, {}, opts);
 
     // Children are not exposed as properties: component outputs must be values or provider resources
@@ -182,7 +189,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
           size,
           region: costRegion,
           policy,
-          resolved,
+          usage: resolved,
           scanningMode: args.scanningMode ?? "basic",
           platforms: platforms?.length ?? 1,
         }),

@@ -1,15 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveRepositoryDefaults, type ScanningMode } from "./defaults";
-import {
-  buildLifecyclePreset,
-  formatLifecycleProblems,
-  renderLifecyclePolicy,
-  validateLifecyclePolicy,
-  type LifecyclePresetName,
-} from "./lifecycle";
+import type { ScanningMode } from "./defaults";
+import { formatLifecycleProblems, type LifecyclePresetName } from "./lifecycle";
+import { preflightRepository } from "./preflight";
 import { pullOnlyRepositoryPolicy } from "./repository-policy";
-import { PROTECTED_TAG_PREFIXES } from "./tags";
 
 /** How the repository is set up: shared by EcrRepository and EcrImagePipeline (one definition, one doc). */
 export interface RepositorySettings {
@@ -43,7 +37,7 @@ export interface RepositorySettings {
   cacheTag?: string;
   /**
    * Lifecycle preset (see docs/LIFECYCLE.md): how many builds and untagged images each environment
-   * keeps. Ignored when `lifecycleRules` is given.
+   * keeps. Ignored when `lifecyclePolicy` is given.
    * @default "prod" (the preset that keeps the most)
    */
   lifecyclePreset?: LifecyclePresetName;
@@ -100,29 +94,11 @@ export class EcrRepository extends pulumi.ComponentResource {
 
   constructor(name: string, args: EcrRepositoryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Everything that can be wrong with plain args is found before the component is registered.
-    const resolved = resolveRepositoryDefaults(args);
-    const policyText =
-      args.lifecyclePolicy ??
-      renderLifecyclePolicy(
-        buildLifecyclePreset(resolved.lifecyclePreset, {
-          cacheTag: resolved.cacheTag,
-          protectedTagPrefixes: PROTECTED_TAG_PREFIXES,
-        }),
-      );
-    const problems = validateLifecyclePolicy(policyText, {
-      cacheTag: resolved.cacheTag,
-      protectedTagPrefixes: PROTECTED_TAG_PREFIXES,
-    });
-    const errors = problems.filter((p) => p.severity === "error");
-    if (errors.length > 0) {
-      throw new Error(
-        `EcrRepository ${name}: the lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}`,
-      );
-    }
-    const warnings = problems.filter((p) => p.severity === "warning");
-
+    const resolved = preflightRepository(args, "EcrRepository", name);
     super("ecr-pipeline:index:EcrRepository", name, {}, opts);
 
+    const warnings = resolved.lifecycleWarnings;
+    const policyText = resolved.lifecyclePolicyText;
     if (warnings.length > 0) {
       pulumi.log.warn(`lifecycle policy:\n${formatLifecycleProblems(warnings)}`, this);
     }

@@ -23,3 +23,12 @@ export const CONTENT_TAG_PREFIX = "ctx-";
 export const DEPLOYED_TAG_PREFIX = "deployed-";
 export const RELEASE_TAG_PREFIX = "release-";
 export const PROTECTED_TAG_PREFIXES: readonly string[] = [DEPLOYED_TAG_PREFIX, RELEASE_TAG_PREFIX];
+
+/**
+ * Docker image tags: 1–128 characters of `[A-Za-z0-9_.-]`, not starting with `.` or `-`
+ * (https://docs.docker.com/reference/cli/docker/image/tag/, "Description").
+ */
+export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** How to write a valid tag, for error messages. */
+export const IMAGE_TAG_RULE =
+  "1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'";

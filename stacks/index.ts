@@ -4,10 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { EcrImagePipeline } from "../components";
-import { readEnvironmentProfile } from "./profile";
+import { CONFIG_NAMESPACE, readEnvironmentProfile } from "./profile";
 
-const config = new pulumi.Config("ecr-pipeline");
-const profile = readEnvironmentProfile((key) => config.get(key), pulumi.getStack());
+const config = new pulumi.Config(CONFIG_NAMESPACE);
+// allConfig(): every key the stack sets (@pulumi/pulumi runtime/config.js), so a misspelt key is an error.
+const profile = readEnvironmentProfile(
+  (key) => config.get(key),
+  pulumi.getStack(),
+  pulumi.runtime.allConfig(),
+);
 
 const pipeline = new EcrImagePipeline(`app-${profile.environment}`, {
   repositoryName: profile.repositoryName,
@@ -24,12 +29,7 @@ const pipeline = new EcrImagePipeline(`app-${profile.environment}`, {
   extraTags: profile.extraTags,
   maxImageSizeBytes: profile.maxImageSizeBytes,
   onBudgetExceeded: profile.onBudgetExceeded,
-  pushesPerDay: profile.pushesPerDay,
-  pullsPerMonthSameRegion: profile.pullsPerMonthSameRegion,
-  pullsPerMonthViaNat: profile.pullsPerMonthViaNat,
-  pullsPerMonthCrossRegion: profile.pullsPerMonthCrossRegion,
-  pullsPerMonthInternet: profile.pullsPerMonthInternet,
-  rescansPerMonth: profile.rescansPerMonth,
+  ...profile.usage,
   tags: { "ecr-pipeline:environment": profile.environment },
 });
 

@@ -1,8 +1,16 @@
 /**
  * The per-environment profile: stack config is read ONCE into this typed, validated object before any
- * resource is registered. Pure: it takes a key → string lookup, so tests pass a plain map and the
- * program passes `pulumi.Config`.
+ * resource is registered. Pure: it takes a key → string lookup (and the keys the stack sets, to catch a
+ * misspelt one), so tests pass a plain map and the program passes `pulumi.Config` and
+ * `pulumi.runtime.allConfig()`. Strict: a value that is not exactly what the key takes, or a key the
+ * program does not read, stops the program with the key as written, the value and the fix.
  */
+import {
+  USAGE_COUNT_DEFAULTS,
+  USAGE_COUNT_KEYS,
+  defaultUsageProfile,
+  type UsageProfile,
+} from "../components/cost/usage";
 
 export type EnvironmentName = "dev" | "staging" | "prod";
 const ENVIRONMENTS: readonly EnvironmentName[] = ["dev", "staging", "prod"];
@@ -22,12 +30,8 @@ export interface EnvironmentProfile {
   kmsKeyArn: string | undefined;
   maxImageSizeBytes: number | undefined;
   onBudgetExceeded: "warn" | "fail";
-  pushesPerDay: number;
-  pullsPerMonthSameRegion: number;
-  pullsPerMonthViaNat: number;
-  pullsPerMonthCrossRegion: number;
-  pullsPerMonthInternet: number;
-  rescansPerMonth: number;
+  /** The push/pull profile the environment is priced with (field names as the component args). */
+  usage: UsageProfile;
   extraTags: string[];
 }
 
@@ -55,22 +59,74 @@ export const CONFIG_KEYS = [
   "kmsKeyArn",
   "maxImageSizeMiB",
   "onBudgetExceeded",
-  "pushesPerDay",
-  "pullsPerMonthSameRegion",
-  "pullsPerMonthViaNat",
-  "pullsPerMonthCrossRegion",
-  "pullsPerMonthInternet",
-  "rescansPerMonth",
+  ...USAGE_COUNT_KEYS,
   "extraTags",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/** The namespace of the project's own keys (Pulumi.yaml `name`). */
+export const CONFIG_NAMESPACE = "ecr-pipeline";
+
+/** A whole number written in decimal, as Pulumi.yaml's `type: integer` keys take ("0x10", "2.5", " " are not). */
+const WHOLE_NUMBER = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * Rejects a key in the project's namespace that the program does not read (a misspelling such as
+ * `ecr-pipeline:pushesPerday` would otherwise be ignored and the default used), suggesting the closest
+ * known key. `stackConfig` is the whole config of the stack, as `pulumi.runtime.allConfig()` returns it
+ * (@pulumi/pulumi runtime/config.js `allConfig()`: a copy of the map the language host passes in
+ * PULUMI_CONFIG, keys `<namespace>:<key>`). Keys of other namespaces (`aws:region`) are not ours to judge.
+ */
+export function checkConfigKeys(stackConfig: Readonly<Record<string, string>>): void {
+  const known: readonly string[] = CONFIG_KEYS;
+  for (const [full, value] of Object.entries(stackConfig)) {
+    if (!full.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
+    const key = full.slice(CONFIG_NAMESPACE.length + 1);
+    if (known.includes(key)) continue;
+    const closest = closestKey(key, known);
+    throw new StackConfigError(
+      key,
+      `is set to ${JSON.stringify(value)}, but it is not a key this program reads, so it would be ignored`,
+      `Did you mean ecr-pipeline:${closest}? Rename it: pulumi config rm ${full} && pulumi config set ecr-pipeline:${closest} <value> (known keys: Pulumi.yaml \`config\`).`,
+    );
+  }
+}
+
+/** The known key nearest to `key` by edit distance, ignoring case. */
+export function closestKey(key: string, known: readonly string[]): string {
+  let best = known[0] ?? "";
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
 
 const PLATFORM = /^linux\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)$/;
 
 export function readEnvironmentProfile(
   get: (key: ConfigKey) => string | undefined,
   stackName: string,
+  stackConfig: Readonly<Record<string, string>> = {},
 ): EnvironmentProfile {
+  checkConfigKeys(stackConfig);
   const choice = <T extends string>(key: ConfigKey, allowed: readonly T[], fallback: T): T => {
     const raw = get(key);
     if (raw === undefined || raw === "") return fallback;
@@ -83,18 +139,19 @@ export function readEnvironmentProfile(
     }
     return raw as T;
   };
+  // Number() would read "   " as 0, "0x10" as 16 and "1e3" as 1000, and let "2.5" through for an
+  // integer key: only a plain decimal whole number is accepted.
   const count = (key: ConfigKey, fallback: number): number => {
     const raw = get(key);
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) {
+    if (raw === undefined) return fallback;
+    if (!WHOLE_NUMBER.test(raw)) {
       throw new StackConfigError(
         key,
         `got ${JSON.stringify(raw)}`,
-        `Set it to a number >= 0: pulumi config set ecr-pipeline:${key} 10`,
+        `Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:${key} 10`,
       );
     }
-    return value;
+    return Number(raw);
   };
   const flag = (key: ConfigKey, fallback: boolean): boolean => {
     const raw = get(key);
@@ -162,17 +219,19 @@ export function readEnvironmentProfile(
 
   const maxImageSizeMiB = get("maxImageSizeMiB");
   let maxImageSizeBytes: number | undefined;
-  if (maxImageSizeMiB !== undefined && maxImageSizeMiB !== "") {
-    const mib = Number(maxImageSizeMiB);
-    if (!Number.isFinite(mib) || mib <= 0) {
+  if (maxImageSizeMiB !== undefined) {
+    if (!WHOLE_NUMBER.test(maxImageSizeMiB) || maxImageSizeMiB === "0") {
       throw new StackConfigError(
         "maxImageSizeMiB",
         `got ${JSON.stringify(maxImageSizeMiB)}`,
-        "Set a positive number of MiB: pulumi config set ecr-pipeline:maxImageSizeMiB 150",
+        "Set a whole number of MiB > 0 in decimal: pulumi config set ecr-pipeline:maxImageSizeMiB 150",
       );
     }
-    maxImageSizeBytes = Math.round(mib * 1024 * 1024);
+    maxImageSizeBytes = Number(maxImageSizeMiB) * 1024 * 1024;
   }
+
+  const usage = defaultUsageProfile();
+  for (const key of USAGE_COUNT_KEYS) usage[key] = count(key, USAGE_COUNT_DEFAULTS[key]);
 
   const context = text("context") ?? "app";
   return {
@@ -190,12 +249,7 @@ export function readEnvironmentProfile(
     kmsKeyArn: text("kmsKeyArn"),
     maxImageSizeBytes,
     onBudgetExceeded: choice("onBudgetExceeded", ["warn", "fail"] as const, "warn"),
-    pushesPerDay: count("pushesPerDay", 1),
-    pullsPerMonthSameRegion: count("pullsPerMonthSameRegion", 0),
-    pullsPerMonthViaNat: count("pullsPerMonthViaNat", 0),
-    pullsPerMonthCrossRegion: count("pullsPerMonthCrossRegion", 0),
-    pullsPerMonthInternet: count("pullsPerMonthInternet", 0),
-    rescansPerMonth: count("rescansPerMonth", 0),
+    usage,
     extraTags: list("extraTags", []),
   };
 }

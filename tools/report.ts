@@ -11,7 +11,8 @@
  */
 import * as path from "node:path";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../components/lifecycle";
-import { analyzeBuildDockerfile, costFor } from "../components/pipeline-model";
+import { costFor } from "../components/cost/pipeline-cost";
+import { analyzeBuildDockerfile } from "../components/pipeline-model";
 import { hashBuildContext } from "../components/size/context-hash";
 import { dockerEngineAvailable, runDocker } from "../components/size/docker-cli";
 import {
@@ -168,7 +169,7 @@ async function main(): Promise<number> {
       },
       region: workload.region,
       policy: renderLifecyclePolicy(buildLifecyclePreset(workload.name)),
-      resolved: { ...workload, applyFreeTier: false, replicationRegions: [] },
+      usage: workload.usage,
       scanningMode: workload.scanningMode,
       platforms: workload.platforms,
     });

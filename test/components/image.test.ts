@@ -20,6 +20,8 @@ function secretOf(value: unknown): unknown {
 }
 
 const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
+/** A context whose Dockerfile has a named stage (`builder`), for the `target` arg. */
+const twoStage = path.join(__dirname, "..", "fixtures", "contexts", "two-stage");
 const repositoryUrl = `${REGISTRY}/web`;
 const contentTag = contentTagFor({
   context,
@@ -90,8 +92,8 @@ describe("BuildKitImage", () => {
       "web",
       {
         repositoryUrl,
-        context,
-        target: "runtime",
+        context: twoStage,
+        target: "builder",
         buildArgs: { NODE_ENV: "production" },
         secrets: { npmrc: "//registry/:_authToken=s3cret" },
         platforms: ["linux/amd64", "linux/arm64"],
@@ -105,7 +107,7 @@ describe("BuildKitImage", () => {
     await settle(image.imageUri);
     const built = rec.resources.find((r) => r.type === "docker-build:index:Image");
     assert.ok(built);
-    assert.equal(built.inputs.target, "runtime");
+    assert.equal(built.inputs.target, "builder");
     assert.deepEqual(built.inputs.buildArgs, { NODE_ENV: "production" });
     assert.deepEqual(secretValue(built.inputs.secrets), { npmrc: "//registry/:_authToken=s3cret" });
     assert.ok(
@@ -128,8 +130,8 @@ describe("BuildKitImage", () => {
       { repositoryUrl, context },
       {
         repositoryUrl,
-        context,
-        target: "runtime",
+        context: twoStage,
+        target: "builder",
         buildArgs: { A: "1" },
         secrets: { s: "v" },
         platforms: ["linux/arm64" as const],

@@ -3,13 +3,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
+import { CONFIG_KEYS, closestKey, readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
 import { readConsumerConfig } from "../../stacks/consumer/settings";
 import { readStackConfig } from "../../stacks/stack-files";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
 import { DIGEST, REGISTRY, installMocks, isKnown, settle, valueOf } from "../components/harness";
 
 const root = path.join(__dirname, "..", "..");
+
+/** Lets any registration the program queued reach the mocks (registration is asynchronous). */
+const drained = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
 
 /** Runs a stack program module fresh (as `pulumi up` would) and returns its exports. */
 function runProgram(modulePath: string): Record<string, pulumi.Output<unknown>> {
@@ -60,15 +63,58 @@ describe("stack program (stacks/index.ts) per environment", () => {
     });
   }
 
-  it("a bad config key stops the program before any resource is registered", () => {
+  it("a misspelt config key in a real stack file stops the program before any resource is registered", async () => {
     const rec = installMocks({ stack: "dev" });
-    pulumi.runtime.setAllConfig({ "ecr-pipeline:scanningMode": "paranoid" });
+    const config = readStackConfig(path.join(root, "stacks", "Pulumi.dev.yaml"));
+    const { "ecr-pipeline:pushesPerDay": pushes, ...rest } = config;
+    assert.equal(pushes, "10", "the dev stack file sets pushesPerDay");
+    pulumi.runtime.setAllConfig({ ...rest, "ecr-pipeline:pushesPerday": pushes! });
     assert.throws(() => runProgram("../../stacks/index"), {
       message:
-        'stack config "ecr-pipeline:scanningMode": got "paranoid". Set it to one of basic, enhanced: pulumi config set ecr-pipeline:scanningMode basic',
+        'stack config "ecr-pipeline:pushesPerday": is set to "10", but it is not a key this program reads, so it would be ignored. Did you mean ecr-pipeline:pushesPerDay? Rename it: pulumi config rm ecr-pipeline:pushesPerday && pulumi config set ecr-pipeline:pushesPerDay <value> (known keys: Pulumi.yaml `config`).',
     });
+    await drained();
     assert.deepEqual(rec.resources, []);
   });
+
+  for (const [key, value, fix] of [
+    [
+      "pushesPerDay",
+      "   ",
+      "Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:pushesPerDay 10",
+    ],
+    [
+      "pullsPerMonthViaNat",
+      "0x10",
+      "Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:pullsPerMonthViaNat 10",
+    ],
+    [
+      "rescansPerMonth",
+      "2.5",
+      "Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:rescansPerMonth 10",
+    ],
+    [
+      "maxImageSizeMiB",
+      "150.5",
+      "Set a whole number of MiB > 0 in decimal: pulumi config set ecr-pipeline:maxImageSizeMiB 150",
+    ],
+    [
+      "scanningMode",
+      "paranoid",
+      "Set it to one of basic, enhanced: pulumi config set ecr-pipeline:scanningMode basic",
+    ],
+  ] as const) {
+    it(`a bad value ${JSON.stringify(value)} for ${key} over a real stack file stops the program before any resource is registered`, async () => {
+      const rec = installMocks({ stack: "dev" });
+      const config = readStackConfig(path.join(root, "stacks", "Pulumi.dev.yaml"));
+      pulumi.runtime.setAllConfig({ ...config, [`ecr-pipeline:${key}`]: value });
+      assert.throws(() => runProgram("../../stacks/index"), {
+        message: `stack config "ecr-pipeline:${key}": got ${JSON.stringify(value)}. ${fix}`,
+      });
+      await drained();
+      assert.deepEqual(rec.resources, []);
+    });
+  }
 });
 
 describe("consumer project (stacks/consumer)", () => {
@@ -149,13 +195,13 @@ describe("readEnvironmentProfile", () => {
       "budget",
       { maxImageSizeMiB: "-5" },
       "dev",
-      'stack config "ecr-pipeline:maxImageSizeMiB": got "-5". Set a positive number of MiB: pulumi config set ecr-pipeline:maxImageSizeMiB 150',
+      'stack config "ecr-pipeline:maxImageSizeMiB": got "-5". Set a whole number of MiB > 0 in decimal: pulumi config set ecr-pipeline:maxImageSizeMiB 150',
     ],
     [
       "pull count",
       { pullsPerMonthViaNat: "lots" },
       "dev",
-      'stack config "ecr-pipeline:pullsPerMonthViaNat": got "lots". Set it to a number >= 0: pulumi config set ecr-pipeline:pullsPerMonthViaNat 10',
+      'stack config "ecr-pipeline:pullsPerMonthViaNat": got "lots". Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:pullsPerMonthViaNat 10',
     ],
     [
       "flag",
@@ -164,6 +210,29 @@ describe("readEnvironmentProfile", () => {
       'stack config "ecr-pipeline:manageRegistryScanning": got "yes". Set it to true or false.',
     ],
   ];
+  it("reads whole numbers strictly: what Number() would accept is rejected", () => {
+    for (const raw of ["", "   ", "0x10", "2.5", "1e3", "-0", "+3", "010", " 7"]) {
+      assert.throws(() => readEnvironmentProfile(lookup({ pushesPerDay: raw }), "dev"), {
+        message: `stack config "ecr-pipeline:pushesPerDay": got ${JSON.stringify(raw)}. Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:pushesPerDay 10`,
+      });
+    }
+    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "0" }), "dev").usage.pushesPerDay, 0);
+    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "120" }), "dev").usage.pushesPerDay, 120);
+  });
+
+  it("rejects a key of the project's namespace it does not read, suggesting the closest; other namespaces pass", () => {
+    const profile = readEnvironmentProfile(lookup({}), "dev", {
+      "aws:region": "us-east-1",
+      "ecr-pipeline:retention": "dev",
+    });
+    assert.equal(profile.retention, "dev");
+    assert.throws(() => readEnvironmentProfile(lookup({}), "dev", { "ecr-pipeline:maxImageSizeMb": "200" }), {
+      message:
+        'stack config "ecr-pipeline:maxImageSizeMb": is set to "200", but it is not a key this program reads, so it would be ignored. Did you mean ecr-pipeline:maxImageSizeMiB? Rename it: pulumi config rm ecr-pipeline:maxImageSizeMb && pulumi config set ecr-pipeline:maxImageSizeMiB <value> (known keys: Pulumi.yaml `config`).',
+    });
+    assert.equal(closestKey("pulsPerMonthViaNAT", CONFIG_KEYS), "pullsPerMonthViaNat");
+  });
+
   for (const [what, values, stack, message] of bad) {
     it(`names the key and the fix for a bad ${what}`, () => {
       assert.throws(() => readEnvironmentProfile(lookup(values), stack), { message });

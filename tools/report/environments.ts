@@ -9,34 +9,24 @@ import { readEnvironmentProfile, type ConfigKey, type EnvironmentProfile } from 
 import { readStackConfig } from "../../stacks/stack-files";
 
 /** The profile fields that price a month, plus the preset, region and platform count. */
-export type EnvironmentWorkload = Pick<
-  EnvironmentProfile,
-  | "scanningMode"
-  | "pushesPerDay"
-  | "pullsPerMonthSameRegion"
-  | "pullsPerMonthViaNat"
-  | "pullsPerMonthCrossRegion"
-  | "pullsPerMonthInternet"
-  | "rescansPerMonth"
-> & { name: LifecyclePresetName; region: string; platforms: number };
+export type EnvironmentWorkload = Pick<EnvironmentProfile, "scanningMode" | "usage"> & {
+  name: LifecyclePresetName;
+  region: string;
+  platforms: number;
+};
 
 const ENVIRONMENTS: readonly LifecyclePresetName[] = ["dev", "staging", "prod"];
 
 export function loadEnvironmentWorkloads(stacksDir: string): EnvironmentWorkload[] {
   return ENVIRONMENTS.map((name) => {
     const config = readStackConfig(path.join(stacksDir, `Pulumi.${name}.yaml`));
-    const profile = readEnvironmentProfile((key: ConfigKey) => config[`ecr-pipeline:${key}`], name);
+    const profile = readEnvironmentProfile((key: ConfigKey) => config[`ecr-pipeline:${key}`], name, config);
     return {
       name: profile.retention,
       region: config["aws:region"] ?? "us-east-1",
       scanningMode: profile.scanningMode,
       platforms: profile.platforms.length,
-      pushesPerDay: profile.pushesPerDay,
-      pullsPerMonthSameRegion: profile.pullsPerMonthSameRegion,
-      pullsPerMonthViaNat: profile.pullsPerMonthViaNat,
-      pullsPerMonthCrossRegion: profile.pullsPerMonthCrossRegion,
-      pullsPerMonthInternet: profile.pullsPerMonthInternet,
-      rescansPerMonth: profile.rescansPerMonth,
+      usage: profile.usage,
     };
   });
 }

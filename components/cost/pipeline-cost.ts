@@ -1,0 +1,78 @@
+/**
+ * The cost glue of EcrImagePipeline: one pipeline's monthly cost from its size, region, lifecycle policy
+ * and usage profile. Plain values only; the component lifts it with one `apply`.
+ */
+import { steadyStateRetention } from "../lifecycle";
+import type { KnownImageSize } from "../size/basis";
+import { CONTENT_TAG_PREFIX } from "../tags";
+import { estimateMonthlyCost } from "./estimate";
+import { ecrPricing } from "./pricing";
+import { formatCostReport } from "./report";
+import type { CostEstimate, ScanningMode } from "./types";
+import type { UsageProfile } from "./usage";
+
+/** Days in the month the estimate prices (AWS bills GB-month on a 730-hour month ≈ 30.4 days). */
+export const DAYS_PER_MONTH = 30;
+
+/** Region code whose rates price a region that has no rate card (only for a region known at apply time). */
+export const FALLBACK_PRICING_REGION = "us-east-1";
+
+/** Region codes that have a rate card (./pricing.ts), sorted. */
+export const PRICED_REGIONS: readonly string[] = Object.keys(ecrPricing).sort();
+
+export function hasRateCard(region: string): boolean {
+  return Object.prototype.hasOwnProperty.call(ecrPricing, region);
+}
+
+export interface CostForInput {
+  size: KnownImageSize;
+  region: string;
+  /** The lifecycle policy JSON the repository applies. */
+  policy: string;
+  usage: UsageProfile;
+  scanningMode: ScanningMode;
+  /** Platforms in the image. A pull fetches one platform's layers: `size.bytes / platforms`. Default 1. */
+  platforms?: number;
+}
+
+/**
+ * Monthly cost of one pipeline: retention from the lifecycle policy's steady state under the push
+ * cadence, then the cost model. The BuildKit cache (mode max) is assumed to hold about one image's worth
+ * of layers; every successive build is assumed to differ in all its bytes (the conservative default). A
+ * multi-platform image is stored whole but pulled one platform at a time (assumed equal in size).
+ *
+ * A region without a rate card reaches here only from the AWS provider (a plain `costRegion` is rejected
+ * before registration, ../preflight.ts): it is priced with {@link FALLBACK_PRICING_REGION}'s rates and the
+ * report's title says so, so a preview never fails for a region the price list lacks.
+ */
+export function costFor(input: CostForInput): { estimate: CostEstimate; report: string } {
+  const { size, usage } = input;
+  const priced = hasRateCard(input.region);
+  const region = priced ? input.region : FALLBACK_PRICING_REGION;
+  const retention = steadyStateRetention(input.policy, {
+    pushesPerDay: [{ tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: usage.pushesPerDay }],
+    imageBytes: size.bytes,
+  });
+  const estimate = estimateMonthlyCost({
+    region,
+    imageBytes: size.bytes,
+    retainedImages: Math.max(1, retention.retainedImages),
+    cacheBytes: size.bytes,
+    pushesPerMonth: usage.pushesPerDay * DAYS_PER_MONTH,
+    pulls: {
+      sameRegion: usage.pullsPerMonthSameRegion,
+      viaNat: usage.pullsPerMonthViaNat,
+      crossRegion: usage.pullsPerMonthCrossRegion,
+      internet: usage.pullsPerMonthInternet,
+    },
+    bytesPerPull: size.bytes / Math.max(1, input.platforms ?? 1),
+    scanning: { mode: input.scanningMode, rescansPerMonth: usage.rescansPerMonth },
+    replicationRegions: usage.replicationRegions,
+    applyFreeTier: usage.applyFreeTier,
+  });
+  const title = priced
+    ? undefined
+    : `ECR monthly cost estimate: ${input.region}, priced with ${region} rates (no rate card for ${input.region} in ecrPricing; see docs/PRICING.md)`;
+  const report = formatCostReport(estimate, { basis: size.basis, basisNote: size.note, title });
+  return { estimate, report };
+}

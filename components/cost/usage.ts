@@ -1,0 +1,43 @@
+/**
+ * The push/pull profile a pipeline is priced with: one type and one table of defaults, used by the
+ * component args resolver (../defaults.ts), the stack config reader (stacks/profile.ts), the stack program,
+ * the cost glue (./pipeline-cost.ts) and `npm start`'s report. Field names are the component args' names,
+ * unchanged on the way. No Pulumi here.
+ */
+
+/** How often the image is pushed and pulled, and what else is billed per month. */
+export interface UsageProfile {
+  /** Builds pushed per day (drives retention and push cost). */
+  pushesPerDay: number;
+  /** Pulls per month from the same region through VPC endpoints (free). */
+  pullsPerMonthSameRegion: number;
+  /** Pulls per month through a NAT gateway (NAT data processing). */
+  pullsPerMonthViaNat: number;
+  /** Pulls per month from other regions. */
+  pullsPerMonthCrossRegion: number;
+  /** Pulls per month from the internet. */
+  pullsPerMonthInternet: number;
+  /** Enhanced-scanning rescans per image per month. */
+  rescansPerMonth: number;
+  /** Regions the repository is replicated to (priced; replication itself is not created here). */
+  replicationRegions: string[];
+  /** Subtract the account-wide 100 GB/month free internet egress. */
+  applyFreeTier: boolean;
+}
+
+/** The counts of a profile: non-negative numbers, each with a default. */
+export const USAGE_COUNT_DEFAULTS = {
+  pushesPerDay: 1,
+  pullsPerMonthSameRegion: 0,
+  pullsPerMonthViaNat: 0,
+  pullsPerMonthCrossRegion: 0,
+  pullsPerMonthInternet: 0,
+  rescansPerMonth: 0,
+} as const satisfies Partial<Record<keyof UsageProfile, number>>;
+export type UsageCountKey = keyof typeof USAGE_COUNT_DEFAULTS;
+export const USAGE_COUNT_KEYS = Object.keys(USAGE_COUNT_DEFAULTS) as UsageCountKey[];
+
+/** The whole default profile: one push a day, no pulls billed, no rescans, no replication, no free tier. */
+export function defaultUsageProfile(): UsageProfile {
+  return { ...USAGE_COUNT_DEFAULTS, replicationRegions: [], applyFreeTier: false };
+}

@@ -1,0 +1,218 @@
+/**
+ * Checks every argument that plain values can check, before a component calls `super()`: nothing is
+ * registered for a bad input, and the error names the argument as the user wrote it (on the component
+ * the user called), the bad value and the fix. One call at the top of each constructor:
+ *
+ *   EcrImagePipeline → preflightPipeline(args)   (repository, image and cost args, named EcrImagePipeline)
+ *   EcrRepository    → preflightRepository(args, "EcrRepository", name)
+ *   BuildKitImage    → preflightImage(args, "BuildKitImage")
+ *
+ * Inputs that are Outputs pass through unchecked (their value is only known later; the wiring checks
+ * them again inside its apply). Reads the build context and Dockerfile from disk when they are plain
+ * strings; no Pulumi import, no clock, no shell.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DockerfileParser } from "dockerfile-ast";
+import { FALLBACK_PRICING_REGION, PRICED_REGIONS, hasRateCard } from "./cost/pipeline-cost";
+import {
+  InvalidArgumentError,
+  resolvePipelineDefaults,
+  resolveImageDefaults,
+  resolveRepositoryDefaults,
+  type ImageDefaults,
+  type ImageDefaultsInput,
+  type PipelineDefaults,
+  type RepositoryDefaults,
+  type RepositoryDefaultsInput,
+  type SizeAndCostSettings,
+} from "./defaults";
+import {
+  buildLifecyclePreset,
+  formatLifecycleProblems,
+  renderLifecyclePolicy,
+  validateLifecyclePolicy,
+  type LifecyclePolicyProblem,
+} from "./lifecycle";
+import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE, PROTECTED_TAG_PREFIXES } from "./tags";
+
+/** The repository part, resolved: defaults plus the lifecycle policy text and its warnings. */
+export interface RepositoryPreflight extends RepositoryDefaults {
+  lifecyclePolicyText: string;
+  lifecycleWarnings: LifecyclePolicyProblem[];
+}
+
+export interface RepositoryPreflightInput extends RepositoryDefaultsInput {
+  lifecyclePolicy?: string;
+}
+
+/**
+ * Repository args: name, cache tag, preset, scanning mode, and the lifecycle policy (preset rendered,
+ * or the JSON given) validated; errors stop here, warnings are returned for the component to log.
+ */
+export function preflightRepository(
+  args: RepositoryPreflightInput,
+  component: string,
+  name: string,
+): RepositoryPreflight {
+  const resolved = resolveRepositoryDefaults(args, component);
+  const context = { cacheTag: resolved.cacheTag, protectedTagPrefixes: PROTECTED_TAG_PREFIXES };
+  const lifecyclePolicyText =
+    args.lifecyclePolicy ?? renderLifecyclePolicy(buildLifecyclePreset(resolved.lifecyclePreset, context));
+  const problems = validateLifecyclePolicy(lifecyclePolicyText, context);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) {
+    throw new Error(
+      `${component} ${name}: the lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}`,
+    );
+  }
+  return {
+    ...resolved,
+    lifecyclePolicyText,
+    lifecycleWarnings: problems.filter((p) => p.severity === "warning"),
+  };
+}
+
+/** The image args preflight looks at; any field may be an Output (then it is skipped). */
+export interface ImagePreflightInput extends ImageDefaultsInput {
+  context?: unknown;
+  dockerfile?: unknown;
+  target?: unknown;
+  extraTags?: unknown;
+  contentTag?: unknown;
+}
+
+/**
+ * Image args: extra tags (valid tags, not the cache tag), the build context (an existing directory),
+ * the Dockerfile (an existing file) and the target (a stage the Dockerfile defines). Paths are
+ * resolved from the working directory, as docker-build resolves them.
+ */
+export function preflightImage(args: ImagePreflightInput, component: string): ImageDefaults {
+  const resolved = resolveImageDefaults(args, component);
+  const cacheTag = resolved.cacheTag;
+  const tags: [string, unknown][] = [];
+  if (Array.isArray(args.extraTags)) for (const tag of args.extraTags) tags.push(["extraTags", tag]);
+  tags.push(["contentTag", args.contentTag]);
+  for (const [argument, tag] of tags) {
+    if (typeof tag !== "string") continue;
+    if (!IMAGE_TAG_PATTERN.test(tag)) {
+      throw new InvalidArgumentError(
+        component,
+        argument,
+        `${JSON.stringify(tag)} is not a valid image tag`,
+        `Use ${IMAGE_TAG_RULE}.`,
+      );
+    }
+    if (tag === cacheTag) {
+      throw new InvalidArgumentError(
+        component,
+        argument,
+        `${JSON.stringify(tag)} is the build-cache tag (cacheTag), which every build overwrites with cache metadata`,
+        `Remove it from ${argument}, or set cacheTag to another tag.`,
+      );
+    }
+  }
+
+  checkBuildFiles(args, component);
+  return resolved;
+}
+
+/** The build context is a directory, the Dockerfile a readable file, the target one of its stages. */
+function checkBuildFiles(args: ImagePreflightInput, component: string): void {
+  if (typeof args.context !== "string") return;
+  const context = args.context;
+  if (!isDirectory(context)) {
+    throw new InvalidArgumentError(
+      component,
+      "context",
+      `${JSON.stringify(context)} is not a directory (resolved from ${process.cwd()} to ${path.resolve(context)})`,
+      "Pass the build context directory, relative to the directory the program runs in, or absolute.",
+    );
+  }
+  if (args.dockerfile !== undefined && typeof args.dockerfile !== "string") return;
+  const dockerfile = args.dockerfile ?? path.join(context, "Dockerfile");
+  let text: string;
+  try {
+    text = fs.readFileSync(dockerfile, "utf8");
+  } catch {
+    throw new InvalidArgumentError(
+      component,
+      "dockerfile",
+      `${JSON.stringify(dockerfile)} is not a readable file${args.dockerfile === undefined ? " (the default <context>/Dockerfile)" : ""}`,
+      "Pass the Dockerfile's path, relative to the directory the program runs in, or absolute.",
+    );
+  }
+  if (typeof args.target !== "string") return;
+  const stages = stageNames(text);
+  // BuildKit matches `--target` to `FROM … AS <name>` case-insensitively (stage names are lower-cased,
+  // moby/buildkit frontend/dockerfile/instructions/parse.go parseBuildStageName).
+  if (!stages.includes(args.target.toLowerCase())) {
+    throw new InvalidArgumentError(
+      component,
+      "target",
+      `${JSON.stringify(args.target)} is not a stage of ${dockerfile} (its named stages: ${stages.length === 0 ? "none" : stages.join(", ")})`,
+      "Name one of those stages, or leave target unset to build the last stage.",
+    );
+  }
+}
+
+/** Named stages (`FROM … AS name`) of a Dockerfile, lower case, in order. Read-only use of dockerfile-ast. */
+export function stageNames(dockerfileText: string): string[] {
+  return DockerfileParser.parse(dockerfileText)
+    .getFROMs()
+    .map((from) => from.getBuildStage())
+    .filter((stage): stage is string => stage !== null && stage !== "")
+    .map((stage) => stage.toLowerCase());
+}
+
+/**
+ * Cost args whose plain values can be priced: `costRegion` and `replicationRegions` must have a rate
+ * card. A region only known from the AWS provider (an Output) is checked when it resolves, and falls back
+ * to {@link FALLBACK_PRICING_REGION}'s rate card with a note in the cost report instead of failing (./cost/pipeline-cost.ts).
+ */
+export function preflightCost(
+  args: { costRegion?: unknown; replicationRegions?: unknown },
+  component: string,
+): void {
+  const regions: [string, unknown][] = [["costRegion", args.costRegion]];
+  if (Array.isArray(args.replicationRegions)) {
+    for (const region of args.replicationRegions) regions.push(["replicationRegions", region]);
+  }
+  for (const [argument, region] of regions) {
+    if (typeof region !== "string" || hasRateCard(region)) continue;
+    throw new InvalidArgumentError(
+      component,
+      argument,
+      `${JSON.stringify(region)} has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md)`,
+      `Use one of the priced regions: ${PRICED_REGIONS.join(", ")}; or leave costRegion unset to price the AWS provider's region (an unpriced one falls back to ${FALLBACK_PRICING_REGION} rates, with a note in the cost report).`,
+    );
+  }
+}
+
+export { PRICED_REGIONS };
+
+export interface PipelinePreflightInput
+  extends RepositoryPreflightInput, ImagePreflightInput, SizeAndCostSettings {
+  costRegion?: unknown;
+}
+
+/**
+ * Everything EcrImagePipeline can check before it registers: its own size and cost args, and the args it
+ * hands to EcrRepository and BuildKitImage, all named `EcrImagePipeline` (the component the user called).
+ */
+export function preflightPipeline(args: PipelinePreflightInput, name: string): PipelineDefaults {
+  const component = "EcrImagePipeline";
+  const resolved = resolvePipelineDefaults(args, component);
+  preflightRepository(args, component, name);
+  preflightImage(args, component);
+  preflightCost(args, component);
+  return resolved;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

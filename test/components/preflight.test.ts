@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { BuildKitImage, type BuildKitImageArgs } from "../../components/image";
+import { EcrImagePipeline, type EcrImagePipelineArgs } from "../../components/pipeline";
+import { EcrRepository, type EcrRepositoryArgs } from "../../components/repository";
+import { PRICED_REGIONS, stageNames } from "../../components/preflight";
+import { REGISTRY, installMocks } from "./harness";
+
+const contexts = path.join(__dirname, "..", "fixtures", "contexts");
+const hello = path.join(contexts, "hello");
+const twoStage = path.join(contexts, "two-stage");
+const missing = path.join(contexts, "does-not-exist");
+const TAG_RULE = "Use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.";
+const priced = PRICED_REGIONS.join(", ");
+
+/** Lets any registration the constructor queued reach the mocks (registration is asynchronous). */
+const drained = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
+
+type Case<A> = [what: string, args: Partial<A>, message: string];
+
+const pipelineCases: Case<EcrImagePipelineArgs>[] = [
+  [
+    "a cost region without a rate card",
+    { costRegion: "af-south-1" },
+    `EcrImagePipeline: invalid argument "costRegion": "af-south-1" has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md). Use one of the priced regions: ${priced}; or leave costRegion unset to price the AWS provider's region (an unpriced one falls back to us-east-1 rates, with a note in the cost report).`,
+  ],
+  [
+    "a replication region without a rate card",
+    { replicationRegions: ["us-west-2", "af-south-1"] },
+    `EcrImagePipeline: invalid argument "replicationRegions": "af-south-1" has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md). Use one of the priced regions: ${priced}; or leave costRegion unset to price the AWS provider's region (an unpriced one falls back to us-east-1 rates, with a note in the cost report).`,
+  ],
+  [
+    "an invalid extra tag",
+    { extraTags: ["release-1", "bad tag!"] },
+    `EcrImagePipeline: invalid argument "extraTags": "bad tag!" is not a valid image tag. ${TAG_RULE}`,
+  ],
+  [
+    "an extra tag equal to the cache tag",
+    { extraTags: ["buildcache"] },
+    'EcrImagePipeline: invalid argument "extraTags": "buildcache" is the build-cache tag (cacheTag), which every build overwrites with cache metadata. Remove it from extraTags, or set cacheTag to another tag.',
+  ],
+  [
+    "an extra tag equal to a custom cache tag",
+    { cacheTag: "cache", extraTags: ["cache"] },
+    'EcrImagePipeline: invalid argument "extraTags": "cache" is the build-cache tag (cacheTag), which every build overwrites with cache metadata. Remove it from extraTags, or set cacheTag to another tag.',
+  ],
+  [
+    "a target the Dockerfile does not define",
+    { context: twoStage, target: "runtime" },
+    `EcrImagePipeline: invalid argument "target": "runtime" is not a stage of ${path.join(twoStage, "Dockerfile")} (its named stages: builder). Name one of those stages, or leave target unset to build the last stage.`,
+  ],
+  [
+    "a context directory that does not exist",
+    { context: missing },
+    `EcrImagePipeline: invalid argument "context": ${JSON.stringify(missing)} is not a directory (resolved from ${process.cwd()} to ${missing}). Pass the build context directory, relative to the directory the program runs in, or absolute.`,
+  ],
+  [
+    "a Dockerfile that does not exist",
+    { dockerfile: path.join(hello, "Dockerfile.missing") },
+    `EcrImagePipeline: invalid argument "dockerfile": ${JSON.stringify(path.join(hello, "Dockerfile.missing"))} is not a readable file. Pass the Dockerfile's path, relative to the directory the program runs in, or absolute.`,
+  ],
+  [
+    "an invalid repository name (named on the pipeline, not EcrRepository)",
+    { repositoryName: "Web App" },
+    "EcrImagePipeline: invalid argument \"repositoryName\": \"Web App\" is not a valid ECR repository name. Use 2-256 lower-case letters, digits and '.', '_', '-' or '/' separators (e.g. \"team/app\").",
+  ],
+  [
+    "an unknown lifecycle preset",
+    { lifecyclePreset: "forever" as never },
+    'EcrImagePipeline: invalid argument "lifecyclePreset": got "forever". Use one of "dev", "staging", "prod".',
+  ],
+  [
+    "an unknown compression",
+    { compression: "brotli" as never },
+    'EcrImagePipeline: invalid argument "compression": got "brotli". Use one of "gzip", "zstd".',
+  ],
+];
+
+describe("validation before registration", () => {
+  for (const [what, args, message] of pipelineCases) {
+    it(`EcrImagePipeline: ${what} is rejected, nothing registered`, async () => {
+      const rec = installMocks();
+      assert.throws(() => new EcrImagePipeline("web", { context: hello, repositoryName: "web", ...args }), {
+        message,
+      });
+      await drained();
+      assert.deepEqual(rec.resources, []);
+    });
+  }
+
+  it("EcrImagePipeline: a lifecycle policy error names the pipeline, nothing registered", async () => {
+    const rec = installMocks();
+    assert.throws(
+      () => new EcrImagePipeline("web", { context: hello, lifecyclePolicy: "{not json" }),
+      (error: Error) =>
+        error.message.startsWith("EcrImagePipeline web: the lifecycle policy would be rejected:\n"),
+    );
+    await drained();
+    assert.deepEqual(rec.resources, []);
+  });
+
+  const repositoryCases: Case<EcrRepositoryArgs>[] = [
+    [
+      "an invalid repository name",
+      { repositoryName: "-web" },
+      "EcrRepository: invalid argument \"repositoryName\": \"-web\" is not a valid ECR repository name. Use 2-256 lower-case letters, digits and '.', '_', '-' or '/' separators (e.g. \"team/app\").",
+    ],
+    [
+      "an invalid cache tag",
+      { cacheTag: ".cache" },
+      `EcrRepository: invalid argument "cacheTag": ".cache" is not a valid image tag. ${TAG_RULE}`,
+    ],
+  ];
+  for (const [what, args, message] of repositoryCases) {
+    it(`EcrRepository: ${what} is rejected, nothing registered`, async () => {
+      const rec = installMocks();
+      assert.throws(() => new EcrRepository("web", args), { message });
+      await drained();
+      assert.deepEqual(rec.resources, []);
+    });
+  }
+
+  const imageCases: Case<BuildKitImageArgs>[] = [
+    [
+      "an invalid extra tag",
+      { extraTags: ["bad tag!"] },
+      `BuildKitImage: invalid argument "extraTags": "bad tag!" is not a valid image tag. ${TAG_RULE}`,
+    ],
+    [
+      "a content tag equal to the cache tag",
+      { contentTag: "buildcache" },
+      'BuildKitImage: invalid argument "contentTag": "buildcache" is the build-cache tag (cacheTag), which every build overwrites with cache metadata. Remove it from contentTag, or set cacheTag to another tag.',
+    ],
+    [
+      "a target the Dockerfile does not define",
+      { context: hello, target: "builder" },
+      `BuildKitImage: invalid argument "target": "builder" is not a stage of ${path.join(hello, "Dockerfile")} (its named stages: none). Name one of those stages, or leave target unset to build the last stage.`,
+    ],
+    [
+      "a context directory that does not exist",
+      { context: missing },
+      `BuildKitImage: invalid argument "context": ${JSON.stringify(missing)} is not a directory (resolved from ${process.cwd()} to ${missing}). Pass the build context directory, relative to the directory the program runs in, or absolute.`,
+    ],
+  ];
+  for (const [what, args, message] of imageCases) {
+    it(`BuildKitImage: ${what} is rejected, nothing registered`, async () => {
+      const rec = installMocks();
+      assert.throws(
+        () => new BuildKitImage("web", { repositoryUrl: `${REGISTRY}/web`, context: hello, ...args }),
+        { message },
+      );
+      await drained();
+      assert.deepEqual(rec.resources, []);
+    });
+  }
+
+  it("a target matches stage names case-insensitively, as BuildKit does", async () => {
+    installMocks();
+    assert.doesNotThrow(() => new EcrImagePipeline("web", { context: twoStage, target: "BUILDER" }));
+    assert.deepEqual(stageNames("FROM a AS One\nFROM b\nFROM c as two\n"), ["one", "two"]);
+    await drained();
+  });
+});
