@@ -195,8 +195,10 @@ export interface PipelineDefaults extends UsageProfile {
 /** How the pipeline's image is sized, budgeted and priced: the plain-valued fields of EcrImagePipelineArgs. */
 export interface SizeAndCostSettings {
   /**
-   * Measure a changed image during preview with the local Docker engine (basis `estimate`).
-   * @default true
+   * Measure a changed image during preview with the local Docker engine (basis `estimate`). Off by
+   * default when the package runs as a component provider for another language (PulumiPlugin.yaml):
+   * Node dynamic providers then fail to start (pulumi/pulumi#5455).
+   * @default true (false when used from Python, Go, .NET or YAML)
    */
   estimateSize?: boolean;
   /** Size budget in compressed bytes. @default undefined (no budget) */
@@ -223,9 +225,22 @@ export interface SizeAndCostSettings {
 
 export const DEFAULT_ASSUMED_IMAGE_BYTES = 1024 ** 3;
 
+/**
+ * True in the process Pulumi starts to serve this package's components to a program in another language:
+ * pulumi-language-nodejs `RunPlugin` runs `node @pulumi/pulumi/cmd/run-plugin <dir>` (sdk/nodejs/cmd/
+ * pulumi-language-nodejs/main.go, `defaultRunPluginPath`), which hosts the components with
+ * `componentProviderHost` (@pulumi/pulumi cmd/run-plugin/run.js). The dynamic provider a component
+ * registers there is started by the engine in the *program's* directory, where `@pulumi/pulumi` is not
+ * installed, and fails to start (pulumi/pulumi#5455, open): so the preview-time estimate is off by default.
+ */
+export function hostedAsComponentProvider(argv: readonly string[]): boolean {
+  return /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]run-plugin(?:[\\/]index\.js)?$/.test(argv[1] ?? "");
+}
+
 export function resolvePipelineDefaults(
   args: SizeAndCostSettings,
   component = "EcrImagePipeline",
+  host: { componentProvider: boolean } = { componentProvider: hostedAsComponentProvider(process.argv) },
 ): PipelineDefaults {
   const budget = args.maxImageSizeBytes;
   if (budget !== undefined && (!Number.isFinite(budget) || budget <= 0)) {
@@ -242,7 +257,7 @@ export function resolvePipelineDefaults(
     ...usage,
     replicationRegions: [...(args.replicationRegions ?? usage.replicationRegions)],
     applyFreeTier: args.applyFreeTier ?? usage.applyFreeTier,
-    estimateSize: args.estimateSize ?? true,
+    estimateSize: args.estimateSize ?? !host.componentProvider,
     maxImageSizeBytes: budget,
     onBudgetExceeded: oneOf(component, "onBudgetExceeded", args.onBudgetExceeded, BUDGET_ACTIONS, "warn"),
     assumedImageBytes: budget ?? DEFAULT_ASSUMED_IMAGE_BYTES,

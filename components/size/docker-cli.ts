@@ -11,6 +11,27 @@ export interface DockerInvocation {
   command?: string;
   /** Environment for the CLI; default `process.env`. DOCKER_BUILDKIT=1 is always added. */
   env?: NodeJS.ProcessEnv;
+  /** Kill a docker command still running after this long, unless the call sets its own timeout. */
+  timeoutMs?: number;
+}
+
+/** Process groups of docker commands still running, killed if this process exits first. */
+const runningGroups = new Set<number>();
+let exitHookInstalled = false;
+
+/**
+ * Kills a docker command with everything it started: the CLI runs buildx as a child plugin process
+ * (docker/cli cli-plugins/manager), which a SIGKILL to the CLI alone would leave running. The command is
+ * spawned as its own process group (`detached`), so `kill(-pid)` reaches all of it.
+ */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+  runningGroups.delete(pid);
 }
 
 let resolvedDefaultCommand: string | undefined;
@@ -66,7 +87,14 @@ export function runDocker(
     const child = spawn(resolveDockerCommand(invocation), args, {
       env: dockerEnv(invocation),
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    const pid = child.pid;
+    if (pid !== undefined) runningGroups.add(pid);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on("exit", () => [...runningGroups].forEach(killGroup));
+    }
     let stdout = "";
     let stderr = "";
     const lineSplitter = (append: (text: string) => void): ((chunk: Buffer) => void) => {
@@ -88,19 +116,24 @@ export function runDocker(
       "data",
       lineSplitter((text) => (stderr += text)),
     );
+    const timeoutMs = options.timeoutMs ?? invocation.timeoutMs;
     const timer =
-      options.timeoutMs === undefined
+      timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            child.kill("SIGKILL");
-            reject(new Error(`docker ${args[0] ?? ""} timed out after ${options.timeoutMs} ms`));
-          }, options.timeoutMs);
+            killGroup(pid);
+            reject(
+              new Error(`docker ${args[0] ?? ""} timed out after ${timeoutMs} ms; its processes were killed`),
+            );
+          }, timeoutMs);
     child.on("error", (error) => {
       if (timer !== undefined) clearTimeout(timer);
+      if (pid !== undefined) runningGroups.delete(pid);
       reject(error);
     });
     child.on("close", (code) => {
       if (timer !== undefined) clearTimeout(timer);
+      if (pid !== undefined) runningGroups.delete(pid);
       resolve({ exitCode: code ?? -1, stdout, stderr });
     });
   });

@@ -13,7 +13,7 @@
  * unchanged resource (diff: no changes) the outputs in the state are reused.
  */
 import { estimateImageSize, type ImageSizeEstimateResult } from "./local-estimate";
-import type { LayerCompression } from "./image-tar";
+import type { LayerCompression } from "../defaults";
 
 /** Pulumi's wire sentinel for an unknown value (@pulumi/pulumi runtime/rpc.js `unknownValue`). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -28,6 +28,30 @@ export interface EstimateInputs {
   contextHash: string;
   /** Directory of cached estimates; default ~/.cache/ecr-pipeline/size-estimates. */
   cacheDir?: string;
+  /** Give up measuring after this many seconds (the preview goes on with basis `budget`). Default {@link DEFAULT_ESTIMATE_TIMEOUT_SECONDS}. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * How long a preview waits for the local build it measures: 10 minutes, longer than a cold build of the
+ * sample app on a shared CI runner (docs/BENCHMARKS.md), short enough that a hung build (a RUN waiting
+ * on the network) never hangs `pulumi preview`. The docker CLI's process group is killed then.
+ */
+export const DEFAULT_ESTIMATE_TIMEOUT_SECONDS = 600;
+
+/** Longest note a failure leaves (the end of the build output holds the reason). */
+export const MAX_NOTE_CHARS = 1200;
+
+/** A failure as a one-line note that keeps its reason: all lines joined, the end kept when too long. */
+export function failureNote(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error))
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .join(" | ");
+  const prefix = "size estimate failed: ";
+  const room = MAX_NOTE_CHARS - prefix.length;
+  return prefix + (text.length <= room ? text : `…${text.slice(text.length - room + 1)}`);
 }
 
 /** The measured part. A key is absent (not undefined: protobuf Structs cannot hold undefined) when unknown. */
@@ -80,12 +104,21 @@ export async function checkEstimate(
   if (olds !== undefined && sameBuild(olds, inputs) && typeof olds.sizeBytes === "number") {
     return { ...inputs, ...pickOutputs(olds as EstimateState) };
   }
+  const timeoutSeconds = inputs.timeoutSeconds ?? DEFAULT_ESTIMATE_TIMEOUT_SECONDS;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no result within ${timeoutSeconds} s (timeoutSeconds); the build was stopped`)),
+      timeoutSeconds * 1000,
+    );
+  });
   try {
-    const result = await estimate(inputs);
+    const result = await Promise.race([estimate(inputs), timedOut]);
     return { ...inputs, ...pickOutputs(result) };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { ...inputs, layers: [], note: `size estimate failed: ${message}` };
+    return { ...inputs, layers: [], note: failureNote(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -103,6 +136,7 @@ function pickInputs(news: EstimateInputs): EstimateInputs {
   if (news.platforms !== undefined) inputs.platforms = news.platforms;
   if (news.compression !== undefined) inputs.compression = news.compression;
   if (news.cacheDir !== undefined) inputs.cacheDir = news.cacheDir;
+  if (news.timeoutSeconds !== undefined) inputs.timeoutSeconds = news.timeoutSeconds;
   return inputs;
 }
 
@@ -124,4 +158,6 @@ export const defaultEstimator: Estimator = (inputs) =>
     compression: inputs.compression,
     contextHash: inputs.contextHash,
     cacheDir: inputs.cacheDir,
+    // The same bound for every docker call, so a hung build is killed (with its process group).
+    docker: { timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_ESTIMATE_TIMEOUT_SECONDS) * 1000 },
   });

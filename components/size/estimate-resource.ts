@@ -4,8 +4,9 @@
  * why that makes the values known in preview is written, with the Pulumi sources, in
  * ./estimate-provider.ts). The logic lives in plain modules; this file only wires it into Pulumi.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { LayerCompression } from "./image-tar";
+import type { LayerCompression } from "../defaults";
 import type { EstimateInputs, EstimateState } from "./estimate-provider";
 
 export interface ImageSizeEstimateArgs {
@@ -22,34 +23,95 @@ export interface ImageSizeEstimateArgs {
   contextHash: pulumi.Input<string>;
   /** Directory of cached estimates; default ~/.cache/ecr-pipeline/size-estimates. */
   cacheDir?: pulumi.Input<string>;
+  /** Stop measuring after this many seconds (basis `budget` then); default 600 (DEFAULT_ESTIMATE_TIMEOUT_SECONDS). */
+  timeoutSeconds?: pulumi.Input<number>;
 }
 
 /**
- * The serialized provider runs in Pulumi's separate dynamic-provider process (plain Node). It captures
- * only two strings — the absolute path of ./estimate-provider and, when that path is TypeScript
- * source (running from this repository rather than the compiled package), a TypeScript loader to
- * register first — and require()s the logic inside each function, as the closure serializer cannot
- * usefully capture local modules by value.
+ * How the provider process loads ./estimate-provider when it is TypeScript source (a program run from
+ * this repository's sources rather than the compiled package): a loader to `require` first, or the
+ * `typescript` compiler to transpile with (a require hook installed in the provider process).
  */
-function makeProvider(
+export type TypeScriptLoader = { register: string } | { typescript: string };
+
+/**
+ * The serialized provider runs in Pulumi's separate dynamic-provider process (plain Node: @pulumi/pulumi
+ * cmd/dynamic-provider/index.js `getProvider` loads it with `requireFromString(...).handler()`, no TypeScript
+ * support). It captures only plain strings — the absolute path of ./estimate-provider and, when that path
+ * is TypeScript source, how to load TypeScript there — and require()s the logic inside each function: the
+ * closure serializer (runtime/closure/createClosure.js) captures module-level values it reaches, and local
+ * modules would be serialized by value, deeply, rather than required.
+ *
+ * Why a loader can be missing: the program may run under Pulumi's own ts-node (cmd/run/run.js registers the
+ * ts-node vendored at @pulumi/pulumi/vendor/ts-node@7.0.1, which `require.resolve("ts-node")` does not
+ * find) or after `npm ci --omit=dev` (no tsx). Then the project's `typescript`, which that ts-node
+ * compiles with (cmd/run/tsutils.js typeScriptRequireStrings), transpiles in the provider process. When
+ * nothing can load the logic, `check` returns the inputs with a note (basis `budget` downstream) instead
+ * of failing the preview; from the compiled package (dist/, .js) no loader is needed.
+ */
+export function makeProvider(
   logicModulePath: string,
-  typeScriptLoaderPath: string | undefined,
+  typeScriptLoader: TypeScriptLoader | undefined,
 ): pulumi.dynamic.ResourceProvider {
   // require() is the point here (see above): it runs in the provider process, not at import time.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const load = (): typeof import("./estimate-provider") => {
-    if (typeScriptLoaderPath !== undefined) require(typeScriptLoaderPath);
+    if (typeScriptLoader !== undefined && "register" in typeScriptLoader) require(typeScriptLoader.register);
+    if (typeScriptLoader !== undefined && "typescript" in typeScriptLoader) {
+      const extensions = require("module")._extensions as Record<
+        string,
+        (module: { _compile(code: string, file: string): void }, file: string) => void
+      >;
+      if (extensions[".ts"] === undefined) {
+        const ts = require(typeScriptLoader.typescript) as typeof import("typescript");
+        extensions[".ts"] = (module, file) => {
+          const source = require("fs").readFileSync(file, "utf8") as string;
+          const { outputText } = ts.transpileModule(source, {
+            fileName: file,
+            compilerOptions: {
+              module: ts.ModuleKind.CommonJS,
+              target: ts.ScriptTarget.ES2022,
+              esModuleInterop: true,
+            },
+          });
+          module._compile(outputText, file);
+        };
+      }
+    }
     return require(logicModulePath) as typeof import("./estimate-provider");
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // A note must never fail a preview, nor flood it: the reason, bounded.
+  const unavailable = (error: unknown): string => {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim();
+    return `size estimate unavailable: cannot load ${logicModulePath} in the dynamic-provider process (${reason.slice(0, 400)}); install tsx or use the compiled package`;
+  };
+  // Protobuf Structs cannot hold undefined: an absent size is sent as null, so that in a preview it is a
+  // known "no size" rather than unknown (the SDK resolves a missing output as unknown during a preview,
+  // @pulumi/pulumi runtime/rpc.js resolveProperties); ImageSizeEstimate turns null back into undefined.
+  const withNulls = (state: Record<string, unknown>): Record<string, unknown> => ({
+    ...state,
+    sizeBytes: state.sizeBytes ?? null,
+    uncompressedBytes: state.uncompressedBytes ?? null,
+  });
   return {
     async check(olds: Partial<EstimateState>, news: EstimateInputs) {
-      const logic = load();
+      let logic: typeof import("./estimate-provider");
+      try {
+        logic = load();
+      } catch (error) {
+        return { inputs: withNulls({ ...news, layers: [], note: unavailable(error) }) };
+      }
       const previous = olds !== undefined && Object.keys(olds).length > 0 ? olds : undefined;
-      return { inputs: await logic.checkEstimate(previous, news, logic.defaultEstimator) };
+      const state = await logic.checkEstimate(previous, news, logic.defaultEstimator);
+      return { inputs: state.note === logic.UNKNOWN_VALUE ? state : withNulls({ ...state }) };
     },
     async diff(_id: string, olds: Partial<EstimateState>, news: EstimateState) {
-      return load().diffEstimate(olds, news);
+      try {
+        return load().diffEstimate(olds, news);
+      } catch {
+        return { changes: olds.contextHash !== news.contextHash };
+      }
     },
     async create(inputs: EstimateState) {
       // Nothing to create: the measurement was made in check; the content hash names the estimate.
@@ -61,16 +123,25 @@ function makeProvider(
   };
 }
 
-function typeScriptLoaderFor(modulePath: string): string | undefined {
+/** How to load `modulePath` in the provider process: nothing for .js, else the first loader found. */
+export function typeScriptLoaderFor(
+  modulePath: string,
+  resolve: (request: string) => string = (request) =>
+    require.resolve(request, { paths: [path.dirname(modulePath)] }),
+): TypeScriptLoader | undefined {
   if (!modulePath.endsWith(".ts")) return undefined;
   for (const candidate of ["tsx/cjs", "ts-node/register/transpile-only"]) {
     try {
-      return require.resolve(candidate);
+      return { register: resolve(candidate) };
     } catch {
       // try the next loader
     }
   }
-  return undefined;
+  try {
+    return { typescript: resolve("typescript") };
+  } catch {
+    return undefined;
+  }
 }
 
 let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
@@ -104,5 +175,8 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
       "ecr-pipeline",
       "ImageSizeEstimate",
     );
+    // The provider sends null for "no size" (see makeProvider); callers see undefined, known in preview.
+    this.sizeBytes = this.sizeBytes.apply((bytes) => bytes ?? undefined);
+    this.uncompressedBytes = this.uncompressedBytes.apply((bytes) => bytes ?? undefined);
   }
 }

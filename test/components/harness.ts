@@ -94,7 +94,12 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
             Object.assign(
               state,
               estimateBytes === undefined
-                ? { note: "no Docker engine reachable: size not estimated" }
+                ? // What the real provider's check returns then (test/size/estimate-host.test.ts): null, not absent.
+                  {
+                    sizeBytes: null,
+                    uncompressedBytes: null,
+                    note: "no Docker engine reachable: size not estimated",
+                  }
                 : { sizeBytes: estimateBytes, note: "local build of the context, gzip layers summed" },
             );
             break;

@@ -7,6 +7,9 @@ import {
   type Estimator,
 } from "../../components/size/estimate-provider";
 import type { ImageSizeEstimateResult } from "../../components/size/local-estimate";
+import { ImageSizeEstimate } from "../../components/size/estimate-resource";
+import { hostedAsComponentProvider, resolvePipelineDefaults } from "../../components/defaults";
+import { installMocks, isKnown, valueOf } from "../components/harness";
 
 const inputs: EstimateInputs = {
   context: "/src/app",
@@ -83,8 +86,18 @@ describe("checkEstimate", () => {
     assert.deepEqual(state, {
       ...inputs,
       layers: [],
-      note: "size estimate failed: docker build failed (exit 1):",
+      note: "size estimate failed: docker build failed (exit 1): | step 3 ...",
     });
+    assert.equal("sizeBytes" in state, false);
+  });
+
+  it("stops waiting after timeoutSeconds and says so", async () => {
+    const never: Estimator = () => new Promise(() => undefined);
+    const state = await checkEstimate(undefined, { ...inputs, timeoutSeconds: 0.05 }, never);
+    assert.equal(
+      state.note,
+      "size estimate failed: no result within 0.05 s (timeoutSeconds); the build was stopped",
+    );
     assert.equal("sizeBytes" in state, false);
   });
 
@@ -108,5 +121,40 @@ describe("diffEstimate", () => {
     const { sizeBytes: _unmeasured, ...withoutSize } = state;
     void _unmeasured;
     assert.deepEqual(diffEstimate(withoutSize, state), { changes: true });
+  });
+});
+
+describe("ImageSizeEstimate outputs in preview", () => {
+  it("no size is a known undefined in preview, not unknown", async () => {
+    installMocks({ preview: true, estimateBytes: undefined });
+    const estimate = new ImageSizeEstimate("web-size-estimate", {
+      context: "/src/app",
+      contextHash: "ab".repeat(32),
+    });
+    assert.equal(await isKnown(estimate.sizeBytes), true);
+    assert.equal(await valueOf(estimate.sizeBytes), undefined);
+    assert.equal(await valueOf(estimate.note), "no Docker engine reachable: size not estimated");
+  });
+});
+
+describe("estimateSize default", () => {
+  it("is off when the package is hosted as a component provider for another language (pulumi/pulumi#5455)", () => {
+    const runPlugin = ["/usr/bin/node", "/p/node_modules/@pulumi/pulumi/cmd/run-plugin", "/p"];
+    const program = ["/usr/bin/node", "/p/node_modules/@pulumi/pulumi/cmd/run", "stacks/index.ts"];
+    assert.equal(hostedAsComponentProvider(runPlugin), true);
+    assert.equal(hostedAsComponentProvider(program), false);
+    assert.equal(
+      resolvePipelineDefaults({}, "EcrImagePipeline", { componentProvider: true }).estimateSize,
+      false,
+    );
+    assert.equal(
+      resolvePipelineDefaults({}, "EcrImagePipeline", { componentProvider: false }).estimateSize,
+      true,
+    );
+    assert.equal(
+      resolvePipelineDefaults({ estimateSize: true }, "EcrImagePipeline", { componentProvider: true })
+        .estimateSize,
+      true,
+    );
   });
 });

@@ -56,7 +56,10 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       "contextHash",
       "layers",
       "note",
+      "sizeBytes",
+      "uncompressedBytes",
     ]);
+    assert.equal(checked.inputs.sizeBytes, null, "no size: null on the wire, known (not unknown) in preview");
     assert.match(String(checked.inputs.note), /^no Docker engine reachable/);
   });
 
