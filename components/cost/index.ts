@@ -22,3 +22,18 @@ export {
 } from "./pricing";
 export { BYTES_PER_GB, applyTiers, estimateMonthlyCost, tierLabel, type TierUsage } from "./estimate";
 export { formatCostReport, roundToCents, type CostReportContext } from "./report";
+export {
+  USAGE_COUNT_DEFAULTS,
+  USAGE_COUNT_KEYS,
+  defaultUsageProfile,
+  type UsageCountKey,
+  type UsageProfile,
+} from "./usage";
+export {
+  DAYS_PER_MONTH,
+  FALLBACK_PRICING_REGION,
+  PRICED_REGIONS,
+  costFor,
+  hasRateCard,
+  type CostForInput,
+} from "./pipeline-cost";

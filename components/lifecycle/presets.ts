@@ -10,12 +10,9 @@
  * 3. expire untagged images (old cache manifests, superseded builds' leftovers) after D days, by age
  *    rather than count (see the untagged warning in ./warnings.ts).
  *
- *   preset   builds kept (N)   untagged kept (D days)
- *   dev             10                 1
- *   staging         30                 7
- *   prod           100                14
- *
- * Staging and prod keep untagged images longer so a rollback by digest still finds a recently
+ * The numbers N and D live in LIFECYCLE_PRESET_RETENTION below and nowhere else: the preset
+ * descriptions are generated from it, and test/lifecycle/render-presets.test.ts checks docs/LIFECYCLE.md's
+ * table against it. Staging and prod keep untagged images longer so a rollback by digest still finds a recently
  * superseded image for a week or two. Nothing else is ever expired: images with other tags (e.g.
  * `buildcache`, `latest`) are selected by no rule.
  */
@@ -95,16 +92,17 @@ export function buildLifecyclePreset(
   return rules.map((rule, index) => ({ rulePriority: index + 1, ...rule, action: { type: "expire" } }));
 }
 
-const PRESET_DESCRIPTIONS: Record<LifecyclePresetName, string> = {
-  dev: "Keeps deployed-*/release-* images, the newest 10 ctx-* builds and untagged images for 1 day.",
-  staging: "Keeps deployed-*/release-* images, the newest 30 ctx-* builds and untagged images for 7 days.",
-  prod: "Keeps deployed-*/release-* images, the newest 100 ctx-* builds and untagged images for 14 days.",
-};
+/** One line on what a preset keeps, generated from LIFECYCLE_PRESET_RETENTION and the tag conventions. */
+export function describeLifecyclePreset(name: LifecyclePresetName): string {
+  const { keepBuilds, untaggedDays } = LIFECYCLE_PRESET_RETENTION[name];
+  const kept = PROTECTED_TAG_PREFIXES.map((prefix) => `${prefix}*`).join("/");
+  return `Keeps ${kept} images, the newest ${keepBuilds} ${CONTENT_TAG_PREFIX}* builds and untagged images for ${untaggedDays} day${untaggedDays === 1 ? "" : "s"}.`;
+}
 
 /** The presets with the default tag conventions of ../tags.ts. */
-export const lifecyclePresets: Record<LifecyclePresetName, { description: string; rules: LifecycleRule[] }> =
-  {
-    dev: { description: PRESET_DESCRIPTIONS.dev, rules: buildLifecyclePreset("dev") },
-    staging: { description: PRESET_DESCRIPTIONS.staging, rules: buildLifecyclePreset("staging") },
-    prod: { description: PRESET_DESCRIPTIONS.prod, rules: buildLifecyclePreset("prod") },
-  };
+export const lifecyclePresets = Object.fromEntries(
+  Object.values(LifecyclePresetName).map((name) => [
+    name,
+    { description: describeLifecyclePreset(name), rules: buildLifecyclePreset(name) },
+  ]),
+) as Record<LifecyclePresetName, { description: string; rules: LifecycleRule[] }>;

@@ -3,7 +3,8 @@
 export * from "./basis";
 export * from "./context-hash";
 export { dockerEngineAvailable } from "./docker-cli";
-export type { LayerCompression } from "./image-tar";
+// LayerCompression is defined once, in ../defaults.ts (an `as const` enum the schema analyzer reads).
+export type { LayerCompression } from "../defaults";
 export {
   estimateImageSize,
   knownSizeFromEstimate,
