@@ -104,8 +104,10 @@ describe("EcrImagePipeline", () => {
     const gb = ECR_SIZE_BYTES / 2 ** 30;
     assert.ok(Math.abs(cost.storageUsd - 12 * gb * 0.1) < 1e-9, `storage ${cost.storageUsd}`);
     assert.ok(Math.abs(cost.transferUsd - 100 * gb * 0.045) < 1e-9, `transfer ${cost.transferUsd}`);
-    const report = await valueOf(p.costReport);
-    assert.ok(report?.includes("ecr"), report);
+    const report = (await valueOf(p.costReport)) ?? "";
+    // The report prices ECR's own size and says so (its last line), in us-east-1.
+    assert.equal(report.split("\n").at(-1), `size basis: ecr - imageSizeInBytes of ${DIGEST} in ECR`);
+    assert.equal(report.split("\n")[0], "ECR monthly cost estimate: us-east-1");
   });
 
   it("a multi-platform image is stored whole but each pull fetches one platform", async () => {
@@ -151,7 +153,10 @@ describe("EcrImagePipeline", () => {
       note: "local build of the context, gzip layers summed",
     });
     assert.equal((await valueOf(p.monthlyCost))?.assumptions.imageBytes, ESTIMATE_BYTES);
-    assert.match((await valueOf(p.costReport)) ?? "", /estimate/);
+    assert.equal(
+      ((await valueOf(p.costReport)) ?? "").split("\n").at(-1),
+      "size basis: estimate - local build of the context, gzip layers summed",
+    );
   });
 
   it("preview of a changed image with no Docker engine: the budget stands in, never an error", async () => {
@@ -173,7 +178,15 @@ describe("EcrImagePipeline", () => {
     const rec = installMocks({ preview: true, imageChanged: true });
     const p = pipeline({ estimateSize: false });
     await settled(p);
-    assert.ok(!rec.resources.some((r) => r.type === "pulumi-nodejs:dynamic:Resource"));
+    // The estimate's real type (the first test lists it when estimateSize is on): none registered here.
+    assert.deepEqual(
+      rec.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).map((r) => r.type),
+      [],
+    );
+    assert.ok(
+      rec.resources.some((r) => r.type === "docker-build:index:Image"),
+      "the rest is registered",
+    );
     assert.deepEqual(await valueOf(p.imageSize), {
       bytes: 1024 ** 3,
       basis: "budget",
