@@ -106,7 +106,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             target: args.target,
             buildArgs: args.buildArgs,
             platforms: args.platforms,
-            compression: args.compression ?? "gzip",
+            compression: resolved.compression,
             contextHash,
           },
           { parent: this },
@@ -190,7 +190,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
           region: costRegion,
           policy,
           usage: resolved,
-          scanningMode: args.scanningMode ?? "basic",
+          scanningMode: resolved.scanningMode,
           platforms: platforms?.length ?? 1,
         }),
       );

@@ -200,13 +200,19 @@ export interface PipelinePreflightInput
  * Everything EcrImagePipeline can check before it registers: its own size and cost args, and the args it
  * hands to EcrRepository and BuildKitImage, all named `EcrImagePipeline` (the component the user called).
  */
-export function preflightPipeline(args: PipelinePreflightInput, name: string): PipelineDefaults {
+export function preflightPipeline(args: PipelinePreflightInput, name: string): PipelinePreflight {
   const component = "EcrImagePipeline";
   const resolved = resolvePipelineDefaults(args, component);
-  preflightRepository(args, component, name);
-  preflightImage(args, component);
+  const repository = preflightRepository(args, component, name);
+  const image = preflightImage(args, component);
   preflightCost(args, component);
-  return resolved;
+  return { ...resolved, scanningMode: repository.scanningMode, compression: image.compression };
+}
+
+/** The pipeline's own settings resolved, plus what it reads of its children's (so it never restates a default). */
+export interface PipelinePreflight extends PipelineDefaults {
+  scanningMode: RepositoryDefaults["scanningMode"];
+  compression: ImageDefaults["compression"];
 }
 
 function isDirectory(dir: string): boolean {
