@@ -24,15 +24,19 @@ export function repositoryFor(name: string): string {
   return `proof-${RUN_ID}-${name}`;
 }
 
-/** The bases in the registry, so any engine (the private one too) pulls them from there. */
+/**
+ * The bases in the registry, so any engine (the private one too) pulls them from there. The builder
+ * stages use the slim base: test-infra.sh builds the full one for amd64 only, and app/Dockerfile runs
+ * its deps and build stages on the target platform.
+ */
 export const REGISTRY_BASES = {
-  full: `${LOCAL_REGISTRY}/${repositoryFor("bases")}/node:22-full`,
+  slim: `${LOCAL_REGISTRY}/${repositoryFor("bases")}/node:22-slim`,
   distroless: `${LOCAL_REGISTRY}/${repositoryFor("bases")}/node:22-distroless`,
 };
 
 export async function pushBasesToRegistry(): Promise<void> {
   for (const [local, remote] of [
-    [TEST_BASE_IMAGES.full, REGISTRY_BASES.full],
+    [TEST_BASE_IMAGES.slim, REGISTRY_BASES.slim],
     [TEST_BASE_IMAGES.distroless, REGISTRY_BASES.distroless],
   ] as const) {
     await runCommand(DOCKER, ["tag", local, remote]);
@@ -50,7 +54,7 @@ export async function missingInfrastructure(platforms: string[]): Promise<string
     return `no Docker engine with buildx via ${DOCKER}: ${String(error).split("\n")[0]}`;
   }
   if (!(await registryAnswers())) return `no registry answers on ${LOCAL_REGISTRY}`;
-  for (const base of [TEST_BASE_IMAGES.full, TEST_BASE_IMAGES.distroless]) {
+  for (const base of [TEST_BASE_IMAGES.slim, TEST_BASE_IMAGES.distroless]) {
     try {
       await runCommand(DOCKER, ["image", "inspect", base]);
     } catch {
@@ -148,7 +152,7 @@ export function appArgs(
     dockerfile: join(context, "Dockerfile"),
     // The engine here has no bridge network (see BRIEF / test-infra.sh): RUN steps use the host's.
     network: "host",
-    buildArgs: { NODE_BUILD_IMAGE: REGISTRY_BASES.full, NODE_RUNTIME_IMAGE: REGISTRY_BASES.distroless },
+    buildArgs: { NODE_BUILD_IMAGE: REGISTRY_BASES.slim, NODE_RUNTIME_IMAGE: REGISTRY_BASES.distroless },
     ...extra,
   };
 }
