@@ -10,6 +10,7 @@ import {
   withProviderDefaults,
   type RecordedImageInputs,
 } from "../integration/lib/provider-invocation";
+import { buildSteps } from "../integration/lib/component-build";
 import { REGISTRY, installMocks, settle, unwrapSecrets } from "./harness";
 
 const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
@@ -250,5 +251,28 @@ describe("providerBuildInvocation (what pulumi-docker-build runs for the recorde
     assert.throws(() => digestFromMetadata("{}"), {
       message: "no containerimage.digest in the build metadata: {}",
     });
+  });
+});
+
+describe("buildSteps (which steps BuildKit re-ran, from --progress=plain)", () => {
+  it("lists RUN/COPY/WORKDIR steps once each, CACHED or not", () => {
+    const log = [
+      "#5 [deps 1/4] FROM 127.0.0.1:5000/b/node:22-slim@sha256:00",
+      "#6 [deps 2/4] WORKDIR /app",
+      "#6 CACHED",
+      "#7 [deps 3/4] COPY package.json package-lock.json ./",
+      "#7 CACHED",
+      "#8 [build 1/2] COPY src ./src",
+      "#8 DONE 0.1s",
+      "#9 [build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts",
+      "#9 0.412 done",
+      "#9 DONE 0.6s",
+    ].join("\n");
+    assert.deepEqual(buildSteps(log), [
+      { id: "#6", name: "[deps 2/4] WORKDIR /app", cached: true },
+      { id: "#7", name: "[deps 3/4] COPY package.json package-lock.json ./", cached: true },
+      { id: "#8", name: "[build 1/2] COPY src ./src", cached: false },
+      { id: "#9", name: "[build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts", cached: false },
+    ]);
   });
 });
