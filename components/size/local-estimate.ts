@@ -16,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { compressionInputs } from "../compression";
 import type { KnownImageSize } from "./basis";
 import { hashBuildContext, type BuildContextInput } from "./context-hash";
 import { dockerEngineAvailable, resolveDockerCommand, runDocker, type DockerInvocation } from "./docker-cli";
@@ -146,20 +147,22 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
 export const DEFAULT_PLATFORM = "linux/amd64";
 
 /**
- * The `--output` attributes that give the OCI layout the layers the push uploads. They mirror the
- * component's registry export (components/image.ts): gzip sends no compression fields, so BuildKit's
- * default gzip (at its default level) applies; zstd sends zstd, level 3, forced onto base layers, with
- * OCI media types. `type=oci` uses OCI media types whatever is chosen; a media type changes the
- * manifest, never a layer blob's bytes.
+ * The `--output` attributes that give the OCI layout the layers the push uploads: the compression
+ * fields the component sends on its registry export (../compression.ts `compressionInputs`), written as
+ * pulumi-docker-build writes them (export.go `ExportWithCompression.String()`: nothing without a
+ * level), plus OCI media types for zstd as the component sets them. `type=oci` uses OCI media types
+ * anyway; a media type changes the manifest, never a layer blob's bytes.
  */
 export function ociExportAttributes(compression: LayerCompression): string[] {
-  if (compression === "gzip") return [];
-  return [
-    `compression=${compression}`,
-    "compression-level=3",
-    "force-compression=true",
-    "oci-mediatypes=true",
+  const sent = compressionInputs(compression);
+  if (sent.compressionLevel === undefined || sent.compressionLevel === 0) return [];
+  const attributes = [
+    `compression=${sent.compression ?? "gzip"}`,
+    `compression-level=${sent.compressionLevel}`,
   ];
+  if (sent.forceCompression !== undefined) attributes.push(`force-compression=${sent.forceCompression}`);
+  if (compression === "zstd") attributes.push("oci-mediatypes=true");
+  return attributes;
 }
 
 async function buildxAvailable(invocation: DockerInvocation | undefined): Promise<boolean> {
