@@ -144,6 +144,8 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
       const steps = buildSteps(run.log);
       const ran = steps.filter((step) => !step.cached).map((step) => step.name.replace(/\s+/g, " "));
       const cached = steps.filter((step) => step.cached).map((step) => step.name.replace(/\s+/g, " "));
+      console.log(`      fresh engine, ${run.seconds.toFixed(1)} s: CACHED ${cached.join(" | ")}`);
+      console.log(`      fresh engine: ran ${ran.join(" | ")}`);
       // app/Dockerfile: deps (WORKDIR, COPY package*.json, RUN npm ci) come before `COPY src ./src`.
       assert.deepEqual(
         cached.filter((name) => name.startsWith("[deps")).length,
