@@ -34,6 +34,7 @@ import {
   missingInfrastructure,
   pushBasesToRegistry,
   recordComponentBuild,
+  removeCreatedImages,
   repositoryFor,
   RUN_ID,
   runProviderBuild,
@@ -41,7 +42,7 @@ import {
   type ComponentBuild,
   type ProviderBuildRun,
 } from "./lib/component-build";
-import { privateEngineUnavailable, startPrivateEngine } from "./lib/private-engine";
+import { CACHE_ROOT, privateEngineUnavailable, startPrivateEngine } from "./lib/private-engine";
 import {
   BUILDKIT_CACHE_CONFIG,
   DOCKER_LIST,
@@ -95,7 +96,8 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
     await pushBasesToRegistry();
   });
 
-  after(function () {
+  after(async function () {
+    await removeCreatedImages();
     rmSync(WORK, { recursive: true, force: true });
   });
 
@@ -136,7 +138,7 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
     const second = await recordComponentBuild(appArgs(context));
     assert.notEqual(second.contentTag, first.contentTag, "the code change did not change the content tag");
 
-    const engine = await startPrivateEngine(`/var/cache/ecr-pipeline/proof-engine-${RUN_ID}`);
+    const engine = await startPrivateEngine(join(CACHE_ROOT, `proof-engine-${RUN_ID}`));
     try {
       const { stdout: images } = await runCommand(DOCKER, ["image", "ls", "-q"], { env: engine.env });
       assert.equal(images.trim(), "", "the private engine is not fresh");

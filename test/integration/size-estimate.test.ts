@@ -18,6 +18,7 @@ import {
   missingInfrastructure,
   pushBasesToRegistry,
   recordComponentBuild,
+  removeCreatedImages,
   repositoryFor,
   runProviderBuild,
   WORK,
@@ -50,8 +51,9 @@ describe("preview-time size estimate vs what the registry stores (integration)",
     await pushBasesToRegistry();
   });
 
-  after(function () {
-    rmSync(join(WORK, "size-context"), { recursive: true, force: true });
+  after(async function () {
+    await removeCreatedImages();
+    rmSync(WORK, { recursive: true, force: true });
   });
 
   for (const compression of ["gzip", "zstd"] as const) {

@@ -34,12 +34,23 @@ export const REGISTRY_BASES = {
   distroless: `${LOCAL_REGISTRY}/${repositoryFor("bases")}/node:22-distroless`,
 };
 
+/** Local tags this run created (bases retagged, content tags of the builds), removed by {@link removeCreatedImages}. */
+const createdTags = new Set<string>();
+
+/** Untags what this run tagged in the shared engine (never anything else). */
+export async function removeCreatedImages(): Promise<void> {
+  if (createdTags.size === 0) return;
+  await runCommand(DOCKER, ["image", "rm", ...createdTags]).catch(() => undefined);
+  createdTags.clear();
+}
+
 export async function pushBasesToRegistry(): Promise<void> {
   for (const [local, remote] of [
     [TEST_BASE_IMAGES.slim, REGISTRY_BASES.slim],
     [TEST_BASE_IMAGES.distroless, REGISTRY_BASES.distroless],
   ] as const) {
     await runCommand(DOCKER, ["tag", local, remote]);
+    createdTags.add(remote);
     await runCommand(DOCKER, ["push", "--quiet", remote]);
   }
 }
@@ -112,6 +123,11 @@ export async function runProviderBuild(
     insecureRegistry: true,
   });
   const result = await runCommand(DOCKER, invocation.argv, { env: { ...env, ...invocation.env } });
+  // The export stores the image in the engine it ran on (store=true); only the shared one outlives the test.
+  if (env === process.env)
+    invocation.argv.forEach((arg, index) => {
+      if (arg === "--tag") createdTags.add(invocation.argv[index + 1] as string);
+    });
   return {
     digest: digestFromMetadata(readFileSync(metadataFile, "utf8")),
     log: result.stderr + result.stdout,

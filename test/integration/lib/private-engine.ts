@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { runCommand } from "../../../tools/lib/process";
 
 /** Where the shared engine's unpacked binaries live (test-infra.sh). */
-export const ENGINE_ROOT = process.env.ECR_PIPELINE_ENGINE_ROOT ?? "/var/cache/ecr-pipeline/engine/root";
+export const CACHE_ROOT = process.env.ECR_PIPELINE_CACHE ?? "/var/cache/ecr-pipeline";
+export const ENGINE_ROOT = process.env.ECR_PIPELINE_ENGINE_ROOT ?? join(CACHE_ROOT, "engine", "root");
 
 export interface PrivateEngine {
   dir: string;
