@@ -59,6 +59,8 @@ export interface EstimateOutputs {
   sizeBytes?: number;
   uncompressedBytes?: number;
   layers: Array<{ createdBy: string; compressedBytes: number; uncompressedBytes: number }>;
+  /** Each platform's compressed and uncompressed bytes (local-estimate.ts `platforms`, layers left out). */
+  platformSizes?: Array<{ platform: string; sizeBytes: number; uncompressedBytes: number }>;
   note: string;
 }
 
@@ -140,8 +142,22 @@ function pickInputs(news: EstimateInputs): EstimateInputs {
   return inputs;
 }
 
-function pickOutputs(source: Partial<EstimateOutputs> & { sizeBytes?: number | undefined }): EstimateOutputs {
+function pickOutputs(
+  source: Partial<EstimateOutputs> & {
+    sizeBytes?: number | undefined;
+    platforms?: Array<{ platform: string; sizeBytes: number; uncompressedBytes: number }> | string[];
+  },
+): EstimateOutputs {
   const outputs: EstimateOutputs = { layers: source.layers ?? [], note: source.note ?? "" };
+  // From a measurement: local-estimate.ts `platforms`; from the state: `platformSizes` as stored.
+  const fromMeasurement = (source.platforms ?? []).filter((entry) => typeof entry !== "string");
+  const measured = fromMeasurement.length > 0 ? fromMeasurement : source.platformSizes;
+  if (measured !== undefined && measured.length > 0)
+    outputs.platformSizes = measured.map(({ platform, sizeBytes, uncompressedBytes }) => ({
+      platform,
+      sizeBytes,
+      uncompressedBytes,
+    }));
   if (typeof source.sizeBytes === "number") outputs.sizeBytes = source.sizeBytes;
   if (typeof source.uncompressedBytes === "number") outputs.uncompressedBytes = source.uncompressedBytes;
   return outputs;

@@ -156,11 +156,18 @@ export function imageSizeEstimateProvider(): pulumi.dynamic.ResourceProvider {
 }
 
 export class ImageSizeEstimate extends pulumi.dynamic.Resource {
-  /** Compressed bytes of the image (all platforms); undefined when no engine was reachable. */
+  /**
+   * Compressed bytes the repository stores for the image: every platform's distinct layers once;
+   * undefined when no engine was reachable.
+   */
   declare readonly sizeBytes: pulumi.Output<number | undefined>;
   declare readonly uncompressedBytes: pulumi.Output<number | undefined>;
   declare readonly layers: pulumi.Output<
     Array<{ createdBy: string; compressedBytes: number; uncompressedBytes: number }>
+  >;
+  /** Each platform's compressed (`sizeBytes`) and uncompressed bytes; undefined when nothing was measured. */
+  declare readonly platformSizes: pulumi.Output<
+    Array<{ platform: string; sizeBytes: number; uncompressedBytes: number }> | undefined
   >;
   /** How the number was obtained, or why there is none. */
   declare readonly note: pulumi.Output<string>;
@@ -170,7 +177,14 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
     super(
       imageSizeEstimateProvider(),
       name,
-      { ...args, sizeBytes: undefined, uncompressedBytes: undefined, layers: undefined, note: undefined },
+      {
+        ...args,
+        sizeBytes: undefined,
+        uncompressedBytes: undefined,
+        layers: undefined,
+        platformSizes: undefined,
+        note: undefined,
+      },
       opts,
       "ecr-pipeline",
       "ImageSizeEstimate",

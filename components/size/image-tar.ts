@@ -266,3 +266,118 @@ function parsePaxPath(payload: Buffer): string | undefined {
   }
   return path;
 }
+
+/** One platform's image in an OCI image layout, as BuildKit's `oci` exporter writes it. */
+export interface OciPlatformImage {
+  /** `os/architecture[/variant]`, from the index entry or else the image config. */
+  platform: string;
+  manifestDigest: string;
+  /** Layers bottom first, with their blob sizes: a registry manifest's `layers[]`, byte for byte. */
+  layers: Array<{ digest: string; mediaType: string; size: number; diffId: string | undefined }>;
+  config: ImageConfig;
+  configBytes: number;
+}
+
+export interface OciLayout {
+  /** One image per platform (attestation manifests, platform `unknown/unknown`, left out). */
+  images: OciPlatformImage[];
+  /** Size of every blob in the layout, by digest. */
+  blobSizes: Map<string, number>;
+}
+
+const OCI_INDEX_TYPES = new Set([
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+]);
+/** Blobs up to this size are kept in memory: indexes, manifests and configs are a few KiB. */
+const SMALL_BLOB_BYTES = 4 * 1024 * 1024;
+
+interface LayoutDescriptor {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+  platform?: { os?: string; architecture?: string; variant?: string };
+}
+
+/**
+ * Reads an OCI image layout tar (https://github.com/opencontainers/image-spec/blob/main/image-layout.md),
+ * as `docker buildx build --output type=oci,dest=-` streams it: `index.json`, then `blobs/sha256/<hex>`.
+ * Layer blobs are only counted (their tar header holds the size), never kept; index.json is followed
+ * through nested indexes to one image manifest per platform.
+ */
+export async function measureOciLayout(archive: AsyncIterable<Buffer>): Promise<OciLayout> {
+  const blobSizes = new Map<string, number>();
+  const smallBlobs = new Map<string, Buffer>();
+  let indexJson: Buffer | undefined;
+  for await (const entry of readTarEntries(archive)) {
+    if (entry.header.type !== "0" && entry.header.type !== "") {
+      await entry.skip();
+      continue;
+    }
+    const name = entry.header.name.replace(/^\.\//, "");
+    const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
+    if (name === "index.json" || (blob !== null && entry.header.size <= SMALL_BLOB_BYTES)) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry.body()) chunks.push(chunk);
+      if (name === "index.json") indexJson = Buffer.concat(chunks);
+      else smallBlobs.set(`${blob?.[1]}:${blob?.[2]}`, Buffer.concat(chunks));
+    } else {
+      await entry.skip();
+    }
+    if (blob !== null) blobSizes.set(`${blob[1]}:${blob[2]}`, entry.header.size);
+  }
+  if (indexJson === undefined) throw new Error("OCI layout has no index.json");
+
+  const readJson = <T>(digest: string): T => {
+    const body = smallBlobs.get(digest);
+    if (body === undefined) throw new Error(`OCI layout has no blob ${digest}`);
+    return JSON.parse(body.toString("utf8")) as T;
+  };
+  const images: OciPlatformImage[] = [];
+  const visit = (descriptor: LayoutDescriptor): void => {
+    if (descriptor.mediaType !== undefined && OCI_INDEX_TYPES.has(descriptor.mediaType)) {
+      for (const child of readJson<{ manifests?: LayoutDescriptor[] }>(descriptor.digest).manifests ?? [])
+        visit(child);
+      return;
+    }
+    // Attestation manifests (buildx provenance/SBOM) are listed as platform unknown/unknown.
+    if (descriptor.platform?.os === "unknown") return;
+    const manifest = readJson<{
+      mediaType?: string;
+      manifests?: LayoutDescriptor[];
+      config?: LayoutDescriptor;
+      layers?: LayoutDescriptor[];
+    }>(descriptor.digest);
+    if (manifest.manifests !== undefined) {
+      for (const child of manifest.manifests) visit(child);
+      return;
+    }
+    if (manifest.config === undefined) return;
+    const config = readJson<ImageConfig & { os?: string; architecture?: string; variant?: string }>(
+      manifest.config.digest,
+    );
+    const platformOf = descriptor.platform ?? config;
+    const platform = [platformOf.os, platformOf.architecture, platformOf.variant]
+      .filter((part) => part !== undefined && part !== "")
+      .join("/");
+    if (platform === "" || platform.startsWith("unknown")) return; // attestation manifests
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    images.push({
+      platform,
+      manifestDigest: descriptor.digest,
+      layers: (manifest.layers ?? []).map((layer, index) => ({
+        digest: layer.digest,
+        mediaType: layer.mediaType ?? "",
+        size: layer.size ?? blobSizes.get(layer.digest) ?? 0,
+        diffId: diffIds[index],
+      })),
+      config,
+      configBytes: manifest.config.size ?? blobSizes.get(manifest.config.digest) ?? 0,
+    });
+  };
+  for (const descriptor of (JSON.parse(indexJson.toString("utf8")) as { manifests?: LayoutDescriptor[] })
+    .manifests ?? [])
+    visit(descriptor);
+  if (images.length === 0) throw new Error("OCI layout holds no image manifest");
+  return { images, blobSizes };
+}

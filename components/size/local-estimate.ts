@@ -1,8 +1,13 @@
 /**
  * The preview-time size estimate, as a plain module: build the same context with the local Docker
- * engine, `docker save` it and compress each layer tar the way a registry push does, then sum the
- * compressed bytes. Results are cached on disk by the build's content hash (./context-hash.ts), so a
- * second preview of the same inputs costs one file read and needs no engine at all.
+ * engine for every requested platform and export it as an OCI image layout with the SAME layer
+ * compression the push uses (`docker buildx build --output type=oci,dest=-,…`). The layout's layer
+ * blobs are the blobs the push uploads, so their sizes are what the registry manifest's
+ * `layers[].size` will say, per platform; a layer shared by platforms is one blob, stored once.
+ * Without buildx (a Docker 20.10 CLI) it falls back to `docker save` of one platform, gzip-compressed
+ * here and multiplied by the platform count, and the note says so. Results are cached on disk by the
+ * build's content hash and compression (./context-hash.ts), so a second preview of the same inputs
+ * costs one file read and needs no engine at all.
  *
  * Used by the ImageSizeEstimate dynamic resource (./estimate-resource.ts) and by `npm start`
  * (tools/report.ts). No Pulumi here.
@@ -11,10 +16,11 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { compressionInputs } from "../compression";
 import type { KnownImageSize } from "./basis";
 import { hashBuildContext, type BuildContextInput } from "./context-hash";
 import { dockerEngineAvailable, resolveDockerCommand, runDocker, type DockerInvocation } from "./docker-cli";
-import { measureSavedImage, type LayerCompression } from "./image-tar";
+import { measureOciLayout, measureSavedImage, type LayerCompression, type OciLayout } from "./image-tar";
 import { spawn } from "node:child_process";
 import { dockerEnv } from "./docker-cli";
 
@@ -25,29 +31,41 @@ export interface EstimatedLayer {
   uncompressedBytes: number;
 }
 
+/** One platform's image: what its registry manifest will list. */
+export interface PlatformSizeEstimate {
+  /** `linux/amd64`, `linux/arm64`, … */
+  platform: string;
+  /** Sum of this platform's compressed layers: its manifest's `layers[].size` added up. */
+  sizeBytes: number;
+  /** Sum of this platform's uncompressed layer tars. */
+  uncompressedBytes: number;
+  /** Layers bottom first. */
+  layers: EstimatedLayer[];
+}
+
 export interface ImageSizeEstimateResult {
   /** The build's content hash (the cache key). */
   contextHash: string;
   /**
-   * Compressed bytes of the image for all requested platforms: the sum of the compressed layers (what
-   * a registry manifest's `layers[].size` add up to) times the number of platforms, or `undefined` when
-   * no engine was reachable and nothing was cached.
+   * Compressed bytes the repository stores for the image, all requested platforms together: every
+   * distinct layer blob once (a layer two platforms share is one blob), or `undefined` when no engine
+   * was reachable and nothing was cached. For one platform it is that platform's `sizeBytes`.
    */
   sizeBytes: number | undefined;
-  /** Sum of the uncompressed layer tars of the measured platform. */
+  /** Uncompressed bytes of the distinct layers of all platforms (same rule as `sizeBytes`). */
   uncompressedBytes: number | undefined;
-  /** Layers of the measured platform, bottom first. */
+  /** Layers of the first requested platform, bottom first. */
   layers: EstimatedLayer[];
+  /** Each requested platform's own size, in the order requested; absent or empty when nothing was measured. */
+  platforms?: PlatformSizeEstimate[];
   /** One line for a reviewer: how the number was obtained (or why there is none). */
   note: string;
   /** True when the result came from the on-disk cache. */
   cached: boolean;
-  /** Image reference left in the local engine when `keepImage` was set. */
-  imageRef?: string;
 }
 
 export interface EstimateImageSizeOptions extends BuildContextInput {
-  /** How the registry push compresses layers. dockerd and BuildKit push gzip by default. */
+  /** How the registry push compresses layers (the component's `compression`). Default gzip, BuildKit's default. */
   compression?: LayerCompression;
   /** The build's content hash when the caller already has it; computed otherwise. */
   contextHash?: string;
@@ -61,8 +79,6 @@ export interface EstimateImageSizeOptions extends BuildContextInput {
   network?: string;
   /** Sees each line of build output as it arrives. */
   onProgress?: (line: string) => void;
-  /** Keep the built image tagged (and skip reading the cache) so the caller can push or inspect it. */
-  keepImage?: boolean;
 }
 
 /** Thrown when the engine answered but the build itself failed (a broken Dockerfile, a failing RUN). */
@@ -76,7 +92,8 @@ export class ImageBuildError extends Error {
   }
 }
 
-const CACHE_FORMAT = 1;
+// 2: per-platform sizes, distinct layers counted once (1 was one platform × the platform count).
+const CACHE_FORMAT = 2;
 
 export function defaultEstimateCacheDir(): string {
   return path.join(os.homedir() || os.tmpdir(), ".cache", "ecr-pipeline", "size-estimates");
@@ -98,7 +115,7 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
       ? undefined
       : path.join(options.cacheDir ?? defaultEstimateCacheDir(), `${contextHash}.${compression}.json`);
 
-  if (cacheFile !== undefined && options.keepImage !== true) {
+  if (cacheFile !== undefined) {
     const cached = readCachedEstimate(cacheFile);
     if (cached !== undefined) return { ...cached, contextHash, cached: true };
   }
@@ -109,18 +126,197 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
       sizeBytes: undefined,
       uncompressedBytes: undefined,
       layers: [],
+      platforms: [],
       cached: false,
       note: `no Docker engine reachable (${resolveDockerCommand(options.docker)} version failed): size not measured`,
     };
   }
 
-  const platforms = options.platforms ?? [];
+  // The component builds linux/amd64 when no platform is given (components/image.ts, `platforms`).
+  const platforms =
+    options.platforms !== undefined && options.platforms.length > 0 ? options.platforms : [DEFAULT_PLATFORM];
+  const measured = (await buildxAvailable(options.docker))
+    ? await measureWithBuildx(options, platforms, compression, contextHash)
+    : await measureWithDockerSave(options, platforms, compression, contextHash);
+  const result: ImageSizeEstimateResult = { contextHash, ...measured, cached: false };
+  if (cacheFile !== undefined) writeCachedEstimate(cacheFile, result);
+  return result;
+}
+
+/** What the component builds when `platforms` is not set. */
+export const DEFAULT_PLATFORM = "linux/amd64";
+
+/**
+ * The `--output` attributes that give the OCI layout the layers the push uploads: the compression
+ * fields the component sends on its registry export (../compression.ts `compressionInputs`), written as
+ * pulumi-docker-build writes them (export.go `ExportWithCompression.String()`: nothing without a
+ * level), plus OCI media types for zstd as the component sets them. `type=oci` uses OCI media types
+ * anyway; a media type changes the manifest, never a layer blob's bytes.
+ */
+export function ociExportAttributes(compression: LayerCompression): string[] {
+  const sent = compressionInputs(compression);
+  if (sent.compressionLevel === undefined || sent.compressionLevel === 0) return [];
+  const attributes = [
+    `compression=${sent.compression ?? "gzip"}`,
+    `compression-level=${sent.compressionLevel}`,
+  ];
+  if (sent.forceCompression !== undefined) attributes.push(`force-compression=${sent.forceCompression}`);
+  if (compression === "zstd") attributes.push("oci-mediatypes=true");
+  return attributes;
+}
+
+async function buildxAvailable(invocation: DockerInvocation | undefined): Promise<boolean> {
+  const result = await runDocker(["buildx", "version"], invocation, { timeoutMs: 10_000 }).catch(
+    () => undefined,
+  );
+  return result !== undefined && result.exitCode === 0;
+}
+
+async function measureWithBuildx(
+  options: EstimateImageSizeOptions,
+  platforms: readonly string[],
+  compression: LayerCompression,
+  contextHash: string,
+): Promise<Omit<ImageSizeEstimateResult, "contextHash" | "cached">> {
+  const compressed = await exportOciLayout(options, platforms, ociExportAttributes(compression));
+  // Uncompressed sizes: the same build exported uncompressed (cached by BuildKit by now). An
+  // uncompressed layer blob's digest IS the layer's diff_id, so the sizes match up by digest.
+  const uncompressed = await exportOciLayout(options, platforms, [
+    "compression=uncompressed",
+    "force-compression=true",
+  ]);
+  const perPlatform = platforms.map((platform): PlatformSizeEstimate => {
+    const image = compressed.images.find((candidate) => samePlatform(candidate.platform, platform));
+    if (image === undefined)
+      throw new Error(
+        `the build exported no ${platform} image (got ${compressed.images.map((i) => i.platform).join(", ")})`,
+      );
+    const history = (image.config.history ?? []).filter((entry) => entry.empty_layer !== true);
+    const layers = image.layers.map((layer, index): EstimatedLayer => ({
+      createdBy: history[index]?.created_by ?? "",
+      compressedBytes: layer.size,
+      uncompressedBytes: layer.diffId === undefined ? 0 : (uncompressed.blobSizes.get(layer.diffId) ?? 0),
+    }));
+    return {
+      platform,
+      sizeBytes: sum(layers.map((layer) => layer.compressedBytes)),
+      uncompressedBytes: sum(layers.map((layer) => layer.uncompressedBytes)),
+      layers,
+    };
+  });
+  const distinct = new Map<string, { compressed: number; uncompressed: number }>();
+  for (const platform of perPlatform) {
+    const image = compressed.images.find((candidate) => samePlatform(candidate.platform, platform.platform));
+    image?.layers.forEach((layer, index) =>
+      distinct.set(layer.digest, {
+        compressed: layer.size,
+        uncompressed: platform.layers[index]?.uncompressedBytes ?? 0,
+      }),
+    );
+  }
+  const sizeBytes = sum([...distinct.values()].map((layer) => layer.compressed));
+  const shared = sum(perPlatform.map((platform) => platform.sizeBytes)) - sizeBytes;
+  const each = perPlatform.map(
+    (platform) => `${platform.platform} ${platform.sizeBytes.toLocaleString("en-US")} B`,
+  );
+  return {
+    sizeBytes,
+    uncompressedBytes: sum([...distinct.values()].map((layer) => layer.uncompressed)),
+    layers: perPlatform[0]?.layers ?? [],
+    platforms: perPlatform,
+    note:
+      `local build of ${contextHash.slice(0, 16)} exported as pushed (${compression}): ${each.join(", ")}` +
+      (perPlatform.length > 1
+        ? `; ${distinct.size} distinct layers, ${shared.toLocaleString("en-US")} B shared`
+        : ""),
+  };
+}
+
+function samePlatform(measured: string, requested: string): boolean {
+  // `linux/arm64` may come back as `linux/arm64/v8`; `linux/amd64` never has a variant here.
+  return (
+    measured === requested || measured.startsWith(`${requested}/`) || requested.startsWith(`${measured}/`)
+  );
+}
+
+/**
+ * `docker buildx build --output type=oci,dest=-,<attributes>` with the build's context, Dockerfile,
+ * target, build args and platforms, streamed into {@link measureOciLayout}: nothing is written to disk
+ * or kept in the image store. Provenance is off as the component's builds have it
+ * (pulumi-docker-build client.go `Attests: {"provenance": nil}`).
+ */
+async function exportOciLayout(
+  options: EstimateImageSizeOptions,
+  platforms: readonly string[],
+  attributes: string[],
+): Promise<OciLayout> {
+  return withDockerfile(options, async (dockerfile) => {
+    const args = ["buildx", "build", "--progress", "plain", "--provenance=false"];
+    args.push("--network", options.network ?? "host", "--platform", platforms.join(","));
+    args.push("--output", ["type=oci", "dest=-", ...attributes].join(","));
+    if (dockerfile !== undefined) args.push("--file", path.resolve(dockerfile));
+    if (options.target !== undefined) args.push("--target", options.target);
+    for (const [name, value] of Object.entries(options.buildArgs ?? {}))
+      args.push("--build-arg", `${name}=${value}`);
+    args.push(path.resolve(options.context));
+    const child = spawn(resolveDockerCommand(options.docker), args, {
+      env: dockerEnv(options.docker),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    let partial = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      stderr = (stderr + text).slice(-256 * 1024);
+      if (options.onProgress === undefined) return;
+      const lines = (partial + text).split(/\r?\n/);
+      partial = lines.pop() ?? "";
+      for (const line of lines) options.onProgress(line);
+    });
+    const exited = new Promise<number>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code) => resolve(code ?? -1));
+    });
+    const layout = measureOciLayout(child.stdout);
+    const exitCode = await exited;
+    if (exitCode !== 0) {
+      layout.catch(() => undefined);
+      const tail = stderr.trim().split("\n").slice(-30).join("\n");
+      throw new ImageBuildError(`docker buildx build failed (exit ${exitCode}):\n${tail}`, tail);
+    }
+    return layout;
+  });
+}
+
+async function withDockerfile<T>(
+  options: EstimateImageSizeOptions,
+  use: (dockerfile: string | undefined) => Promise<T>,
+): Promise<T> {
+  if (options.dockerfileInline === undefined) return use(options.dockerfile);
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-pipeline-dockerfile-"));
+  try {
+    const dockerfile = path.join(directory, "Dockerfile");
+    fs.writeFileSync(dockerfile, options.dockerfileInline);
+    return await use(dockerfile);
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Engines without buildx (Docker 20.10's CLI): a plain `docker build` of one platform, `docker save`d,
+ * each layer gzip-compressed here (./image-tar.ts), times the platform count.
+ */
+async function measureWithDockerSave(
+  options: EstimateImageSizeOptions,
+  platforms: readonly string[],
+  compression: LayerCompression,
+  contextHash: string,
+): Promise<Omit<ImageSizeEstimateResult, "contextHash" | "cached">> {
   const host = hostPlatform();
-  // A plain `docker build` makes one platform. Measure the host's (or the first requested one) and
-  // scale: platform variants of one app differ mostly in binaries of similar size.
-  const measuredPlatform = platforms.length === 0 || platforms.includes(host) ? host : platforms[0];
+  const measuredPlatform = platforms.includes(host) ? host : (platforms[0] ?? host);
   const imageRef = `ecr-pipeline-estimate:${contextHash.slice(0, 16)}-${randomBytes(4).toString("hex")}`;
-  await buildImage(options, imageRef, platforms.length === 0 ? undefined : measuredPlatform);
+  await buildImage(options, imageRef, measuredPlatform);
   try {
     const saved = await saveAndMeasure(imageRef, compression, options.docker);
     const layerHistory = (saved.config.history ?? []).filter((entry) => entry.empty_layer !== true);
@@ -129,22 +325,23 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
       compressedBytes: layer.compressedBytes,
       uncompressedBytes: layer.uncompressedBytes,
     }));
-    const perPlatformBytes = sum(layers.map((layer) => layer.compressedBytes));
-    const platformCount = Math.max(1, platforms.length);
-    const scaled = platformCount > 1 ? ` × ${platformCount} platforms (measured ${measuredPlatform})` : "";
-    const result: ImageSizeEstimateResult = {
-      contextHash,
-      sizeBytes: perPlatformBytes * platformCount,
+    const measured: PlatformSizeEstimate = {
+      platform: measuredPlatform,
+      sizeBytes: sum(layers.map((layer) => layer.compressedBytes)),
       uncompressedBytes: sum(layers.map((layer) => layer.uncompressedBytes)),
       layers,
-      cached: false,
-      note: `local build of ${contextHash.slice(0, 16)}: ${layers.length} layers, ${compression}-compressed as a push would${scaled}`,
     };
-    if (cacheFile !== undefined) writeCachedEstimate(cacheFile, result);
-    return options.keepImage === true ? { ...result, imageRef } : result;
+    const scaled =
+      platforms.length > 1 ? ` × ${platforms.length} platforms (measured ${measuredPlatform} only)` : "";
+    return {
+      sizeBytes: measured.sizeBytes * platforms.length,
+      uncompressedBytes: measured.uncompressedBytes * platforms.length,
+      layers,
+      platforms: [measured],
+      note: `local build of ${contextHash.slice(0, 16)} (no buildx: docker save, ${compression}-compressed here): ${layers.length} layers${scaled}`,
+    };
   } finally {
-    if (options.keepImage !== true)
-      await runDocker(["image", "rm", "--force", imageRef], options.docker).catch(() => undefined);
+    await runDocker(["image", "rm", "--force", imageRef], options.docker).catch(() => undefined);
   }
 }
 
@@ -223,8 +420,8 @@ function readCachedEstimate(
     ) {
       return undefined;
     }
-    const { sizeBytes, uncompressedBytes, layers, note } = parsed.result;
-    return { sizeBytes, uncompressedBytes, layers, note: `${note} (cached)` };
+    const { sizeBytes, uncompressedBytes, layers, platforms, note } = parsed.result;
+    return { sizeBytes, uncompressedBytes, layers, platforms: platforms ?? [], note: `${note} (cached)` };
   } catch {
     return undefined; // a missing or corrupt cache entry just means "measure again"
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as zlib from "node:zlib";
-import { measureSavedImage, readTarEntries } from "../../components/size/image-tar";
+import { measureOciLayout, measureSavedImage, readTarEntries } from "../../components/size/image-tar";
+import { createHash } from "node:crypto";
 
 /** One ustar entry: a 512-byte header (checksum computed as POSIX says) and the padded body. */
 function tarEntry(name: string, body: Buffer, type = "0"): Buffer {
@@ -127,6 +128,135 @@ describe("measureSavedImage", () => {
     await assert.rejects(
       measureSavedImage(chunked(missingLayer, 512), { compression: "gzip" }),
       /no layer gone\/layer\.tar/,
+    );
+  });
+});
+
+describe("measureOciLayout", () => {
+  const digestOf = (body: Buffer): string => `sha256:${createHash("sha256").update(body).digest("hex")}`;
+  const blob = (body: Buffer): Buffer => tarEntry(`blobs/sha256/${digestOf(body).slice(7)}`, body);
+  const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+
+  it("follows index.json through the image index to one manifest per platform, attestations left out", async () => {
+    const shared = Buffer.alloc(3000, 1); // a layer both platforms share (one blob)
+    const amd64Only = Buffer.alloc(700, 2);
+    const arm64Only = Buffer.alloc(900, 3);
+    const configFor = (architecture: string) =>
+      json({
+        os: "linux",
+        architecture,
+        rootfs: { diff_ids: ["sha256:" + "a".repeat(64), "sha256:" + "b".repeat(64)] },
+        history: [
+          { created_by: "FROM" },
+          { created_by: "ENV x=1", empty_layer: true },
+          { created_by: "COPY" },
+        ],
+      });
+    const amd64Config = configFor("amd64");
+    const arm64Config = configFor("arm64");
+    const layer = (body: Buffer) => ({
+      mediaType: "application/vnd.oci.image.layer.v1.tar+zstd",
+      digest: digestOf(body),
+      size: body.length,
+    });
+    const manifestFor = (config: Buffer, own: Buffer) =>
+      json({
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: {
+          mediaType: "application/vnd.oci.image.config.v1+json",
+          digest: digestOf(config),
+          size: config.length,
+        },
+        layers: [layer(shared), layer(own)],
+      });
+    const amd64Manifest = manifestFor(amd64Config, amd64Only);
+    const arm64Manifest = manifestFor(arm64Config, arm64Only);
+    const attestation = json({
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: layer(shared),
+      layers: [],
+    });
+    const describe = (body: Buffer, platform: object) => ({
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: digestOf(body),
+      size: body.length,
+      platform,
+    });
+    const imageIndex = json({
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      manifests: [
+        describe(amd64Manifest, { os: "linux", architecture: "amd64" }),
+        describe(arm64Manifest, { os: "linux", architecture: "arm64" }),
+        describe(attestation, { os: "unknown", architecture: "unknown" }),
+      ],
+    });
+    const indexJson = json({
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.index.v1+json",
+          digest: digestOf(imageIndex),
+          size: imageIndex.length,
+        },
+      ],
+    });
+    const layout = await measureOciLayout(
+      chunked(
+        archive(
+          tarEntry("oci-layout", json({ imageLayoutVersion: "1.0.0" })),
+          ...[
+            shared,
+            amd64Only,
+            arm64Only,
+            amd64Config,
+            arm64Config,
+            amd64Manifest,
+            arm64Manifest,
+            attestation,
+            imageIndex,
+          ].map(blob),
+          tarEntry("index.json", indexJson),
+        ),
+        777,
+      ),
+    );
+    assert.deepEqual(
+      layout.images.map((image) => ({
+        platform: image.platform,
+        manifestDigest: image.manifestDigest,
+        sizes: image.layers.map((entry) => entry.size),
+        diffIds: image.layers.map((entry) => entry.diffId?.slice(0, 8)),
+        configBytes: image.configBytes,
+      })),
+      [
+        {
+          platform: "linux/amd64",
+          manifestDigest: digestOf(amd64Manifest),
+          sizes: [3000, 700],
+          diffIds: ["sha256:a", "sha256:b"],
+          configBytes: amd64Config.length,
+        },
+        {
+          platform: "linux/arm64",
+          manifestDigest: digestOf(arm64Manifest),
+          sizes: [3000, 900],
+          diffIds: ["sha256:a", "sha256:b"],
+          configBytes: arm64Config.length,
+        },
+      ],
+    );
+    assert.equal(layout.blobSizes.get(digestOf(shared)), 3000);
+  });
+
+  it("names what is missing", async () => {
+    await assert.rejects(measureOciLayout(chunked(archive(tarEntry("oci-layout", json({}))), 512)), {
+      message: "OCI layout has no index.json",
+    });
+    const missing = "sha256:" + "c".repeat(64);
+    await assert.rejects(
+      measureOciLayout(
+        chunked(archive(tarEntry("index.json", json({ manifests: [{ digest: missing, size: 1 }] }))), 512),
+      ),
+      { message: `OCI layout has no blob ${missing}` },
     );
   });
 });

@@ -3,7 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { dockerEngineAvailable } from "../../components/size/docker-cli";
-import { estimateImageSize, knownSizeFromEstimate } from "../../components/size/local-estimate";
+import {
+  estimateImageSize,
+  knownSizeFromEstimate,
+  ociExportAttributes,
+} from "../../components/size/local-estimate";
 
 /** A Docker CLI that talks to a socket nobody listens on: the "no engine reachable" case. */
 const deadEngine = { env: { ...process.env, DOCKER_HOST: "unix:///nonexistent/ecr-pipeline-test.sock" } };
@@ -31,6 +35,7 @@ describe("local size estimate without a Docker engine", () => {
     assert.equal(result.sizeBytes, undefined);
     assert.equal(result.uncompressedBytes, undefined);
     assert.deepEqual(result.layers, []);
+    assert.deepEqual(result.platforms, []);
     assert.equal(result.cached, false);
     assert.match(result.note, /^no Docker engine reachable/);
     assert.match(result.contextHash, /^[0-9a-f]{64}$/);
@@ -43,11 +48,15 @@ describe("local size estimate without a Docker engine", () => {
     const cacheDir = path.join(workDir, "cache");
     fs.mkdirSync(cacheDir);
     const layers = [{ createdBy: "COPY . / # buildkit", compressedBytes: 1234, uncompressedBytes: 4096 }];
+    const platforms = [
+      { platform: "linux/amd64", sizeBytes: 1234, uncompressedBytes: 4096, layers },
+      { platform: "linux/arm64", sizeBytes: 1234, uncompressedBytes: 4096, layers },
+    ];
     fs.writeFileSync(
       path.join(cacheDir, `${contextHash}.gzip.json`),
       JSON.stringify({
-        format: 1,
-        result: { sizeBytes: 1234, uncompressedBytes: 4096, layers, note: "measured" },
+        format: 2,
+        result: { sizeBytes: 1234, uncompressedBytes: 4096, layers, platforms, note: "measured" },
       }),
     );
     const result = await estimateImageSize({
@@ -61,6 +70,7 @@ describe("local size estimate without a Docker engine", () => {
       sizeBytes: 1234,
       uncompressedBytes: 4096,
       layers,
+      platforms,
       note: "measured (cached)",
       cached: true,
     });
@@ -73,6 +83,26 @@ describe("local size estimate without a Docker engine", () => {
       compression: "zstd",
     });
     assert.equal(zstd.sizeBytes, undefined);
+  });
+
+  it("ignores a cache entry of format 1 (one platform × the platform count)", async () => {
+    const contextHash = "ef".repeat(32);
+    const cacheDir = path.join(workDir, "cache");
+    fs.mkdirSync(cacheDir);
+    fs.writeFileSync(
+      path.join(cacheDir, `${contextHash}.gzip.json`),
+      JSON.stringify({
+        format: 1,
+        result: { sizeBytes: 2468, uncompressedBytes: 8192, layers: [], note: "x" },
+      }),
+    );
+    const result = await estimateImageSize({
+      context: path.join(workDir, "context"),
+      contextHash,
+      cacheDir,
+      docker: deadEngine,
+    });
+    assert.equal(result.sizeBytes, undefined);
   });
 
   it("ignores a corrupt cache entry", async () => {
@@ -88,6 +118,20 @@ describe("local size estimate without a Docker engine", () => {
     });
     assert.equal(result.sizeBytes, undefined);
     assert.equal(result.cached, false);
+  });
+});
+
+describe("ociExportAttributes (the layers the component's registry export pushes)", () => {
+  it("gzip: none, BuildKit's default gzip as for the component's export", () => {
+    assert.deepEqual(ociExportAttributes("gzip"), []);
+  });
+  it("zstd: level 3, forced onto base layers, OCI media types", () => {
+    assert.deepEqual(ociExportAttributes("zstd"), [
+      "compression=zstd",
+      "compression-level=3",
+      "force-compression=true",
+      "oci-mediatypes=true",
+    ]);
   });
 });
 

@@ -1,0 +1,278 @@
+// The argv test/integration/lib/provider-invocation.ts derives from the docker-build Image inputs the
+// component registers: exact values, for the inputs BuildKitImage really sends (recorded under mocks)
+// and for the provider's rules on their own (table-driven).
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { BuildKitImage, type BuildKitImageArgs } from "../../components/image";
+import {
+  digestFromMetadata,
+  providerBuildInvocation,
+  withProviderDefaults,
+  type RecordedImageInputs,
+} from "../integration/lib/provider-invocation";
+import { buildSteps } from "../integration/lib/component-build";
+import { REGISTRY, installMocks, settle, unwrapSecrets } from "./harness";
+
+const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
+const repositoryUrl = `${REGISTRY}/web`;
+const METADATA = "/tmp/metadata.json";
+
+async function recordedImageInputs(
+  args: Omit<BuildKitImageArgs, "repositoryUrl">,
+): Promise<RecordedImageInputs> {
+  const rec = installMocks();
+  const image = new BuildKitImage("web", { repositoryUrl, contentTag: "ctx-0123456789abcdef", ...args });
+  await settle(image.imageUri);
+  const built = rec.resources.find((resource) => resource.type === "docker-build:index:Image");
+  assert.ok(built, "no docker-build Image registered");
+  return unwrapSecrets(built.inputs) as RecordedImageInputs;
+}
+
+/** Value of every occurrence of `flag` in argv. */
+function flagValues(argv: string[], flag: string): string[] {
+  return argv.flatMap((arg, index) => (arg === flag ? [argv[index + 1] as string] : []));
+}
+
+describe("providerBuildInvocation (what pulumi-docker-build runs for the recorded inputs)", () => {
+  it("BuildKitImage with gzip on one platform: the whole argv", async () => {
+    const inputs = await recordedImageInputs({ context, network: "host" });
+    const invocation = providerBuildInvocation(inputs, { metadataFile: METADATA });
+    const cacheRef = `${repositoryUrl}:buildcache`;
+    assert.deepEqual(invocation.argv, [
+      "buildx",
+      "build",
+      "--progress",
+      "plain",
+      "--metadata-file",
+      METADATA,
+      "--builder",
+      "default",
+      "--provenance=false",
+      "--cache-from",
+      `type=registry,ref=${cacheRef}`,
+      "--cache-to",
+      `type=registry,ref=${cacheRef},mode=max,ignore-error=true,oci-mediatypes=true,image-manifest=true`,
+      "--output",
+      "type=image,push=true,store=true,oci-mediatypes=false",
+      "--network",
+      "host",
+      "--platform",
+      "linux/amd64",
+      "--tag",
+      `${repositoryUrl}:ctx-0123456789abcdef`,
+      "-f",
+      `${context}/Dockerfile`,
+      context,
+    ]);
+    assert.deepEqual(invocation.env, {});
+    assert.deepEqual(invocation.warnings, []);
+  });
+
+  it("zstd with compressionLevel unset reaches BuildKit only when a level is sent (export.go:519-521)", async () => {
+    const inputs = await recordedImageInputs({ context, compression: "zstd" });
+    const sent = (inputs.exports as Array<{ registry: Record<string, unknown> }>)[0]?.registry ?? {};
+    const output = flagValues(providerBuildInvocation(inputs, { metadataFile: METADATA }).argv, "--output");
+    const cacheTo = flagValues(
+      providerBuildInvocation(inputs, { metadataFile: METADATA }).argv,
+      "--cache-to",
+    );
+    if (typeof sent.compressionLevel === "number" && sent.compressionLevel > 0) {
+      assert.deepEqual(output, [
+        `type=image,push=true,store=true,oci-mediatypes=true,compression=zstd,compression-level=${sent.compressionLevel},force-compression=true`,
+      ]);
+      assert.match(cacheTo[0] ?? "", /,compression=zstd,compression-level=\d+,force-compression=/);
+    } else {
+      // Today's component (issue 9): the provider drops the compression: the image is pushed gzip.
+      assert.deepEqual(output, ["type=image,push=true,store=true,oci-mediatypes=true"]);
+      assert.doesNotMatch(cacheTo[0] ?? "", /compression/);
+    }
+  });
+
+  it("two platforms: one --platform each, and the provider's multi-platform cache warning", async () => {
+    const inputs = await recordedImageInputs({ context, platforms: ["linux/amd64", "linux/arm64"] });
+    const invocation = providerBuildInvocation(inputs, { metadataFile: METADATA });
+    assert.deepEqual(flagValues(invocation.argv, "--platform"), ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(invocation.warnings, ["Caching doesn't work reliably with multi-platform builds"]);
+  });
+
+  it("target, build args, secrets (by environment variable), builder and network", async () => {
+    const inputs = await recordedImageInputs({
+      context,
+      target: "runtime",
+      buildArgs: { NODE_VERSION: "22" },
+      secrets: { npmrc: "//registry.npmjs.org/:_authToken=t0ken" },
+      builderName: "ci",
+      network: "none",
+    });
+    const invocation = providerBuildInvocation(inputs, { metadataFile: METADATA });
+    assert.deepEqual(flagValues(invocation.argv, "--build-arg"), ["NODE_VERSION=22"]);
+    assert.deepEqual(flagValues(invocation.argv, "--target"), ["runtime"]);
+    assert.deepEqual(flagValues(invocation.argv, "--builder"), ["ci"]);
+    assert.deepEqual(flagValues(invocation.argv, "--network"), ["none"]);
+    assert.deepEqual(flagValues(invocation.argv, "--secret"), ["id=npmrc,env=PULUMI_DOCKER_SECRET_0"]);
+    assert.deepEqual(invocation.env, { PULUMI_DOCKER_SECRET_0: "//registry.npmjs.org/:_authToken=t0ken" });
+    assert.ok(!invocation.argv.join(" ").includes("t0ken"), "a secret value is on the command line");
+  });
+
+  it("for the local registry: the ECR URL rewritten and registry.insecure=true on registry exports and caches", async () => {
+    const inputs = await recordedImageInputs({ context });
+    const invocation = providerBuildInvocation(inputs, {
+      metadataFile: METADATA,
+      rewriteRepository: { from: repositoryUrl, to: "127.0.0.1:5000/proof-x" },
+      insecureRegistry: true,
+    });
+    assert.deepEqual(flagValues(invocation.argv, "--tag"), ["127.0.0.1:5000/proof-x:ctx-0123456789abcdef"]);
+    assert.deepEqual(flagValues(invocation.argv, "--cache-from"), [
+      "type=registry,ref=127.0.0.1:5000/proof-x:buildcache,registry.insecure=true",
+    ]);
+    assert.deepEqual(flagValues(invocation.argv, "--output"), [
+      "type=image,push=true,store=true,oci-mediatypes=false,registry.insecure=true",
+    ]);
+    assert.ok(!invocation.argv.join(" ").includes(REGISTRY), "an ECR URL is left in the argv");
+  });
+
+  const table: Array<{ name: string; inputs: RecordedImageInputs; flag: string; expected: string[] }> = [
+    {
+      name: "compression with a level: type, level, force",
+      inputs: {
+        exports: [{ registry: { compression: "zstd", compressionLevel: 3, forceCompression: true } }],
+      },
+      flag: "--output",
+      expected: [
+        "type=image,push=true,store=true,oci-mediatypes=false,compression=zstd,compression-level=3,force-compression=true",
+      ],
+    },
+    {
+      name: "a level above 22 is capped (export.go:527-530)",
+      inputs: { exports: [{ registry: { compression: "zstd", compressionLevel: 40 } }] },
+      flag: "--output",
+      expected: [
+        "type=image,push=true,store=true,oci-mediatypes=false,compression=zstd,compression-level=22,force-compression=false",
+      ],
+    },
+    {
+      name: "push: true appends type=registry (image.go:436)",
+      inputs: { push: true },
+      flag: "--output",
+      expected: ["type=image,push=true"],
+    },
+    {
+      name: "a disabled export is skipped (image.go:579-581)",
+      inputs: { exports: [{ registry: {}, disabled: true }] },
+      flag: "--output",
+      expected: [],
+    },
+    {
+      name: "raw export passes through, registry becomes image with push=true",
+      inputs: { exports: [{ raw: "type=registry,name=x/y:1" }] },
+      flag: "--output",
+      expected: ["type=image,name=x/y:1,push=true"],
+    },
+    {
+      name: "cacheTo registry defaults: mode min, oci media types, no image manifest (cache.go:133-134, 339, 359)",
+      inputs: { cacheTo: [{ registry: { ref: "r/c:1" } }] },
+      flag: "--cache-to",
+      expected: [
+        "type=registry,ref=r/c:1,mode=min,ignore-error=false,oci-mediatypes=true,image-manifest=false",
+      ],
+    },
+    {
+      name: "network unset is passed as default (network.go:51-56)",
+      inputs: {},
+      flag: "--network",
+      expected: ["default"],
+    },
+  ];
+  for (const row of table) {
+    it(row.name, () => {
+      const invocation = providerBuildInvocation(
+        { context: { location: "/ctx" }, ...row.inputs },
+        { metadataFile: METADATA },
+      );
+      assert.deepEqual(flagValues(invocation.argv, row.flag), row.expected);
+    });
+  }
+
+  it("a preview build does not push (export.go:237-239)", () => {
+    const invocation = providerBuildInvocation(
+      { context: { location: "/ctx" }, exports: [{ registry: {} }] },
+      { metadataFile: METADATA, preview: true },
+    );
+    assert.deepEqual(flagValues(invocation.argv, "--output"), [
+      "type=image,push=false,store=true,oci-mediatypes=false",
+    ]);
+  });
+
+  it("refuses inputs it does not model instead of dropping them", () => {
+    assert.throws(
+      () =>
+        providerBuildInvocation(
+          { context: { location: "/c" }, ssh: [{ id: "default" }] },
+          { metadataFile: METADATA },
+        ),
+      { message: 'Image input "ssh" is not modelled by provider-invocation.ts' },
+    );
+    assert.throws(
+      () =>
+        providerBuildInvocation(
+          { context: { location: "/c" }, exports: [{ s3: {} }] },
+          { metadataFile: METADATA },
+        ),
+      { message: "exports[0].s3 is not modelled by provider-invocation.ts" },
+    );
+  });
+
+  it("withProviderDefaults keeps what the user gave", () => {
+    assert.deepEqual(
+      withProviderDefaults({ exports: [{ registry: { push: false, compression: "zstd" } }] }),
+      {
+        exports: [
+          {
+            registry: {
+              push: false,
+              store: true,
+              ociMediaTypes: false,
+              compression: "zstd",
+              compressionLevel: 0,
+              forceCompression: false,
+            },
+          },
+        ],
+      },
+    );
+  });
+
+  it("digestFromMetadata reads containerimage.digest and rejects metadata without one", () => {
+    const digest = "sha256:" + "0f".repeat(32);
+    assert.equal(
+      digestFromMetadata(JSON.stringify({ "containerimage.digest": digest, "image.name": "x" })),
+      digest,
+    );
+    assert.throws(() => digestFromMetadata("{}"), {
+      message: "no containerimage.digest in the build metadata: {}",
+    });
+  });
+});
+
+describe("buildSteps (which steps BuildKit re-ran, from --progress=plain)", () => {
+  it("lists RUN/COPY/WORKDIR steps once each, CACHED or not", () => {
+    const log = [
+      "#5 [deps 1/4] FROM 127.0.0.1:5000/b/node:22-slim@sha256:00",
+      "#6 [deps 2/4] WORKDIR /app",
+      "#6 CACHED",
+      "#7 [deps 3/4] COPY package.json package-lock.json ./",
+      "#7 CACHED",
+      "#8 [build 1/2] COPY src ./src",
+      "#8 DONE 0.1s",
+      "#9 [build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts",
+      "#9 0.412 done",
+      "#9 DONE 0.6s",
+    ].join("\n");
+    assert.deepEqual(buildSteps(log), [
+      { id: "#6", name: "[deps 2/4] WORKDIR /app", cached: true },
+      { id: "#7", name: "[deps 3/4] COPY package.json package-lock.json ./", cached: true },
+      { id: "#8", name: "[build 1/2] COPY src ./src", cached: false },
+      { id: "#9", name: "[build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts", cached: false },
+    ]);
+  });
+});
