@@ -7,6 +7,7 @@ import {
   type ImagePlatform,
   type LayerCompression,
 } from "./defaults";
+import { compressionInputs } from "./compression";
 import { contentTagFromHash, contextHashFor, imageRefs, registryHost } from "./image-refs";
 
 /** How the image is built: shared by BuildKitImage and EcrImagePipeline (one definition, one doc). */
@@ -62,8 +63,9 @@ export interface ImageBuildSettings {
    */
   cache?: boolean;
   /**
-   * Layer compression of the pushed image. `zstd` decompresses faster and is usually smaller; it needs
-   * OCI media types and a runtime that reads zstd layers (containerd 1.5+, Fargate platform 1.4).
+   * Layer compression of the pushed image and the registry cache. `zstd` decompresses faster and is
+   * usually smaller; it is sent with level 3 and forced onto the base layers too, with OCI media types,
+   * and needs a runtime that reads zstd layers (containerd 1.5+, Fargate platform 1.4).
    * @default "gzip"
    */
   compression?: LayerCompression;
@@ -148,6 +150,8 @@ export class BuildKitImage extends pulumi.ComponentResource {
     this.imageTags = refs.tags;
     this.cacheRef = pulumi.output(resolved.cache ? refs.cacheRef : undefined);
 
+    // The provider drops compression without a level (see ./compression.ts): zstd sends one, gzip nothing.
+    const compression = compressionInputs(resolved.compression);
     // ECR rejects the image index BuildKit writes for a registry cache by default; it needs a single
     // image manifest with OCI media types (https://aws.amazon.com/blogs/containers/announcing-remote-cache-support-in-amazon-ecr-for-buildkit-clients/).
     const cacheFrom = resolved.cache ? [{ registry: { ref: refs.cacheRef } }] : [];
@@ -160,7 +164,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
               imageManifest: true,
               ociMediaTypes: true,
               ignoreError: true,
-              compression: resolved.compression,
+              ...compression,
             },
           },
         ]
@@ -186,9 +190,8 @@ export class BuildKitImage extends pulumi.ComponentResource {
           {
             registry: {
               push: true,
-              compression: resolved.compression,
-              forceCompression: resolved.compression === "zstd",
               ociMediaTypes: resolved.compression === "zstd",
+              ...compression,
             },
           },
         ],

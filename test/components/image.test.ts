@@ -56,9 +56,8 @@ describe("BuildKitImage", () => {
       buildOnPreview: true,
       tags: [`${repositoryUrl}:${contentTag}`, `${repositoryUrl}:deployed-dev`],
       push: false,
-      exports: [
-        { registry: { push: true, compression: "gzip", forceCompression: false, ociMediaTypes: false } },
-      ],
+      // gzip is BuildKit's default: no compression fields, as the provider would send none without a level.
+      exports: [{ registry: { push: true, ociMediaTypes: false } }],
       cacheFrom: [{ registry: { ref: cacheRef } }],
       cacheTo: [
         {
@@ -68,7 +67,6 @@ describe("BuildKitImage", () => {
             imageManifest: true,
             ociMediaTypes: true,
             ignoreError: true,
-            compression: "gzip",
           },
         },
       ],
@@ -114,12 +112,45 @@ describe("BuildKitImage", () => {
     );
     assert.deepEqual(built.inputs.builder, { name: "remote-buildkit" });
     assert.deepEqual(built.inputs.platforms, ["linux/amd64", "linux/arm64"]);
+    // compressionLevel makes the provider send compression at all (export.go ExportWithCompression.String).
     assert.deepEqual(built.inputs.exports, [
-      { registry: { push: true, compression: "zstd", forceCompression: true, ociMediaTypes: true } },
+      {
+        registry: {
+          push: true,
+          ociMediaTypes: true,
+          compression: "zstd",
+          compressionLevel: 3,
+          forceCompression: true,
+        },
+      },
     ]);
     assert.deepEqual(built.inputs.cacheFrom, [], "no cache: nothing read");
     assert.deepEqual(built.inputs.cacheTo, [], "no cache: nothing written");
     assert.deepEqual(rec.options.find((o) => o.type === "docker-build:index:Image")?.retainOnDelete, false);
+  });
+
+  it("zstd reaches the registry cache too: compression with a level, forced, like the image", async () => {
+    const rec = installMocks();
+    const image = new BuildKitImage("web", { repositoryUrl, context, compression: "zstd" });
+    await settle(image.imageUri);
+    const built = rec.resources.find((r) => r.type === "docker-build:index:Image");
+    assert.ok(built);
+    const cacheRef = `${repositoryUrl}:buildcache`;
+    assert.deepEqual(built.inputs.cacheTo, [
+      {
+        registry: {
+          ref: cacheRef,
+          mode: "max",
+          imageManifest: true,
+          ociMediaTypes: true,
+          ignoreError: true,
+          compression: "zstd",
+          compressionLevel: 3,
+          forceCompression: true,
+        },
+      },
+    ]);
+    assert.deepEqual(built.inputs.cacheFrom, [{ registry: { ref: cacheRef } }]);
   });
 
   it("passes only inputs the docker-build provider schema accepts", async () => {
