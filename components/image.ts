@@ -58,7 +58,7 @@ export interface ImageBuildSettings {
   /**
    * Read and write a BuildKit registry cache at `<repositoryUrl>:<cacheTag>` (mode max, image manifest,
    * OCI media types: the form ECR accepts). Cache export errors are ignored so a cache outage never fails
-   * a deploy.
+   * a deploy. A preview that builds (`buildOnPreview`) writes it too.
    * @default true
    */
   cache?: boolean;
@@ -81,7 +81,10 @@ export interface ImageBuildSettings {
    */
   retainOnDelete?: boolean;
   /**
-   * Build during `pulumi preview` (nothing is pushed), so a broken Dockerfile fails the preview.
+   * Build a changed image during `pulumi preview`, so a broken Dockerfile fails the preview. No image is
+   * pushed, but that build writes the registry cache (`<cacheTag>`, only the cache): docker-build filters
+   * only image pushes in previews. For previews that write nothing, run them with pull-only ECR
+   * credentials (the cache write then fails and is ignored) or set this to false.
    * @default true
    */
   buildOnPreview?: pulumi.Input<boolean>;
@@ -152,6 +155,13 @@ export class BuildKitImage extends pulumi.ComponentResource {
 
     // The provider drops compression without a level (see ./compression.ts): zstd sends one, gzip nothing.
     const compression = compressionInputs(resolved.compression);
+    // The cache is written in previews too, on purpose. docker-build sets push=false on image exports in a
+    // preview (provider/internal/export.go 236-239, v0.0.22) but never filters cacheTo
+    // (`CacheTo.validate(_ bool)`, cache.go 682; "cache manifests are still exported", image.go 138). Leaving
+    // cacheTo out only when `pulumi.runtime.isDryRun()` would not help: the provider's Diff compares cacheTo
+    // with the state (image.go 952-954), so every preview of an UNCHANGED image would show an update and
+    // rebuild it. The inputs are therefore the same in preview and update (test/components/image.test.ts);
+    // previews that must write nothing run with pull-only credentials (the write error is ignored).
     // ECR rejects the image index BuildKit writes for a registry cache by default; it needs a single
     // image manifest with OCI media types (https://aws.amazon.com/blogs/containers/announcing-remote-cache-support-in-amazon-ecr-for-buildkit-clients/).
     const cacheFrom = resolved.cache ? [{ registry: { ref: refs.cacheRef } }] : [];

@@ -183,6 +183,24 @@ describe("BuildKitImage", () => {
     assert.notDeepEqual(validate({ tags: ["x"] }), []);
   });
 
+  it("sends the same inputs in preview and update, cacheTo included (no preview-only diff)", async () => {
+    // docker-build diffs cacheTo against its state (image.go 952-954): dropping it only in previews would
+    // show every unchanged image as an update and rebuild it. What a preview writes is documented instead.
+    const inputsFor = async (preview: boolean): Promise<Record<string, unknown>> => {
+      const rec = installMocks({ preview });
+      const image = new BuildKitImage("web", { repositoryUrl, context, compression: "zstd" });
+      await settle(image.imageTags, image.cacheRef);
+      const built = rec.resources.find((r) => r.type === "docker-build:index:Image");
+      assert.ok(built);
+      return built.inputs;
+    };
+    const inUpdate = await inputsFor(false);
+    const inPreview = await inputsFor(true);
+    assert.deepEqual(inPreview, inUpdate);
+    assert.equal((inPreview.cacheTo as unknown[]).length, 1, "the cache is written by a preview build too");
+    assert.equal(inPreview.buildOnPreview, true);
+  });
+
   it("in preview, the digest-pinned URI is unknown until the push, the tags are known", async () => {
     installMocks({ preview: true, imageChanged: true });
     const image = new BuildKitImage("web", { repositoryUrl, context });
