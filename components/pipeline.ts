@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
-import { resolvePipelineDefaults, type SizeAndCostSettings } from "./defaults";
+import { resolveImageDefaults, resolvePipelineDefaults, type SizeAndCostSettings } from "./defaults";
 import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
@@ -49,6 +49,8 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
   constructor(name: string, args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     const resolved = resolvePipelineDefaults(args);
+    // The image's plain args too, so a bad one stops the program before anything is registered.
+    resolveImageDefaults(args, "EcrImagePipeline");
     super("ecr-pipeline:index:EcrImagePipeline", name, {}, opts);
 
     // Children are not exposed as properties: component outputs must be values or provider resources
@@ -67,6 +69,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
         pullPrincipalArns: args.pullPrincipalArns,
         cacheTag: args.cacheTag,
         tags: args.tags,
+        platformsPerImage: args.platforms?.length ?? 1,
       },
       { parent: this },
     );

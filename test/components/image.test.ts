@@ -5,6 +5,7 @@ import { contentTagFor, imageRefs, registryHost } from "../../components/image-r
 import { imageInputValidator } from "./docker-build-schema";
 import {
   DIGEST,
+  INDEX_DIGEST,
   REGISTRY,
   installMocks,
   isKnown,
@@ -92,7 +93,7 @@ describe("BuildKitImage", () => {
         target: "runtime",
         buildArgs: { NODE_ENV: "production" },
         secrets: { npmrc: "//registry/:_authToken=s3cret" },
-        platforms: ["linux/amd64", "linux/arm64"],
+        platforms: ["linux/arm64"],
         builderName: "remote-buildkit",
         compression: "zstd",
         cache: false,
@@ -111,7 +112,7 @@ describe("BuildKitImage", () => {
       "a secret never becomes a build arg",
     );
     assert.deepEqual(built.inputs.builder, { name: "remote-buildkit" });
-    assert.deepEqual(built.inputs.platforms, ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(built.inputs.platforms, ["linux/arm64"]);
     // compressionLevel makes the provider send compression at all (export.go ExportWithCompression.String).
     assert.deepEqual(built.inputs.exports, [
       {
@@ -201,6 +202,143 @@ describe("BuildKitImage", () => {
     assert.equal(inPreview.buildOnPreview, true);
   });
 
+  describe("several platforms: one cached build per platform joined by an Index", () => {
+    const twoPlatforms = ["linux/amd64", "linux/arm64"] as const;
+    const contentTag2 = contentTagFor({
+      context,
+      dockerfile: path.join(context, "Dockerfile"),
+      platforms: [...twoPlatforms],
+    });
+
+    async function build2(preview: boolean, imageChanged = false) {
+      const rec = installMocks({ preview, imageChanged });
+      const image = new BuildKitImage(
+        "web",
+        {
+          repositoryUrl,
+          context,
+          platforms: [...twoPlatforms],
+          platformBuilders: { "linux/arm64": "arm-native" },
+          builderName: "ci",
+          compression: "zstd",
+          extraTags: ["deployed-prod"],
+        },
+        { transformations: rec.transformations },
+      );
+      await settle(image.imageTags, image.cacheRefs);
+      await settle(image.imageUri);
+      return { rec, image };
+    }
+
+    for (const preview of [false, true]) {
+      it(`children, parents and exact inputs (preview=${preview})`, async () => {
+        const { rec, image } = await build2(preview);
+        assert.deepEqual(
+          rec.resources.map((r) => `${r.type}::${r.name}`),
+          [
+            "ecr-pipeline:index:BuildKitImage::web",
+            "docker-build:index:Image::web-amd64",
+            "docker-build:index:Image::web-arm64",
+            "docker-build:index:Index::web",
+            "docker-build:index:Index::web-tag-deployed-prod",
+          ],
+        );
+        assert.deepEqual(
+          rec.options.map((o) => `${o.type}::${o.name}::${o.parentName}::${o.retainOnDelete}`),
+          [
+            "ecr-pipeline:index:BuildKitImage::web::undefined::undefined",
+            "docker-build:index:Image::web-amd64::web::true",
+            "docker-build:index:Image::web-arm64::web::true",
+            "docker-build:index:Index::web::web::true",
+            "docker-build:index:Index::web-tag-deployed-prod::web::true",
+          ],
+        );
+        const zstd = { compression: "zstd", compressionLevel: 3, forceCompression: true };
+        const registries = secretOf([{ address: REGISTRY, username: "AWS", password: "token-password" }]);
+        for (const [arch, builder] of [
+          ["amd64", "ci"],
+          ["arm64", "arm-native"],
+        ] as const) {
+          const built = rec.resources.find((r) => r.name === `web-${arch}`);
+          assert.ok(built);
+          const cacheRef = `${repositoryUrl}:buildcache-${arch}`;
+          assert.deepEqual(built.inputs, {
+            context: { location: context },
+            dockerfile: { location: `${context}/Dockerfile` },
+            platforms: [`linux/${arch}`],
+            builder: { name: builder },
+            network: "default",
+            buildOnPreview: true,
+            tags: [`${repositoryUrl}:${contentTag2}-${arch}`],
+            push: false,
+            exports: [{ registry: { push: true, ociMediaTypes: true, ...zstd } }],
+            cacheFrom: [{ registry: { ref: cacheRef } }],
+            cacheTo: [
+              {
+                registry: {
+                  ref: cacheRef,
+                  mode: "max",
+                  imageManifest: true,
+                  ociMediaTypes: true,
+                  ignoreError: true,
+                  ...zstd,
+                },
+              },
+            ],
+            registries,
+          });
+        }
+        const sources = ["amd64", "arm64"].map((arch) => `${repositoryUrl}:${contentTag2}-${arch}@${DIGEST}`);
+        const registry = secretOf({ address: REGISTRY, username: "AWS", password: "token-password" });
+        const indexes = rec.resources.filter((r) => r.type === "docker-build:index:Index");
+        assert.deepEqual(
+          indexes.map((index) => index.inputs),
+          [
+            { tag: `${repositoryUrl}:${contentTag2}`, sources, push: true, registry },
+            { tag: `${repositoryUrl}:deployed-prod`, sources, push: true, registry },
+          ],
+        );
+        assert.deepEqual(await valueOf(image.imageTags), [contentTag2, "deployed-prod"]);
+        assert.deepEqual(await valueOf(image.cacheRefs), [
+          `${repositoryUrl}:buildcache-amd64`,
+          `${repositoryUrl}:buildcache-arm64`,
+        ]);
+        // imageUri pins the Index's digest, never a platform image's.
+        assert.equal(await valueOf(image.imageUri), `${repositoryUrl}@${INDEX_DIGEST}`);
+        assert.equal(await valueOf(image.digest), INDEX_DIGEST);
+        assert.equal(image.images.length, 2);
+        assert.ok(image.index);
+      });
+    }
+
+    it("in preview of a changed image, the index digest and imageUri are unknown, not `@undefined`", async () => {
+      const { image } = await build2(true, true);
+      assert.equal(await isKnown(image.imageUri), false);
+      assert.equal(await isKnown(image.digest), false);
+      assert.equal(await isKnown(image.imageTags), true);
+    });
+
+    it("one platform keeps one Image and no Index", async () => {
+      const rec = installMocks();
+      const image = new BuildKitImage("web", { repositoryUrl, context, platforms: ["linux/arm64"] });
+      await settle(image.imageUri);
+      assert.deepEqual(
+        rec.resources.map((r) => `${r.type}::${r.name}`),
+        ["ecr-pipeline:index:BuildKitImage::web", "docker-build:index:Image::web"],
+      );
+      assert.equal(image.index, undefined);
+      assert.deepEqual(await valueOf(image.cacheRefs), [`${repositoryUrl}:buildcache`]);
+    });
+
+    it("the per-platform inputs pass the provider schema", async () => {
+      const validate = imageInputValidator();
+      const { rec } = await build2(false);
+      for (const built of rec.resources.filter((r) => r.type === "docker-build:index:Image")) {
+        assert.deepEqual(validate(unwrapSecrets(built.inputs)), []);
+      }
+    });
+  });
+
   it("in preview, the digest-pinned URI is unknown until the push, the tags are known", async () => {
     installMocks({ preview: true, imageChanged: true });
     const image = new BuildKitImage("web", { repositoryUrl, context });
@@ -218,7 +356,7 @@ describe("BuildKitImage", () => {
     });
     assert.throws(() => imageRefs(repositoryUrl, "ctx-1", ["buildcache"], "buildcache"), {
       message:
-        'BuildKitImage: the tag "buildcache" is the build-cache tag; every build overwrites it with cache metadata. Remove it from extraTags/contentTag or choose another cacheTag.',
+        'BuildKitImage: the tag "buildcache" is a build-cache tag (buildcache or buildcache-<arch>); every build overwrites it with cache metadata. Remove it from extraTags/contentTag or choose another cacheTag.',
     });
     assert.throws(() => imageRefs(repositoryUrl, "ctx-1", ["bad tag"], "buildcache"), {
       message:
