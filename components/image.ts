@@ -46,7 +46,9 @@ export interface ImageBuildSettings {
    * Target platforms (a plain list: it decides which resources exist). One builds one image. More than
    * one builds each platform on its own, with its own registry cache `<cacheTag>-<arch>` and an image
    * tagged `<content tag>-<arch>`, and joins them in an image index (docker-build `Index`) that carries
-   * the content tag and the extra tags; `imageUri` pins the index's digest.
+   * the content tag and the extra tags; `imageUri` pins the index's digest. A platform the builder
+   * cannot run (no native node, no binfmt emulation) fails its build at the first `RUN` of a stage on
+   * that platform with BuildKit's "exec format error"; with `buildOnPreview` that is in `pulumi preview`.
    * @default ["linux/amd64"]
    */
   platforms?: ImagePlatform[];

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { BuildKitImage } from "../../components/image";
+import { EcrImagePipeline } from "../../components/pipeline";
 import { contentTagFor, imageRefs, registryHost } from "../../components/image-refs";
 import { imageInputValidator } from "./docker-build-schema";
 import {
@@ -363,6 +365,76 @@ describe("BuildKitImage", () => {
         "BuildKitImage: invalid tag \"bad tag\": use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.",
     });
     assert.deepEqual(imageRefs(repositoryUrl, "ctx-1", ["ctx-1", "v1"], "buildcache").tags, ["ctx-1", "v1"]);
+  });
+
+  describe("bad plain args are rejected before anything is registered, naming the arg and the fix", () => {
+    const cases: Array<{ what: string; args: Record<string, unknown>; message: string }> = [
+      {
+        what: "an unknown platform",
+        args: { platforms: ["linux/amd64", "linux/arm64/v8"] },
+        message:
+          'BuildKitImage: invalid argument "platforms": got "linux/arm64/v8". Use one of "linux/386", "linux/amd64", "linux/arm", "linux/arm64", "linux/mips64", "linux/mips64le", "linux/ppc64le", "linux/riscv64", "linux/s390x".',
+      },
+      {
+        what: "a platform listed twice",
+        args: { platforms: ["linux/arm64", "linux/arm64"] },
+        message:
+          'BuildKitImage: invalid argument "platforms": "linux/arm64" is listed twice. List each platform once.',
+      },
+      {
+        what: "no platform",
+        args: { platforms: [] },
+        message:
+          'BuildKitImage: invalid argument "platforms": got []. List at least one platform, e.g. ["linux/amd64"], or leave it unset.',
+      },
+      {
+        what: "an empty builder name",
+        args: { builderName: "" },
+        message:
+          "BuildKitImage: invalid argument \"builderName\": \"\" is not a buildx builder name. Use the name `docker buildx ls` shows (letters, digits, '.', '_', '-'), or leave it unset for the default builder.",
+      },
+      {
+        what: "an empty per-platform builder name",
+        args: { platforms: ["linux/amd64", "linux/arm64"], platformBuilders: { "linux/arm64": " " } },
+        message:
+          "BuildKitImage: invalid argument \"platformBuilders[\"linux/arm64\"]\": \" \" is not a buildx builder name. Use the name `docker buildx ls` shows (letters, digits, '.', '_', '-'), or leave it unset for the default builder.",
+      },
+      {
+        what: "a builder for a platform not built",
+        args: { platformBuilders: { "linux/arm64": "arm-native" } },
+        message:
+          'BuildKitImage: invalid argument "platformBuilders": "linux/arm64" is not one of the platforms built (linux/amd64). Key it by a platform listed in platforms, e.g. { "linux/arm64": "arm-builder" }.',
+      },
+      {
+        what: "an unknown compression",
+        args: { compression: "brotli" },
+        message: 'BuildKitImage: invalid argument "compression": got "brotli". Use one of "gzip", "zstd".',
+      },
+      {
+        what: "extra tags as Outputs with several platforms",
+        args: { platforms: ["linux/amd64", "linux/arm64"], extraTags: pulumi.output(["deployed-dev"]) },
+        message:
+          'BuildKitImage: invalid argument "extraTags": got Outputs while building several platforms. Pass plain strings: each extra tag becomes its own image index, created when the program runs.',
+      },
+    ];
+    for (const { what, args, message } of cases) {
+      it(`${what}`, () => {
+        const rec = installMocks();
+        assert.throws(() => new BuildKitImage("web", { repositoryUrl, context, ...args } as never), {
+          message,
+        });
+        assert.deepEqual(rec.resources, []);
+      });
+    }
+
+    it("the pipeline checks them before its own registration", () => {
+      const rec = installMocks();
+      assert.throws(() => new EcrImagePipeline("app", { context, platforms: ["linux/arm64/v8" as never] }), {
+        message:
+          'EcrImagePipeline: invalid argument "platforms": got "linux/arm64/v8". Use one of "linux/386", "linux/amd64", "linux/arm", "linux/arm64", "linux/mips64", "linux/mips64le", "linux/ppc64le", "linux/riscv64", "linux/s390x".',
+      });
+      assert.deepEqual(rec.resources, []);
+    });
   });
 
   it("rejects an unknown compression before registering anything", () => {
