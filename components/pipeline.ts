@@ -83,7 +83,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       );
 
     this.findings = pulumi.all([args.context, dockerfile, args.target]).apply(([context, file, target]) => {
-      const findings = analyzeBuildDockerfile(context, file, target);
+      const findings = analyzeBuildDockerfile(context, file, target, args.platforms);
       // Shown in `pulumi preview` on this component: warnings and errors as warnings, hints as info.
       for (const finding of findings) {
         const line = `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`;

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const median = (values: number[]): number =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const base = median(times.amd64!);
-  console.log(`arm64 build of app/ (--no-cache, bases local), ${rounds} rounds, median wall time:`);
+  console.log(`arm64 build of app/ (--no-cache, bases local), ${rounds} rounds, upper-median wall time:`);
   for (const [name, values] of Object.entries(times)) {
     console.log(
       `  ${name.padEnd(22)} ${median(values).toFixed(1).padStart(6)} s  (${(median(values) / base).toFixed(2)}× amd64)  runs: ${values.map((v) => v.toFixed(1)).join(", ")}`,
