@@ -44,14 +44,21 @@ export interface CostForInput {
  */
 export function costFor(input: CostForInput): { estimate: CostEstimate; report: string } {
   const { size, resolved } = input;
+  // A multi-platform build pushes an index plus one `ctx-…-<arch>` image per platform, and the repository's
+  // keep rule counts them all (EcrRepository `platformsPerImage`): replay that many tagged pushes per
+  // build, then count whole builds.
+  const platforms = Math.max(1, input.platforms ?? 1);
+  const imagesPerBuild = platforms > 1 ? platforms + 1 : 1;
   const retention = steadyStateRetention(input.policy, {
-    pushesPerDay: [{ tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: resolved.pushesPerDay }],
+    pushesPerDay: [
+      { tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: resolved.pushesPerDay * imagesPerBuild },
+    ],
     imageBytes: size.bytes,
   });
   const estimate = estimateMonthlyCost({
     region: input.region,
     imageBytes: size.bytes,
-    retainedImages: Math.max(1, retention.retainedImages),
+    retainedImages: Math.max(1, Math.ceil(retention.retainedImages / imagesPerBuild)),
     cacheBytes: size.bytes,
     pushesPerMonth: resolved.pushesPerDay * DAYS_PER_MONTH,
     pulls: {
