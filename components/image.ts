@@ -288,8 +288,9 @@ export class BuildKitImage extends pulumi.ComponentResource {
         name,
         refs.refs.apply((all) => all[0]!),
       );
-      // Index takes one tag: each extra tag gets its own Index over the same sources (same manifest,
-      // same digest). The tags are plain strings here (checked before registration).
+      // Index takes one tag: each extra tag gets its own Index over the same sources: the same manifest,
+      // so the same digest (test/integration/platforms.test.ts). The tags are plain strings here
+      // (checked before registration).
       for (const tag of resolved.extraTags) {
         indexOf(`${name}-tag-${tag}`, pulumi.interpolate`${args.repositoryUrl}:${tag}`);
       }

@@ -192,6 +192,24 @@ describe("several platforms: per-platform cached builds joined by an index (inte
     }
   });
 
+  it("an extra tag's Index over the same sources is the same index (same digest)", async function () {
+    // BuildKitImage gives each extra tag its own Index (docker-build's Index takes one tag).
+    await docker([
+      "buildx",
+      "imagetools",
+      "create",
+      "--progress=plain",
+      "--tag",
+      `${REGISTRY}/${REPOSITORY}:deployed-${RUN_ID}`,
+      ...ARCHES.map((arch) => `${REGISTRY}/${REPOSITORY}:${CONTENT_TAG}-${arch}@${digests[arch]}`),
+    ]);
+    const { digest } = await fetchJson(
+      `${REPOSITORY}/manifests/deployed-${RUN_ID}`,
+      "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json",
+    );
+    assert.equal(digest, indexDigest);
+  });
+
   it("runs the build stage on the build platform: arm64 reuses the bundle amd64 built in this run", async function () {
     // Both builds run on this amd64 machine. With `FROM --platform=$BUILDPLATFORM` the arm64 build's
     // build-stage steps have the same cache keys as amd64's: amd64 runs esbuild on this run's new source,
