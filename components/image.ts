@@ -48,7 +48,7 @@ export interface ImageBuildSettings {
    * tagged `<content tag>-<arch>`, and joins them in an image index (docker-build `Index`) that carries
    * the content tag and the extra tags; `imageUri` pins the index's digest. A platform the builder
    * cannot run (no native node, no binfmt emulation) fails its build at the first `RUN` of a stage on
-   * that platform with BuildKit's "exec format error"; with `buildOnPreview` that is in `pulumi preview`.
+   * that platform with BuildKit's `exec /bin/sh: exec format error`; with `buildOnPreview` that is in `pulumi preview`.
    * @default ["linux/amd64"]
    */
   platforms?: ImagePlatform[];
