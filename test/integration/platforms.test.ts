@@ -161,9 +161,10 @@ describe("several platforms: per-platform cached builds joined by an index (inte
 
   after(async function () {
     if (metadataDir !== "") rmSync(metadataDir, { recursive: true, force: true });
-    if (indexDigest !== "") {
-      await docker(["image", "rm", `${REGISTRY}/${REPOSITORY}@${indexDigest}`]).catch(() => undefined);
-    }
+    // With the containerd image store the docker driver also keeps each pushed image locally.
+    const local = ARCHES.map((arch) => `${REGISTRY}/${REPOSITORY}:${CONTENT_TAG}-${arch}`);
+    if (indexDigest !== "") local.push(`${REGISTRY}/${REPOSITORY}@${indexDigest}`);
+    for (const reference of local) await docker(["image", "rm", reference]).catch(() => undefined);
   });
 
   it("the index lists exactly the two pushed platform images", async function () {
