@@ -322,12 +322,24 @@ describe("BuildKitImage", () => {
 
     it("one platform keeps one Image and no Index", async () => {
       const rec = installMocks();
-      const image = new BuildKitImage("web", { repositoryUrl, context, platforms: ["linux/arm64"] });
+      const image = new BuildKitImage(
+        "web",
+        { repositoryUrl, context, platforms: ["linux/arm64"] },
+        { transformations: rec.transformations },
+      );
       await settle(image.imageUri);
       assert.deepEqual(
         rec.resources.map((r) => `${r.type}::${r.name}`),
         ["ecr-pipeline:index:BuildKitImage::web", "docker-build:index:Image::web"],
       );
+      assert.deepEqual(
+        rec.options.map((o) => `${o.type}::${o.name}::${o.parentName}::${o.retainOnDelete}`),
+        [
+          "ecr-pipeline:index:BuildKitImage::web::undefined::undefined",
+          "docker-build:index:Image::web::web::true",
+        ],
+      );
+      assert.equal(await valueOf(image.imageUri), `${repositoryUrl}@${DIGEST}`);
       assert.equal(image.index, undefined);
       assert.deepEqual(await valueOf(image.cacheRefs), [`${repositoryUrl}:buildcache`]);
     });
