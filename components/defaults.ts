@@ -41,6 +41,7 @@ export { ScanningMode };
 export const LIFECYCLE_PRESET_NAMES: readonly LifecyclePresetName[] = Object.values(LifecyclePresetName);
 export const SCANNING_MODES: readonly ScanningMode[] = Object.values(ScanningMode);
 export const LAYER_COMPRESSIONS: readonly LayerCompression[] = Object.values(LayerCompression);
+export const IMAGE_PLATFORMS: readonly ImagePlatform[] = Object.values(ImagePlatform);
 export const BUDGET_ACTIONS: readonly BudgetAction[] = Object.values(BudgetAction);
 
 /**
@@ -81,6 +82,19 @@ function oneOf<T extends string>(
   return value;
 }
 
+function positiveInteger(
+  component: string,
+  argument: string,
+  value: number | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new InvalidArgumentError(component, argument, `got ${String(value)}`, "Use a whole number >= 1.");
+  }
+  return value;
+}
+
 function nonNegative(
   component: string,
   argument: string,
@@ -115,8 +129,10 @@ export interface RepositoryDefaults {
   lifecyclePreset: LifecyclePresetName;
   scanningMode: ScanningMode;
   manageRegistryScanning: boolean;
-  /** Tags exempt from immutability (WILDCARD filters): the cache tag, and `deployed-*`, which move. */
+  /** Tags exempt from immutability (WILDCARD filters): the cache tags, and `deployed-*`, which move. */
   mutableTagFilters: string[];
+  /** `ctx-*` images one build pushes: 1, or an index plus one image per platform. */
+  imagesPerBuild: number;
 }
 
 export interface RepositoryDefaultsInput {
@@ -127,6 +143,7 @@ export interface RepositoryDefaultsInput {
   lifecyclePreset?: LifecyclePresetName;
   scanningMode?: ScanningMode;
   manageRegistryScanning?: boolean;
+  platformsPerImage?: number;
 }
 
 export function resolveRepositoryDefaults(
@@ -142,6 +159,7 @@ export function resolveRepositoryDefaults(
     );
   }
   const cacheTag = validateCacheTag(component, args.cacheTag);
+  const platformsPerImage = positiveInteger(component, "platformsPerImage", args.platformsPerImage, 1);
   return {
     scanOnPush: args.scanOnPush ?? true,
     forceDelete: args.forceDelete ?? false,
@@ -155,7 +173,10 @@ export function resolveRepositoryDefaults(
     ),
     scanningMode: oneOf(component, "scanningMode", args.scanningMode, SCANNING_MODES, "basic"),
     manageRegistryScanning: args.manageRegistryScanning ?? false,
-    mutableTagFilters: [cacheTag, `${DEPLOYED_TAG_PREFIX}*`],
+    // `<cacheTag>*` covers the per-platform caches (`<cacheTag>-amd64`, …) of a multi-platform build.
+    mutableTagFilters: [`${cacheTag}*`, `${DEPLOYED_TAG_PREFIX}*`],
+    // Several platforms: an index (the content tag) plus one image per platform (`<content tag>-<arch>`).
+    imagesPerBuild: platformsPerImage > 1 ? platformsPerImage + 1 : 1,
   };
 }
 
@@ -165,6 +186,12 @@ export interface ImageDefaults {
   cache: boolean;
   compression: LayerCompression;
   retainOnDelete: boolean;
+  /** Target platforms, deduplicated only by rejecting duplicates; at least one. */
+  platforms: ImagePlatform[];
+  /** Builder per platform (only platforms in `platforms`); others use `builderName`. */
+  platformBuilders: Record<string, string>;
+  /** Extra tags as plain strings when several platforms are built (one Index each); else []. */
+  extraTags: string[];
 }
 
 export interface ImageDefaultsInput {
@@ -172,14 +199,82 @@ export interface ImageDefaultsInput {
   cache?: boolean;
   compression?: LayerCompression;
   retainOnDelete?: boolean;
+  platforms?: readonly ImagePlatform[];
+  platformBuilders?: Record<string, string>;
+  builderName?: unknown;
+  extraTags?: unknown;
+}
+
+/** A buildx builder name: `docker buildx create --name` accepts letters, digits, '.', '_' and '-'. */
+const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function checkBuilderName(component: string, argument: string, value: unknown): void {
+  if (typeof value !== "string") return; // an Output: checked by the build itself
+  if (!BUILDER_NAME.test(value)) {
+    throw new InvalidArgumentError(
+      component,
+      argument,
+      `${JSON.stringify(value)} is not a buildx builder name`,
+      "Use the name `docker buildx ls` shows (letters, digits, '.', '_', '-'), or leave it unset for the default builder.",
+    );
+  }
 }
 
 export function resolveImageDefaults(args: ImageDefaultsInput, component = "BuildKitImage"): ImageDefaults {
+  const platforms = [...(args.platforms ?? [ImagePlatform.LinuxAmd64])];
+  if (!Array.isArray(args.platforms ?? []) || platforms.length === 0) {
+    throw new InvalidArgumentError(
+      component,
+      "platforms",
+      `got ${JSON.stringify(args.platforms)}`,
+      'List at least one platform, e.g. ["linux/amd64"], or leave it unset.',
+    );
+  }
+  for (const platform of platforms) {
+    oneOf(component, "platforms", platform, IMAGE_PLATFORMS, ImagePlatform.LinuxAmd64);
+    if (platforms.indexOf(platform) !== platforms.lastIndexOf(platform)) {
+      throw new InvalidArgumentError(
+        component,
+        "platforms",
+        `${JSON.stringify(platform)} is listed twice`,
+        "List each platform once.",
+      );
+    }
+  }
+  checkBuilderName(component, "builderName", args.builderName);
+  const platformBuilders = { ...(args.platformBuilders ?? {}) };
+  for (const [platform, builder] of Object.entries(platformBuilders)) {
+    if (!platforms.includes(platform as ImagePlatform)) {
+      throw new InvalidArgumentError(
+        component,
+        "platformBuilders",
+        `${JSON.stringify(platform)} is not one of the platforms built (${platforms.join(", ")})`,
+        'Key it by a platform listed in platforms, e.g. { "linux/arm64": "arm-builder" }.',
+      );
+    }
+    checkBuilderName(component, `platformBuilders["${platform}"]`, builder);
+  }
+  let extraTags: string[] = [];
+  if (platforms.length > 1 && args.extraTags !== undefined) {
+    const tags = args.extraTags;
+    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === "string")) {
+      throw new InvalidArgumentError(
+        component,
+        "extraTags",
+        "got Outputs while building several platforms",
+        "Pass plain strings: each extra tag becomes its own image index, created when the program runs.",
+      );
+    }
+    extraTags = [...new Set(tags as string[])];
+  }
   return {
     cacheTag: validateCacheTag(component, args.cacheTag),
     cache: args.cache ?? true,
     compression: oneOf(component, "compression", args.compression, LAYER_COMPRESSIONS, "gzip"),
     retainOnDelete: args.retainOnDelete ?? true,
+    platforms,
+    platformBuilders,
+    extraTags,
   };
 }
 

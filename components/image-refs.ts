@@ -52,9 +52,9 @@ export function imageRefs(
     if (!IMAGE_TAG_PATTERN.test(tag)) {
       throw new Error(`BuildKitImage: invalid tag ${JSON.stringify(tag)}: use ${IMAGE_TAG_RULE}.`);
     }
-    if (tag === cacheTag) {
+    if (tag === cacheTag || tag.startsWith(`${cacheTag}-`)) {
       throw new Error(
-        `BuildKitImage: the tag ${JSON.stringify(tag)} is the build-cache tag; every build overwrites it with cache metadata. ` +
+        `BuildKitImage: the tag ${JSON.stringify(tag)} is a build-cache tag (${cacheTag} or ${cacheTag}-<arch>); every build overwrites it with cache metadata. ` +
           "Remove it from extraTags/contentTag or choose another cacheTag.",
       );
     }
@@ -64,4 +64,41 @@ export function imageRefs(
     refs: tags.map((tag) => `${repositoryUrl}:${tag}`),
     cacheRef: `${repositoryUrl}:${cacheTag}`,
   };
+}
+
+/**
+ * The tag suffix (and child-name suffix) of one platform's build in a multi-platform image:
+ * `linux/amd64` → `amd64`, `linux/arm/v7` → `arm-v7`.
+ */
+export function platformSuffix(platform: string): string {
+  return platform.replace(/^linux\//, "").replace(/\//g, "-");
+}
+
+export interface PlatformRefs {
+  /** `<repositoryUrl>:<contentTag>-<arch>`: the platform's image, pushed tagged so the keep rule counts it. */
+  ref: string;
+  /** `<repositoryUrl>:<cacheTag>-<arch>`: the platform's own registry cache. */
+  cacheRef: string;
+}
+
+export function platformRefs(
+  repositoryUrl: string,
+  contentTag: string,
+  cacheTag: string,
+  platform: string,
+): PlatformRefs {
+  const suffix = platformSuffix(platform);
+  const tag = `${contentTag}-${suffix}`;
+  if (!IMAGE_TAG_PATTERN.test(tag)) {
+    throw new Error(
+      `BuildKitImage: the per-platform tag ${JSON.stringify(tag)} is not a valid tag (over 128 characters?): use a shorter contentTag.`,
+    );
+  }
+  return { ref: `${repositoryUrl}:${tag}`, cacheRef: `${repositoryUrl}:${cacheTag}-${suffix}` };
+}
+
+/** The `sha256:…` of a `name:tag@sha256:…` reference, or undefined when it has none (an index in preview). */
+export function digestOfRef(ref: string): string | undefined {
+  const at = ref.lastIndexOf("@");
+  return at === -1 ? undefined : ref.slice(at + 1);
 }

@@ -4,7 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BuildNetworkMode, ImagePlatform, LayerCompression } from "./defaults";
 import { preflightImage } from "./preflight";
 import { compressionInputs } from "./compression";
-import { contentTagFromHash, contextHashFor, imageRefs, registryHost } from "./image-refs";
+import {
+  contentTagFromHash,
+  contextHashFor,
+  digestOfRef,
+  imageRefs,
+  platformRefs,
+  platformSuffix,
+  registryHost,
+} from "./image-refs";
 
 /** How the image is built: shared by BuildKitImage and EcrImagePipeline (one definition, one doc). */
 export interface ImageBuildSettings {
@@ -31,16 +39,28 @@ export interface ImageBuildSettings {
    */
   secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
-   * Target platforms; more than one builds a multi-platform image index.
+   * Target platforms (a plain list: it decides which resources exist). One builds one image. More than
+   * one builds each platform on its own, with its own registry cache `<cacheTag>-<arch>` and an image
+   * tagged `<content tag>-<arch>`, and joins them in an image index (docker-build `Index`) that carries
+   * the content tag and the extra tags; `imageUri` pins the index's digest. A platform the builder
+   * cannot run (no native node, no binfmt emulation) fails its build at the first `RUN` of a stage on
+   * that platform with BuildKit's `exec /bin/sh: exec format error`; with `buildOnPreview` that is in `pulumi preview`.
    * @default ["linux/amd64"]
    */
-  platforms?: pulumi.Input<pulumi.Input<ImagePlatform>[]>;
+  platforms?: ImagePlatform[];
   /**
    * Name of an existing buildx builder (e.g. a remote or Kubernetes BuildKit created with
-   * `docker buildx create --name ci --driver remote tcp://buildkitd:1234`).
+   * `docker buildx create --name ci --driver remote tcp://buildkitd:1234`). A name that does not exist
+   * fails the build (in preview with `buildOnPreview`) with buildx's "no builder … found".
    * @default undefined (the default builder)
    */
   builderName?: pulumi.Input<string>;
+  /**
+   * Builder per platform, e.g. `{ "linux/arm64": "arm-native" }`, so a platform builds on a native
+   * machine instead of under emulation. Platforms not listed use `builderName`.
+   * @default {}
+   */
+  platformBuilders?: Record<string, string>;
   /**
    * Network mode for `RUN` instructions.
    * @default "default"
@@ -54,7 +74,7 @@ export interface ImageBuildSettings {
   /**
    * Read and write a BuildKit registry cache at `<repositoryUrl>:<cacheTag>` (mode max, image manifest,
    * OCI media types: the form ECR accepts). Cache export errors are ignored so a cache outage never fails
-   * a deploy.
+   * a deploy. A preview that builds (`buildOnPreview`) writes it too.
    * @default true
    */
   cache?: boolean;
@@ -66,7 +86,8 @@ export interface ImageBuildSettings {
    */
   compression?: LayerCompression;
   /**
-   * More tags to push, e.g. `release-1.4.0` or `deployed-prod` (mutable, see EcrRepository).
+   * More tags to push, e.g. `release-1.4.0` or `deployed-prod` (mutable, see EcrRepository). With
+   * several platforms they must be plain strings: each becomes its own Index (`<name>-tag-<tag>`).
    * @default []
    */
   extraTags?: pulumi.Input<pulumi.Input<string>[]>;
@@ -77,7 +98,10 @@ export interface ImageBuildSettings {
    */
   retainOnDelete?: boolean;
   /**
-   * Build during `pulumi preview` (nothing is pushed), so a broken Dockerfile fails the preview.
+   * Build a changed image during `pulumi preview`, so a broken Dockerfile fails the preview. No image is
+   * pushed, but that build writes the registry cache (`<cacheTag>`, only the cache): docker-build filters
+   * only image pushes in previews. For previews that write nothing, run them with pull-only ECR
+   * credentials (the cache write then fails and is ignored) or set this to false.
    * @default true
    */
   buildOnPreview?: pulumi.Input<boolean>;
@@ -103,7 +127,10 @@ export interface BuildKitImageArgs extends ImageBuildSettings {
  * cache in the same repository that really works with ECR.
  */
 export class BuildKitImage extends pulumi.ComponentResource {
-  public readonly image: dockerBuild.Image;
+  /** The docker-build Images: one, or one per platform (`<name>-<arch>`) when several are built. */
+  public readonly images: dockerBuild.Image[];
+  /** The docker-build Index joining the per-platform images; undefined for a single platform. */
+  public readonly index: dockerBuild.Index | undefined;
   /** `sha256:…` of the pushed manifest (or image index for several platforms). */
   public readonly digest: pulumi.Output<string>;
   /** `<repositoryUrl>@<digest>`: the reference to deploy. */
@@ -113,8 +140,10 @@ export class BuildKitImage extends pulumi.ComponentResource {
   public readonly contentTag: pulumi.Output<string>;
   /** SHA-256 over the context files, Dockerfile, target, build args and platforms (unset with `contentTag`). */
   public readonly contextHash: pulumi.Output<string | undefined>;
-  /** `<repositoryUrl>:<cacheTag>`, or undefined when the cache is off. */
+  /** `<repositoryUrl>:<cacheTag>` (the first platform's cache for several), or undefined when the cache is off. */
   public readonly cacheRef: pulumi.Output<string | undefined>;
+  /** Every registry cache: `<repositoryUrl>:<cacheTag>`, or `<cacheTag>-<arch>` per platform; [] when off. */
+  public readonly cacheRefs: pulumi.Output<string[]>;
 
   constructor(name: string, args: BuildKitImageArgs, opts?: pulumi.ComponentResourceOptions) {
     const resolved = preflightImage(args, "BuildKitImage");
@@ -131,7 +160,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
       args.contentTag !== undefined
         ? pulumi.output(undefined)
         : pulumi
-            .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
+            .all([args.context, dockerfile, args.target, args.buildArgs, resolved.platforms])
             .apply(([context, file, target, buildArgs, platforms]) =>
               contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
             );
@@ -144,70 +173,134 @@ export class BuildKitImage extends pulumi.ComponentResource {
       .all([args.repositoryUrl, this.contentTag, args.extraTags ?? []])
       .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, resolved.cacheTag));
     this.imageTags = refs.tags;
-    this.cacheRef = pulumi.output(resolved.cache ? refs.cacheRef : undefined);
 
     // The provider drops compression without a level (see ./compression.ts): zstd sends one, gzip nothing.
     const compression = compressionInputs(resolved.compression);
+    // The cache is written in previews too, on purpose. docker-build sets push=false on image exports in a
+    // preview (provider/internal/export.go 236-239, v0.0.22) but never filters cacheTo
+    // (`CacheTo.validate(_ bool)`, cache.go 682; "cache manifests are still exported", image.go 138). Leaving
+    // cacheTo out only when `pulumi.runtime.isDryRun()` would not help: the provider's Diff compares cacheTo
+    // with the state (image.go 952-954), so every preview of an UNCHANGED image would show an update and
+    // rebuild it. The inputs are therefore the same in preview and update (test/components/image.test.ts);
+    // previews that must write nothing run with pull-only credentials (the write error is ignored).
     // ECR rejects the image index BuildKit writes for a registry cache by default; it needs a single
     // image manifest with OCI media types (https://aws.amazon.com/blogs/containers/announcing-remote-cache-support-in-amazon-ecr-for-buildkit-clients/).
-    const cacheFrom = resolved.cache ? [{ registry: { ref: refs.cacheRef } }] : [];
-    const cacheTo = resolved.cache
-      ? [
-          {
-            registry: {
-              ref: refs.cacheRef,
-              mode: dockerBuild.CacheMode.Max,
-              imageManifest: true,
-              ociMediaTypes: true,
-              ignoreError: true,
-              ...compression,
-            },
-          },
-        ]
-      : [];
-
-    this.image = new dockerBuild.Image(
-      name,
+    const cacheFromFor = (ref: pulumi.Input<string>) => [{ registry: { ref } }];
+    const cacheToFor = (ref: pulumi.Input<string>) => [
       {
-        context: { location: args.context },
-        dockerfile: { location: dockerfile },
-        target: args.target,
-        buildArgs: args.buildArgs,
-        secrets: args.secrets,
-        platforms: args.platforms ?? [dockerBuild.Platform.Linux_amd64],
-        builder: args.builderName === undefined ? undefined : { name: args.builderName },
-        network: args.network,
-        buildOnPreview: args.buildOnPreview ?? true,
-        tags: refs.refs,
-        // One registry export instead of `push: true`, so the layer compression can be chosen; zstd
-        // layers need OCI media types, and forceCompression recompresses gzip base layers too.
-        push: false,
-        exports: [
-          {
-            registry: {
-              push: true,
-              ociMediaTypes: resolved.compression === "zstd",
-              ...compression,
-            },
-          },
-        ],
-        cacheFrom,
-        cacheTo,
-        registries: [
-          {
-            address: pulumi.output(args.repositoryUrl).apply(registryHost),
-            username: auth.userName,
-            // The token is a credential: keep it encrypted in state and masked in logs.
-            password: pulumi.secret(auth.password),
-          },
-        ],
+        registry: {
+          ref,
+          mode: dockerBuild.CacheMode.Max,
+          imageManifest: true,
+          ociMediaTypes: true,
+          ignoreError: true,
+          ...compression,
+        },
       },
-      // The component's dependsOn holds for the build too (EcrImagePipeline gates the push on the budget).
-      { parent: this, retainOnDelete: resolved.retainOnDelete, dependsOn: opts?.dependsOn },
-    );
+    ];
 
-    this.digest = this.image.digest;
-    this.imageUri = pulumi.interpolate`${args.repositoryUrl}@${this.image.digest}`;
+    const registry = {
+      address: pulumi.output(args.repositoryUrl).apply(registryHost),
+      username: auth.userName,
+      // The token is a credential: keep it encrypted in state and masked in logs.
+      password: pulumi.secret(auth.password),
+    };
+    const buildOf = (
+      childName: string,
+      platforms: ImagePlatform[],
+      tags: pulumi.Input<string[]>,
+      cacheRef: pulumi.Input<string>,
+    ): dockerBuild.Image => {
+      const platform = platforms.length === 1 ? platforms[0] : undefined;
+      const builder =
+        (platform === undefined ? undefined : resolved.platformBuilders[platform]) ?? args.builderName;
+      return new dockerBuild.Image(
+        childName,
+        {
+          context: { location: args.context },
+          dockerfile: { location: dockerfile },
+          target: args.target,
+          buildArgs: args.buildArgs,
+          secrets: args.secrets,
+          platforms,
+          builder: builder === undefined ? undefined : { name: builder },
+          network: args.network,
+          buildOnPreview: args.buildOnPreview ?? true,
+          tags,
+          // One registry export instead of `push: true`, so the layer compression can be chosen; zstd
+          // layers need OCI media types, and forceCompression recompresses gzip base layers too.
+          push: false,
+          exports: [
+            { registry: { push: true, ociMediaTypes: resolved.compression === "zstd", ...compression } },
+          ],
+          cacheFrom: resolved.cache ? cacheFromFor(cacheRef) : [],
+          cacheTo: resolved.cache ? cacheToFor(cacheRef) : [],
+          registries: [registry],
+        },
+        // The component's dependsOn holds for the build too (EcrImagePipeline gates the push on the budget).
+        { parent: this, retainOnDelete: resolved.retainOnDelete, dependsOn: opts?.dependsOn },
+      );
+    };
+
+    if (resolved.platforms.length === 1) {
+      this.images = [buildOf(name, resolved.platforms, refs.refs, refs.cacheRef)];
+      this.index = undefined;
+      this.cacheRefs = pulumi.output(resolved.cache ? [refs.cacheRef] : []);
+      this.digest = this.images[0]!.digest;
+    } else {
+      // Several platforms, the provider's way: docker-build logs "Caching doesn't work reliably with
+      // multi-platform builds" for one build with several platforms and a cacheTo, and its Index docs
+      // (provider/internal/index.go 94-102, v0.0.22) recommend one cached build per platform joined by an
+      // Index (`docker buildx imagetools create`, client.go 340-364). Each platform gets its own cache
+      // tag and an image tagged `<content tag>-<arch>`; the Index carries the content tag.
+      const perPlatform = resolved.platforms.map((platform) => {
+        const platformRef = pulumi
+          .all([args.repositoryUrl, this.contentTag])
+          .apply(([url, contentTag]) => platformRefs(url, contentTag, resolved.cacheTag, platform));
+        return {
+          platform,
+          cacheRef: platformRef.cacheRef,
+          image: buildOf(
+            `${name}-${platformSuffix(platform)}`,
+            [platform],
+            platformRef.ref.apply((ref) => [ref]),
+            platformRef.cacheRef,
+          ),
+        };
+      });
+      this.images = perPlatform.map((build) => build.image);
+      this.cacheRefs = pulumi.output(resolved.cache ? perPlatform.map((build) => build.cacheRef) : []);
+      // The Image's `ref` is `<tag>@<digest>` of the pushed manifest (image.go `addDigest`).
+      const sources = this.images.map((image) => image.ref);
+      const indexOf = (childName: string, tag: pulumi.Input<string>): dockerBuild.Index =>
+        new dockerBuild.Index(
+          childName,
+          { tag, sources, push: true, registry },
+          // Index.Delete deletes the remote manifest (index.go 292-311): a replaced index must stay, as
+          // the image it points to may be running.
+          { parent: this, retainOnDelete: resolved.retainOnDelete },
+        );
+      this.index = indexOf(
+        name,
+        refs.refs.apply((all) => all[0]!),
+      );
+      // Index takes one tag: each extra tag gets its own Index over the same sources: the same manifest,
+      // so the same digest (test/integration/platforms.test.ts). The tags are plain strings here
+      // (checked before registration).
+      for (const tag of resolved.extraTags) {
+        indexOf(`${name}-tag-${tag}`, pulumi.interpolate`${args.repositoryUrl}:${tag}`);
+      }
+      // The Index outputs `<tag>@<digest>` once pushed, the bare tag in a preview (index.go 166-175):
+      // then the digest is unknown, as for a changed single-platform image.
+      this.digest = this.index.ref.apply((ref) => {
+        const digest = digestOfRef(ref);
+        return digest === undefined
+          ? pulumi.output(pulumi.unknown as unknown as string)
+          : pulumi.output(digest);
+      });
+    }
+    this.cacheRef = this.cacheRefs.apply((all) => all[0]);
+    this.imageUri = pulumi.interpolate`${args.repositoryUrl}@${this.digest}`;
 
     this.registerOutputs({
       digest: this.digest,
@@ -216,6 +309,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
       contentTag: this.contentTag,
       contextHash: this.contextHash,
       cacheRef: this.cacheRef,
+      cacheRefs: this.cacheRefs,
     });
   }
 }

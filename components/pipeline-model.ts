@@ -17,6 +17,7 @@ export function analyzeBuildDockerfile(
   context: string,
   dockerfile: string,
   target?: string,
+  platforms?: readonly string[],
 ): DockerfileFinding[] {
   let text: string;
   try {
@@ -26,7 +27,12 @@ export function analyzeBuildDockerfile(
   }
   const ignorePath = path.join(context, ".dockerignore");
   const dockerignore = fs.existsSync(ignorePath) ? fs.readFileSync(ignorePath, "utf8") : null;
-  return analyzeDockerfile(text, { dockerignore, contextFiles: listContextFiles(context), target });
+  return analyzeDockerfile(text, {
+    dockerignore,
+    contextFiles: listContextFiles(context),
+    target,
+    platforms,
+  });
 }
 
 /** Relative paths of the files under `context` (forward slashes), bounded so a huge context stays cheap. */

@@ -74,6 +74,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
         pullPrincipalArns: args.pullPrincipalArns,
         cacheTag: args.cacheTag,
         tags: args.tags,
+        platformsPerImage: args.platforms?.length ?? 1,
       },
       { parent: this },
     );
@@ -87,7 +88,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       );
 
     this.findings = pulumi.all([args.context, dockerfile, args.target]).apply(([context, file, target]) => {
-      const findings = analyzeBuildDockerfile(context, file, target);
+      const findings = analyzeBuildDockerfile(context, file, target, args.platforms);
       // Shown in `pulumi preview` on this component: warnings and errors as warnings, hints as info.
       for (const finding of findings) {
         const line = `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`;

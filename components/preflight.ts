@@ -58,7 +58,10 @@ export function preflightRepository(
   const resolved = resolveRepositoryDefaults(args, component);
   const context = { cacheTag: resolved.cacheTag, protectedTagPrefixes: PROTECTED_TAG_PREFIXES };
   const lifecyclePolicyText =
-    args.lifecyclePolicy ?? renderLifecyclePolicy(buildLifecyclePreset(resolved.lifecyclePreset, context));
+    args.lifecyclePolicy ??
+    renderLifecyclePolicy(
+      buildLifecyclePreset(resolved.lifecyclePreset, { ...context, imagesPerBuild: resolved.imagesPerBuild }),
+    );
   const problems = validateLifecyclePolicy(lifecyclePolicyText, context);
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {

@@ -77,8 +77,16 @@ export interface RepositorySettings {
  * `deployed-*`, AES256 (or KMS) encryption, no force delete, one validated lifecycle policy, an optional
  * pull-only repository policy and optional registry-level enhanced scanning.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named Args type is the component contract
-export interface EcrRepositoryArgs extends RepositorySettings {}
+export interface EcrRepositoryArgs extends RepositorySettings {
+  /**
+   * Platforms each build pushes (EcrImagePipeline sets it from `platforms`). With more than one, a build
+   * is an image index (the content tag) plus one image per platform (`<content tag>-<arch>`), all `ctx-*`,
+   * so the preset's keep rule counts `platformsPerImage + 1` images per build: it keeps as many builds,
+   * and no child of a kept index is expired by count.
+   * @default 1
+   */
+  platformsPerImage?: number;
+}
 
 export class EcrRepository extends pulumi.ComponentResource {
   public readonly repository: aws.ecr.Repository;
@@ -108,8 +116,8 @@ export class EcrRepository extends pulumi.ComponentResource {
       {
         name: args.repositoryName,
         imageScanningConfiguration: { scanOnPush: resolved.scanOnPush },
-        // Immutable tags, except the tags that must move: the build cache (rewritten by every build)
-        // and deployed-* markers. https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
+        // Immutable tags, except the tags that must move: the build caches (rewritten by every build;
+        // `<cacheTag>*` includes the per-platform `<cacheTag>-<arch>`) and deployed-* markers. https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
         imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
         imageTagMutabilityExclusionFilters: resolved.mutableTagFilters.map((filter) => ({
           filter,

@@ -49,14 +49,21 @@ export function costFor(input: CostForInput): { estimate: CostEstimate; report: 
   const { size, usage } = input;
   const priced = hasRateCard(input.region);
   const region = priced ? input.region : FALLBACK_PRICING_REGION;
+  // A multi-platform build pushes an index plus one `ctx-…-<arch>` image per platform, and the repository's
+  // keep rule counts them all (EcrRepository `platformsPerImage`): replay that many tagged pushes per
+  // build, then count whole builds.
+  const platforms = Math.max(1, input.platforms ?? 1);
+  const imagesPerBuild = platforms > 1 ? platforms + 1 : 1;
   const retention = steadyStateRetention(input.policy, {
-    pushesPerDay: [{ tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: usage.pushesPerDay }],
+    pushesPerDay: [
+      { tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: usage.pushesPerDay * imagesPerBuild },
+    ],
     imageBytes: size.bytes,
   });
   const estimate = estimateMonthlyCost({
     region,
     imageBytes: size.bytes,
-    retainedImages: Math.max(1, retention.retainedImages),
+    retainedImages: Math.max(1, Math.ceil(retention.retainedImages / imagesPerBuild)),
     cacheBytes: size.bytes,
     pushesPerMonth: usage.pushesPerDay * DAYS_PER_MONTH,
     pulls: {

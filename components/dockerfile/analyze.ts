@@ -5,6 +5,7 @@ import { LayerTracker } from "./layers";
 import { parseDockerfile, type ParsedDockerfile, type ParsedInstruction, type ParsedStage } from "./parse";
 import { aptUsage, finalImageRunFindings } from "./run-rules";
 import type { AnalyzeDockerfileOptions, DockerfileFinding } from "./types";
+import { emulatedBuildStageFindings } from "./platform-rules";
 
 /** `NAME=value` pairs of an ENV or ARG (`ENV NAME value` legacy form included); value undefined if none. */
 function variablePairs(instruction: ParsedInstruction): Array<[string, string | undefined]> {
@@ -288,5 +289,6 @@ export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOption
   for (const arg of parsed.globalArgs) findings.push(...secretFindings(arg, undefined));
   for (const stage of parsed.stages) findings.push(...anyStageFindings(stage));
   findings.push(...finalImageFindings(parsed, options));
+  findings.push(...emulatedBuildStageFindings(text, parsed, options.platforms));
   return findings.sort(compareFindings);
 }

@@ -141,6 +141,15 @@ export const dockerfileRules: readonly DockerfileRule[] = [
     fix: "Delete in the same RUN that creates the files, keep them out with .dockerignore, or build them in a separate stage.",
     docs: `${BEST_PRACTICES}#minimize-the-number-of-layers`,
   },
+  {
+    id: "emulated-build-stage",
+    severity: "warning",
+    scope: "final-image",
+    title: "Builder stage runs under emulation in a multi-platform build",
+    why: "A stage on the target platform runs its RUN steps once per platform; on an amd64 builder the arm64 run goes through qemu, many times slower, though a stage whose output does not depend on the platform (a JS bundle, a cross-compiled binary) could run natively once.",
+    fix: "FROM --platform=$BUILDPLATFORM <image> AS <stage> for builder stages whose output is platform-independent (cross-compile with $TARGETOS/$TARGETARCH where it is not); keep the final stage on the target platform.",
+    docs: "https://docs.docker.com/build/building/multi-platform/#cross-compilation",
+  },
 ];
 
 /** Looks up a rule by id; throws for an id not in the catalog (a programming error, never user input). */

@@ -29,6 +29,8 @@ export interface AnalyzeDockerfileOptions {
   contextFiles?: readonly string[];
   /** The stage that is built (`--target`); the last stage when omitted, as in `docker build`. */
   target?: string;
+  /** Platforms the image is built for; with two or more, `emulated-build-stage` applies. */
+  platforms?: readonly string[];
 }
 
 /**

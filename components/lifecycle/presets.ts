@@ -43,6 +43,11 @@ export interface LifecyclePresetOptions {
   protectedTagPrefixes?: readonly string[];
   /** Default CONTENT_TAG_PREFIX ("ctx-"). */
   contentTagPrefix?: string;
+  /**
+   * `ctx-*` images one build pushes. Default 1; a multi-platform build pushes an index plus one image
+   * per platform, each tagged `ctx-…`, so the keep rule counts `keepBuilds × imagesPerBuild` images.
+   */
+  imagesPerBuild?: number;
 }
 
 export function buildLifecyclePreset(
@@ -71,13 +76,17 @@ export function buildLifecyclePreset(
       countNumber: KEEP_FOREVER_IMAGE_COUNT,
     },
   }));
+  const imagesPerBuild = options.imagesPerBuild ?? 1;
   rules.push({
-    description: `Keep the newest ${retention.keepBuilds} ${contentPrefix}* builds`,
+    description:
+      imagesPerBuild === 1
+        ? `Keep the newest ${retention.keepBuilds} ${contentPrefix}* builds`
+        : `Keep the newest ${retention.keepBuilds} ${contentPrefix}* builds (${imagesPerBuild} images each: index and platforms)`,
     selection: {
       tagStatus: "tagged",
       tagPrefixList: [contentPrefix],
       countType: "imageCountMoreThan",
-      countNumber: retention.keepBuilds,
+      countNumber: retention.keepBuilds * imagesPerBuild,
     },
   });
   rules.push({

@@ -9,6 +9,8 @@ export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
 export const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 export const DIGEST = "sha256:" + "ab".repeat(32);
+/** Digest of a pushed docker-build Index (an image index). */
+export const INDEX_DIGEST = "sha256:" + "cd".repeat(32);
 export const ECR_SIZE_BYTES = 52_428_800; // 50 MiB
 export const ESTIMATE_BYTES = 47_185_920; // 45 MiB
 
@@ -87,8 +89,23 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
           }
           case "docker-build:index:Image":
             if (!(preview && scenario.imageChanged)) {
-              Object.assign(state, { digest: DIGEST, contextHash: "c0ffee", ref: `${REGISTRY}/x@${DIGEST}` });
+              // `ref` is the first tag with the digest (image.go `addDigest`).
+              const tags = (args.inputs.tags as string[] | undefined) ?? [];
+              Object.assign(state, {
+                digest: DIGEST,
+                contextHash: "c0ffee",
+                ref: `${tags[0] ?? `${REGISTRY}/x`}@${DIGEST}`,
+              });
             }
+            break;
+          case "docker-build:index:Index":
+            // Like the provider (index.go Update): `<tag>@<digest>` once pushed, the bare tag in a preview.
+            Object.assign(state, {
+              ref:
+                preview && scenario.imageChanged
+                  ? args.inputs.tag
+                  : `${String(args.inputs.tag)}@${INDEX_DIGEST}`,
+            });
             break;
           case "pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate":
             Object.assign(

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { BuildKitImage } from "../../components/image";
+import { EcrImagePipeline } from "../../components/pipeline";
 import { contentTagFor, imageRefs, registryHost } from "../../components/image-refs";
 import { imageInputValidator } from "./docker-build-schema";
 import {
   DIGEST,
+  INDEX_DIGEST,
   REGISTRY,
   installMocks,
   isKnown,
@@ -94,7 +97,7 @@ describe("BuildKitImage", () => {
         target: "builder",
         buildArgs: { NODE_ENV: "production" },
         secrets: { npmrc: "//registry/:_authToken=s3cret" },
-        platforms: ["linux/amd64", "linux/arm64"],
+        platforms: ["linux/arm64"],
         builderName: "remote-buildkit",
         compression: "zstd",
         cache: false,
@@ -113,7 +116,7 @@ describe("BuildKitImage", () => {
       "a secret never becomes a build arg",
     );
     assert.deepEqual(built.inputs.builder, { name: "remote-buildkit" });
-    assert.deepEqual(built.inputs.platforms, ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(built.inputs.platforms, ["linux/arm64"]);
     // compressionLevel makes the provider send compression at all (export.go ExportWithCompression.String).
     assert.deepEqual(built.inputs.exports, [
       {
@@ -185,6 +188,173 @@ describe("BuildKitImage", () => {
     assert.notDeepEqual(validate({ tags: ["x"] }), []);
   });
 
+  it("sends the same inputs in preview and update, cacheTo included (no preview-only diff)", async () => {
+    // docker-build diffs cacheTo against its state (image.go 952-954): dropping it only in previews would
+    // show every unchanged image as an update and rebuild it. What a preview writes is documented instead.
+    const inputsFor = async (preview: boolean): Promise<Record<string, unknown>> => {
+      const rec = installMocks({ preview });
+      const image = new BuildKitImage("web", { repositoryUrl, context, compression: "zstd" });
+      await settle(image.imageTags, image.cacheRef);
+      const built = rec.resources.find((r) => r.type === "docker-build:index:Image");
+      assert.ok(built);
+      return built.inputs;
+    };
+    const inUpdate = await inputsFor(false);
+    const inPreview = await inputsFor(true);
+    assert.deepEqual(inPreview, inUpdate);
+    assert.equal((inPreview.cacheTo as unknown[]).length, 1, "the cache is written by a preview build too");
+    assert.equal(inPreview.buildOnPreview, true);
+  });
+
+  describe("several platforms: one cached build per platform joined by an Index", () => {
+    const twoPlatforms = ["linux/amd64", "linux/arm64"] as const;
+    const contentTag2 = contentTagFor({
+      context,
+      dockerfile: path.join(context, "Dockerfile"),
+      platforms: [...twoPlatforms],
+    });
+
+    async function build2(preview: boolean, imageChanged = false) {
+      const rec = installMocks({ preview, imageChanged });
+      const image = new BuildKitImage(
+        "web",
+        {
+          repositoryUrl,
+          context,
+          platforms: [...twoPlatforms],
+          platformBuilders: { "linux/arm64": "arm-native" },
+          builderName: "ci",
+          compression: "zstd",
+          extraTags: ["deployed-prod"],
+        },
+        { transformations: rec.transformations },
+      );
+      await settle(image.imageTags, image.cacheRefs);
+      await settle(image.imageUri);
+      return { rec, image };
+    }
+
+    for (const preview of [false, true]) {
+      it(`children, parents and exact inputs (preview=${preview})`, async () => {
+        const { rec, image } = await build2(preview);
+        assert.deepEqual(
+          rec.resources.map((r) => `${r.type}::${r.name}`),
+          [
+            "ecr-pipeline:index:BuildKitImage::web",
+            "docker-build:index:Image::web-amd64",
+            "docker-build:index:Image::web-arm64",
+            "docker-build:index:Index::web",
+            "docker-build:index:Index::web-tag-deployed-prod",
+          ],
+        );
+        assert.deepEqual(
+          rec.options.map((o) => `${o.type}::${o.name}::${o.parentName}::${o.retainOnDelete}`),
+          [
+            "ecr-pipeline:index:BuildKitImage::web::undefined::undefined",
+            "docker-build:index:Image::web-amd64::web::true",
+            "docker-build:index:Image::web-arm64::web::true",
+            "docker-build:index:Index::web::web::true",
+            "docker-build:index:Index::web-tag-deployed-prod::web::true",
+          ],
+        );
+        const zstd = { compression: "zstd", compressionLevel: 3, forceCompression: true };
+        const registries = secretOf([{ address: REGISTRY, username: "AWS", password: "token-password" }]);
+        for (const [arch, builder] of [
+          ["amd64", "ci"],
+          ["arm64", "arm-native"],
+        ] as const) {
+          const built = rec.resources.find((r) => r.name === `web-${arch}`);
+          assert.ok(built);
+          const cacheRef = `${repositoryUrl}:buildcache-${arch}`;
+          assert.deepEqual(built.inputs, {
+            context: { location: context },
+            dockerfile: { location: `${context}/Dockerfile` },
+            platforms: [`linux/${arch}`],
+            builder: { name: builder },
+            network: "default",
+            buildOnPreview: true,
+            tags: [`${repositoryUrl}:${contentTag2}-${arch}`],
+            push: false,
+            exports: [{ registry: { push: true, ociMediaTypes: true, ...zstd } }],
+            cacheFrom: [{ registry: { ref: cacheRef } }],
+            cacheTo: [
+              {
+                registry: {
+                  ref: cacheRef,
+                  mode: "max",
+                  imageManifest: true,
+                  ociMediaTypes: true,
+                  ignoreError: true,
+                  ...zstd,
+                },
+              },
+            ],
+            registries,
+          });
+        }
+        const sources = ["amd64", "arm64"].map((arch) => `${repositoryUrl}:${contentTag2}-${arch}@${DIGEST}`);
+        const registry = secretOf({ address: REGISTRY, username: "AWS", password: "token-password" });
+        const indexes = rec.resources.filter((r) => r.type === "docker-build:index:Index");
+        assert.deepEqual(
+          indexes.map((index) => index.inputs),
+          [
+            { tag: `${repositoryUrl}:${contentTag2}`, sources, push: true, registry },
+            { tag: `${repositoryUrl}:deployed-prod`, sources, push: true, registry },
+          ],
+        );
+        assert.deepEqual(await valueOf(image.imageTags), [contentTag2, "deployed-prod"]);
+        assert.deepEqual(await valueOf(image.cacheRefs), [
+          `${repositoryUrl}:buildcache-amd64`,
+          `${repositoryUrl}:buildcache-arm64`,
+        ]);
+        // imageUri pins the Index's digest, never a platform image's.
+        assert.equal(await valueOf(image.imageUri), `${repositoryUrl}@${INDEX_DIGEST}`);
+        assert.equal(await valueOf(image.digest), INDEX_DIGEST);
+        assert.equal(image.images.length, 2);
+        assert.ok(image.index);
+      });
+    }
+
+    it("in preview of a changed image, the index digest and imageUri are unknown, not `@undefined`", async () => {
+      const { image } = await build2(true, true);
+      assert.equal(await isKnown(image.imageUri), false);
+      assert.equal(await isKnown(image.digest), false);
+      assert.equal(await isKnown(image.imageTags), true);
+    });
+
+    it("one platform keeps one Image and no Index", async () => {
+      const rec = installMocks();
+      const image = new BuildKitImage(
+        "web",
+        { repositoryUrl, context, platforms: ["linux/arm64"] },
+        { transformations: rec.transformations },
+      );
+      await settle(image.imageUri);
+      assert.deepEqual(
+        rec.resources.map((r) => `${r.type}::${r.name}`),
+        ["ecr-pipeline:index:BuildKitImage::web", "docker-build:index:Image::web"],
+      );
+      assert.deepEqual(
+        rec.options.map((o) => `${o.type}::${o.name}::${o.parentName}::${o.retainOnDelete}`),
+        [
+          "ecr-pipeline:index:BuildKitImage::web::undefined::undefined",
+          "docker-build:index:Image::web::web::true",
+        ],
+      );
+      assert.equal(await valueOf(image.imageUri), `${repositoryUrl}@${DIGEST}`);
+      assert.equal(image.index, undefined);
+      assert.deepEqual(await valueOf(image.cacheRefs), [`${repositoryUrl}:buildcache`]);
+    });
+
+    it("the per-platform inputs pass the provider schema", async () => {
+      const validate = imageInputValidator();
+      const { rec } = await build2(false);
+      for (const built of rec.resources.filter((r) => r.type === "docker-build:index:Image")) {
+        assert.deepEqual(validate(unwrapSecrets(built.inputs)), []);
+      }
+    });
+  });
+
   it("in preview, the digest-pinned URI is unknown until the push, the tags are known", async () => {
     installMocks({ preview: true, imageChanged: true });
     const image = new BuildKitImage("web", { repositoryUrl, context });
@@ -202,13 +372,83 @@ describe("BuildKitImage", () => {
     });
     assert.throws(() => imageRefs(repositoryUrl, "ctx-1", ["buildcache"], "buildcache"), {
       message:
-        'BuildKitImage: the tag "buildcache" is the build-cache tag; every build overwrites it with cache metadata. Remove it from extraTags/contentTag or choose another cacheTag.',
+        'BuildKitImage: the tag "buildcache" is a build-cache tag (buildcache or buildcache-<arch>); every build overwrites it with cache metadata. Remove it from extraTags/contentTag or choose another cacheTag.',
     });
     assert.throws(() => imageRefs(repositoryUrl, "ctx-1", ["bad tag"], "buildcache"), {
       message:
         "BuildKitImage: invalid tag \"bad tag\": use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.",
     });
     assert.deepEqual(imageRefs(repositoryUrl, "ctx-1", ["ctx-1", "v1"], "buildcache").tags, ["ctx-1", "v1"]);
+  });
+
+  describe("bad plain args are rejected before anything is registered, naming the arg and the fix", () => {
+    const cases: Array<{ what: string; args: Record<string, unknown>; message: string }> = [
+      {
+        what: "an unknown platform",
+        args: { platforms: ["linux/amd64", "linux/arm64/v8"] },
+        message:
+          'BuildKitImage: invalid argument "platforms": got "linux/arm64/v8". Use one of "linux/386", "linux/amd64", "linux/arm", "linux/arm64", "linux/mips64", "linux/mips64le", "linux/ppc64le", "linux/riscv64", "linux/s390x".',
+      },
+      {
+        what: "a platform listed twice",
+        args: { platforms: ["linux/arm64", "linux/arm64"] },
+        message:
+          'BuildKitImage: invalid argument "platforms": "linux/arm64" is listed twice. List each platform once.',
+      },
+      {
+        what: "no platform",
+        args: { platforms: [] },
+        message:
+          'BuildKitImage: invalid argument "platforms": got []. List at least one platform, e.g. ["linux/amd64"], or leave it unset.',
+      },
+      {
+        what: "an empty builder name",
+        args: { builderName: "" },
+        message:
+          "BuildKitImage: invalid argument \"builderName\": \"\" is not a buildx builder name. Use the name `docker buildx ls` shows (letters, digits, '.', '_', '-'), or leave it unset for the default builder.",
+      },
+      {
+        what: "an empty per-platform builder name",
+        args: { platforms: ["linux/amd64", "linux/arm64"], platformBuilders: { "linux/arm64": " " } },
+        message:
+          "BuildKitImage: invalid argument \"platformBuilders[\"linux/arm64\"]\": \" \" is not a buildx builder name. Use the name `docker buildx ls` shows (letters, digits, '.', '_', '-'), or leave it unset for the default builder.",
+      },
+      {
+        what: "a builder for a platform not built",
+        args: { platformBuilders: { "linux/arm64": "arm-native" } },
+        message:
+          'BuildKitImage: invalid argument "platformBuilders": "linux/arm64" is not one of the platforms built (linux/amd64). Key it by a platform listed in platforms, e.g. { "linux/arm64": "arm-builder" }.',
+      },
+      {
+        what: "an unknown compression",
+        args: { compression: "brotli" },
+        message: 'BuildKitImage: invalid argument "compression": got "brotli". Use one of "gzip", "zstd".',
+      },
+      {
+        what: "extra tags as Outputs with several platforms",
+        args: { platforms: ["linux/amd64", "linux/arm64"], extraTags: pulumi.output(["deployed-dev"]) },
+        message:
+          'BuildKitImage: invalid argument "extraTags": got Outputs while building several platforms. Pass plain strings: each extra tag becomes its own image index, created when the program runs.',
+      },
+    ];
+    for (const { what, args, message } of cases) {
+      it(`${what}`, () => {
+        const rec = installMocks();
+        assert.throws(() => new BuildKitImage("web", { repositoryUrl, context, ...args } as never), {
+          message,
+        });
+        assert.deepEqual(rec.resources, []);
+      });
+    }
+
+    it("the pipeline checks them before its own registration", () => {
+      const rec = installMocks();
+      assert.throws(() => new EcrImagePipeline("app", { context, platforms: ["linux/arm64/v8" as never] }), {
+        message:
+          'EcrImagePipeline: invalid argument "platforms": got "linux/arm64/v8". Use one of "linux/386", "linux/amd64", "linux/arm", "linux/arm64", "linux/mips64", "linux/mips64le", "linux/ppc64le", "linux/riscv64", "linux/s390x".',
+      });
+      assert.deepEqual(rec.resources, []);
+    });
   });
 
   it("rejects an unknown compression before registering anything", () => {

@@ -116,6 +116,12 @@ describe("EcrImagePipeline", () => {
     const cost = await valueOf(p.monthlyCost);
     assert.ok(cost);
     assert.equal(cost.assumptions.bytesPerPull, ECR_SIZE_BYTES / 2);
+    // The keep rule counts index + 2 platform images per build (platformsPerImage): as many builds are
+    // retained, and priced whole, as for one platform.
+    installMocks();
+    const single = await valueOf(pipeline({ pullsPerMonthViaNat: 100 }).monthlyCost);
+    assert.equal(cost.assumptions.retainedImages, single?.assumptions.retainedImages);
+    assert.equal(cost.storageUsd, single?.storageUsd);
     // 100 pulls × 25 MiB through NAT at $0.045/GB.
     assert.ok(Math.abs(cost.transferUsd - ((100 * ECR_SIZE_BYTES) / 2 / 2 ** 30) * 0.045) < 1e-9);
   });

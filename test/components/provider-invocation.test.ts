@@ -14,18 +14,28 @@ import { buildSteps } from "../integration/lib/component-build";
 import { REGISTRY, installMocks, settle, unwrapSecrets } from "./harness";
 
 const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
+const twoStage = path.join(__dirname, "..", "fixtures", "contexts", "two-stage");
 const repositoryUrl = `${REGISTRY}/web`;
 const METADATA = "/tmp/metadata.json";
+
+/** The inputs of every docker-build Image the component registers, in registration order. */
+async function recordedAllImageInputs(
+  args: Omit<BuildKitImageArgs, "repositoryUrl">,
+): Promise<RecordedImageInputs[]> {
+  const rec = installMocks();
+  const image = new BuildKitImage("web", { repositoryUrl, contentTag: "ctx-0123456789abcdef", ...args });
+  await settle(image.imageUri);
+  const built = rec.resources.filter((resource) => resource.type === "docker-build:index:Image");
+  assert.ok(built.length > 0, "no docker-build Image registered");
+  return built.map((resource) => unwrapSecrets(resource.inputs) as RecordedImageInputs);
+}
 
 async function recordedImageInputs(
   args: Omit<BuildKitImageArgs, "repositoryUrl">,
 ): Promise<RecordedImageInputs> {
-  const rec = installMocks();
-  const image = new BuildKitImage("web", { repositoryUrl, contentTag: "ctx-0123456789abcdef", ...args });
-  await settle(image.imageUri);
-  const built = rec.resources.find((resource) => resource.type === "docker-build:index:Image");
-  assert.ok(built, "no docker-build Image registered");
-  return unwrapSecrets(built.inputs) as RecordedImageInputs;
+  const all = await recordedAllImageInputs(args);
+  assert.equal(all.length, 1, "expected one docker-build Image");
+  return all[0]!;
 }
 
 /** Value of every occurrence of `flag` in argv. */
@@ -68,37 +78,43 @@ describe("providerBuildInvocation (what pulumi-docker-build runs for the recorde
     assert.deepEqual(invocation.warnings, []);
   });
 
-  it("zstd with compressionLevel unset reaches BuildKit only when a level is sent (export.go:519-521)", async () => {
+  it("zstd: the compression level the component sends makes the provider pass zstd to BuildKit (export.go:519-521)", async () => {
     const inputs = await recordedImageInputs({ context, compression: "zstd" });
-    const sent = (inputs.exports as Array<{ registry: Record<string, unknown> }>)[0]?.registry ?? {};
-    const output = flagValues(providerBuildInvocation(inputs, { metadataFile: METADATA }).argv, "--output");
-    const cacheTo = flagValues(
-      providerBuildInvocation(inputs, { metadataFile: METADATA }).argv,
-      "--cache-to",
+    const argv = providerBuildInvocation(inputs, { metadataFile: METADATA }).argv;
+    // Without compressionLevel the provider drops the compression and the image is pushed gzip (issue 9).
+    assert.deepEqual(flagValues(argv, "--output"), [
+      "type=image,push=true,store=true,oci-mediatypes=true,compression=zstd,compression-level=3,force-compression=true",
+    ]);
+    assert.match(
+      flagValues(argv, "--cache-to")[0] ?? "",
+      /,compression=zstd,compression-level=3,force-compression=true/,
     );
-    if (typeof sent.compressionLevel === "number" && sent.compressionLevel > 0) {
-      assert.deepEqual(output, [
-        `type=image,push=true,store=true,oci-mediatypes=true,compression=zstd,compression-level=${sent.compressionLevel},force-compression=true`,
-      ]);
-      assert.match(cacheTo[0] ?? "", /,compression=zstd,compression-level=\d+,force-compression=/);
-    } else {
-      // Today's component (issue 9): the provider drops the compression: the image is pushed gzip.
-      assert.deepEqual(output, ["type=image,push=true,store=true,oci-mediatypes=true"]);
-      assert.doesNotMatch(cacheTo[0] ?? "", /compression/);
-    }
   });
 
-  it("two platforms: one --platform each, and the provider's multi-platform cache warning", async () => {
-    const inputs = await recordedImageInputs({ context, platforms: ["linux/amd64", "linux/arm64"] });
-    const invocation = providerBuildInvocation(inputs, { metadataFile: METADATA });
-    assert.deepEqual(flagValues(invocation.argv, "--platform"), ["linux/amd64", "linux/arm64"]);
-    assert.deepEqual(invocation.warnings, ["Caching doesn't work reliably with multi-platform builds"]);
+  it("two platforms: one build per platform, each with one --platform, its own cache and no multi-platform cache warning", async () => {
+    const all = await recordedAllImageInputs({ context, platforms: ["linux/amd64", "linux/arm64"] });
+    const invocations = all.map((inputs) => providerBuildInvocation(inputs, { metadataFile: METADATA }));
+    assert.deepEqual(
+      invocations.map((invocation) => flagValues(invocation.argv, "--platform")),
+      [["linux/amd64"], ["linux/arm64"]],
+    );
+    assert.deepEqual(
+      invocations.map((invocation) => flagValues(invocation.argv, "--cache-from")),
+      [
+        [`type=registry,ref=${repositoryUrl}:buildcache-amd64`],
+        [`type=registry,ref=${repositoryUrl}:buildcache-arm64`],
+      ],
+    );
+    assert.deepEqual(
+      invocations.map((invocation) => invocation.warnings),
+      [[], []],
+    );
   });
 
   it("target, build args, secrets (by environment variable), builder and network", async () => {
     const inputs = await recordedImageInputs({
-      context,
-      target: "runtime",
+      context: twoStage,
+      target: "builder",
       buildArgs: { NODE_VERSION: "22" },
       secrets: { npmrc: "//registry.npmjs.org/:_authToken=t0ken" },
       builderName: "ci",
@@ -106,7 +122,7 @@ describe("providerBuildInvocation (what pulumi-docker-build runs for the recorde
     });
     const invocation = providerBuildInvocation(inputs, { metadataFile: METADATA });
     assert.deepEqual(flagValues(invocation.argv, "--build-arg"), ["NODE_VERSION=22"]);
-    assert.deepEqual(flagValues(invocation.argv, "--target"), ["runtime"]);
+    assert.deepEqual(flagValues(invocation.argv, "--target"), ["builder"]);
     assert.deepEqual(flagValues(invocation.argv, "--builder"), ["ci"]);
     assert.deepEqual(flagValues(invocation.argv, "--network"), ["none"]);
     assert.deepEqual(flagValues(invocation.argv, "--secret"), ["id=npmrc,env=PULUMI_DOCKER_SECRET_0"]);

@@ -23,7 +23,7 @@ describe("EcrRepository", () => {
     assert.deepEqual(repository.inputs.imageScanningConfiguration, { scanOnPush: true });
     assert.equal(repository.inputs.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
     assert.deepEqual(repository.inputs.imageTagMutabilityExclusionFilters, [
-      { filter: "buildcache", filterType: "WILDCARD" },
+      { filter: "buildcache*", filterType: "WILDCARD" },
       { filter: "deployed-*", filterType: "WILDCARD" },
     ]);
     assert.deepEqual(repository.inputs.encryptionConfigurations, [{ encryptionType: "AES256" }]);
@@ -80,7 +80,7 @@ describe("EcrRepository", () => {
       { encryptionType: "KMS", kmsKey: "arn:aws:kms:us-east-1:123456789012:key/abc" },
     ]);
     assert.deepEqual(repository.inputs.imageTagMutabilityExclusionFilters, [
-      { filter: "cache", filterType: "WILDCARD" },
+      { filter: "cache*", filterType: "WILDCARD" },
       { filter: "deployed-*", filterType: "WILDCARD" },
     ]);
     const lifecycle = rec.resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");

@@ -7,8 +7,11 @@ const FIXTURES = join(__dirname, "..", "fixtures", "dockerfiles");
 
 function analyzeFixture(rule: string, kind: "positive" | "negative"): DockerfileFinding[] {
   const dockerignorePath = join(FIXTURES, rule, `${kind}.dockerignore`);
+  // `<kind>.platforms`: the platforms built, one a line (rules that depend on them).
+  const platformsPath = join(FIXTURES, rule, `${kind}.platforms`);
   return analyzeDockerfile(readFileSync(join(FIXTURES, rule, `${kind}.Dockerfile`), "utf8"), {
     dockerignore: existsSync(dockerignorePath) ? readFileSync(dockerignorePath, "utf8") : undefined,
+    platforms: existsSync(platformsPath) ? readFileSync(platformsPath, "utf8").trim().split("\n") : undefined,
   });
 }
 
@@ -16,6 +19,14 @@ type Expected = Pick<DockerfileFinding, "id" | "line" | "message"> & { estimated
 
 // Every finding each positive fixture produces, in order (the analyzer sorts by line, then id).
 const POSITIVE: Record<string, Expected[]> = {
+  "emulated-build-stage": [
+    {
+      id: "emulated-build-stage",
+      line: 1,
+      message:
+        "Stage build runs RUN (first on line 4) on each target platform (linux/amd64, linux/arm64): every platform but the builder's own runs it under emulation.",
+    },
+  ],
   "full-base-image": [
     {
       id: "full-base-image",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   type LifecycleImage,
+  buildLifecyclePreset,
   lifecyclePresets,
   renderLifecyclePolicy,
   simulateLifecycle,
@@ -184,5 +185,54 @@ describe("simulateLifecycle: presets", () => {
     const result = simulateLifecycle(renderLifecyclePolicy(lifecyclePresets.dev.rules), images, NOW);
     assert.deepEqual(result.expired, ["build-0", "build-1", "build-2", "build-3", "build-4", "untagged-old"]);
     assert.equal(result.kept.length, 14);
+  });
+});
+
+describe("simulateLifecycle: multi-platform builds (an index plus one ctx-…-<arch> image per platform)", () => {
+  // What BuildKitImage pushes for two platforms: `ctx-<n>-amd64`, `ctx-<n>-arm64`, then the index
+  // `ctx-<n>` referencing both. The repository's preset counts 3 images per build (platformsPerImage 2).
+  const policy = renderLifecyclePolicy(buildLifecyclePreset("dev", { imagesPerBuild: 3 }));
+  function build(n: number, daysAgo: number, deployed = false): LifecycleImage[] {
+    const index = `index-${n}`;
+    return [
+      image(`amd64-${n}`, [`ctx-${n}-amd64`], daysAgo + 0.002, { referencedBy: [index] }),
+      image(`arm64-${n}`, [`ctx-${n}-arm64`], daysAgo + 0.001, { referencedBy: [index] }),
+      image(index, deployed ? [`ctx-${n}`, "deployed-prod"] : [`ctx-${n}`], daysAgo),
+    ];
+  }
+
+  it("keeps the newest 10 builds whole (30 images) and expires older builds whole", () => {
+    const images = Array.from({ length: 14 }, (_, i) => build(i + 1, 14 - i)).flat();
+    const result = simulateLifecycle(policy, images, NOW);
+    assert.deepEqual(
+      result.expired.sort(),
+      [1, 2, 3, 4].flatMap((n) => [`amd64-${n}`, `arm64-${n}`, `index-${n}`]).sort(),
+    );
+    assert.equal(result.kept.length, 30);
+  });
+
+  it("never expires a child of a kept index: a deployed old build, and a cut inside a build", () => {
+    // Build 1 is deployed (kept forever); a failed build left one stray child, shifting the count so
+    // that the cut falls inside build 2.
+    const images = [
+      ...build(1, 30, true),
+      ...Array.from({ length: 10 }, (_, i) => build(i + 2, 20 - i)).flat(),
+      image("stray-amd64", ["ctx-stray-amd64"], 0.5),
+    ];
+    const result = simulateLifecycle(policy, images, NOW);
+    const keptIndexes = result.kept.filter((digest) => digest.startsWith("index-"));
+    for (const index of keptIndexes) {
+      const n = index.slice("index-".length);
+      assert.ok(result.kept.includes(`amd64-${n}`), `amd64 child of kept ${index}`);
+      assert.ok(result.kept.includes(`arm64-${n}`), `arm64 child of kept ${index}`);
+    }
+    assert.ok(keptIndexes.includes("index-1"), "the deployed index stays");
+    // 34 ctx-* images, 30 kept by count: the cut selects build 1's children (its index is deployed) and
+    // build 2's amd64 child; ECR holds each back while its index stays.
+    assert.deepEqual(result.expired, []);
+    assert.equal(
+      result.images.find((outcome) => outcome.digest === "amd64-2")?.reason,
+      "rule 3 selects it, but manifest list index-2 still references it",
+    );
   });
 });

@@ -7,7 +7,15 @@ import { CONFIG_KEYS, closestKey, readEnvironmentProfile, type ConfigKey } from 
 import { readConsumerConfig } from "../../stacks/consumer/settings";
 import { readStackConfig } from "../../stacks/stack-files";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
-import { DIGEST, REGISTRY, installMocks, isKnown, settle, valueOf } from "../components/harness";
+import {
+  DIGEST,
+  INDEX_DIGEST,
+  REGISTRY,
+  installMocks,
+  isKnown,
+  settle,
+  valueOf,
+} from "../components/harness";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -34,15 +42,29 @@ describe("stack program (stacks/index.ts) per environment", () => {
       await settle(outputs.imageUri!, outputs.costReport!, outputs.findings!);
 
       assert.equal(outputs.environment as unknown, env);
-      assert.equal(await valueOf(outputs.imageUri!), `${REGISTRY}/ecr-pipeline-${env}@${DIGEST}`);
+      const platforms = JSON.parse(config["ecr-pipeline:platforms"]!) as string[];
+      // Several platforms: one Image per platform joined by an Index, whose digest imageUri pins.
+      const pinned = platforms.length > 1 ? INDEX_DIGEST : DIGEST;
+      assert.equal(await valueOf(outputs.imageUri!), `${REGISTRY}/ecr-pipeline-${env}@${pinned}`);
       const repository = rec.resources.find((r) => r.type === "aws:ecr/repository:Repository");
       assert.equal(repository?.inputs.name, `ecr-pipeline-${env}`);
-      const image = rec.resources.find((r) => r.type === "docker-build:index:Image");
-      assert.deepEqual(image?.inputs.context, { location: "app" });
-      assert.deepEqual(image?.inputs.dockerfile, { location: "app/Dockerfile" });
-      assert.deepEqual(image?.inputs.platforms, JSON.parse(config["ecr-pipeline:platforms"]!));
+      const images = rec.resources.filter((r) => r.type === "docker-build:index:Image");
+      assert.equal(images.length, platforms.length);
+      for (const image of images) {
+        assert.deepEqual(image.inputs.context, { location: "app" });
+        assert.deepEqual(image.inputs.dockerfile, { location: "app/Dockerfile" });
+      }
+      assert.deepEqual(
+        images.map((image) => image.inputs.platforms),
+        platforms.map((platform) => [platform]),
+      );
       const lifecycle = rec.resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
-      assert.equal(lifecycle?.inputs.policy, renderLifecyclePolicy(buildLifecyclePreset(env)));
+      assert.equal(
+        lifecycle?.inputs.policy,
+        renderLifecyclePolicy(
+          buildLifecyclePreset(env, { imagesPerBuild: platforms.length > 1 ? platforms.length + 1 : 1 }),
+        ),
+      );
       for (const key of [
         "imageUri",
         "imageSizeBytes",
