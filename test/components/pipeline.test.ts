@@ -195,7 +195,8 @@ describe("EcrImagePipeline", () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.ok(errors.length > 0, "the deployment fails");
-      assert.match(errors[0]!.message, /^EcrImagePipeline web: not pushing the image: /);
+      // Newer SDKs (3.276.0, not 3.248.0) wrap it as `error serializing property "outputs": … "imageDigest": <message>`.
+      assert.match(errors[0]!.message, /(^|: )EcrImagePipeline web: not pushing the image: /);
       assert.match(errors[0]!.message, /size budget of 10,485,760 bytes/);
       assert.match(errors[0]!.message, /47,185,920 bytes \(47\.2 MB, basis: estimate\)/);
       assert.ok(
