@@ -59,6 +59,10 @@ if [ "$(wc -w <<<"$versions")" != 1 ] || [ "$copies" != 1 ]; then
   exit 1
 fi
 echo "one @pulumi/pulumi: $versions"
+for provider in @pulumi/aws @pulumi/docker-build; do
+  n=$(find "$project/node_modules" -path "*/node_modules/$provider/package.json" | wc -l)
+  [ "$n" = 1 ] || { echo "expected one $provider, found $n copies" >&2; exit 1; }
+done
 for dev in tsx ts-node mocha eslint fast-check; do
   if [ -e "node_modules/$dev" ]; then echo "node_modules/$dev is installed in the consumer" >&2; exit 1; fi
 done
