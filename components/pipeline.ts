@@ -7,7 +7,15 @@ import { BuildKitImage, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
 import { firstKnown } from "./outputs";
 import { costFor } from "./cost/pipeline-cost";
-import { analyzeBuildDockerfile, budgetVerdict } from "./pipeline-model";
+import {
+  analyzeBuildDockerfile,
+  budgetVerdict,
+  ecrLookupFailed,
+  ecrSizeLookup,
+  regionFromProvider,
+  withFallbackReason,
+  type EcrSizeLookup,
+} from "./pipeline-model";
 import { preflightPipeline } from "./preflight";
 import { EcrRepository, type RepositorySettings } from "./repository";
 import type { KnownImageSize } from "./size/basis";
@@ -41,8 +49,11 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   /** `<repositoryUrl>@sha256:…`: deploy this. */
   public readonly imageUri: pulumi.Output<string>;
   public readonly imageTags: pulumi.Output<string[]>;
-  /** Compressed size ECR reports for the pushed digest (what ECR bills). Unknown in preview for a changed image. */
-  public readonly imageSizeBytes: pulumi.Output<number>;
+  /**
+   * Compressed size ECR reports for the pushed digest (what ECR bills). Unknown in preview for a changed
+   * image; undefined when getImage reports no size or cannot find the digest (imageSize then says why).
+   */
+  public readonly imageSizeBytes: pulumi.Output<number | undefined>;
   /** The best size known now, with its basis (`ecr`, `estimate` or `budget`). Known in preview. */
   public readonly imageSize: pulumi.Output<KnownImageSize>;
   /** Estimated monthly ECR cost (storage, transfer, scanning, replication). Known in preview. */
@@ -147,6 +158,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
         secrets: args.secrets,
         platforms: args.platforms,
         builderName: args.builderName,
+        platformBuilders: args.platformBuilders,
         network: args.network,
         cacheTag: args.cacheTag,
         cache: args.cache,
@@ -167,22 +179,52 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     this.imageTags = image.imageTags;
 
     // What ECR bills: imageSizeInBytes of the pushed digest. Known in preview when the image is unchanged
-    // (its digest comes from state), unknown when it is about to be rebuilt.
-    const pushed = aws.ecr.getImageOutput(
-      { repositoryName: repository.repositoryName, imageDigest: image.digest },
-      { parent: this },
+    // (its digest comes from state), unknown when it is about to be rebuilt. Read with the promise form of
+    // the invoke inside an apply on the digest, so a lookup that fails can fall back: the Output form
+    // (getImageOutput) resolves the Output itself with the invoke's error (invokeOutput's `.catch` in
+    // @pulumi/pulumi runtime/invoke.js), which fails every output built on it and the component's
+    // registerOutputs, while the promise form (`invoke`) simply rejects (a provider error becomes
+    // `new Error(err.details)`, engine failures `Invoke of '<tok>' failed: …`), and is caught here.
+    const ecrLookup = pulumi
+      .all([repository.repositoryName, image.digest])
+      .apply(([repositoryName, imageDigest]) =>
+        aws.ecr.getImage({ repositoryName, imageDigest }, { parent: this }).then(
+          (found): EcrSizeLookup => ecrSizeLookup(imageDigest, found.imageSizeInBytes),
+          (error: unknown) => ecrLookupFailed(repositoryName, imageDigest, error),
+        ),
+      );
+    this.imageSizeBytes = ecrLookup.apply((lookup) => lookup.size?.bytes);
+    // Why ECR's size is not used, once the lookup ran (unknown lookups, e.g. a changed image in preview,
+    // give no reason: the fallback notes already say so).
+    const ecrMissing = firstKnown<string | undefined>(
+      [ecrLookup.apply((lookup) => lookup.missing)],
+      undefined,
     );
-    this.imageSizeBytes = pushed.imageSizeInBytes;
-
-    this.imageSize = firstKnown<KnownImageSize>(
+    const bestKnown = firstKnown<KnownImageSize | undefined>(
       [
-        ecrSize(image.digest, pushed.imageSizeInBytes),
+        ecrLookup.apply((lookup) => lookup.size),
         estimate === undefined ? undefined : estimatedSize(estimate.sizeBytes, estimate.note),
       ],
-      budgetSize(resolved.maxImageSizeBytes, resolved.assumedImageBytes, resolved.estimateSize),
+      undefined,
     );
+    this.imageSize = pulumi
+      .all([bestKnown, ecrMissing])
+      .apply(([size, missing]) =>
+        withFallbackReason(
+          size ?? budgetSize(resolved.maxImageSizeBytes, resolved.assumedImageBytes, resolved.estimateSize),
+          missing,
+        ),
+      );
 
-    const region = args.costRegion ?? aws.getRegionOutput({}, { parent: this }).region;
+    // The provider's region may come back without a value too: regionFromProvider falls back with a note.
+    const region =
+      args.costRegion ??
+      pulumi.output(
+        aws.getRegion({}, { parent: this }).then(
+          (result) => providerRegion(regionFromProvider(result), this),
+          () => providerRegion(regionFromProvider(undefined), this),
+        ),
+      );
     const cost = pulumi
       .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms])
       .apply(([size, costRegion, policy, platforms]) =>
@@ -222,6 +264,12 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   }
 }
 
+/** The region to price, logging the note when the provider reported none. */
+function providerRegion(found: { region: string; note?: string }, component: pulumi.Resource): string {
+  if (found.note !== undefined) pulumi.log.warn(found.note, component);
+  return found.region;
+}
+
 function budgetSize(budget: number | undefined, assumed: number, estimating: boolean): KnownImageSize {
   const why = estimating ? "no ECR size or local estimate is available" : "size estimation is off";
   return budget === undefined
@@ -231,15 +279,6 @@ function budgetSize(budget: number | undefined, assumed: number, estimating: boo
         note: `${why} and no maxImageSizeBytes is set: assuming ${assumed} bytes`,
       }
     : { bytes: budget, basis: "budget", note: `${why}: using the size budget maxImageSizeBytes=${budget}` };
-}
-
-/** The ECR-reported size as a KnownImageSize; unknown while the digest is (a changed image in preview). */
-function ecrSize(digest: pulumi.Output<string>, bytes: pulumi.Output<number>): pulumi.Output<KnownImageSize> {
-  return pulumi.all([digest, bytes]).apply(([imageDigest, sizeInBytes]) => ({
-    bytes: sizeInBytes,
-    basis: "ecr" as const,
-    note: `imageSizeInBytes of ${imageDigest} in ECR`,
-  }));
 }
 
 /** The local estimate as a KnownImageSize, or undefined when no engine could measure it. */

@@ -37,6 +37,13 @@ export interface MockScenario {
   imageChanged?: boolean;
   /** What the local size estimate reports; undefined = no engine reachable. */
   estimateBytes?: number | undefined;
+  /**
+   * What `aws.ecr.getImage` finds for the digest: the image with its size (default), the image without
+   * `imageSizeInBytes` (AWS leaves it out), or nothing (the invoke fails, as for an image not found yet).
+   */
+  ecrImage?: "found" | "no-size" | "not-found";
+  /** `aws.getRegion` returns neither `region` nor `name`. */
+  regionAbsent?: boolean;
   stack?: string;
   /** Outputs of the stack a StackReference reads. */
   stackReferenceOutputs?: Record<string, unknown>;
@@ -132,9 +139,14 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
           case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return { userName: "AWS", password: "token-password", proxyEndpoint: `https://${REGISTRY}` };
           case "aws:ecr/getImage:getImage":
-            return { imageSizeInBytes: ECR_SIZE_BYTES, imageDigest: args.inputs.imageDigest };
+            if (scenario.ecrImage === "not-found") {
+              throw new Error(`ImageNotFoundException: ${String(args.inputs.imageDigest)}`);
+            }
+            return scenario.ecrImage === "no-size"
+              ? { imageDigest: args.inputs.imageDigest }
+              : { imageSizeInBytes: ECR_SIZE_BYTES, imageDigest: args.inputs.imageDigest };
           case "aws:index/getRegion:getRegion":
-            return { region: REGION, name: REGION };
+            return scenario.regionAbsent ? {} : { region: REGION, name: REGION };
           default:
             return args.inputs;
         }

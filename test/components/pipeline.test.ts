@@ -214,7 +214,8 @@ describe("EcrImagePipeline", () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.ok(errors.length > 0, "the deployment fails");
-      assert.match(errors[0]!.message, /^EcrImagePipeline web: not pushing the image: /);
+      // Newer SDKs (3.276.0, not 3.248.0) wrap it as `error serializing property "outputs": … "imageDigest": <message>`.
+      assert.match(errors[0]!.message, /(^|: )EcrImagePipeline web: not pushing the image: /);
       assert.match(errors[0]!.message, /size budget of 10,485,760 bytes/);
       assert.match(errors[0]!.message, /47,185,920 bytes \(47\.2 MB, basis: estimate\)/);
       assert.ok(
@@ -276,6 +277,60 @@ describe("EcrImagePipeline", () => {
     const builder = pipeline({ context, target: "builder" });
     const ids = ((await valueOf(builder.findings)) ?? []).map((f) => f.id);
     assert.ok(ids.includes("full-base-image"), ids.join(", "));
+  });
+
+  describe("a size AWS leaves out falls back to the next basis, saying why (issue 13)", () => {
+    const noSize = `aws.ecr.getImage returned no imageSizeInBytes for ${DIGEST}`;
+    // The mock's error reaches the program as `new Error(err.details)` (runtime/invoke.js): no message.
+    const notFound = `aws.ecr.getImage could not read ${DIGEST} in web (no detail from the provider)`;
+    const estimateNote = "local build of the context, gzip layers summed";
+    const budgetNote =
+      "no ECR size or local estimate is available: using the size budget maxImageSizeBytes=157286400";
+    const cases = [
+      { ecrImage: "no-size", reason: noSize },
+      { ecrImage: "not-found", reason: notFound },
+    ] as const;
+    for (const { ecrImage, reason } of cases) {
+      for (const preview of [false, true]) {
+        it(`${ecrImage}, preview=${preview}: basis estimate, then budget`, async () => {
+          const rec = installMocks({ preview, ecrImage });
+          const p = pipeline({ maxImageSizeBytes: 150 * MiB });
+          await settled(p);
+          assert.ok(
+            rec.calls.some((c) => c.token === "aws:ecr/getImage:getImage"),
+            "getImage was asked",
+          );
+          assert.deepEqual(await valueOf(p.imageSize), {
+            bytes: ESTIMATE_BYTES,
+            basis: "estimate",
+            note: `${reason}, so using basis estimate: ${estimateNote}`,
+          });
+          assert.equal(await isKnown(p.imageSizeBytes), true);
+          assert.equal(await valueOf(p.imageSizeBytes), undefined);
+          assert.equal(await valueOf(p.imageUri), `${REGISTRY}/web@${DIGEST}`);
+          assert.equal((await valueOf(p.monthlyCost))?.assumptions.imageBytes, ESTIMATE_BYTES);
+          assert.match((await valueOf(p.costReport)) ?? "", /estimate/);
+          assert.equal((await valueOf(p.sizeBudget))?.status, "ok");
+
+          installMocks({ preview, ecrImage, estimateBytes: undefined });
+          const noEngine = pipeline({ maxImageSizeBytes: 150 * MiB });
+          await settled(noEngine);
+          assert.deepEqual(await valueOf(noEngine.imageSize), {
+            bytes: 150 * MiB,
+            basis: "budget",
+            note: `${reason}, so using basis budget: ${budgetNote}`,
+          });
+          assert.equal(await isKnown(noEngine.costReport), true);
+        });
+      }
+    }
+
+    it("a region aws.getRegion leaves out prices us-east-1 and says so", async () => {
+      installMocks({ regionAbsent: true });
+      const p = pipeline();
+      await settled(p);
+      assert.equal((await valueOf(p.monthlyCost))?.assumptions.region, "us-east-1");
+    });
   });
 
   it("rejects bad size and profile args before registering anything", () => {

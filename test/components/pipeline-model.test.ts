@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import {
+  ecrLookupFailed,
+  ecrSizeLookup,
+  regionFromProvider,
+  withFallbackReason,
+} from "../../components/pipeline-model";
+
+const DIGEST = "sha256:" + "cd".repeat(32);
+
+describe("ECR values that may be absent (pipeline-model)", () => {
+  const table: Array<[unknown, ReturnType<typeof ecrSizeLookup>]> = [
+    [1234, { size: { bytes: 1234, basis: "ecr", note: `imageSizeInBytes of ${DIGEST} in ECR` } }],
+    [0, { size: { bytes: 0, basis: "ecr", note: `imageSizeInBytes of ${DIGEST} in ECR` } }],
+    [undefined, { missing: `aws.ecr.getImage returned no imageSizeInBytes for ${DIGEST}` }],
+    [null, { missing: `aws.ecr.getImage returned imageSizeInBytes=null for ${DIGEST}` }],
+    [-1, { missing: `aws.ecr.getImage returned imageSizeInBytes=-1 for ${DIGEST}` }],
+    [Number.NaN, { missing: `aws.ecr.getImage returned imageSizeInBytes=NaN for ${DIGEST}` }],
+    ["1234", { missing: `aws.ecr.getImage returned imageSizeInBytes=1234 for ${DIGEST}` }],
+  ];
+  for (const [imageSizeInBytes, expected] of table) {
+    it(`ecrSizeLookup(${typeof imageSizeInBytes} ${String(imageSizeInBytes)})`, () => {
+      assert.deepEqual(ecrSizeLookup(DIGEST, imageSizeInBytes), expected);
+    });
+  }
+
+  it("ecrLookupFailed names the digest, the repository and the provider's message", () => {
+    assert.deepEqual(ecrLookupFailed("web", DIGEST, new Error("ImageNotFoundException: not here")), {
+      missing: `aws.ecr.getImage could not read ${DIGEST} in web (ImageNotFoundException: not here)`,
+    });
+    assert.deepEqual(ecrLookupFailed("web", DIGEST, new Error("")), {
+      missing: `aws.ecr.getImage could not read ${DIGEST} in web (no detail from the provider)`,
+    });
+  });
+
+  it("withFallbackReason prefixes the reason to a fallback's note, never to an ECR size", () => {
+    const estimate = { bytes: 5, basis: "estimate", note: "local build" } as const;
+    assert.deepEqual(withFallbackReason(estimate, "why"), {
+      bytes: 5,
+      basis: "estimate",
+      note: "why, so using basis estimate: local build",
+    });
+    assert.deepEqual(withFallbackReason(estimate, undefined), estimate);
+    const ecr = { bytes: 5, basis: "ecr", note: "n" } as const;
+    assert.deepEqual(withFallbackReason(ecr, "why"), ecr);
+  });
+
+  it("regionFromProvider: region, then v6's name, then us-east-1 with a note", () => {
+    assert.deepEqual(regionFromProvider({ region: "eu-west-1", name: "eu-west-2" }), { region: "eu-west-1" });
+    assert.deepEqual(regionFromProvider({ name: "eu-west-2" }), { region: "eu-west-2" });
+    const fallback = {
+      region: "us-east-1",
+      note: "aws.getRegion reported no region: pricing us-east-1. Set costRegion to price the repository's region.",
+    };
+    assert.deepEqual(regionFromProvider({ region: "" }), fallback);
+    assert.deepEqual(regionFromProvider(undefined), fallback);
+  });
+});
