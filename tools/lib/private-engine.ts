@@ -21,8 +21,9 @@ export interface PrivateEngine {
   dir: string;
   /** Environment for the docker CLI against this engine (DOCKER_HOST, DOCKER_CONFIG with buildx, PATH). */
   env: NodeJS.ProcessEnv;
-  /** Seconds from nothing to `docker info` answering. */
+  /** Seconds from nothing to the engine answering (wiping the previous one's state included). */
   startSeconds: number;
+  serverVersion: string;
 }
 
 /** The state directories an empty engine starts from; wiped before every start. */
@@ -54,7 +55,11 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -162,14 +167,15 @@ export async function startPrivateEngine(dir = PRIVATE_ENGINE_DIR): Promise<Priv
     join(dir, "dockerd.log"),
     env,
   );
+  let serverVersion = "";
   await waitFor(
     () =>
       runCommand(ENGINE_DOCKER_CLI, ["version", "--format", "{{.Server.Version}}"], { env }).then(
-        () => true,
+        ({ stdout }) => ((serverVersion = stdout.trim()), true),
         () => false,
       ),
     60_000,
     `the private dockerd did not answer (see ${join(dir, "dockerd.log")})`,
   );
-  return { dir, env, startSeconds: (Date.now() - startedAt) / 1000 };
+  return { dir, env, startSeconds: (Date.now() - startedAt) / 1000, serverVersion };
 }
