@@ -236,6 +236,11 @@ export async function fetchPlatformManifest(
   }
   if (!manifest.layers || !manifest.config)
     throw new Error(`${repository}:${tag} is not an image manifest (${manifest.mediaType})`);
+  // The image config says which platform the manifest is (a plain tag may be a single manifest).
+  const response = await fetch(`http://${registry}/v2/${repository}/blobs/${manifest.config.digest}`);
+  const config = (await response.json()) as { os?: string; architecture?: string };
+  if (`${config.os}/${config.architecture}` !== platform)
+    throw new Error(`${repository}:${tag} is ${config.os}/${config.architecture}, not ${platform}`);
   return manifest as ImageManifest;
 }
 
