@@ -57,6 +57,33 @@ describe("tools/lib/buildx (pure)", function () {
     ]);
   });
 
+  it("parsePlainProgress: a step that only downloaded its layers (no CACHED printed, no output) came from the cache", function () {
+    const log = [
+      "#13 [build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts --bundle",
+      "#13 0.566 ⚡ Done in 308ms",
+      "#13 DONE 0.7s",
+      "",
+      "#14 [runtime 2/3] WORKDIR /app",
+      `#14 sha256:${"c3".repeat(32)} 97B / 97B 0.1s done`,
+      `#14 extracting sha256:${"c3".repeat(32)} 0.0s done`,
+      "#14 DONE 4.2s",
+      "",
+      "#15 [runtime 3/3] COPY --from=build /app/dist ./dist",
+      "#15 DONE 0.1s",
+    ].join("\n");
+    assert.deepEqual(
+      parsePlainProgress(log).map((step) => [step.position, step.cached, step.cachedSilently ?? false]),
+      [
+        ["build 2/2", false, false],
+        ["runtime 2/3", true, true],
+        ["runtime 3/3", false, false],
+      ],
+    );
+    const [, workdir] = parsePlainProgress(log);
+    assert.ok(workdir);
+    assert.equal(describeStep(workdir), "runtime 2/3 WORKDIR /app †");
+  });
+
   it("describeStep: mount options dropped, long instructions cut at 48 characters", function () {
     const [, npmCi] = parsePlainProgress(FRESH_RUNNER_LOG);
     assert.ok(npmCi);

@@ -125,6 +125,8 @@ export interface BuildStep {
   /** The instruction as BuildKit printed it, e.g. "RUN --mount=type=cache,target=/root/.npm npm ci". */
   instruction: string;
   cached: boolean;
+  /** Loaded from the cache although BuildKit printed no CACHED for it (see parsePlainProgress). */
+  cachedSilently?: boolean;
 }
 
 export interface BuildxResult {
@@ -162,31 +164,49 @@ export async function buildx(options: BuildxOptions): Promise<BuildxResult> {
 const STEP_INSTRUCTIONS = /^(RUN|COPY|ADD|WORKDIR)\b/;
 
 /**
- * The build steps in a BuildKit `--progress=plain` log and whether each was CACHED, e.g.
+ * The build steps in a BuildKit `--progress=plain` log and whether each came from the cache, e.g.
  *   #9 [deps 3/3] RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
  *   #9 CACHED
- * A step without a `#N CACHED` line was executed. Steps are returned in log order, one per vertex.
+ * A step is cached when BuildKit printed `#N CACHED` for it, or when (BuildKit 0.13 does not always
+ * print CACHED for a result it loads from a registry cache) its vertex only downloaded and extracted
+ * layer blobs and printed no process output: then its own layer came from the cache (seen on app/'s
+ * runtime `WORKDIR /app`: its 97 B layer, written by the cold build's cache export, downloaded in the
+ * fresh-runner build). Such steps have `cachedSilently`. Every other step was executed.
+ * Steps are returned in log order, one per vertex.
  */
 export function parsePlainProgress(log: string): BuildStep[] {
   const steps = new Map<string, BuildStep>();
   const cached = new Set<string>();
+  const downloaded = new Set<string>();
+  const printedOutput = new Set<string>();
   for (const raw of log.split("\n")) {
     const line = raw.trim();
     const step = /^(#\d+) \[([^\]]+)\] (.*)$/.exec(line);
-    if (step?.[1] && step[2] && step[3] && STEP_INSTRUCTIONS.test(step[3]) && !steps.has(step[1])) {
-      steps.set(step[1], { vertex: step[1], position: step[2], instruction: step[3], cached: false });
+    if (step?.[1] && step[2] && step[3]) {
+      if (STEP_INSTRUCTIONS.test(step[3]) && !steps.has(step[1]))
+        steps.set(step[1], { vertex: step[1], position: step[2], instruction: step[3], cached: false });
+      continue;
     }
-    const hit = /^(#\d+) CACHED$/.exec(line);
-    if (hit?.[1]) cached.add(hit[1]);
+    const vertex = /^(#\d+) (.*)$/.exec(line);
+    if (!vertex?.[1] || vertex[2] === undefined) continue;
+    const [, id, rest] = vertex;
+    if (rest === "CACHED") cached.add(id);
+    else if (/^(extracting )?sha256:[0-9a-f]{64}\b/.test(rest)) downloaded.add(id);
+    else if (/^\d+\.\d+ /.test(rest)) printedOutput.add(id);
   }
-  return [...steps.values()].map((step) => ({ ...step, cached: cached.has(step.vertex) }));
+  return [...steps.values()].map((step) => {
+    if (cached.has(step.vertex)) return { ...step, cached: true };
+    if (downloaded.has(step.vertex) && !printedOutput.has(step.vertex))
+      return { ...step, cached: true, cachedSilently: true };
+    return step;
+  });
 }
 
 /** "deps 3/3 RUN npm ci …": a step shortened for a table cell (mount options dropped, 48 chars). */
 export function describeStep(step: BuildStep): string {
   const instruction = step.instruction.replace(/--mount=\S+\s+/g, "").replace(/\s+/g, " ");
   const short = instruction.length > 48 ? `${instruction.slice(0, 47)}…` : instruction;
-  return `${step.position} ${short}`;
+  return `${step.position} ${short}${step.cachedSilently ? " †" : ""}`;
 }
 
 const MANIFEST_ACCEPT = [
