@@ -35,7 +35,12 @@ import {
   type BuildxResult,
 } from "./lib/buildx";
 import { waitForJson } from "./lib/docker";
-import { startPrivateEngine, stopPrivateEngine, type PrivateEngine } from "./lib/private-engine";
+import {
+  removePrivateEngine,
+  startPrivateEngine,
+  stopPrivateEngine,
+  type PrivateEngine,
+} from "./lib/private-engine";
 import { runCommand } from "./lib/process";
 import { LOCAL_REGISTRY, registryAnswers } from "./lib/registry";
 
@@ -310,8 +315,8 @@ async function main(): Promise<void> {
       engineVersion = result.engineVersion;
     }
   } finally {
-    await stopPrivateEngine();
-    log("private engine stopped");
+    await removePrivateEngine();
+    log("private engine stopped and its state removed");
   }
   mkdirSync(WORK_DIR, { recursive: true });
   writeFileSync(join(WORK_DIR, "cache-results.json"), JSON.stringify({ bases, results }, null, 2));

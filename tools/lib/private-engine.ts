@@ -98,6 +98,12 @@ async function unmountUnder(dir: string): Promise<void> {
   for (const point of mounts) await runCommand("umount", ["-l", point]).catch(() => undefined);
 }
 
+/** Stops the engine and deletes its images and caches (GBs with the full base); logs and config stay. */
+export async function removePrivateEngine(dir = PRIVATE_ENGINE_DIR): Promise<void> {
+  await stopPrivateEngine(dir);
+  for (const state of STATE_DIRS) rmSync(join(dir, state), { recursive: true, force: true });
+}
+
 function spawnDetached(command: string, args: readonly string[], logFile: string, env: NodeJS.ProcessEnv) {
   const out = openSync(logFile, "a");
   const child = spawn(command, args, { detached: true, stdio: ["ignore", out, out], env });
