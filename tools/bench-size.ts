@@ -24,7 +24,6 @@ import {
   buildImage,
   dockerEngineStatus,
   dockerEnv,
-  inspectImage,
   listImageFiles,
   removeContainer,
   startContainer,
@@ -90,7 +89,6 @@ async function benchVariant(
 
   log(`${variant.label}: cold build (--no-cache)`);
   const cold = await build(`${repository}:1`, true);
-  await inspectImage(`${repository}:1`);
   const uncompressed = await uncompressedBytes(`${repository}:1`);
   const first = await pushVariant(variant, context, repository, "1", "gzip");
   const zstd = await pushVariant(variant, context, repository, "1-zstd", "zstd");
