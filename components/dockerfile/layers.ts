@@ -24,6 +24,16 @@ function normalizePath(path: string, workdir: string): string {
   return `/${parts.join("/")}`;
 }
 
+/** The value of option `short` or `long` (`-o x`, `--output x`, `--output=x`) among `args`. */
+function optionValue(args: readonly string[], short: string, long: string): string | undefined {
+  for (let index = 0; index < args.length; index += 1) {
+    const word = args[index] as string;
+    if (word === short || word === long) return args[index + 1];
+    if (word.startsWith(`${long}=`)) return word.slice(long.length + 1);
+  }
+  return undefined;
+}
+
 /** A directory node of the paths added so far, so a deletion looks at its own subtree, not at every path. */
 interface PathNode {
   children: Map<string, PathNode>;
@@ -210,21 +220,11 @@ export class LayerTracker {
     };
     for (const command of commands) {
       const [program = "", ...args] = command.words;
-      const optionValue = (...names: string[]): string | undefined => {
-        for (let index = 0; index < args.length; index += 1) {
-          const word = args[index] ?? "";
-          for (const name of names) {
-            if (word === name) return args[index + 1];
-            if (name.startsWith("--") && word.startsWith(`${name}=`)) return word.slice(name.length + 1);
-          }
-        }
-        return undefined;
-      };
       const output =
         program === "curl"
-          ? optionValue("-o", "--output")
+          ? optionValue(args, "-o", "--output")
           : program === "wget"
-            ? optionValue("-O", "--output-document")
+            ? optionValue(args, "-O", "--output-document")
             : undefined;
       if (output !== undefined && output !== "-" && !output.includes("$") && !removedInSameRun(output)) {
         addPath("path", output, program);

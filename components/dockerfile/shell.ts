@@ -89,18 +89,21 @@ function redirection(word: string): [boolean, boolean] {
  * `$(...)` and backticks stay inside their word, `#` at the start of a word comments to the end of
  * the line. Separators: && || ; | & newline ( ).
  */
-function tokenize(script: string): Array<{ word: string } | { separator: true }> {
-  const tokens: Array<{ word: string } | { separator: true }> = [];
+// One shared marker: a script of 100k `;` allocates no object per separator.
+const SEPARATOR = null;
+
+function tokenize(script: string): Array<string | typeof SEPARATOR> {
+  const tokens: Array<string | typeof SEPARATOR> = [];
   let word = "";
   let inWord = false;
   const endWord = (): void => {
-    if (inWord) tokens.push({ word });
+    if (inWord) tokens.push(word);
     word = "";
     inWord = false;
   };
   const separator = (): void => {
     endWord();
-    tokens.push({ separator: true });
+    if (tokens[tokens.length - 1] !== SEPARATOR) tokens.push(SEPARATOR);
   };
   const length = script.length;
   for (let index = 0; index < length; index += 1) {
@@ -152,7 +155,9 @@ function tokenize(script: string): Array<{ word: string } | { separator: true }>
       inWord = true;
       index = end;
     } else if (char === "&" || char === "|") {
-      const previous = word[word.length - 1];
+      // The raw character before this one, not `word[word.length - 1]`: indexing a string built by
+      // `+=` flattens it, which made `2>&12>&1...` quadratic.
+      const previous = index > 0 ? script[index - 1] : undefined;
       // `2>&1`, `>&2`, `&>file`, `>|file` are redirections, not separators.
       if (inWord && (previous === ">" || previous === "<")) {
         word += char;
@@ -173,8 +178,16 @@ function tokenize(script: string): Array<{ word: string } | { separator: true }>
   return tokens;
 }
 
+/** Records `NAME=value` in `into` when NAME is one the rules read. */
+function assignTracked(word: string, into: Map<string, string>): void {
+  const equals = word.indexOf("=");
+  const name = word.slice(0, equals);
+  if (TRACKED_VARIABLES.has(name)) into.set(name, word.slice(equals + 1));
+}
+
 /** Turns the words between two separators into a command (or nothing), updating `exported`. */
 function toCommand(rawWords: readonly string[], exported: Map<string, string>): ShellCommand | undefined {
+  if (rawWords.length === 0) return undefined;
   const words: string[] = [];
   for (let index = 0; index < rawWords.length; index += 1) {
     const [isRedirection, takesNext] = redirection(rawWords[index] as string);
@@ -183,27 +196,23 @@ function toCommand(rawWords: readonly string[], exported: Map<string, string>): 
     } else words.push(rawWords[index] as string);
   }
   const environment = new Map(exported);
-  const assign = (word: string, into: Map<string, string>): void => {
-    const equals = word.indexOf("=");
-    const name = word.slice(0, equals);
-    if (TRACKED_VARIABLES.has(name)) into.set(name, word.slice(equals + 1));
-  };
   let start = 0;
   let inWrapper = false;
   for (; start < words.length; start += 1) {
     const word = words[start] as string;
-    if (ASSIGNMENT.test(word)) assign(word, environment);
+    if (ASSIGNMENT.test(word)) assignTracked(word, environment);
     else if (word === "sudo" || word === "env") inWrapper = true;
     // `sudo -E`, `env -i`: options of the wrapper, not the command.
     else if (!(LEADING_KEYWORDS.has(word) || (inWrapper && word.startsWith("-")))) break;
   }
-  const command = words.slice(start);
+  const command = start === 0 ? words : words.slice(start);
   if (command[0] === "export") {
     // `export NAME=value` sets the variable for the commands after it in the same RUN (same shell).
-    for (const word of command.slice(1)) {
+    for (let index = 1; index < command.length; index += 1) {
+      const word = command[index] as string;
       if (ASSIGNMENT.test(word)) {
-        assign(word, exported);
-        assign(word, environment);
+        assignTracked(word, exported);
+        assignTracked(word, environment);
       }
     }
   }
@@ -215,6 +224,17 @@ function toCommand(rawWords: readonly string[], exported: Map<string, string>): 
  * length: one tokenizer pass, no backtracking regular expression.
  */
 export function runCommands(run: ParsedInstruction): ShellCommand[] {
+  // Several rules read the same RUN: split it once.
+  const cached = commandsByRun.get(run);
+  if (cached !== undefined) return cached;
+  const commands = splitCommands(run);
+  commandsByRun.set(run, commands);
+  return commands;
+}
+
+const commandsByRun = new WeakMap<ParsedInstruction, ShellCommand[]>();
+
+function splitCommands(run: ParsedInstruction): ShellCommand[] {
   const script = shellScript(run);
   const exported = new Map<string, string>();
   if (script === undefined) {
@@ -223,16 +243,17 @@ export function runCommands(run: ParsedInstruction): ShellCommand[] {
   }
   const commands: ShellCommand[] = [];
   let words: string[] = [];
-  const flush = (): void => {
+  for (const token of tokenize(script)) {
+    if (token !== SEPARATOR) {
+      words.push(token);
+      continue;
+    }
     const command = toCommand(words, exported);
     if (command !== undefined) commands.push(command);
     words = [];
-  };
-  for (const token of tokenize(script)) {
-    if ("separator" in token) flush();
-    else words.push(token.word);
   }
-  flush();
+  const last = toCommand(words, exported);
+  if (last !== undefined) commands.push(last);
   return commands;
 }
 
