@@ -138,6 +138,7 @@ export function substituteVariables(
   let unresolved = false;
   let out = "";
   let index = 0;
+  let nextClose = -2;
   const lookup = (name: string, operator: string | undefined, word: string): string => {
     const value = values.get(name);
     const isSet = value !== undefined && (value !== "" || operator === "-" || operator === "+");
@@ -158,7 +159,10 @@ export function substituteVariables(
       let nameEnd = index + 1;
       if (isNameStart(text[nameEnd])) while (isNameChar(text[nameEnd])) nameEnd += 1;
       const name = text.slice(index + 1, nameEnd);
-      const close = text.indexOf("}", nameEnd);
+      // The next "}" is searched for again only once passed: `${a:-${a:-...` without any "}" must not
+      // rescan the rest of the text at every "$".
+      if (nextClose !== -1 && nextClose < nameEnd) nextClose = text.indexOf("}", nameEnd);
+      const close = nextClose;
       let operator: string | undefined;
       let operatorEnd = nameEnd;
       if (text[nameEnd] === ":" && (text[nameEnd + 1] === "-" || text[nameEnd + 1] === "+")) {

@@ -178,6 +178,9 @@ function tokenize(script: string): Array<string | typeof SEPARATOR> {
   return tokens;
 }
 
+// Never written to: a command with no tracked variables shares it.
+const NO_VARIABLES: Map<string, string> = new Map();
+
 /** Records `NAME=value` in `into` when NAME is one the rules read. */
 function assignTracked(word: string, into: Map<string, string>): void {
   const equals = word.indexOf("=");
@@ -195,13 +198,16 @@ function toCommand(rawWords: readonly string[], exported: Map<string, string>): 
       if (takesNext) index += 1;
     } else words.push(rawWords[index] as string);
   }
-  const environment = new Map(exported);
+  // Copied only when it differs from the RUN's exports: 500k bare commands allocate no map each.
+  let environment: Map<string, string> = exported.size === 0 ? NO_VARIABLES : new Map(exported);
   let start = 0;
   let inWrapper = false;
   for (; start < words.length; start += 1) {
     const word = words[start] as string;
-    if (ASSIGNMENT.test(word)) assignTracked(word, environment);
-    else if (word === "sudo" || word === "env") inWrapper = true;
+    if (ASSIGNMENT.test(word)) {
+      if (environment === NO_VARIABLES) environment = new Map();
+      assignTracked(word, environment);
+    } else if (word === "sudo" || word === "env") inWrapper = true;
     // `sudo -E`, `env -i`: options of the wrapper, not the command.
     else if (!(LEADING_KEYWORDS.has(word) || (inWrapper && word.startsWith("-")))) break;
   }
@@ -212,6 +218,7 @@ function toCommand(rawWords: readonly string[], exported: Map<string, string>): 
       const word = command[index] as string;
       if (ASSIGNMENT.test(word)) {
         assignTracked(word, exported);
+        if (environment === NO_VARIABLES) environment = new Map();
         assignTracked(word, environment);
       }
     }
