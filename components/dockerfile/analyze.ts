@@ -159,19 +159,24 @@ function baseImageFindings(root: ParsedStage, target: ParsedStage): DockerfileFi
 
 // Linux PATH_MAX: a longer working directory cannot exist.
 const MAX_WORKDIR_CHARS = 4096;
+const MAX_WORKDIR_DEPTH = 64;
 
 /** The working directory after `WORKDIR <argument>`, normalized; undefined when it cannot be known. */
 function nextWorkdir(current: string | undefined, argument: string): string | undefined {
   if (argument.includes("$")) return undefined;
   if (!argument.startsWith("/") && current === undefined) return undefined;
+  // Checked before joining: the normalization below is linear in the path, so it must stay short.
+  if (argument.length + (argument.startsWith("/") ? 0 : (current ?? "").length) > MAX_WORKDIR_CHARS)
+    return undefined;
   const joined = argument.startsWith("/") ? argument : `${current ?? "/"}/${argument}`;
-  if (joined.length > MAX_WORKDIR_CHARS * 2) return undefined;
   const parts: string[] = [];
   for (const part of joined.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") parts.pop();
     else parts.push(part);
   }
+  // Deeper than the layer tracker follows (and than any real image): not tracked.
+  if (parts.length > MAX_WORKDIR_DEPTH) return undefined;
   const normalized = `/${parts.join("/")}`;
   return normalized.length > MAX_WORKDIR_CHARS ? undefined : normalized;
 }

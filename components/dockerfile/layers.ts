@@ -47,6 +47,9 @@ const pathParts = (absolute: string): string[] => absolute.split("/").filter((pa
 
 // Linux PATH_MAX: a longer WORKDIR or destination cannot exist, so it is not tracked.
 const MAX_PATH_CHARS = 4096;
+// Paths deeper than this are not tracked: every add walks the path, so depth bounds the work per
+// instruction (10,000 `WORKDIR a` + COPY would otherwise walk thousands of levels each time).
+const MAX_TRACKED_DEPTH = 64;
 
 /**
  * Follows the layers of the final image in order and reports RUNs that delete what an earlier layer added
@@ -67,8 +70,10 @@ export class LayerTracker {
       return;
     }
     if (content.value.length > MAX_PATH_CHARS) return;
+    const parts = pathParts(content.value);
+    if (parts.length > MAX_TRACKED_DEPTH) return;
     let node = this.root;
-    for (const part of pathParts(content.value)) {
+    for (const part of parts) {
       let child = node.children.get(part);
       if (child === undefined) {
         child = newNode();

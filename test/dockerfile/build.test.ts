@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { analyzeBuildDockerfile } from "../../components/dockerfile/build";
+// Imported from pipeline-model (its home before issue 12) so that this file also runs against the old code.
+import { analyzeBuildDockerfile } from "../../components/pipeline-model";
 import { hashBuildContext, listContextFiles } from "../../components/size/context-hash";
 import { runIsolated } from "../isolated";
 
@@ -13,7 +14,10 @@ describe("analyzeBuildDockerfile: the same ignore file as the context hash", () 
   it("honours <Dockerfile>.dockerignore: no copy-whole-context when it excludes tests and .env", () => {
     const dockerfile = path.join(OWN_IGNORE, "app.Dockerfile");
     assert.deepEqual(analyzeBuildDockerfile(OWN_IGNORE, dockerfile), []);
-    // The hash sends exactly the files the analyzer was shown.
+  });
+
+  it("shows the analyzer the files the hash sends, after the same ignore file", () => {
+    const dockerfile = path.join(OWN_IGNORE, "app.Dockerfile");
     assert.deepEqual(listContextFiles({ context: OWN_IGNORE, dockerfile }), [
       "app.Dockerfile",
       "app.Dockerfile.dockerignore",
@@ -47,7 +51,7 @@ describe("analyzeBuildDockerfile: the same ignore file as the context hash", () 
       const fifo = path.join(dir, "Dockerfile");
       execFileSync("mkfifo", [fifo]);
       const { stdout, timedOut } = runIsolated(`
-        const { analyzeBuildDockerfile } = require(root + "/components/dockerfile/build");
+        const { analyzeBuildDockerfile } = require(root + "/components/pipeline-model");
         console.log(JSON.stringify(analyzeBuildDockerfile(${JSON.stringify(dir)}, ${JSON.stringify(fifo)})));
       `);
       assert.equal(timedOut, false, "analyzeBuildDockerfile blocked on the FIFO");
