@@ -23,8 +23,12 @@ function isBuildToolPackage(packageName: string): boolean {
 }
 
 /** Packages a command installs (apt-get/apt install, apk add, dnf/yum/microdnf install). */
-export function installedPackages(command: ShellCommand): string[] {
+const NO_PACKAGES: readonly string[] = [];
+const PACKAGE_MANAGERS = new Set(["apt-get", "apt", "apk", "dnf", "yum", "microdnf"]);
+
+export function installedPackages(command: ShellCommand): readonly string[] {
   const program = command.words[0] ?? "";
+  if (!PACKAGE_MANAGERS.has(program)) return NO_PACKAGES;
   if (program === "apt-get" || program === "apt") {
     // Option values (`-t bookworm-backports`, `-o Acquire::Retries=3`) are not packages.
     return aptSubcommand(command) === "install"
@@ -98,6 +102,23 @@ function devDependencyInstall(command: ShellCommand, variable: VariableLookup): 
   }
   if (program === "pnpm" && (subcommand === "install" || subcommand === "i") && positional.length === 1) {
     return rest.includes("-P") || variable("NODE_ENV") === "production" ? undefined : `pnpm ${subcommand}`;
+  }
+  return undefined;
+}
+
+function firstDevDependencyInstall(
+  commands: readonly ShellCommand[],
+  environment: RunEnvironment,
+): string | undefined {
+  for (const command of commands) {
+    const program = command.words[0];
+    if (program !== "npm" && program !== "yarn" && program !== "pnpm") continue;
+    // `NODE_ENV=production npm ci` sets the variable for that command only.
+    const found = devDependencyInstall(
+      command,
+      (name) => command.environment.get(name) ?? environment.variables.get(name),
+    );
+    if (found !== undefined) return found;
   }
   return undefined;
 }
@@ -180,17 +201,7 @@ export function finalImageRunFindings(
   }
 
   const prunes = commands.some(prunesDevDependencies);
-  const devInstall = prunes
-    ? undefined
-    : commands
-        .map((command) =>
-          // `NODE_ENV=production npm ci` sets the variable for that command only.
-          devDependencyInstall(
-            command,
-            (name) => command.environment.get(name) ?? environment.variables.get(name),
-          ),
-        )
-        .find(Boolean);
+  const devInstall = prunes ? undefined : firstDevDependencyInstall(commands, environment);
   if (devInstall !== undefined) {
     findings.push(
       makeFinding(

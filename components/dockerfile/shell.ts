@@ -274,9 +274,11 @@ const APT_VALUE_OPTIONS = new Set([
  * Index in `command.words` of the first word after the program that is not an option, skipping option
  * values (`apt-get -o Acquire::Retries=3 install`: the subcommand is `install`); -1 if none.
  */
+const NO_VALUE_OPTIONS: ReadonlySet<string> = new Set();
+
 export function subcommandIndex(
   command: ShellCommand,
-  valueOptions: ReadonlySet<string> = new Set(),
+  valueOptions: ReadonlySet<string> = NO_VALUE_OPTIONS,
 ): number {
   const words = command.words;
   for (let index = 1; index < words.length; index += 1) {
@@ -311,8 +313,11 @@ export function aptArguments(command: ShellCommand): string[] {
 /** True for `pip install`, `pip3 install`, `python -m pip install` and `python3.12 -m pip install`. */
 export function isPipInstall(command: ShellCommand): boolean {
   const words = command.words;
+  const path = words[0] ?? "";
+  // Most commands are neither: answer without allocating (a RUN can hold 500k commands).
+  if (!path.includes("pip") && !path.includes("python")) return false;
   // `/venv/bin/pip install` is pip too.
-  const program = (words[0] ?? "").split("/").pop() ?? "";
+  const program = path.slice(path.lastIndexOf("/") + 1);
   if (/^pip[0-9.]*$/.test(program)) return words.slice(1).find((word) => !word.startsWith("-")) === "install";
   if (/^python[0-9.]*$/.test(program)) {
     const pipAt = words.indexOf("pip");
