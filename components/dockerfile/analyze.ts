@@ -5,6 +5,7 @@ import { formatMegabytes, listWords, makeFinding } from "./findings";
 import { LayerTracker } from "./layers";
 import { parseDockerfile, type ParsedDockerfile, type ParsedInstruction, type ParsedStage } from "./parse";
 import { aptUsage, finalImageRunFindings } from "./run-rules";
+import { withCommandCache } from "./shell";
 import type { AnalyzeDockerfileOptions, DockerfileFinding } from "./types";
 
 /**
@@ -314,11 +315,13 @@ function compareFindings(left: DockerfileFinding, right: DockerfileFinding): num
 export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOptions = {}): DockerfileFinding[] {
   const parsed = parseDockerfile(text, options.target);
   try {
-    const findings: DockerfileFinding[] = [];
-    for (const arg of parsed.globalArgs) findings.push(...secretFindings(arg, undefined));
-    for (const stage of parsed.stages) findings.push(...anyStageFindings(stage));
-    findings.push(...finalImageFindings(parsed, options));
-    return findings.sort(compareFindings);
+    return withCommandCache(() => {
+      const findings: DockerfileFinding[] = [];
+      for (const arg of parsed.globalArgs) findings.push(...secretFindings(arg, undefined));
+      for (const stage of parsed.stages) findings.push(...anyStageFindings(stage));
+      findings.push(...finalImageFindings(parsed, options));
+      return findings.sort(compareFindings);
+    });
   } catch (error) {
     // The text parsed, so whatever went wrong is ours: say so instead of blaming the Dockerfile.
     throw new InternalError(

@@ -205,11 +205,14 @@ export class LayerTracker {
   ): void {
     const line = instruction.line;
     // Words of this RUN's `rm` commands, sorted, so "is `path` removed in the same RUN" is a binary search.
-    const removed = commands
-      .filter((command) => command.words[0] === "rm")
-      .flatMap((command) => command.words.slice(1))
-      .sort();
+    // Built on first use: most RUNs create nothing this looks for.
+    let sortedRemoved: string[] | undefined;
     const removedInSameRun = (path: string): boolean => {
+      sortedRemoved ??= commands
+        .filter((command) => command.words[0] === "rm")
+        .flatMap((command) => command.words.slice(1))
+        .sort();
+      const removed = sortedRemoved;
       let low = 0;
       let high = removed.length;
       while (low < high) {

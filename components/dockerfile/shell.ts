@@ -231,15 +231,29 @@ function toCommand(rawWords: readonly string[], exported: Map<string, string>): 
  * length: one tokenizer pass, no backtracking regular expression.
  */
 export function runCommands(run: ParsedInstruction): ShellCommand[] {
-  // Several rules read the same RUN: split it once.
-  const cached = commandsByRun.get(run);
+  // Several rules read the same RUN: within one analysis it is split once.
+  if (commandCache === undefined) return splitCommands(run);
+  const cached = commandCache.get(run);
   if (cached !== undefined) return cached;
   const commands = splitCommands(run);
-  commandsByRun.set(run, commands);
+  commandCache.set(run, commands);
   return commands;
 }
 
-const commandsByRun = new WeakMap<ParsedInstruction, ShellCommand[]>();
+// A Map for the duration of one analysis (withCommandCache), not a module-wide WeakMap: 65k RUNs
+// made WeakMap bookkeeping the single biggest cost.
+let commandCache: Map<ParsedInstruction, ShellCommand[]> | undefined;
+
+/** Runs `analysis` with RUNs split at most once each; the cache is dropped afterwards. */
+export function withCommandCache<T>(analysis: () => T): T {
+  const outer = commandCache;
+  commandCache = new Map();
+  try {
+    return analysis();
+  } finally {
+    commandCache = outer;
+  }
+}
 
 function splitCommands(run: ParsedInstruction): ShellCommand[] {
   const script = shellScript(run);
