@@ -13,7 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DockerfileParser } from "dockerfile-ast";
+import { readRegularTextFile } from "./build-context";
 import { FALLBACK_PRICING_REGION, PRICED_REGIONS, hasRateCard } from "./cost/pipeline-cost";
 import {
   InvalidArgumentError,
@@ -34,6 +34,7 @@ import {
   validateLifecyclePolicy,
   type LifecyclePolicyProblem,
 } from "./lifecycle";
+import { DockerfileParseError, MAX_DOCKERFILE_CHARS, parseDockerfile } from "./dockerfile/parse";
 import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE, PROTECTED_TAG_PREFIXES } from "./tags";
 
 /** The repository part, resolved: defaults plus the lifecycle policy text and its warnings. */
@@ -136,7 +137,8 @@ function checkBuildFiles(args: ImagePreflightInput, component: string): void {
   const dockerfile = args.dockerfile ?? path.join(context, "Dockerfile");
   let text: string;
   try {
-    text = fs.readFileSync(dockerfile, "utf8");
+    // Not fs.readFileSync: a FIFO named Dockerfile would block the program (./build-context.ts).
+    text = readRegularTextFile(dockerfile, "dockerfile", MAX_DOCKERFILE_CHARS * 3);
   } catch {
     throw new InvalidArgumentError(
       component,
@@ -147,6 +149,7 @@ function checkBuildFiles(args: ImagePreflightInput, component: string): void {
   }
   if (typeof args.target !== "string") return;
   const stages = stageNames(text);
+  if (stages === undefined) return;
   // BuildKit matches `--target` to `FROM … AS <name>` case-insensitively (stage names are lower-cased,
   // moby/buildkit frontend/dockerfile/instructions/parse.go parseBuildStageName).
   if (!stages.includes(args.target.toLowerCase())) {
@@ -159,13 +162,19 @@ function checkBuildFiles(args: ImagePreflightInput, component: string): void {
   }
 }
 
-/** Named stages (`FROM … AS name`) of a Dockerfile, lower case, in order. Read-only use of dockerfile-ast. */
-export function stageNames(dockerfileText: string): string[] {
-  return DockerfileParser.parse(dockerfileText)
-    .getFROMs()
-    .map((from) => from.getBuildStage())
-    .filter((stage): stage is string => stage !== null && stage !== "")
-    .map((stage) => stage.toLowerCase());
+/**
+ * Named stages (`FROM … AS name`) of a Dockerfile, lower case, in order, read with the analyzer's parser
+ * (./dockerfile/parse.ts); undefined when it cannot be parsed (the build reports that with more context).
+ */
+export function stageNames(dockerfileText: string): string[] | undefined {
+  try {
+    return parseDockerfile(dockerfileText)
+      .stages.map((stage) => stage.name)
+      .filter((name): name is string => name !== undefined);
+  } catch (error) {
+    if (error instanceof DockerfileParseError) return undefined;
+    throw error;
+  }
 }
 
 /**

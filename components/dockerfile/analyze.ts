@@ -1,13 +1,18 @@
+import { InternalError } from "../errors";
 import { findFullBaseImageFamily, fullToLeanSavings } from "./base-images";
-import { copyWholeContextFindings } from "./context-rules";
+import { copyWholeContextChecker } from "./context-rules";
 import { formatMegabytes, listWords, makeFinding } from "./findings";
 import { LayerTracker } from "./layers";
 import { parseDockerfile, type ParsedDockerfile, type ParsedInstruction, type ParsedStage } from "./parse";
 import { aptUsage, finalImageRunFindings } from "./run-rules";
+import { withCommandCache } from "./shell";
 import type { AnalyzeDockerfileOptions, DockerfileFinding } from "./types";
 import { emulatedBuildStageFindings } from "./platform-rules";
 
-/** `NAME=value` pairs of an ENV or ARG (`ENV NAME value` legacy form included); value undefined if none. */
+/**
+ * `NAME=value` pairs of an ENV or ARG (`ENV NAME value` legacy form included); value undefined if none.
+ * The words already have their quotes removed (`ENV A="x y"` → `A=x y`).
+ */
 function variablePairs(instruction: ParsedInstruction): Array<[string, string | undefined]> {
   const words = instruction.argumentWords;
   const first = words[0] ?? "";
@@ -15,7 +20,7 @@ function variablePairs(instruction: ParsedInstruction): Array<[string, string | 
   return words.map((word) => {
     const equals = word.indexOf("=");
     if (equals < 0) return [word, undefined];
-    return [word.slice(0, equals), word.slice(equals + 1).replace(/^(["'])(.*)\1$/, "$2")];
+    return [word.slice(0, equals), word.slice(equals + 1)];
   });
 }
 
@@ -59,6 +64,7 @@ function secretFindings(instruction: ParsedInstruction, stage: string | undefine
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 
 function addInsteadOfCopyFindings(instruction: ParsedInstruction, stage: string): DockerfileFinding[] {
+  // Heredoc sources (`ADD <<EOF /x`) are inline text, which COPY takes too.
   const sources = instruction.argumentWords.slice(0, -1);
   const isRemote = (source: string): boolean =>
     /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith("git@");
@@ -68,7 +74,8 @@ function addInsteadOfCopyFindings(instruction: ParsedInstruction, stage: string)
       "add-instead-of-copy",
       instruction.line,
       `ADD on line ${instruction.line} copies local ${listWords(sources)}; COPY does the same without ADD's URL and unpacking behaviour`,
-      { stage, fix: `COPY ${instruction.argumentWords.join(" ")}` },
+      // The same arguments as written (flags, quotes, JSON form), with the keyword swapped.
+      { stage, fix: `COPY ${instruction.rawArguments}` },
     ),
   ];
 }
@@ -152,6 +159,30 @@ function baseImageFindings(root: ParsedStage, target: ParsedStage): DockerfileFi
   return findings;
 }
 
+// Linux PATH_MAX: a longer working directory cannot exist.
+const MAX_WORKDIR_CHARS = 4096;
+const MAX_WORKDIR_DEPTH = 64;
+
+/** The working directory after `WORKDIR <argument>`, normalized; undefined when it cannot be known. */
+function nextWorkdir(current: string | undefined, argument: string): string | undefined {
+  if (argument.includes("$")) return undefined;
+  if (!argument.startsWith("/") && current === undefined) return undefined;
+  // Checked before joining: the normalization below is linear in the path, so it must stay short.
+  if (argument.length + (argument.startsWith("/") ? 0 : (current ?? "").length) > MAX_WORKDIR_CHARS)
+    return undefined;
+  const joined = argument.startsWith("/") ? argument : `${current ?? "/"}/${argument}`;
+  const parts: string[] = [];
+  for (const part of joined.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  // Deeper than the layer tracker follows (and than any real image): not tracked.
+  if (parts.length > MAX_WORKDIR_DEPTH) return undefined;
+  const normalized = `/${parts.join("/")}`;
+  return normalized.length > MAX_WORKDIR_CHARS ? undefined : normalized;
+}
+
 /** Rules about what ends up in the built image: the target stage and the stages it is built FROM. */
 function finalImageFindings(
   parsed: ParsedDockerfile,
@@ -166,7 +197,9 @@ function finalImageFindings(
   for (const arg of parsed.globalArgs)
     for (const [name, value] of variablePairs(arg)) variables.set(name, value ?? "");
   const layers = new LayerTracker();
-  let workdir = "/";
+  const copyWholeContext = copyWholeContextChecker(options.dockerignore, options.contextFiles);
+  // undefined once WORKDIR is unknowable (a variable) or longer than a path can be.
+  let workdir: string | undefined = "/";
   let lastUser: ParsedInstruction | undefined;
   let hasHealthcheck = false;
   for (const stage of chain) {
@@ -198,9 +231,7 @@ function finalImageFindings(
           }
           break;
         case "WORKDIR":
-          workdir = instruction.argumentText.trim().startsWith("/")
-            ? instruction.argumentText.trim()
-            : `${workdir.replace(/\/$/, "")}/${instruction.argumentText.trim()}`;
+          workdir = nextWorkdir(workdir, instruction.argumentWords[0] ?? "");
           break;
         case "USER":
           lastUser = instruction;
@@ -210,9 +241,7 @@ function finalImageFindings(
           break;
         case "COPY":
         case "ADD":
-          findings.push(
-            ...copyWholeContextFindings(instruction, stage.label, options.dockerignore, options.contextFiles),
-          );
+          findings.push(...copyWholeContext(instruction, stage.label));
           layers.copy(instruction, workdir);
           break;
         case "RUN":
@@ -258,6 +287,7 @@ function userFindings(
       ),
     ];
   }
+  // `USER "root"`, `USER root:root`, `USER 0` (quotes already removed).
   const user = (lastUser.argumentWords[0] ?? "").split(":")[0];
   if (user !== "root" && user !== "0") return [];
   return [
@@ -280,15 +310,25 @@ function compareFindings(left: DockerfileFinding, right: DockerfileFinding): num
 
 /**
  * Finds what makes the image built from `text` bigger, slower or less safe than it needs to be. Pure and
- * deterministic: findings are sorted by line, then rule id. Throws DockerfileParseError (only) when the
- * text is not a Dockerfile.
+ * deterministic: findings are sorted by line, then rule id. Throws DockerfileParseError when the text is
+ * not a Dockerfile or is over MAX_DOCKERFILE_CHARS, and InternalError for a bug of the analyzer itself.
  */
 export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOptions = {}): DockerfileFinding[] {
   const parsed = parseDockerfile(text, options.target);
-  const findings: DockerfileFinding[] = [];
-  for (const arg of parsed.globalArgs) findings.push(...secretFindings(arg, undefined));
-  for (const stage of parsed.stages) findings.push(...anyStageFindings(stage));
-  findings.push(...finalImageFindings(parsed, options));
-  findings.push(...emulatedBuildStageFindings(text, parsed, options.platforms));
-  return findings.sort(compareFindings);
+  try {
+    return withCommandCache(() => {
+      const findings: DockerfileFinding[] = [];
+      for (const arg of parsed.globalArgs) findings.push(...secretFindings(arg, undefined));
+      for (const stage of parsed.stages) findings.push(...anyStageFindings(stage));
+      findings.push(...finalImageFindings(parsed, options));
+      findings.push(...emulatedBuildStageFindings(parsed, options.platforms));
+      return findings.sort(compareFindings);
+    });
+  } catch (error) {
+    // The text parsed, so whatever went wrong is ours: say so instead of blaming the Dockerfile.
+    throw new InternalError(
+      `analyzeDockerfile failed unexpectedly (a bug in ecr-pipeline, not in the Dockerfile): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
 }

@@ -40,48 +40,60 @@ const CONTEXT_CATEGORIES: readonly ContextCategory[] = [
 
 function copiesWholeContext(instruction: ParsedInstruction): boolean {
   if (instruction.flags.some((flag) => flag.name === "from")) return false;
+  // argumentWords are the JSON array's elements or the unquoted words: `COPY [".", "/app"]` and
+  // `COPY "." /app` copy the whole context as `COPY . /app` does.
   const sources = instruction.argumentWords.slice(0, -1);
   return sources.some((source) => source === "." || source === "./" || source === "./.");
 }
 
-/** `copy-whole-context` for one COPY/ADD of the final image; skipped when the .dockerignore is unknown. */
-export function copyWholeContextFindings(
-  instruction: ParsedInstruction,
-  stage: string,
+/**
+ * `copy-whole-context` for the COPY/ADDs of the final image; reports nothing when the .dockerignore is
+ * unknown. What the .dockerignore misses does not depend on the instruction, so it is worked out once
+ * (on first use) and not per COPY: a file with 100k `COPY . .` lines stays linear.
+ */
+export function copyWholeContextChecker(
   dockerignoreText: string | null | undefined,
   contextFiles: readonly string[] | undefined,
-): DockerfileFinding[] {
-  if (dockerignoreText === undefined || !copiesWholeContext(instruction)) return [];
-  const matcher = dockerignore().add(dockerignoreText ?? "");
-  const missing: string[] = [];
-  for (const category of CONTEXT_CATEGORIES) {
-    if (contextFiles === undefined) {
-      if (!category.probes.some((probe) => matcher.ignores(probe))) missing.push(category.label);
-      continue;
+): (instruction: ParsedInstruction, stage: string) => DockerfileFinding[] {
+  let missing: string[] | undefined;
+  const whatIsMissing = (): string[] => {
+    if (missing !== undefined) return missing;
+    const matcher = dockerignore().add(dockerignoreText ?? "");
+    missing = [];
+    for (const category of CONTEXT_CATEGORIES) {
+      if (contextFiles === undefined) {
+        if (!category.probes.some((probe) => matcher.ignores(probe))) missing.push(category.label);
+        continue;
+      }
+      let copied = 0;
+      for (const path of contextFiles) if (category.isMember(path) && !matcher.ignores(path)) copied += 1;
+      if (copied > 0) missing.push(`${category.label} (${copied} file${copied === 1 ? "" : "s"})`);
     }
-    const copied = contextFiles.filter((path) => category.isMember(path) && !matcher.ignores(path));
-    if (copied.length > 0)
-      missing.push(`${category.label} (${copied.length} file${copied.length === 1 ? "" : "s"})`);
-  }
-  const written = `${instruction.keyword} ${instruction.argumentWords.join(" ")}`;
-  if (dockerignoreText === null) {
-    const what = missing.length > 0 ? `, including ${listWords(missing)}` : "";
+    return missing;
+  };
+  return (instruction, stage) => {
+    if (dockerignoreText === undefined || !copiesWholeContext(instruction)) return [];
+    const found = whatIsMissing();
+    const written = `${instruction.keyword} ${instruction.argumentText}`;
+    if (dockerignoreText === null) {
+      const what = found.length > 0 ? `, including ${listWords(found)}` : "";
+      return [
+        makeFinding(
+          "copy-whole-context",
+          instruction.line,
+          `${written} on line ${instruction.line} copies the whole build context and there is no .dockerignore${what}`,
+          { stage },
+        ),
+      ];
+    }
+    if (found.length === 0) return [];
     return [
       makeFinding(
         "copy-whole-context",
         instruction.line,
-        `${written} on line ${instruction.line} copies the whole build context and there is no .dockerignore${what}`,
+        `${written} on line ${instruction.line} copies the whole build context and the .dockerignore does not exclude ${listWords(found)}`,
         { stage },
       ),
     ];
-  }
-  if (missing.length === 0) return [];
-  return [
-    makeFinding(
-      "copy-whole-context",
-      instruction.line,
-      `${written} on line ${instruction.line} copies the whole build context and the .dockerignore does not exclude ${listWords(missing)}`,
-      { stage },
-    ),
-  ];
+  };
 }

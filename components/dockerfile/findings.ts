@@ -1,9 +1,9 @@
-import { ruleById } from "./rules";
+import { ruleById, type DockerfileRuleId } from "./rules";
 import type { DockerfileFinding } from "./types";
 
 /** A finding for catalog rule `id`: severity and (unless given) the fix come from the catalog. */
 export function makeFinding(
-  id: string,
+  id: DockerfileRuleId,
   line: number,
   message: string,
   details: { stage?: string; estimatedBytesSaved?: number; fix?: string } = {},

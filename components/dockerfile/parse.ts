@@ -1,5 +1,11 @@
-import { DockerfileParser, ModifiableInstruction, From, Arg } from "dockerfile-ast";
-import type { Instruction } from "dockerfile-ast";
+import { InternalError } from "../errors";
+import {
+  lexDockerfile,
+  splitWords,
+  type Heredoc,
+  type InstructionFlag,
+  type LexedInstruction,
+} from "./lexer";
 
 /**
  * The text is not a Dockerfile `docker build` would accept. The message names the line, what is wrong and
@@ -20,20 +26,28 @@ export class DockerfileParseError extends Error {
   }
 }
 
-export interface InstructionFlag {
-  name: string;
-  value: string | null;
-}
+export type { InstructionFlag, Heredoc } from "./lexer";
+
+/** The most text the analyzer reads; larger input is rejected up front (issue 12: bounded on any input). */
+export const MAX_DOCKERFILE_CHARS = 1_048_576;
 
 export interface ParsedInstruction {
   keyword: string;
   /** 1-based line the instruction starts on. */
   line: number;
-  /** Arguments after the flags, as written (continuations joined, comments kept). */
+  /** Everything after the keyword, flags included, as written (continuations joined): what a fix keeps. */
+  rawArguments: string;
+  /** Arguments after the flags (continuations joined, comment lines dropped, heredoc bodies left out). */
   argumentText: string;
-  /** Arguments after the flags, split the way the parser splits them. */
+  /**
+   * Arguments after the flags as Docker reads them: the elements of a JSON array (exec form) when
+   * `json`, else the words with quotes and escapes removed (`COPY "a b" /x` → `a b`, `/x`).
+   */
   argumentWords: string[];
+  /** The arguments are a JSON array of strings (exec form of RUN/CMD/ENTRYPOINT, JSON form of COPY/ADD). */
+  json: boolean;
   flags: InstructionFlag[];
+  heredocs: Heredoc[];
 }
 
 export interface ImageReference {
@@ -59,6 +73,8 @@ export interface ParsedStage {
   /** Index of the earlier stage this one is built FROM. */
   parentStageIndex: number | undefined;
   baseUnresolved: boolean;
+  /** Flags of the stage's FROM, e.g. `--platform=$BUILDPLATFORM`. */
+  fromFlags: InstructionFlag[];
   instructions: ParsedInstruction[];
 }
 
@@ -76,48 +92,107 @@ const KNOWN_INSTRUCTIONS = new Set([
   "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
 ]); // prettier-ignore
 
-function toParsedInstruction(instruction: Instruction): ParsedInstruction {
-  const flags =
-    instruction instanceof ModifiableInstruction
-      ? instruction.getFlags().map((flag) => ({ name: flag.getName().toLowerCase(), value: flag.getValue() }))
-      : [];
+// Instructions whose arguments Docker reads as a JSON array when they are one (Dockerfile reference,
+// "shell and exec form"; COPY/ADD: "COPY [\"<src>\", ... \"<dest>\"]").
+const JSON_FORM_INSTRUCTIONS = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "VOLUME"]);
+
+function jsonWords(text: string): string[] | undefined {
+  if (!text.startsWith("[")) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Not valid JSON: Docker runs it in a shell (RUN/CMD) or reads it as words.
+    return undefined;
+  }
+  return Array.isArray(value) && value.every((word) => typeof word === "string") ? value : undefined;
+}
+
+function toParsedInstruction(instruction: LexedInstruction, escape: string): ParsedInstruction {
+  const json = JSON_FORM_INSTRUCTIONS.has(instruction.keyword)
+    ? jsonWords(instruction.argumentText)
+    : undefined;
   return {
-    keyword: instruction.getKeyword(),
-    line: instruction.getRange().start.line + 1,
-    argumentText: instruction.getArgumentsContent() ?? "",
-    argumentWords: instruction.getArguments().map((argument) => argument.getValue()),
-    flags,
+    keyword: instruction.keyword,
+    line: instruction.line,
+    rawArguments: instruction.rawArguments,
+    argumentText: instruction.argumentText,
+    argumentWords: json ?? splitWords(instruction.argumentText, escape),
+    json: json !== undefined,
+    flags: instruction.flags,
+    heredocs: instruction.heredocs,
   };
 }
 
-/** Replaces $NAME, ${NAME}, ${NAME:-default} and ${NAME-default} with the ARG defaults given. */
+const isNameStart = (char: string | undefined): boolean =>
+  char !== undefined && ((char >= "A" && char <= "Z") || (char >= "a" && char <= "z") || char === "_");
+const isNameChar = (char: string | undefined): boolean =>
+  isNameStart(char) || (char !== undefined && char >= "0" && char <= "9");
+
+/**
+ * Replaces $NAME, ${NAME}, ${NAME:-default} and ${NAME-default} (and :+ / +) with the ARG defaults given.
+ * A scanner, not a regular expression: `${a:-${a:-...` without closing braces must stay linear.
+ */
 export function substituteVariables(
   text: string,
   values: ReadonlyMap<string, string | undefined>,
 ): { text: string; unresolved: boolean } {
   let unresolved = false;
-  const substituted = text.replace(
-    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
-    (
-      _match,
-      bracedName: string | undefined,
-      operator: string | undefined,
-      word: string | undefined,
-      bareName,
-    ) => {
-      const name = (bracedName ?? bareName) as string;
-      const value = values.get(name);
-      const isSet = value !== undefined && (value !== "" || operator === "-" || operator === "+");
-      if (operator?.endsWith("+")) return isSet ? (word ?? "") : "";
-      if (operator?.endsWith("-") && !isSet) return word ?? "";
-      if (value === undefined) {
-        unresolved = true;
-        return "";
+  let out = "";
+  let index = 0;
+  let nextClose = -2;
+  const lookup = (name: string, operator: string | undefined, word: string): string => {
+    const value = values.get(name);
+    const isSet = value !== undefined && (value !== "" || operator === "-" || operator === "+");
+    if (operator?.endsWith("+")) return isSet ? word : "";
+    if (operator?.endsWith("-") && !isSet) return word;
+    if (value === undefined) {
+      unresolved = true;
+      return "";
+    }
+    return value;
+  };
+  while (index < text.length) {
+    const dollar = text.indexOf("$", index);
+    if (dollar < 0) break;
+    out += text.slice(index, dollar);
+    index = dollar + 1;
+    if (text[index] === "{") {
+      let nameEnd = index + 1;
+      if (isNameStart(text[nameEnd])) while (isNameChar(text[nameEnd])) nameEnd += 1;
+      const name = text.slice(index + 1, nameEnd);
+      // The next "}" is searched for again only once passed: `${a:-${a:-...` without any "}" must not
+      // rescan the rest of the text at every "$".
+      if (nextClose !== -1 && nextClose < nameEnd) nextClose = text.indexOf("}", nameEnd);
+      const close = nextClose;
+      let operator: string | undefined;
+      let operatorEnd = nameEnd;
+      if (text[nameEnd] === ":" && (text[nameEnd + 1] === "-" || text[nameEnd + 1] === "+")) {
+        operator = text.slice(nameEnd, nameEnd + 2);
+        operatorEnd = nameEnd + 2;
+      } else if (text[nameEnd] === "-" || text[nameEnd] === "+") {
+        operator = text[nameEnd];
+        operatorEnd = nameEnd + 1;
       }
-      return value;
-    },
-  );
-  return { text: substituted, unresolved };
+      if (name !== "" && close >= 0 && (operator !== undefined || close === nameEnd)) {
+        out += lookup(name, operator, text.slice(operatorEnd, close));
+        index = close + 1;
+        continue;
+      }
+      out += "$";
+      continue;
+    }
+    if (isNameStart(text[index])) {
+      let nameEnd = index;
+      while (isNameChar(text[nameEnd])) nameEnd += 1;
+      out += lookup(text.slice(index, nameEnd), undefined, "");
+      index = nameEnd;
+      continue;
+    }
+    out += "$";
+  }
+  out += text.slice(index);
+  return { text: out, unresolved };
 }
 
 export function parseImageReference(resolved: string): ImageReference {
@@ -141,15 +216,14 @@ export function parseImageReference(resolved: string): ImageReference {
   return { resolved, repository, tag: tag === "" ? undefined : tag, digest };
 }
 
-function assertWellFormed(instructions: readonly Instruction[]): void {
+function assertWellFormed(instructions: readonly LexedInstruction[]): void {
   let seenFrom = false;
   for (const instruction of instructions) {
-    const keyword = instruction.getKeyword();
-    const line = instruction.getRange().start.line + 1;
+    const { keyword, line } = instruction;
     if (!KNOWN_INSTRUCTIONS.has(keyword)) {
       throw new DockerfileParseError(
         line,
-        `unknown instruction "${instruction.getInstruction()}"`,
+        `unknown instruction "${instruction.written}"`,
         "start the line with a Dockerfile instruction (FROM, RUN, COPY, ...), or end the previous line with \\ if it continues there",
       );
     }
@@ -160,7 +234,7 @@ function assertWellFormed(instructions: readonly Instruction[]): void {
         "start the build stage with FROM <image> before this line",
       );
     }
-    if ((instruction.getArgumentsContent() ?? "").trim() === "") {
+    if (instruction.argumentText === "") {
       throw new DockerfileParseError(
         line,
         `${keyword} has no arguments`,
@@ -178,86 +252,110 @@ function assertWellFormed(instructions: readonly Instruction[]): void {
   }
 }
 
-function argDefaults(args: readonly Instruction[]): Map<string, string | undefined> {
+/** `NAME=value` pairs of an ARG (several per line allowed); value undefined when there is no `=`. */
+export function argPairs(arg: ParsedInstruction): Array<[string, string | undefined]> {
+  return arg.argumentWords.map((word) => {
+    const equals = word.indexOf("=");
+    return equals < 0 ? [word, undefined] : [word.slice(0, equals), word.slice(equals + 1)];
+  });
+}
+
+function argDefaults(args: readonly ParsedInstruction[]): Map<string, string | undefined> {
   const defaults = new Map<string, string | undefined>();
   for (const arg of args) {
-    if (!(arg instanceof Arg)) continue;
-    const property = arg.getProperty();
-    if (property === null) continue;
-    defaults.set(property.getName(), property.getValue() ?? undefined);
+    if (arg.keyword !== "ARG") continue;
+    for (const [name, value] of argPairs(arg)) defaults.set(name, value);
   }
   return defaults;
 }
 
 function parseUnchecked(text: string, target: string | undefined): ParsedDockerfile {
-  const dockerfile = DockerfileParser.parse(text);
-  const instructions = dockerfile.getInstructions();
-  assertWellFormed(instructions);
+  const { instructions: lexed, escape } = lexDockerfile(text);
+  assertWellFormed(lexed);
+  const instructions = lexed.map((instruction) => toParsedInstruction(instruction, escape));
 
-  const globalInstructions: Instruction[] = [];
-  for (const instruction of instructions) {
-    if (instruction.getKeyword() === "FROM") break;
-    globalInstructions.push(instruction);
-  }
+  const firstFrom = instructions.findIndex((instruction) => instruction.keyword === "FROM");
+  const globalInstructions = instructions.slice(0, firstFrom);
   const defaults = argDefaults(globalInstructions);
   const stages: ParsedStage[] = [];
-  for (const instruction of instructions.slice(globalInstructions.length)) {
-    if (instruction instanceof From) {
+  // Stage names seen so far (a FROM can only name an earlier stage): a map, so 100k stages stay linear.
+  const stagesByName = new Map<string, ParsedStage>();
+  for (const instruction of instructions.slice(firstFrom)) {
+    if (instruction.keyword === "FROM") {
       const index = stages.length;
-      const written = instruction.getArgumentsContent()?.trim().split(/\s+/)[0] ?? "";
+      const [written = "", asWord, stageName] = instruction.argumentWords;
       const substitution = substituteVariables(written, defaults);
       const resolvedLower = substitution.text.toLowerCase();
-      const parent = stages.find((stage) => stage.name !== undefined && stage.name === resolvedLower);
-      const buildStage = instruction.getBuildStage();
-      const name = buildStage === null ? undefined : buildStage.toLowerCase();
+      const parent = stagesByName.get(resolvedLower);
+      const name =
+        asWord?.toLowerCase() === "as" && stageName !== undefined ? stageName.toLowerCase() : undefined;
       const isExternal = parent === undefined && !substitution.unresolved && substitution.text !== "";
-      stages.push({
+      const stage: ParsedStage = {
         index,
         name,
         label: name ?? String(index),
-        fromLine: instruction.getRange().start.line + 1,
+        fromLine: instruction.line,
         baseWritten: written,
         baseImage: isExternal ? parseImageReference(substitution.text) : undefined,
         parentStageIndex: parent?.index,
         baseUnresolved: substitution.unresolved,
+        fromFlags: instruction.flags,
         instructions: [],
-      });
+      };
+      stages.push(stage);
+      if (name !== undefined && !stagesByName.has(name)) stagesByName.set(name, stage);
       continue;
     }
-    stages[stages.length - 1]?.instructions.push(toParsedInstruction(instruction));
+    stages[stages.length - 1]?.instructions.push(instruction);
   }
 
   let finalIndex = stages.length - 1;
   if (target !== undefined) {
-    const targetStage = stages.find((stage) => stage.name === target.toLowerCase());
+    const targetStage = stagesByName.get(target.toLowerCase());
     if (targetStage === undefined) {
+      const names = stages.map((stage) => stage.label);
+      const listed = names.length > 20 ? `${names.slice(0, 20).join(", ")}, ...` : names.join(", ");
       throw new DockerfileParseError(
         undefined,
         `the target stage "${target}" is not defined`,
-        `name a stage with FROM <image> AS ${target}, or build one of: ${stages.map((stage) => stage.label).join(", ")}`,
+        `name a stage with FROM <image> AS ${target}, or build one of: ${listed}`,
       );
     }
     finalIndex = targetStage.index;
   }
   const finalChain: number[] = [];
   for (let index: number | undefined = finalIndex; index !== undefined;) {
-    finalChain.unshift(index);
+    finalChain.push(index);
     index = stages[index]?.parentStageIndex;
   }
-  return { globalArgs: globalInstructions.map(toParsedInstruction), stages, finalChain };
+  finalChain.reverse();
+  return { globalArgs: globalInstructions, stages, finalChain };
 }
 
-/** Parses Dockerfile text into stages; throws DockerfileParseError (and nothing else) for malformed text. */
+/** Rejects text larger than MAX_DOCKERFILE_CHARS before any work is done on it. */
+export function assertDockerfileSize(text: string): void {
+  if (text.length > MAX_DOCKERFILE_CHARS) {
+    throw new DockerfileParseError(
+      undefined,
+      `the text is ${text.length} characters long, more than the ${MAX_DOCKERFILE_CHARS} (1 MiB) the analyzer reads`,
+      "check that the file is the Dockerfile (not a build output or an archive); a real Dockerfile is far smaller",
+    );
+  }
+}
+
+/**
+ * Parses Dockerfile text into stages. Throws DockerfileParseError for malformed or oversized text; any
+ * other exception is a bug of this module and is thrown as InternalError (never as an input error).
+ */
 export function parseDockerfile(text: string, target?: string): ParsedDockerfile {
+  assertDockerfileSize(text);
   try {
     return parseUnchecked(text, target);
   } catch (error) {
     if (error instanceof DockerfileParseError) throw error;
-    // The parser is lenient, but a crash inside it must still read as "this text is not a Dockerfile".
-    throw new DockerfileParseError(
-      undefined,
-      `the parser could not read the text (${error instanceof Error ? error.message : String(error)})`,
-      "check the file is a Dockerfile and its line continuations and heredocs are closed",
+    throw new InternalError(
+      `parseDockerfile failed unexpectedly (a bug in ecr-pipeline, not in the Dockerfile): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
 }

@@ -10,19 +10,11 @@
  * target itself must run on the target platform), whose FROM, or an ancestor stage's FROM, sets no
  * `--platform` with `$BUILDPLATFORM` (or `$BUILDOS`/`$BUILDARCH`), and that have a RUN.
  */
-import { DockerfileParser, type From } from "dockerfile-ast";
 import { makeFinding } from "./findings";
 import type { ParsedDockerfile, ParsedStage } from "./parse";
 import type { DockerfileFinding } from "./types";
 
 const BUILD_PLATFORM = /\$\{?BUILD(PLATFORM|OS|ARCH)\}?/;
-
-/** `--platform` values of each FROM, in stage order (the parser keeps FROM flags on the From instruction). */
-function fromPlatformFlags(text: string): (string | undefined)[] {
-  return DockerfileParser.parse(text)
-    .getFROMs()
-    .map((from: From) => from.getPlatformFlag()?.getValue() ?? undefined);
-}
 
 /** Index of the stage a `--from=` value names (a stage name or a stage index), or undefined. */
 function stageNamed(stages: readonly ParsedStage[], value: string): number | undefined {
@@ -58,12 +50,14 @@ function copiedFromStages(parsed: ParsedDockerfile): number[] {
 }
 
 export function emulatedBuildStageFindings(
-  text: string,
   parsed: ParsedDockerfile,
   platforms: readonly string[] | undefined,
 ): DockerfileFinding[] {
   if (platforms === undefined || new Set(platforms).size < 2) return [];
-  const flags = fromPlatformFlags(text);
+  // `--platform` of each stage's FROM (the value as written, before ARG substitution).
+  const flags = parsed.stages.map(
+    (stage) => stage.fromFlags.find((flag) => flag.name === "platform")?.value ?? undefined,
+  );
   const onBuildPlatform = (index: number | undefined): boolean => {
     for (let current = index; current !== undefined; current = parsed.stages[current]?.parentStageIndex) {
       const flag = flags[current];

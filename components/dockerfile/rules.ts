@@ -1,11 +1,17 @@
+import { InternalError } from "../errors";
 import type { DockerfileRule } from "./types";
 
 // Links checked 2026-11-22. Docker's own guidance lives in the "Building best practices" page; hadolint's
 // wiki documents the equivalent lint rules (DL3009, DL3015, DL3020, DL3042, ...) with examples.
 const BEST_PRACTICES = "https://docs.docker.com/build/building/best-practices/";
 
-/** The rule catalog, as data: `analyzeDockerfile` reports findings with these ids and severities. */
-export const dockerfileRules: readonly DockerfileRule[] = [
+/**
+ * The rule catalog, as data: `analyzeDockerfile` reports findings with these ids and severities. Declared
+ * `as const` so that the ids form a literal type (`DockerfileRuleId`): a detector that names a rule the
+ * catalog does not have fails `tsc`, not a run (issue 11). A new rule file (e.g. platform-rules.ts) adds
+ * its entry here and can then name it in `makeFinding`.
+ */
+const ruleCatalog = [
   {
     id: "full-base-image",
     severity: "warning",
@@ -150,11 +156,19 @@ export const dockerfileRules: readonly DockerfileRule[] = [
     fix: "FROM --platform=$BUILDPLATFORM <image> AS <stage> for builder stages whose output is platform-independent (cross-compile with $TARGETOS/$TARGETARCH where it is not); keep the final stage on the target platform.",
     docs: "https://docs.docker.com/build/building/multi-platform/#cross-compilation",
   },
-];
+] as const satisfies readonly DockerfileRule[];
 
-/** Looks up a rule by id; throws for an id not in the catalog (a programming error, never user input). */
-export function ruleById(id: string): DockerfileRule {
-  const rule = dockerfileRules.find((candidate) => candidate.id === id);
-  if (rule === undefined) throw new Error(`unknown Dockerfile rule id "${id}"`);
+/** The id of a rule in the catalog, e.g. `"full-base-image"`; anything else is a type error. */
+export type DockerfileRuleId = (typeof ruleCatalog)[number]["id"];
+
+export const dockerfileRules: readonly DockerfileRule[] = ruleCatalog;
+
+const rulesById = new Map<DockerfileRuleId, DockerfileRule>(ruleCatalog.map((rule) => [rule.id, rule]));
+
+/** Looks up a rule by id. The type admits only catalog ids, so the lookup cannot miss. */
+export function ruleById(id: DockerfileRuleId): DockerfileRule {
+  const rule = rulesById.get(id);
+  // Unreachable while DockerfileRuleId is derived from the catalog; kept so a broken build says why.
+  if (rule === undefined) throw new InternalError(`unknown Dockerfile rule id "${id}"`);
   return rule;
 }

@@ -1,6 +1,14 @@
 import { makeFinding, listWords } from "./findings";
 import type { ParsedInstruction } from "./parse";
-import { aptSubcommand, cacheMountTargets, isPipInstall, runCommands, type ShellCommand } from "./shell";
+import {
+  aptArguments,
+  aptSubcommand,
+  cacheMountTargets,
+  isPipInstall,
+  runCommands,
+  subcommandIndex,
+  type ShellCommand,
+} from "./shell";
 import type { DockerfileFinding } from "./types";
 
 // Packages that build software but are not needed to run it (compilers, VCS, autotools, headers).
@@ -15,18 +23,27 @@ function isBuildToolPackage(packageName: string): boolean {
 }
 
 /** Packages a command installs (apt-get/apt install, apk add, dnf/yum/microdnf install). */
-export function installedPackages(command: ShellCommand): string[] {
-  const [program = "", ...rest] = command.words;
-  const subcommandIndex = rest.findIndex((word) => !word.startsWith("-"));
-  const subcommand = rest[subcommandIndex];
+const NO_PACKAGES: readonly string[] = [];
+const PACKAGE_MANAGERS = new Set(["apt-get", "apt", "apk", "dnf", "yum", "microdnf"]);
+
+export function installedPackages(command: ShellCommand): readonly string[] {
+  const program = command.words[0] ?? "";
+  if (!PACKAGE_MANAGERS.has(program)) return NO_PACKAGES;
+  if (program === "apt-get" || program === "apt") {
+    // Option values (`-t bookworm-backports`, `-o Acquire::Retries=3`) are not packages.
+    return aptSubcommand(command) === "install"
+      ? aptArguments(command).filter((word) => !word.includes("$"))
+      : [];
+  }
+  const at = subcommandIndex(command);
+  const subcommand = command.words[at];
   const installs =
-    (["apt-get", "apt"].includes(program) && subcommand === "install") ||
     (program === "apk" && subcommand === "add") ||
     (["dnf", "yum", "microdnf"].includes(program) && subcommand === "install");
   if (!installs) return [];
   const packages: string[] = [];
-  for (let index = subcommandIndex + 1; index < rest.length; index += 1) {
-    const word = rest[index] ?? "";
+  for (let index = at + 1; index < command.words.length; index += 1) {
+    const word = command.words[index] ?? "";
     // `apk add --virtual .build-deps ...` names a group to delete later, not a package.
     if (word === "--virtual" || word === "-t") index += 1;
     else if (!word.startsWith("-") && !word.includes("$")) packages.push(word);
@@ -44,22 +61,26 @@ function removesPackages(command: ShellCommand): boolean {
   );
 }
 
+const PIP_NO_CACHE_VALUES = new Set(["1", "true", "on", "yes", "off", "0", "false", "no"]);
+
 export interface RunEnvironment {
   /** ENV and ARG values in effect for this RUN (npm and pip read them). */
   variables: ReadonlyMap<string, string>;
 }
 
-function npmSkipsDevDependencies(environment: RunEnvironment): boolean {
-  const nodeEnv = environment.variables.get("NODE_ENV");
-  const omit = environment.variables.get("NPM_CONFIG_OMIT") ?? environment.variables.get("npm_config_omit");
-  const production = environment.variables.get("NPM_CONFIG_PRODUCTION");
+type VariableLookup = (name: string) => string | undefined;
+
+function npmSkipsDevDependencies(variable: VariableLookup): boolean {
+  const nodeEnv = variable("NODE_ENV");
+  const omit = variable("NPM_CONFIG_OMIT") ?? variable("npm_config_omit");
+  const production = variable("NPM_CONFIG_PRODUCTION");
   return nodeEnv === "production" || omit?.includes("dev") === true || production === "true";
 }
 
 const NPM_OMIT_DEV = /^(--omit=dev|--production|--prod|--only=prod(uction)?)$/;
 
 /** The dev-dependency install a command does (e.g. "npm ci"), or undefined. */
-function devDependencyInstall(command: ShellCommand, environment: RunEnvironment): string | undefined {
+function devDependencyInstall(command: ShellCommand, variable: VariableLookup): string | undefined {
   const [program = "", ...rest] = command.words;
   const positional = rest.filter((word) => !word.startsWith("-"));
   const subcommand = positional[0];
@@ -71,20 +92,33 @@ function devDependencyInstall(command: ShellCommand, environment: RunEnvironment
     program === "npm" &&
     (subcommand === "ci" || ((subcommand === "install" || subcommand === "i") && positional.length === 1))
   ) {
-    return npmSkipsDevDependencies(environment) ? undefined : `npm ${subcommand}`;
+    return npmSkipsDevDependencies(variable) ? undefined : `npm ${subcommand}`;
   }
   if (
     program === "yarn" &&
     (subcommand === undefined || (subcommand === "install" && positional.length === 1))
   ) {
-    return environment.variables.get("NODE_ENV") === "production"
-      ? undefined
-      : `yarn ${subcommand ?? ""}`.trim();
+    return variable("NODE_ENV") === "production" ? undefined : `yarn ${subcommand ?? ""}`.trim();
   }
   if (program === "pnpm" && (subcommand === "install" || subcommand === "i") && positional.length === 1) {
-    return rest.includes("-P") || environment.variables.get("NODE_ENV") === "production"
-      ? undefined
-      : `pnpm ${subcommand}`;
+    return rest.includes("-P") || variable("NODE_ENV") === "production" ? undefined : `pnpm ${subcommand}`;
+  }
+  return undefined;
+}
+
+function firstDevDependencyInstall(
+  commands: readonly ShellCommand[],
+  environment: RunEnvironment,
+): string | undefined {
+  for (const command of commands) {
+    const program = command.words[0];
+    if (program !== "npm" && program !== "yarn" && program !== "pnpm") continue;
+    // `NODE_ENV=production npm ci` sets the variable for that command only.
+    const found = devDependencyInstall(
+      command,
+      (name) => command.environment.get(name) ?? environment.variables.get(name),
+    );
+    if (found !== undefined) return found;
   }
   return undefined;
 }
@@ -142,14 +176,20 @@ export function finalImageRunFindings(
     );
   }
 
-  const pipCacheDisabled =
-    ["1", "true", "on", "yes", "off", "0", "false", "no"].includes(
-      (environment.variables.get("PIP_NO_CACHE_DIR") ?? "").toLowerCase(),
-    ) || hasCacheMount(/\/\.cache(\/pip)?\/?$/);
-  if (
-    !pipCacheDisabled &&
-    commands.some((command) => isPipInstall(command) && !command.words.includes("--no-cache-dir"))
-  ) {
+  // pip reads PIP_NO_CACHE_DIR from its environment: an ENV, or `PIP_NO_CACHE_DIR=1 pip install` /
+  // `export PIP_NO_CACHE_DIR=1 && pip install` in the RUN itself. pip disables the cache for any of these
+  // values (pip's own quirk: https://pip.pypa.io/en/stable/topics/configuration/#environment-variables).
+  const pipCacheOff = (command: ShellCommand): boolean =>
+    PIP_NO_CACHE_VALUES.has(
+      (
+        command.environment.get("PIP_NO_CACHE_DIR") ??
+        environment.variables.get("PIP_NO_CACHE_DIR") ??
+        ""
+      ).toLowerCase(),
+    ) ||
+    command.words.includes("--no-cache-dir") ||
+    hasCacheMount(/\/\.cache(\/pip)?\/?$/);
+  if (commands.some((command) => isPipInstall(command) && !pipCacheOff(command))) {
     findings.push(
       makeFinding(
         "pip-cache",
@@ -161,9 +201,7 @@ export function finalImageRunFindings(
   }
 
   const prunes = commands.some(prunesDevDependencies);
-  const devInstall = prunes
-    ? undefined
-    : commands.map((command) => devDependencyInstall(command, environment)).find(Boolean);
+  const devInstall = prunes ? undefined : firstDevDependencyInstall(commands, environment);
   if (devInstall !== undefined) {
     findings.push(
       makeFinding(

@@ -10,6 +10,15 @@ import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import dockerignore from "@balena/dockerignore";
+import {
+  BuildContextError,
+  contextError,
+  openRegularFile,
+  readDockerignoreFor,
+  readRegularTextFile,
+} from "../build-context";
+
+export { BuildContextError } from "../build-context";
 
 export interface BuildContextInput {
   /** Directory sent to the builder. */
@@ -43,18 +52,23 @@ const HASH_FORMAT = "ecr-pipeline/context-hash/v1";
 
 const READ_CHUNK_BYTES = 1 << 20;
 
+/** The most bytes of a Dockerfile read for the hash (the analyzer reads at most 1 MiB of text). */
+const MAX_DOCKERFILE_BYTES = 16 * 1_048_576;
+
+/**
+ * Hashes the build context. Throws BuildContextError (naming the path and the fix) for a context or
+ * Dockerfile that does not exist, cannot be read, or is a special file; never blocks on a FIFO.
+ */
 export function hashBuildContext(input: BuildContextInput): BuildContextHash {
-  const contextDir = path.resolve(input.context);
-  if (!fs.statSync(contextDir).isDirectory()) {
-    throw new Error(`context: ${contextDir} is not a directory`);
-  }
+  const contextDir = resolveContextDir(input.context);
   const dockerfilePath = path.resolve(input.dockerfile ?? path.join(contextDir, "Dockerfile"));
   const dockerfileText =
-    input.dockerfileInline !== undefined ? input.dockerfileInline : fs.readFileSync(dockerfilePath, "utf8");
+    input.dockerfileInline !== undefined
+      ? input.dockerfileInline
+      : readRegularTextFile(dockerfilePath, "dockerfile", MAX_DOCKERFILE_BYTES);
 
-  const ignorePatterns = readIgnorePatterns(
-    contextDir,
-    input.dockerfileInline === undefined ? dockerfilePath : undefined,
+  const ignorePatterns = ignorePatternsOf(
+    readDockerignoreFor(contextDir, input.dockerfileInline === undefined ? dockerfilePath : undefined)?.text,
   );
   const entries = listContextEntries(contextDir, ignorePatterns);
 
@@ -87,17 +101,55 @@ export function hashBuildContext(input: BuildContextInput): BuildContextHash {
       field("dir", `${entry.relativePath}\0${mode}`);
     } else if (entry.stats.isSymbolicLink()) {
       // Docker sends a symlink as a symlink (it does not follow it); its target text is its content.
-      field("symlink", `${entry.relativePath}\0${mode}\0${fs.readlinkSync(absolute)}`);
+      let target: string;
+      try {
+        target = fs.readlinkSync(absolute);
+      } catch (error) {
+        throw contextError(error, absolute, "entry");
+      }
+      field("symlink", `${entry.relativePath}\0${mode}\0${target}`);
       files += 1;
     } else if (entry.stats.isFile()) {
       field("file", `${entry.relativePath}\0${mode}\0${entry.stats.size}`);
       hashFileContent(hash, absolute);
       files += 1;
       bytes += entry.stats.size;
+    } else {
+      // FIFOs, sockets and devices: BuildKit's context sender (tonistiigi/fsutil send.go, sender.walk)
+      // sends every entry's stat, but asks for data only when `m&os.ModeType == 0`
+      // (fileCanRequestData), so a FIFO or device arrives as that special file and is never read
+      // (and stat.go mkstat clears the socket bit, so a socket arrives as an empty file). Hash what is
+      // sent, the path, type and mode; never open it (opening a FIFO blocks until a writer appears).
+      field("special", `${entry.relativePath}\0${specialKind(entry.stats)}\0${mode}`);
     }
-    // Sockets, FIFOs and devices are not sent by the Docker CLI; skip them.
   }
   return { hash: hash.digest("hex"), files, bytes };
+}
+
+function specialKind(stats: fs.Stats): string {
+  if (stats.isFIFO()) return "fifo";
+  if (stats.isSocket()) return "socket";
+  if (stats.isCharacterDevice()) return "char";
+  if (stats.isBlockDevice()) return "block";
+  return "other";
+}
+
+function resolveContextDir(context: string): string {
+  const contextDir = path.resolve(context);
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(contextDir);
+  } catch (error) {
+    throw contextError(error, contextDir, "context");
+  }
+  if (!stats.isDirectory()) {
+    throw new BuildContextError(
+      contextDir,
+      "the build context is not a directory",
+      "pass the directory docker build should send (the Dockerfile's directory, usually), not a file",
+    );
+  }
+  return contextDir;
 }
 
 interface ContextEntry {
@@ -106,47 +158,104 @@ interface ContextEntry {
   stats: fs.Stats;
 }
 
-/**
- * BuildKit uses `<Dockerfile>.dockerignore` next to the Dockerfile when it exists, instead of the
- * context's `.dockerignore` (https://docs.docker.com/build/concepts/context/#filename-and-location).
- */
-function readIgnorePatterns(contextDir: string, dockerfilePath: string | undefined): string[] {
-  const candidates = [
-    ...(dockerfilePath === undefined ? [] : [`${dockerfilePath}.dockerignore`]),
-    path.join(contextDir, ".dockerignore"),
-  ];
-  for (const candidate of candidates) {
-    if (fs.existsSync(candidate)) {
-      return fs
-        .readFileSync(candidate, "utf8")
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== "" && !line.startsWith("#"));
-    }
-  }
-  return [];
+/** The patterns of an ignore file's text (comments and blank lines dropped), [] when there is none. */
+function ignorePatternsOf(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
-function listContextEntries(contextDir: string, ignorePatterns: readonly string[]): ContextEntry[] {
+// Characters that make a pattern a glob (moby/patternmatcher; fsutil filter.go's patternChars).
+const PATTERN_CHARS = /[*?[\\]/;
+
+/**
+ * Decides whether the walk may skip an ignored directory without looking inside, as BuildKit's context
+ * walker does (tonistiigi/fsutil filter.go, `onlyPrefixExcludeExceptions`): with no exception pattern
+ * (`!path`) it always may; when every exception is a plain path (no glob characters, apart from a
+ * trailing `/*` or `/**`) it may skip a directory unless some exception lies inside it
+ * (`strings.HasPrefix(pattern + "/", dir + "/")`); when an exception has a glob in it, anything could
+ * match, so every directory is walked. @balena/dockerignore (which decides each path's fate here,
+ * following moby's matcher) only answers for one path at a time, so the walk needs this decision.
+ */
+export function ignoredDirectoryPruner(ignorePatterns: readonly string[]): (relativeDir: string) => boolean {
+  const exceptions: string[] = [];
+  for (const pattern of ignorePatterns) {
+    if (!pattern.startsWith("!")) continue;
+    // Cleaned as @balena/dockerignore cleans it (path.normalize, no leading or trailing "/").
+    let cleaned = path.posix.normalize(pattern.slice(1).trim()).replace(/\/+$/, "");
+    while (cleaned.startsWith("/")) cleaned = cleaned.slice(1);
+    if (cleaned.endsWith("/**")) cleaned = cleaned.slice(0, -3);
+    else if (cleaned.endsWith("/*")) cleaned = cleaned.slice(0, -2);
+    if (cleaned === "" || cleaned === "." || PATTERN_CHARS.test(cleaned)) return () => false;
+    exceptions.push(`${cleaned}/`);
+  }
+  if (exceptions.length === 0) return () => true;
+  return (relativeDir) => !exceptions.some((exception) => exception.startsWith(`${relativeDir}/`));
+}
+
+/**
+ * Paths (relative, "/"-separated, sorted) of the files and symlinks `docker build` would send for this
+ * context and Dockerfile, after the ignore file that applies (the same walk and the same ignore-file
+ * decision as the hash). Stops after `limit` files, so a huge context stays cheap for the analyzer.
+ */
+export function listContextFiles(input: { context: string; dockerfile?: string }, limit = 5000): string[] {
+  const contextDir = resolveContextDir(input.context);
+  const dockerfilePath = path.resolve(input.dockerfile ?? path.join(contextDir, "Dockerfile"));
+  const ignorePatterns = ignorePatternsOf(readDockerignoreFor(contextDir, dockerfilePath)?.text);
+  return listContextEntries(contextDir, ignorePatterns, limit)
+    .filter((entry) => !entry.stats.isDirectory())
+    .map((entry) => entry.relativePath);
+}
+
+function listContextEntries(
+  contextDir: string,
+  ignorePatterns: readonly string[],
+  fileLimit = Number.POSITIVE_INFINITY,
+): ContextEntry[] {
   const matcher = dockerignore().add([...ignorePatterns]);
-  // With an exception pattern (`!dir/keep`) a file inside an ignored directory can still be sent, so
-  // the walk may only prune ignored directories when there is none.
-  const canPruneIgnoredDirectories = !ignorePatterns.some((pattern) => pattern.startsWith("!"));
+  const canPrune = ignoredDirectoryPruner(ignorePatterns);
   const entries: ContextEntry[] = [];
+  let fileCount = 0;
 
   const walk = (relativeDir: string): void => {
     const absoluteDir = path.join(contextDir, relativeDir);
-    const names = fs.readdirSync(absoluteDir).sort(compareCodeUnits);
+    let names: string[];
+    try {
+      names = fs.readdirSync(absoluteDir).sort(compareCodeUnits);
+    } catch (error) {
+      throw contextError(error, absoluteDir, relativeDir === "" ? "context" : "entry");
+    }
     for (const name of names) {
+      if (fileCount >= fileLimit) return;
       const relativePath = relativeDir === "" ? name : `${relativeDir}/${name}`;
-      const stats = fs.lstatSync(path.join(contextDir, relativePath));
       const ignored = matcher.ignores(relativePath);
+      let stats: fs.Stats;
+      try {
+        // lstat: never follow a symlink, never open a FIFO; it is only looked at.
+        stats = fs.lstatSync(path.join(contextDir, relativePath));
+      } catch (error) {
+        // BuildKit ignores permission errors on excluded paths (fsutil filter.go: `skip &&
+        // errors.Is(walkErr, os.ErrPermission)`); a path that vanished mid-walk is skipped too.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (ignored || code === "ENOENT") continue;
+        throw contextError(error, path.join(contextDir, relativePath), "entry");
+      }
       if (stats.isDirectory()) {
-        if (ignored && canPruneIgnoredDirectories) continue;
+        if (ignored && canPrune(relativePath)) continue;
         if (!ignored) entries.push({ relativePath, stats });
-        walk(relativePath);
+        try {
+          walk(relativePath);
+        } catch (error) {
+          if (!ignored) throw error;
+          // An unreadable directory that is ignored and only walked for a possible exception.
+          if (!(error instanceof BuildContextError && (error.code === "EACCES" || error.code === "EPERM")))
+            throw error;
+        }
       } else if (!ignored) {
         entries.push({ relativePath, stats });
+        fileCount += 1;
       }
     }
   };
@@ -156,7 +265,9 @@ function listContextEntries(contextDir: string, ignorePatterns: readonly string[
 }
 
 function hashFileContent(hash: Hash, absolutePath: string): void {
-  const descriptor = fs.openSync(absolutePath, "r");
+  // Opened non-blocking and checked to be a regular file: a file swapped for a FIFO after the walk's
+  // lstat is refused instead of blocking forever.
+  const descriptor = openRegularFile(absolutePath, "entry");
   try {
     const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
     for (;;) {
@@ -164,6 +275,8 @@ function hashFileContent(hash: Hash, absolutePath: string): void {
       if (read === 0) break;
       hash.update(buffer.subarray(0, read));
     }
+  } catch (error) {
+    throw contextError(error, absolutePath, "entry");
   } finally {
     fs.closeSync(descriptor);
   }

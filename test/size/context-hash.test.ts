@@ -116,9 +116,9 @@ describe("hashBuildContext", () => {
   });
 
   it("throws a clear error when the context is not a directory", () => {
-    assert.throws(
-      () => hashBuildContext({ context: path.join(context, "Dockerfile") }),
-      /context: .* is not a directory/,
-    );
+    assert.throws(() => hashBuildContext({ context: path.join(context, "Dockerfile") }), {
+      name: "BuildContextError",
+      message: `${path.join(context, "Dockerfile")}: the build context is not a directory. Fix: pass the directory docker build should send (the Dockerfile's directory, usually), not a file`,
+    });
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * The analyzer applied to a real build: reads the Dockerfile, the ignore file that applies to it and the
+ * files the build would send, with the same decisions as the context hash (../build-context.ts,
+ * ../size/context-hash.ts), so that both judge the same context.
+ */
+import { readDockerignoreFor, readRegularTextFile } from "../build-context";
+import { listContextFiles } from "../size/context-hash";
+import { analyzeDockerfile } from "./analyze";
+import { MAX_DOCKERFILE_CHARS } from "./parse";
+import type { DockerfileFinding } from "./types";
+
+/**
+ * Findings for the Dockerfile a build uses, judged with the ignore file that applies
+ * (`<Dockerfile>.dockerignore` before `<context>/.dockerignore`, as BuildKit decides; null when there is
+ * none) and the list of files the build sends. A Dockerfile that cannot be read yields no findings here:
+ * the build itself reports that error with more context. An ignore file or context that cannot be read
+ * leaves the context rules without that input (they are skipped or fall back), rather than guessing.
+ */
+export function analyzeBuildDockerfile(
+  context: string,
+  dockerfile: string,
+  target?: string,
+  platforms?: readonly string[],
+): DockerfileFinding[] {
+  let text: string;
+  try {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit; analyzeDockerfile enforces the exact limit.
+    text = readRegularTextFile(dockerfile, "dockerfile", MAX_DOCKERFILE_CHARS * 3);
+  } catch {
+    return [];
+  }
+  let dockerignore: string | null | undefined;
+  try {
+    dockerignore = readDockerignoreFor(context, dockerfile)?.text ?? null;
+  } catch {
+    dockerignore = undefined;
+  }
+  let contextFiles: string[] | undefined;
+  try {
+    contextFiles = listContextFiles({ context, dockerfile });
+  } catch {
+    contextFiles = undefined;
+  }
+  return analyzeDockerfile(text, {
+    dockerignore,
+    ...(contextFiles === undefined ? {} : { contextFiles }),
+    ...(target === undefined ? {} : { target }),
+    ...(platforms === undefined ? {} : { platforms }),
+  });
+}
