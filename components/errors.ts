@@ -1,0 +1,18 @@
+/**
+ * Errors shared by the pure modules. An `InternalError` is a bug in ecr-pipeline itself (an exception
+ * the code did not expect), never a problem with the user's input: validators and parsers wrap
+ * unexpected exceptions in it instead of reporting them as input errors, so that callers, and the
+ * property tests, can tell the two apart (issue 12).
+ */
+
+/** An unexpected exception inside ecr-pipeline: a bug to report, not an input to fix. */
+export class InternalError extends Error {
+  override readonly name = "InternalError";
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(
+      `ecr-pipeline internal error (a bug, please report it with the input that caused it): ${message}`,
+      options,
+    );
+  }
+}
