@@ -16,3 +16,19 @@ export class InternalError extends Error {
     );
   }
 }
+
+/**
+ * An input the pure modules refuse: out of range, not a number, or beyond the size they promise to
+ * handle in bounded time. `key` is the input as the caller wrote it (e.g. `pushesPerDay[0].perDay`),
+ * and the message says the value and the fix.
+ */
+export class InvalidInputError extends Error {
+  override readonly name = "InvalidInputError";
+
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
