@@ -87,6 +87,8 @@ function lineCells(line: CostLine): string[] {
 
 /** Lines a report prints at most: an estimate has about 8 plus 2 per replication region (at most 100). */
 export const MAX_REPORT_LINES = 1_000;
+/** Largest amount a report prints: far above any estimate, far enough below Number.MAX_VALUE. */
+export const MAX_REPORTED_AMOUNT = 1e300;
 /** Characters of a title or note it prints at most. */
 export const MAX_REPORT_NOTE_LENGTH = 10_000;
 
@@ -101,6 +103,13 @@ function checkReportable(estimate: CostEstimate, context: CostReportContext): vo
       throw new InvalidInputError(
         key,
         `${key} must be a finite number >= 0 to be reported, got ${String(value)}.`,
+      );
+    }
+    if (value > MAX_REPORTED_AMOUNT) {
+      // Rounding to cents multiplies by 100: near Number.MAX_VALUE that is Infinity.
+      throw new InvalidInputError(
+        key,
+        `${key} is ${value}; a report prints amounts up to ${MAX_REPORTED_AMOUNT} (estimateMonthlyCost stays far below).`,
       );
     }
   };
