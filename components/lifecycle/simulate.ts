@@ -99,14 +99,18 @@ function newestFirst(a: LifecycleImage, b: LifecycleImage): number {
 function markedBy(
   rule: LifecyclePolicyRule,
   images: readonly LifecycleImage[],
+  pushedMs: Float64Array,
   candidates: readonly number[],
   now: Date,
 ): Set<number> {
   const { countType, countNumber } = rule.selection;
   if (countType === "imageCountMoreThan") {
     if (candidates.length <= countNumber) return new Set();
-    const order = [...candidates].sort((a, b) =>
-      newestFirst(images[a] as LifecycleImage, images[b] as LifecycleImage),
+    // Same order as newestFirst, on push times read once (a sort of 100,000 images calls it ~1.7M times).
+    const order = [...candidates].sort(
+      (a, b) =>
+        (pushedMs[b] as number) - (pushedMs[a] as number) ||
+        newestFirst(images[a] as LifecycleImage, images[b] as LifecycleImage),
     );
     return new Set(order.slice(countNumber));
   }
@@ -134,6 +138,7 @@ export function simulateLifecycleRules(
   /** Priority of the first rule whose tags match the image (0: none yet). */
   const shieldedBy = new Float64Array(images.length);
   const storageClasses = images.map(storageClassOf);
+  const pushedMs = Float64Array.from(images, (image) => image.pushedAt.getTime());
   for (const rule of rules) {
     const storageClass = selectedStorageClass(rule.selection);
     const matches = tagMatcher(rule.selection);
@@ -141,7 +146,7 @@ export function simulateLifecycleRules(
     images.forEach((image, i) => {
       if (storageClasses[i] === storageClass && matches(image.tags)) candidates.push(i);
     });
-    const marked = markedBy(rule, images, candidates, now);
+    const marked = markedBy(rule, images, pushedMs, candidates, now);
     const action = rule.action.type;
     const reason = `rule ${rule.rulePriority} ${action === "expire" ? "expires" : "archives"} it`;
     for (const i of candidates) {
@@ -161,23 +166,28 @@ export function simulateLifecycleRules(
   // of the images per reference: that was quadratic in the number of images.
   const leaving = new Set<string>();
   const present = new Set<string>();
-  images.forEach((image, i) => {
-    present.add(image.digest);
-    if (decided[i] !== undefined) leaving.add(image.digest);
-  });
-  images.forEach((image, i) => {
-    const outcome = decided[i];
-    if (outcome === undefined || image.referencedBy === undefined) return;
-    const parent = image.referencedBy.find((digest) => !leaving.has(digest) && present.has(digest));
-    if (parent !== undefined) {
-      decided[i] = {
-        digest: image.digest,
-        action: "keep",
-        rulePriority: outcome.rulePriority,
-        reason: `rule ${outcome.rulePriority} selects it, but manifest list ${parent} still references it`,
-      } as LifecycleImageOutcome;
-    }
-  });
+  const referenced = images.some(
+    (image) => image.referencedBy !== undefined && image.referencedBy.length > 0,
+  );
+  if (referenced) {
+    images.forEach((image, i) => {
+      present.add(image.digest);
+      if (decided[i] !== undefined) leaving.add(image.digest);
+    });
+    images.forEach((image, i) => {
+      const outcome = decided[i];
+      if (outcome === undefined || image.referencedBy === undefined) return;
+      const parent = image.referencedBy.find((digest) => !leaving.has(digest) && present.has(digest));
+      if (parent !== undefined) {
+        decided[i] = {
+          digest: image.digest,
+          action: "keep",
+          rulePriority: outcome.rulePriority,
+          reason: `rule ${outcome.rulePriority} selects it, but manifest list ${parent} still references it`,
+        } as LifecycleImageOutcome;
+      }
+    });
+  }
   const outcomes = images.map((image, i): LifecycleImageOutcome => {
     const outcome = decided[i];
     if (outcome) return outcome;
