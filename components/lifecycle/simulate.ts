@@ -188,30 +188,43 @@ export function simulateLifecycleRules(
       }
     });
   }
-  const outcomes = images.map((image, i): LifecycleImageOutcome => {
-    const outcome = decided[i];
-    if (outcome) return outcome;
-    const shield = shieldedBy[i] as number;
-    return shield === 0
-      ? { digest: image.digest, action: "keep", reason: "no rule selects it" }
-      : {
-          digest: image.digest,
-          action: "keep",
-          rulePriority: shield,
-          reason: `rule ${shield} selects it and keeps it`,
-        };
-  });
-  const sum = (action: LifecycleImageAction): number =>
-    images.reduce((total, image, i) => total + (outcomes[i]?.action === action ? image.sizeBytes : 0), 0);
-  return {
-    images: outcomes,
-    expired: outcomes.filter((o) => o.action === "expire").map((o) => o.digest),
-    transitioned: outcomes.filter((o) => o.action === "transition").map((o) => o.digest),
-    kept: outcomes.filter((o) => o.action === "keep").map((o) => o.digest),
-    expiredBytes: sum("expire"),
-    transitionedBytes: sum("transition"),
-    keptBytes: sum("keep"),
+  // One pass for the outcomes, the three lists and the three byte sums.
+  const result: LifecycleSimulation = {
+    images: new Array<LifecycleImageOutcome>(images.length),
+    expired: [],
+    transitioned: [],
+    kept: [],
+    expiredBytes: 0,
+    transitionedBytes: 0,
+    keptBytes: 0,
   };
+  images.forEach((image, i) => {
+    let outcome = decided[i];
+    if (outcome === undefined) {
+      const shield = shieldedBy[i] as number;
+      outcome =
+        shield === 0
+          ? { digest: image.digest, action: "keep", reason: "no rule selects it" }
+          : {
+              digest: image.digest,
+              action: "keep",
+              rulePriority: shield,
+              reason: `rule ${shield} selects it and keeps it`,
+            };
+    }
+    result.images[i] = outcome;
+    if (outcome.action === "expire") {
+      result.expired.push(outcome.digest);
+      result.expiredBytes += image.sizeBytes;
+    } else if (outcome.action === "transition") {
+      result.transitioned.push(outcome.digest);
+      result.transitionedBytes += image.sizeBytes;
+    } else {
+      result.kept.push(outcome.digest);
+      result.keptBytes += image.sizeBytes;
+    }
+  });
+  return result;
 }
 
 /** Images simulateLifecycle accepts: ECR's default "Images per repository" quota. */
