@@ -10,7 +10,9 @@ import type { LifecycleSelection, LifecycleStorageClass } from "./types";
 /**
  * `*` matches any run of characters, including none; nothing else is special. Matched by literal
  * segments, not by a regular expression: `^.*a.*a.*a.*a.*b$` backtracks, and took 39 s on a 300-character
- * tag (ECR allows 300; four wildcards per pattern). Leftmost placement of each middle segment is enough:
+ * tag (ECR allows 300: imageTag "Maximum length of 300",
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageIdentifier.html; and four
+ * wildcards per pattern). Leftmost placement of each middle segment is enough:
  * a later placement never leaves more room for the segments after it.
  */
 export function tagMatchesPattern(tag: string, pattern: string): boolean {
