@@ -1,11 +1,34 @@
 /**
- * A bug in this library, not a problem with the user's input: an exception nobody planned for, caught at
- * the boundary of a pure module and re-thrown as this type so that callers (and property tests) can tell
- * "your input is wrong" (the module's own input error, e.g. DockerfileParseError) from "we are wrong".
+ * Errors shared by the pure modules. An `InternalError` is a bug in ecr-pipeline itself (an exception
+ * the code did not expect), never a problem with the user's input: validators and parsers wrap
+ * unexpected exceptions in it instead of reporting them as input errors, so that callers, and the
+ * property tests, can tell the two apart (issue 12).
  */
+
+/** An unexpected exception inside ecr-pipeline: a bug to report, not an input to fix. */
 export class InternalError extends Error {
+  override readonly name = "InternalError";
+
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "InternalError";
+    super(
+      `ecr-pipeline internal error (a bug, please report it with the input that caused it): ${message}`,
+      options,
+    );
+  }
+}
+
+/**
+ * An input the pure modules refuse: out of range, not a number, or beyond the size they promise to
+ * handle in bounded time. `key` is the input as the caller wrote it (e.g. `pushesPerDay[0].perDay`),
+ * and the message says the value and the fix.
+ */
+export class InvalidInputError extends Error {
+  override readonly name = "InvalidInputError";
+
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
   }
 }

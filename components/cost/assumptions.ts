@@ -4,7 +4,9 @@
  */
 import { ecrPricing } from "./pricing";
 import type { CostAssumptions, CostEstimateInput, RegionPricing } from "./types";
+import { InvalidInputError } from "../errors";
 import {
+  COST_LIMITS,
   describeValue,
   optionalNonNegative,
   requireNonNegative,
@@ -21,7 +23,8 @@ export function pricingFor(
   if (override !== undefined) return override;
   const card = Object.prototype.hasOwnProperty.call(ecrPricing, region) ? ecrPricing[region] : undefined;
   if (card === undefined) {
-    throw new Error(
+    throw new InvalidInputError(
+      field,
       `${field} ${describeValue(region)} has no rate card in ecrPricing; pass pricing to estimate with your own rates`,
     );
   }
@@ -29,8 +32,15 @@ export function pricingFor(
 }
 
 function requireRegionName(value: unknown, field: string): string {
+  if (typeof value === "string" && value.length > COST_LIMITS.regionNameLength) {
+    throw new InvalidInputError(
+      field,
+      `${field} is ${value.length} characters; a region code such as "us-east-1" has at most ${COST_LIMITS.regionNameLength}`,
+    );
+  }
   if (typeof value !== "string" || value.trim() === "") {
-    throw new Error(
+    throw new InvalidInputError(
+      field,
       `${field} must be a non-empty region code such as "us-east-1", got ${describeValue(value)}`,
     );
   }
@@ -40,30 +50,32 @@ function requireRegionName(value: unknown, field: string): string {
 /** Checks the input and fills in the defaults. */
 export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
   if (typeof input !== "object" || input === null) {
-    throw new Error(`input must be an object, got ${describeValue(input)}`);
+    throw new InvalidInputError("input", `input must be an object, got ${describeValue(input)}`);
   }
   const region = requireRegionName(input.region, "region");
   const override = input.pricing === undefined ? undefined : validatePricing(input.pricing, "pricing");
   const pricing = pricingFor(region, "region", override);
 
-  const imageBytes = requireNonNegative(input.imageBytes, "imageBytes");
+  const imageBytes = requireNonNegative(input.imageBytes, "imageBytes", COST_LIMITS.bytes);
   const uniqueBytesPerImage = optionalNonNegative(
     input.uniqueBytesPerImage,
     "uniqueBytesPerImage",
     imageBytes,
+    COST_LIMITS.bytes,
   );
   if (uniqueBytesPerImage > imageBytes) {
-    throw new Error(
+    throw new InvalidInputError(
+      "uniqueBytesPerImage",
       `uniqueBytesPerImage must be <= imageBytes (${imageBytes}): a build cannot add more than the whole image, got ${uniqueBytesPerImage}`,
     );
   }
   const retainedImages = requireNumberAtLeast(input.retainedImages, "retainedImages", 1);
-  const cacheBytes = optionalNonNegative(input.cacheBytes, "cacheBytes", 0);
+  const cacheBytes = optionalNonNegative(input.cacheBytes, "cacheBytes", 0, COST_LIMITS.bytes);
   const pushesPerMonth = requireNonNegative(input.pushesPerMonth, "pushesPerMonth");
 
   const pullsInput = input.pulls ?? {};
   if (typeof pullsInput !== "object" || pullsInput === null) {
-    throw new Error(`pulls must be an object, got ${describeValue(pullsInput)}`);
+    throw new InvalidInputError("pulls", `pulls must be an object, got ${describeValue(pullsInput)}`);
   }
   const pulls = {
     sameRegion: optionalNonNegative(pullsInput.sameRegion, "pulls.sameRegion", 0),
@@ -71,11 +83,20 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
     crossRegion: optionalNonNegative(pullsInput.crossRegion, "pulls.crossRegion", 0),
     internet: optionalNonNegative(pullsInput.internet, "pulls.internet", 0),
   };
-  const bytesPerPull = optionalNonNegative(input.bytesPerPull, "bytesPerPull", imageBytes);
+  const bytesPerPull = optionalNonNegative(input.bytesPerPull, "bytesPerPull", imageBytes, COST_LIMITS.bytes);
 
   const scanningInput = input.scanning ?? { mode: "basic" };
+  if (typeof scanningInput !== "object" || scanningInput === null) {
+    throw new InvalidInputError(
+      "scanning",
+      `scanning must be an object, got ${describeValue(scanningInput)}`,
+    );
+  }
   if (scanningInput.mode !== "basic" && scanningInput.mode !== "enhanced") {
-    throw new Error(`scanning.mode must be "basic" or "enhanced", got ${describeValue(scanningInput.mode)}`);
+    throw new InvalidInputError(
+      "scanning.mode",
+      `scanning.mode must be "basic" or "enhanced", got ${describeValue(scanningInput.mode)}`,
+    );
   }
   const scanning = {
     mode: scanningInput.mode,
@@ -83,8 +104,15 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
   };
 
   const replicationInput = input.replicationRegions ?? [];
+  if (Array.isArray(replicationInput) && replicationInput.length > COST_LIMITS.replicationRegions) {
+    throw new InvalidInputError(
+      "replicationRegions",
+      `replicationRegions has ${replicationInput.length} entries; the cost model accepts at most ${COST_LIMITS.replicationRegions}`,
+    );
+  }
   if (!Array.isArray(replicationInput)) {
-    throw new Error(
+    throw new InvalidInputError(
+      "replicationRegions",
       `replicationRegions must be an array of region codes, got ${describeValue(replicationInput)}`,
     );
   }
@@ -92,15 +120,20 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
   replicationInput.forEach((destination: unknown, index) => {
     const field = `replicationRegions[${index}]`;
     const name = requireRegionName(destination, field);
-    if (name === region) throw new Error(`${field} "${name}" is the repository's own region`);
-    if (replicationRegions.includes(name)) throw new Error(`${field} "${name}" is listed twice`);
+    if (name === region)
+      throw new InvalidInputError(field, `${field} "${name}" is the repository's own region`);
+    if (replicationRegions.includes(name))
+      throw new InvalidInputError(field, `${field} "${name}" is listed twice`);
     pricingFor(name, field, override);
     replicationRegions.push(name);
   });
 
   const applyFreeTier = input.applyFreeTier ?? false;
   if (typeof applyFreeTier !== "boolean") {
-    throw new Error(`applyFreeTier must be true or false, got ${describeValue(applyFreeTier)}`);
+    throw new InvalidInputError(
+      "applyFreeTier",
+      `applyFreeTier must be true or false, got ${describeValue(applyFreeTier)}`,
+    );
   }
 
   return {

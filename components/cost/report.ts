@@ -3,6 +3,7 @@
  * basis. It is shown as a stack output in `pulumi preview` and printed by `npm start`, so it must be
  * deterministic (no locale, no clock) and ASCII only (terminals and CI logs mangle the rest).
  */
+import { InvalidInputError } from "../errors";
 import { BYTES_PER_GB } from "./estimate";
 import type { CostEstimate, CostLine } from "./types";
 
@@ -38,7 +39,11 @@ function groupThousands(digits: string): string {
 
 /** Fixed decimals with thousands separators; never "-0.00". */
 export function formatFixed(value: number, decimals: number): string {
-  const fixed = (Object.is(value, -0) ? 0 : value).toFixed(decimals);
+  // toFixed switches to exponent notation ("1e+21") from 1e21 on; such a number has no fraction.
+  const fixed =
+    Math.abs(value) >= 1e21
+      ? `${BigInt(value).toString()}${decimals > 0 ? `.${"0".repeat(decimals)}` : ""}`
+      : (Object.is(value, -0) ? 0 : value).toFixed(decimals);
   const [whole = "0", fraction] = fixed.split(".");
   const sign = whole.startsWith("-") ? "-" : "";
   const grouped = groupThousands(whole.replace("-", ""));
@@ -80,7 +85,106 @@ function lineCells(line: CostLine): string[] {
   ];
 }
 
+/** Lines a report prints at most: an estimate has about 8 plus 2 per replication region (at most 100). */
+export const MAX_REPORT_LINES = 1_000;
+/** Largest amount a report prints: far above any estimate, far enough below Number.MAX_VALUE. */
+export const MAX_REPORTED_AMOUNT = 1e300;
+/** Characters of a title or note it prints at most. */
+export const MAX_REPORT_NOTE_LENGTH = 10_000;
+
+/**
+ * The numbers a report prints must be numbers: an estimate from estimateMonthlyCost always passes;
+ * a hand-built or deserialized one with NaN or Infinity is rejected naming the field (issue 12: the
+ * report printed "NaN").
+ */
+function checkReportable(estimate: CostEstimate, context: CostReportContext): void {
+  const amount = (value: unknown, key: string): void => {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new InvalidInputError(
+        key,
+        `${key} must be a finite number >= 0 to be reported, got ${String(value)}.`,
+      );
+    }
+    if (value > MAX_REPORTED_AMOUNT) {
+      // Rounding to cents multiplies by 100: near Number.MAX_VALUE that is Infinity.
+      throw new InvalidInputError(
+        key,
+        `${key} is ${value}; a report prints amounts up to ${MAX_REPORTED_AMOUNT} (estimateMonthlyCost stays far below).`,
+      );
+    }
+  };
+  if (typeof estimate !== "object" || estimate === null) {
+    throw new InvalidInputError("estimate", "estimate must be the object estimateMonthlyCost returns.");
+  }
+  if (!Array.isArray(estimate.lines) || estimate.lines.length > MAX_REPORT_LINES) {
+    throw new InvalidInputError(
+      "estimate.lines",
+      `estimate.lines must be an array of at most ${MAX_REPORT_LINES} lines.`,
+    );
+  }
+  for (const key of ["storageUsd", "transferUsd", "scanningUsd", "replicationUsd", "totalUsd"] as const) {
+    amount(estimate[key], `estimate.${key}`);
+  }
+  estimate.lines.forEach((line, i) => {
+    for (const key of ["quantity", "rate", "usd"] as const) amount(line[key], `estimate.lines[${i}].${key}`);
+    for (const key of ["item", "unit", "explanation"] as const) {
+      if (typeof line[key] !== "string" || line[key].length > MAX_REPORT_NOTE_LENGTH) {
+        throw new InvalidInputError(
+          `estimate.lines[${i}].${key}`,
+          `estimate.lines[${i}].${key} must be text of at most ${MAX_REPORT_NOTE_LENGTH} characters.`,
+        );
+      }
+    }
+  });
+  const a = estimate.assumptions;
+  if (typeof a !== "object" || a === null || typeof a.pulls !== "object" || a.pulls === null) {
+    throw new InvalidInputError(
+      "estimate.assumptions",
+      "estimate.assumptions must be the object estimateMonthlyCost returns.",
+    );
+  }
+  for (const key of [
+    "imageBytes",
+    "uniqueBytesPerImage",
+    "retainedImages",
+    "cacheBytes",
+    "storedBytes",
+    "pushesPerMonth",
+    "bytesPerPull",
+  ] as const) {
+    amount(a[key], `estimate.assumptions.${key}`);
+  }
+  for (const key of ["sameRegion", "viaNat", "crossRegion", "internet"] as const) {
+    amount(a.pulls[key], `estimate.assumptions.pulls.${key}`);
+  }
+  const shapeError = (key: string, what: string): InvalidInputError =>
+    new InvalidInputError(`estimate.assumptions.${key}`, `estimate.assumptions.${key} must be ${what}.`);
+  if (typeof a.region !== "string" || a.region.length > MAX_REPORT_NOTE_LENGTH)
+    throw shapeError("region", "text");
+  if (
+    !Array.isArray(a.replicationRegions) ||
+    a.replicationRegions.length > MAX_REPORT_LINES ||
+    !a.replicationRegions.every((r) => typeof r === "string" && r.length <= MAX_REPORT_NOTE_LENGTH)
+  ) {
+    throw shapeError("replicationRegions", "an array of region codes");
+  }
+  if (typeof a.scanning !== "object" || a.scanning === null) throw shapeError("scanning", "an object");
+  amount(a.scanning.rescansPerMonth, "estimate.assumptions.scanning.rescansPerMonth");
+  if (typeof a.pricing !== "object" || a.pricing === null) throw shapeError("pricing", "a rate card");
+  amount(a.pricing.internetFreeGB, "estimate.assumptions.pricing.internetFreeGB");
+  for (const key of ["title", "basis", "basisNote"] as const) {
+    const text = context[key];
+    if (text !== undefined && (typeof text !== "string" || text.length > MAX_REPORT_NOTE_LENGTH)) {
+      throw new InvalidInputError(
+        `context.${key}`,
+        `context.${key} must be text of at most ${MAX_REPORT_NOTE_LENGTH} characters.`,
+      );
+    }
+  }
+}
+
 export function formatCostReport(estimate: CostEstimate, context: CostReportContext = {}): string {
+  checkReportable(estimate, context ?? {});
   const a = estimate.assumptions;
   const header = ["item", "quantity", "unit", "rate USD", "USD"];
   const aligns: Align[] = ["left", "right", "left", "right", "right"];

@@ -2,7 +2,22 @@
  * Input checks for the cost model. Every error names the field and shows the value it got, because
  * the values usually come from stack config and the reader has to find the typo.
  */
+import { InvalidInputError } from "../errors";
 import type { RegionPricing } from "./types";
+
+/**
+ * Upper bounds that keep every product of the estimate finite (issue 12: imageBytes 1e308 with free
+ * same-region pulls gave Infinity GB × $0 = NaN). Far above any real repository: 1 PiB per image,
+ * 1e18 images or pulls a month, $1,000,000 per unit, 100 destination regions.
+ */
+export const COST_LIMITS = {
+  bytes: 2 ** 50,
+  count: 1e18,
+  usdPerUnit: 1e6,
+  tiers: 100,
+  replicationRegions: 100,
+  regionNameLength: 100,
+} as const;
 
 /** Renders a received value for an error message: numbers as JS prints them, the rest as JSON. */
 export function describeValue(value: unknown): string {
@@ -15,27 +30,46 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** A finite number at least `min`; returns it so callers can assign. */
-export function requireNumberAtLeast(value: unknown, field: string, min: number): number {
+/** A finite number at least `min` and at most the field's limit; returns it so callers can assign. */
+export function requireNumberAtLeast(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number = COST_LIMITS.count,
+): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-    throw new Error(`${field} must be a finite number >= ${min}, got ${describeValue(value)}`);
+    throw new InvalidInputError(
+      field,
+      `${field} must be a finite number >= ${min}, got ${describeValue(value)}`,
+    );
+  }
+  if (value > max) {
+    throw new InvalidInputError(
+      field,
+      `${field} is ${value}; the cost model accepts at most ${max} so that every amount it returns stays a finite number. Fix: check the unit (bytes, per month) or pass a value <= ${max}`,
+    );
   }
   return value;
 }
 
-export function requireNonNegative(value: unknown, field: string): number {
-  return requireNumberAtLeast(value, field, 0);
+export function requireNonNegative(value: unknown, field: string, max: number = COST_LIMITS.count): number {
+  return requireNumberAtLeast(value, field, 0, max);
 }
 
 /** `value` when given, else `fallback`; a given value must be a finite number >= 0. */
-export function optionalNonNegative(value: unknown, field: string, fallback: number): number {
-  return value === undefined ? fallback : requireNonNegative(value, field);
+export function optionalNonNegative(
+  value: unknown,
+  field: string,
+  fallback: number,
+  max: number = COST_LIMITS.count,
+): number {
+  return value === undefined ? fallback : requireNonNegative(value, field, max);
 }
 
 /** Throws unless `pricing` is a complete, well-formed rate card. */
 export function validatePricing(pricing: unknown, field: string): RegionPricing {
   if (typeof pricing !== "object" || pricing === null || Array.isArray(pricing)) {
-    throw new Error(`${field} must be an object, got ${describeValue(pricing)}`);
+    throw new InvalidInputError(field, `${field} must be an object, got ${describeValue(pricing)}`);
   }
   const card = pricing as Record<string, unknown>;
   for (const key of [
@@ -46,33 +80,49 @@ export function validatePricing(pricing: unknown, field: string): RegionPricing 
     "enhancedScanPerImage",
     "enhancedRescanPerImage",
   ] as const) {
-    requireNonNegative(card[key], `${field}.${key}`);
+    const max = key === "internetFreeGB" ? COST_LIMITS.count : COST_LIMITS.usdPerUnit;
+    requireNonNegative(card[key], `${field}.${key}`, max);
   }
   const tiers = card["internetEgressTiers"];
   if (!Array.isArray(tiers) || tiers.length === 0) {
-    throw new Error(`${field}.internetEgressTiers must be a non-empty array, got ${describeValue(tiers)}`);
+    throw new InvalidInputError(
+      `${field}.internetEgressTiers`,
+      `${field}.internetEgressTiers must be a non-empty array, got ${describeValue(tiers)}`,
+    );
+  }
+  if (tiers.length > COST_LIMITS.tiers) {
+    throw new InvalidInputError(
+      `${field}.internetEgressTiers`,
+      `${field}.internetEgressTiers has ${tiers.length} tiers; the cost model accepts at most ${COST_LIMITS.tiers}`,
+    );
   }
   let previousUpToGB = 0;
   tiers.forEach((tier: unknown, index) => {
     const tierField = `${field}.internetEgressTiers[${index}]`;
     if (typeof tier !== "object" || tier === null) {
-      throw new Error(`${tierField} must be an object { upToGB, perGB }, got ${describeValue(tier)}`);
+      throw new InvalidInputError(
+        tierField,
+        `${tierField} must be an object { upToGB, perGB }, got ${describeValue(tier)}`,
+      );
     }
     const { upToGB, perGB } = tier as Record<string, unknown>;
-    requireNonNegative(perGB, `${tierField}.perGB`);
+    requireNonNegative(perGB, `${tierField}.perGB`, COST_LIMITS.usdPerUnit);
     const isLast = index === tiers.length - 1;
     if (isLast && upToGB !== Infinity) {
-      throw new Error(
+      throw new InvalidInputError(
+        `${tierField}.upToGB`,
         `${tierField}.upToGB must be Infinity (the last tier is open-ended), got ${describeValue(upToGB)}`,
       );
     }
     if (!isLast && (typeof upToGB !== "number" || !Number.isFinite(upToGB))) {
-      throw new Error(
+      throw new InvalidInputError(
+        `${tierField}.upToGB`,
         `${tierField}.upToGB must be a finite number (only the last tier is open-ended), got ${describeValue(upToGB)}`,
       );
     }
     if ((upToGB as number) <= previousUpToGB) {
-      throw new Error(
+      throw new InvalidInputError(
+        `${tierField}.upToGB`,
         `${tierField}.upToGB must be greater than ${previousUpToGB} (the previous tier's end), got ${describeValue(upToGB)}`,
       );
     }

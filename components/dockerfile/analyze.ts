@@ -327,7 +327,7 @@ export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOption
   } catch (error) {
     // The text parsed, so whatever went wrong is ours: say so instead of blaming the Dockerfile.
     throw new InternalError(
-      `analyzeDockerfile failed unexpectedly (a bug in ecr-pipeline, not in the Dockerfile): ${error instanceof Error ? error.message : String(error)}`,
+      `analyzeDockerfile failed unexpectedly, not because of the Dockerfile: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

@@ -354,7 +354,7 @@ export function parseDockerfile(text: string, target?: string): ParsedDockerfile
   } catch (error) {
     if (error instanceof DockerfileParseError) throw error;
     throw new InternalError(
-      `parseDockerfile failed unexpectedly (a bug in ecr-pipeline, not in the Dockerfile): ${error instanceof Error ? error.message : String(error)}`,
+      `parseDockerfile failed unexpectedly, not because of the Dockerfile: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

@@ -7,23 +7,28 @@
  */
 import type { LifecycleSelection, LifecycleStorageClass } from "./types";
 
-const globCache = new Map<string, RegExp>();
-
-function globToRegExp(pattern: string): RegExp {
-  let compiled = globCache.get(pattern);
-  if (!compiled) {
-    const source = pattern
-      .split("*")
-      .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*");
-    compiled = new RegExp(`^${source}$`, "s");
-    globCache.set(pattern, compiled);
-  }
-  return compiled;
-}
-
+/**
+ * `*` matches any run of characters, including none; nothing else is special. Matched by literal
+ * segments, not by a regular expression: `^.*a.*a.*a.*a.*b$` backtracks, and took 39 s on a 300-character
+ * tag (ECR allows 300: imageTag "Maximum length of 300",
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageIdentifier.html; and four
+ * wildcards per pattern). Leftmost placement of each middle segment is enough:
+ * a later placement never leaves more room for the segments after it.
+ */
 export function tagMatchesPattern(tag: string, pattern: string): boolean {
-  return globToRegExp(pattern).test(tag);
+  const parts = pattern.split("*");
+  if (parts.length === 1) return tag === pattern;
+  const first = parts[0] as string;
+  const last = parts[parts.length - 1] as string;
+  if (tag.length < first.length + last.length || !tag.startsWith(first) || !tag.endsWith(last)) return false;
+  let from = first.length;
+  const end = tag.length - last.length;
+  for (const middle of parts.slice(1, -1)) {
+    const at = tag.indexOf(middle, from);
+    if (at < 0 || at + middle.length > end) return false;
+    from = at + middle.length;
+  }
+  return true;
 }
 
 export function tagMatchesFilter(tag: string, filter: string, kind: "prefix" | "pattern"): boolean {
@@ -53,6 +58,30 @@ export function selectionMatchesTags(
   const { kind, filters } = tagFilterOf(selection);
   if (filters.length === 0) return false;
   return filters.every((filter) => tags.some((tag) => tagMatchesFilter(tag, filter, kind)));
+}
+
+/**
+ * selectionMatchesTags for one selection, prepared once: the filter list and its patterns are read
+ * and compiled before the loop over images (the simulation runs it on up to 100,000 images per rule).
+ */
+export function tagMatcher(
+  selection: Pick<LifecycleSelection, "tagStatus" | "tagPrefixList" | "tagPatternList">,
+): (tags: readonly string[]) => boolean {
+  if (selection.tagStatus === "any") return () => true;
+  if (selection.tagStatus === "untagged") return (tags) => tags.length === 0;
+  const { kind, filters } = tagFilterOf(selection);
+  if (filters.length === 0) return () => false;
+  const tests: ((tag: string) => boolean)[] = filters.map((filter) => {
+    if (kind === "prefix") return (tag) => tag.startsWith(filter);
+    return (tag) => tagMatchesPattern(tag, filter);
+  });
+  return (tags) => {
+    if (tags.length === 0) return false;
+    for (const test of tests) {
+      if (!tags.some(test)) return false;
+    }
+    return true;
+  };
 }
 
 /** ECR reads an omitted storageClass as `standard`. */

@@ -39,7 +39,11 @@ export function checkAcrossRules(problems: Problems, rules: readonly IndexedRule
         (other) => other !== entry && other.rule.rulePriority >= entry.rule.rulePriority,
       );
       if (later.length > 0) {
-        const highest = Math.max(...sameClass.filter((o) => o !== entry).map((o) => o.rule.rulePriority));
+        // A loop, not Math.max(...list): a spread of a large list overflows the call stack.
+        let highest = 0;
+        for (const other of sameClass) {
+          if (other !== entry && other.rule.rulePriority > highest) highest = other.rule.rulePriority;
+        }
         problems.error(
           `rules[${entry.index}].rulePriority`,
           entry.rule.rulePriority,
@@ -76,19 +80,35 @@ export function checkAcrossRules(problems: Problems, rules: readonly IndexedRule
   }
 }
 
-/** The policy as a JSON value, or undefined (with an error recorded) when it cannot be read. */
+/**
+ * The policy as plain JSON data, or undefined (with an error recorded) when it cannot be read. An
+ * object is read once, through JSON.stringify (what ECR would receive), so its getters, proxies and
+ * cycles can only fail here, as input errors; the checks after this see plain parsed JSON.
+ */
 export function parsePolicy(problems: Problems, policy: string | object): { value: Json } | undefined {
   let text: string | undefined;
   if (typeof policy === "string") {
     text = policy;
   } else {
+    const rules = rulesCount(policy);
+    if (rules !== undefined && rules > MAX_VALIDATED_RULES) {
+      // Rejected before JSON.stringify walks every rule: far past what ECR's length limit allows.
+      problems.error(
+        "rules",
+        undefined,
+        `The policy has ${rules} rules; validateLifecyclePolicy reads at most ${MAX_VALIDATED_RULES} (ECR's ${MAX_POLICY_TEXT_LENGTH}-character limit holds about 260).`,
+        "merge or remove rules.",
+      );
+      problems.oversized = true;
+      return undefined;
+    }
     try {
       text = JSON.stringify(policy);
     } catch (error) {
       problems.error(
         "",
         undefined,
-        `The policy object cannot be written as JSON (${error instanceof Error ? error.message : "unknown reason"}).`,
+        `The policy object cannot be written as JSON (${describeError(error)}).`,
         "pass plain JSON data: no cycles, BigInt or functions.",
       );
       return undefined;
@@ -118,17 +138,42 @@ export function parsePolicy(problems: Problems, policy: string | object): { valu
       `The policy text is ${text.length} characters; ECR accepts at most ${MAX_POLICY_TEXT_LENGTH}.`,
       "merge or remove rules, or shorten descriptions.",
     );
+    // ECR rejects it whatever the rules say; reading them would only cost time (issue 12: 20,000
+    // rules took 32 s).
+    problems.oversized = true;
+    return undefined;
   }
-  if (typeof policy !== "string") return { value: policy };
   try {
     return { value: JSON.parse(text) as Json };
   } catch (error) {
     problems.error(
       "",
       undefined,
-      `The policy is not valid JSON (${error instanceof Error ? error.message : "parse error"}).`,
+      `The policy is not valid JSON (${describeError(error)}).`,
       "pass the text renderLifecyclePolicy returns, or a plain object.",
     );
     return undefined;
+  }
+}
+
+/** Rules the validator reads at most from an object (a string is bounded by ECR's length limit). */
+export const MAX_VALIDATED_RULES = 10_000;
+
+/** The length of `policy.rules` when it is a plain array; undefined otherwise (or if reading throws). */
+function rulesCount(policy: object): number | undefined {
+  try {
+    const rules: unknown = (policy as { rules?: unknown }).rules;
+    return Array.isArray(rules) ? rules.length : undefined;
+  } catch {
+    // A throwing getter: JSON.stringify reports it next.
+    return undefined;
+  }
+}
+
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : "unknown reason";
+  } catch {
+    return "unknown reason";
   }
 }

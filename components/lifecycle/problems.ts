@@ -37,6 +37,8 @@ export function isPositiveInteger(value: Json): value is number {
 
 export class Problems {
   readonly list: LifecyclePolicyProblem[] = [];
+  /** Set when the policy is over ECR's length limit: nothing past that error is checked. */
+  oversized = false;
   error(path: string, rulePriority: number | undefined, problem: string, fix: string): void {
     const entry: LifecyclePolicyProblem = { severity: "error", path, message: `${problem} Fix: ${fix}` };
     if (rulePriority !== undefined) entry.rulePriority = rulePriority;

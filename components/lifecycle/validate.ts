@@ -2,8 +2,11 @@
  * Validation ECR would do at apply time, run at preview instead. Every error cites the AWS sentence it
  * enforces (sources in ./types.ts): checks on one rule live in ./rule-checks.ts, checks on the policy
  * text and between rules in ./policy-checks.ts; warnings for policies ECR accepts but that lose what
- * users mean to keep live in ./warnings.ts. Never throws: a policy is user input.
+ * users mean to keep live in ./warnings.ts. A policy is user input: every problem with it is returned,
+ * never thrown. What is thrown is a bug of ours (InternalError), so callers and tests can tell the two
+ * apart (issue 12).
  */
+import { InternalError } from "../errors";
 import { DEFAULT_CACHE_TAG, PROTECTED_TAG_PREFIXES } from "../tags";
 import { checkAcrossRules, parsePolicy } from "./policy-checks";
 import type { IndexedRule, Json } from "./problems";
@@ -18,7 +21,7 @@ function validateUnsafe(
 ): LifecyclePolicyProblem[] {
   const problems = new Problems();
   const read = parsePolicy(problems, policy);
-  if (!read) return problems.list;
+  if (!read || problems.oversized) return problems.list;
   const parsed = read.value;
   if (!isRecord(parsed)) {
     problems.error(
@@ -65,7 +68,11 @@ function validateUnsafe(
 
 /**
  * Problems ECR would reject (errors) and safe-but-surprising choices (warnings) in a lifecycle policy
- * given as JSON text or a parsed object. No errors means ECR accepts it. Never throws.
+ * given as JSON text or a parsed object. No errors means ECR accepts it. Bounded: a policy over ECR's
+ * length limit (or an object with more than MAX_VALIDATED_RULES rules) is rejected with that one
+ * error before any rule is read, so the work never grows past what a 30,720-character policy needs.
+ * Throws only InternalError, for a bug in the checks themselves; an object's getters, proxies or
+ * cycles run once, in JSON.stringify, and are reported as input errors.
  */
 export function validateLifecyclePolicy(
   policy: string | object,
@@ -74,19 +81,14 @@ export function validateLifecyclePolicy(
   try {
     return validateUnsafe(policy, options ?? {});
   } catch (error) {
-    // Defensive: a getter or proxy in a user object can throw; report instead of crashing preview.
     let reason = "unknown reason";
     try {
-      reason = error instanceof Error ? error.message : String(error);
+      reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     } catch {
       // keep "unknown reason"
     }
-    return [
-      {
-        severity: "error",
-        path: "",
-        message: `The policy could not be read (${reason}). Fix: pass JSON text or a plain JSON object.`,
-      },
-    ];
+    throw new InternalError(`validateLifecyclePolicy failed inside its own checks (${reason})`, {
+      cause: error,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { DockerfileFinding, FindingSeverity } from "../dockerfile/types";
+import { InvalidInputError } from "../errors";
 import type { SizeBasis } from "./basis";
 
 export interface SizeBudgetInput {
@@ -51,17 +52,76 @@ function describeFinding(finding: DockerfileFinding): string {
   return `[${finding.id}] line ${finding.line}: ${finding.message.replace(/\.$/, "")}${saves}`;
 }
 
-function assertBytes(name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${name} must be a finite, non-negative number of bytes; got ${value}`);
+function assertBytes(name: string, value: unknown): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new InvalidInputError(
+      name,
+      `${name} must be a finite, non-negative number of bytes; got ${String(value)}`,
+    );
   }
+}
+
+const BUDGET_ACTIONS: readonly string[] = ["warn", "fail"];
+const SIZE_BASES: readonly string[] = ["ecr", "estimate", "budget"];
+/** Findings read at most: the verdict names the top 3, and sorting more only costs time. */
+export const MAX_BUDGET_FINDINGS = 10_000;
+
+/** What the verdict is built from, checked: an unknown action used to come back as the status. */
+function checkBudgetInput(input: SizeBudgetInput): void {
+  if (typeof input !== "object" || input === null) {
+    throw new InvalidInputError(
+      "input",
+      "evaluateSizeBudget needs { sizeBytes, basis, maxImageSizeBytes? }.",
+    );
+  }
+  const { onBudgetExceeded, basis, findings } = input;
+  if (onBudgetExceeded !== undefined && !BUDGET_ACTIONS.includes(onBudgetExceeded)) {
+    throw new InvalidInputError(
+      "onBudgetExceeded",
+      `onBudgetExceeded must be "warn" or "fail", got ${JSON.stringify(onBudgetExceeded) ?? String(onBudgetExceeded)}`,
+    );
+  }
+  if (!SIZE_BASES.includes(basis)) {
+    throw new InvalidInputError(
+      "basis",
+      `basis must be "ecr", "estimate" or "budget", got ${JSON.stringify(basis) ?? String(basis)}`,
+    );
+  }
+  if (findings === undefined) return;
+  if (!Array.isArray(findings) || findings.length > MAX_BUDGET_FINDINGS) {
+    throw new InvalidInputError(
+      "findings",
+      `findings must be an array of at most ${MAX_BUDGET_FINDINGS} findings`,
+    );
+  }
+  findings.forEach((finding: DockerfileFinding, i) => {
+    const ok =
+      typeof finding === "object" &&
+      finding !== null &&
+      typeof finding.id === "string" &&
+      typeof finding.message === "string" &&
+      Number.isFinite(finding.line) &&
+      Object.prototype.hasOwnProperty.call(SEVERITY_RANK, finding.severity);
+    if (!ok) {
+      throw new InvalidInputError(
+        `findings[${i}]`,
+        `findings[${i}] must be a Dockerfile finding { id, severity, line, message }`,
+      );
+    }
+    if (finding.estimatedBytesSaved !== undefined) {
+      assertBytes(`findings[${i}].estimatedBytesSaved`, finding.estimatedBytesSaved);
+    }
+  });
 }
 
 /**
  * Checks the best known image size against the environment's size budget. The budget cannot check itself:
  * when the only size known is the budget (basis `budget`) the verdict is `unchecked`, never `ok`.
+ * Throws InvalidInputError naming the field for a size that is not a finite number of bytes >= 0, an
+ * unknown action or basis, or findings that are not findings.
  */
 export function evaluateSizeBudget(input: SizeBudgetInput): SizeBudgetVerdict {
+  checkBudgetInput(input);
   const { sizeBytes, basis, maxImageSizeBytes } = input;
   if (maxImageSizeBytes === undefined) {
     return {

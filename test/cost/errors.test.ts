@@ -192,7 +192,63 @@ describe("estimateMonthlyCost: invalid input names the field", () => {
   });
   for (const { name, input, message } of cases) {
     it(name, () => {
-      assert.throws(() => estimateMonthlyCost(input), { name: "Error", message });
+      assert.throws(() => estimateMonthlyCost(input), { name: "InvalidInputError", message });
     });
   }
+});
+
+describe("estimateMonthlyCost: every amount is a finite number, or the input is rejected (issue 12)", () => {
+  it("rejects imageBytes 1e308 (with free same-region pulls it gave Infinity GB × $0 = NaN)", () => {
+    assert.throws(() => estimateMonthlyCost(withFields({ imageBytes: 1e308, pulls: { sameRegion: 1 } })), {
+      name: "InvalidInputError",
+      key: "imageBytes",
+      message:
+        "imageBytes is 1e+308; the cost model accepts at most 1125899906842624 so that every amount it returns stays a finite number. Fix: check the unit (bytes, per month) or pass a value <= 1125899906842624",
+    });
+  });
+
+  it("at every limit at once, every line, part and total is finite", () => {
+    const estimate = estimateMonthlyCost({
+      region: "us-east-1",
+      imageBytes: 2 ** 50,
+      cacheBytes: 2 ** 50,
+      retainedImages: 1e18,
+      pushesPerMonth: 1e18,
+      pulls: { sameRegion: 1e18, viaNat: 1e18, crossRegion: 1e18, internet: 1e18 },
+      scanning: { mode: "enhanced", rescansPerMonth: 1e18 },
+      replicationRegions: ["eu-west-1", "ap-south-1"],
+      applyFreeTier: true,
+      pricing: { ...goodPricing, storagePerGBMonth: 1e6, natPerGB: 1e6, enhancedRescanPerImage: 1e6 },
+    });
+    const numbers = [
+      estimate.storageUsd,
+      estimate.transferUsd,
+      estimate.scanningUsd,
+      estimate.replicationUsd,
+      estimate.totalUsd,
+      ...estimate.lines.flatMap((line) => [line.quantity, line.rate, line.usd]),
+    ];
+    assert.ok(
+      numbers.every((n) => Number.isFinite(n) && n >= 0),
+      JSON.stringify(numbers),
+    );
+  });
+
+  it("rejects rates, counts and lists past the limits, naming the key", () => {
+    assert.throws(() => estimateMonthlyCost(withPricing({ natPerGB: 1e300 })), {
+      name: "InvalidInputError",
+      key: "pricing.natPerGB",
+    });
+    assert.throws(() => estimateMonthlyCost(withFields({ pushesPerMonth: 1e300 })), {
+      name: "InvalidInputError",
+      key: "pushesPerMonth",
+    });
+    assert.throws(
+      () =>
+        estimateMonthlyCost(
+          withFields({ replicationRegions: Array.from({ length: 101 }, (_, i) => `r${i}`) }),
+        ),
+      { name: "InvalidInputError", key: "replicationRegions" },
+    );
+  });
 });

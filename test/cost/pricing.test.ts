@@ -5,7 +5,6 @@ import {
   ecrArchivePricing,
   ecrPricing,
   ecrRateCards,
-  toRegionPricing,
   type SourcedFigure,
 } from "../../components/cost";
 
@@ -112,9 +111,62 @@ describe("ecrPricing and ecrRateCards (the data)", () => {
     ]);
   });
 
+  it("ecrPricing holds, per region, the figures of the price list cited in pricing.ts (literal values)", () => {
+    // Written out from the cited AWS pages (docs/PRICING.md), not computed from pricing.ts: comparing
+    // ecrPricing with toRegionPricing(ecrRateCards) compared the table with itself (issue 12).
+    // [internet egress per GB for 0-10 TB, 10-50 TB, 50-150 TB, over 150 TB], NAT per GB, inter-region per GB.
+    const US_EU: [number, number, number, number] = [0.09, 0.085, 0.07, 0.05];
+    const listed: Record<string, [[number, number, number, number], number, number]> = {
+      "us-east-1": [US_EU, 0.045, 0.02],
+      "us-east-2": [US_EU, 0.045, 0.02],
+      "us-west-1": [US_EU, 0.048, 0.02],
+      "us-west-2": [US_EU, 0.045, 0.02],
+      "ca-central-1": [US_EU, 0.05, 0.02],
+      "eu-west-1": [US_EU, 0.048, 0.02],
+      "eu-west-2": [US_EU, 0.05, 0.02],
+      "eu-central-1": [US_EU, 0.052, 0.02],
+      "eu-north-1": [US_EU, 0.046, 0.02],
+      "ap-south-1": [[0.1093, 0.085, 0.082, 0.08], 0.056, 0.086],
+      "ap-northeast-1": [[0.114, 0.089, 0.086, 0.084], 0.062, 0.09],
+      "ap-southeast-1": [[0.12, 0.085, 0.082, 0.08], 0.059, 0.09],
+      "ap-southeast-2": [[0.114, 0.098, 0.094, 0.092], 0.059, 0.098],
+      "sa-east-1": [[0.15, 0.138, 0.126, 0.12], 0.093, 0.138],
+    };
+    assert.deepEqual(Object.keys(ecrPricing).sort(), Object.keys(listed).sort());
+    for (const [region, [egress, nat, interRegion]] of Object.entries(listed)) {
+      assert.deepEqual(
+        {
+          ...ecrPricing[region],
+          internetEgressTiers: ecrPricing[region]?.internetEgressTiers.map((t) => ({ ...t })),
+        },
+        {
+          storagePerGBMonth: 0.1,
+          internetEgressTiers: [
+            { upToGB: 10240, perGB: egress[0] },
+            { upToGB: 51200, perGB: egress[1] },
+            { upToGB: 153600, perGB: egress[2] },
+            { upToGB: Infinity, perGB: egress[3] },
+          ],
+          internetFreeGB: 100,
+          natPerGB: nat,
+          interRegionPerGB: interRegion,
+          enhancedScanPerImage: 0.09,
+          enhancedRescanPerImage: 0.01,
+        },
+        region,
+      );
+    }
+  });
+
   it("ecrPricing is the rate cards without sources, frozen so no caller can change the shared table", () => {
+    // The rate cards carry the same numbers as ecrPricing (the sources aside).
     for (const [region, card] of Object.entries(ecrRateCards)) {
-      assert.deepEqual(ecrPricing[region], toRegionPricing(card), region);
+      assert.equal(card.natPerGB.value, ecrPricing[region]?.natPerGB, region);
+      assert.equal(
+        card.internetEgressTiers[0]?.perGB.value,
+        ecrPricing[region]?.internetEgressTiers[0]?.perGB,
+        region,
+      );
     }
     const usEast1 = ecrPricing["us-east-1"];
     assert.ok(usEast1);

@@ -1,12 +1,27 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ecrPricing, estimateMonthlyCost, type CostEstimateInput } from "../../components/cost";
+import { COST_LIMITS } from "../../components/cost/validate";
+import { InvalidInputError } from "../../components/errors";
 
 const GB = 2 ** 30;
 const regions = Object.keys(ecrPricing);
 
-const bytes = fc.double({ min: 0, max: 50 * GB, noNaN: true });
-const count = fc.double({ min: 0, max: 2_000_000, noNaN: true });
+const MAX_BYTES = COST_LIMITS.bytes;
+const MAX_COUNT = COST_LIMITS.count;
+/**
+ * Realistic sizes and counts half the time, anything up to the accepted limits the other half: the
+ * old caps (50 GB, 2 million) stopped below where the products overflowed to Infinity and NaN.
+ */
+const bytes = fc.oneof(
+  fc.double({ min: 0, max: 50 * GB, noNaN: true }),
+  fc.double({ min: 0, max: MAX_BYTES, noNaN: true }),
+);
+const count = fc.oneof(
+  fc.double({ min: 0, max: 2_000_000, noNaN: true }),
+  fc.double({ min: 0, max: MAX_COUNT, noNaN: true }),
+);
+const upTo = (max: number, value: number): number => Math.min(max, value);
 
 /** A valid input anywhere in the space: any known region, any replication subset, either scanning mode. */
 const inputs: fc.Arbitrary<CostEstimateInput> = fc
@@ -14,13 +29,16 @@ const inputs: fc.Arbitrary<CostEstimateInput> = fc
     region: fc.constantFrom(...regions),
     imageBytes: bytes,
     uniqueShare: fc.double({ min: 0, max: 1, noNaN: true }),
-    retainedImages: fc.double({ min: 1, max: 1000, noNaN: true }),
+    retainedImages: fc.oneof(
+      fc.double({ min: 1, max: 1000, noNaN: true }),
+      fc.double({ min: 1, max: MAX_COUNT, noNaN: true }),
+    ),
     cacheBytes: bytes,
     pushesPerMonth: count,
     pulls: fc.record({ sameRegion: count, viaNat: count, crossRegion: count, internet: count }),
     bytesPerPull: fc.option(bytes, { nil: undefined }),
     enhanced: fc.boolean(),
-    rescansPerMonth: fc.double({ min: 0, max: 100, noNaN: true }),
+    rescansPerMonth: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), count),
     replicationRegions: fc.subarray(regions, { maxLength: 3 }),
     applyFreeTier: fc.boolean(),
   })
@@ -46,8 +64,12 @@ describe("estimateMonthlyCost: properties", () => {
       fc.property(inputs, (input) => {
         const estimate = estimateMonthlyCost(input);
         for (const line of estimate.lines) {
+          // Finite too: NaN >= 0 is false, but Infinity >= 0 is not.
           assert.ok(
-            line.usd >= 0 && line.quantity >= 0 && line.rate >= 0,
+            [line.usd, line.quantity, line.rate].every(Number.isFinite) &&
+              line.usd >= 0 &&
+              line.quantity >= 0 &&
+              line.rate >= 0,
             `${line.item}: ${JSON.stringify(line)}`,
           );
         }
@@ -57,7 +79,7 @@ describe("estimateMonthlyCost: properties", () => {
           estimate.scanningUsd,
           estimate.replicationUsd,
         ]) {
-          assert.ok(part >= 0);
+          assert.ok(Number.isFinite(part) && part >= 0, String(part));
         }
         const sumOfLines = estimate.lines.reduce((sum, line) => sum + line.usd, 0);
         assert.ok(Math.abs(sumOfLines - estimate.totalUsd) <= 1e-9 * Math.max(1, estimate.totalUsd));
@@ -70,7 +92,7 @@ describe("estimateMonthlyCost: properties", () => {
     fc.assert(
       fc.property(inputs, bytes, (input, extra) => {
         const smaller = { ...input, uniqueBytesPerImage: undefined, bytesPerPull: undefined };
-        const larger = { ...smaller, imageBytes: input.imageBytes + extra };
+        const larger = { ...smaller, imageBytes: upTo(MAX_BYTES, input.imageBytes + extra) };
         assert.ok(total(larger) >= total(smaller));
       }),
       { numRuns: 300 },
@@ -83,9 +105,15 @@ describe("estimateMonthlyCost: properties", () => {
         const unique = input.uniqueBytesPerImage ?? input.imageBytes;
         const moreUnique = { ...input, uniqueBytesPerImage: unique + (input.imageBytes - unique) * share };
         assert.ok(total(moreUnique) >= total(input), "unique bytes");
-        assert.ok(total({ ...input, cacheBytes: (input.cacheBytes ?? 0) + extra }) >= total(input), "cache");
+        assert.ok(
+          total({ ...input, cacheBytes: upTo(MAX_BYTES, (input.cacheBytes ?? 0) + extra) }) >= total(input),
+          "cache",
+        );
         const perPull = input.bytesPerPull ?? input.imageBytes;
-        assert.ok(total({ ...input, bytesPerPull: perPull + extra }) >= total(input), "bytes per pull");
+        assert.ok(
+          total({ ...input, bytesPerPull: upTo(MAX_BYTES, perPull + extra) }) >= total(input),
+          "bytes per pull",
+        );
       }),
       { numRuns: 300 },
     );
@@ -96,7 +124,7 @@ describe("estimateMonthlyCost: properties", () => {
     fc.assert(
       fc.property(inputs, fc.constantFrom(...paths), count, (input, path, extra) => {
         const pulls = { ...input.pulls };
-        const more = { ...input, pulls: { ...pulls, [path]: (pulls[path] ?? 0) + extra } };
+        const more = { ...input, pulls: { ...pulls, [path]: upTo(MAX_COUNT, (pulls[path] ?? 0) + extra) } };
         assert.ok(total(more) >= total(input));
       }),
       { numRuns: 400 },
@@ -111,11 +139,13 @@ describe("estimateMonthlyCost: properties", () => {
         count,
         (input, moreImages, morePushes) => {
           assert.ok(
-            total({ ...input, retainedImages: input.retainedImages + moreImages }) >= total(input),
+            total({ ...input, retainedImages: upTo(MAX_COUNT, input.retainedImages + moreImages) }) >=
+              total(input),
             "retained",
           );
           assert.ok(
-            total({ ...input, pushesPerMonth: input.pushesPerMonth + morePushes }) >= total(input),
+            total({ ...input, pushesPerMonth: upTo(MAX_COUNT, input.pushesPerMonth + morePushes) }) >=
+              total(input),
             "pushes",
           );
         },
@@ -138,6 +168,50 @@ describe("estimateMonthlyCost: properties", () => {
         );
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("over the whole double range: finite amounts, or an InvalidInputError naming the key", () => {
+    const anyAmount = fc.oneof(
+      fc.double({ min: 0, max: Number.MAX_VALUE, noNaN: true }),
+      fc.constantFrom(0, 1, 1e308, Number.MAX_VALUE, 2 ** 50, 1e18),
+    );
+    fc.assert(
+      fc.property(
+        inputs,
+        fc.record({
+          imageBytes: anyAmount,
+          pushesPerMonth: anyAmount,
+          sameRegion: anyAmount,
+          internet: anyAmount,
+        }),
+        (input, big) => {
+          const candidate: CostEstimateInput = {
+            ...input,
+            imageBytes: big.imageBytes,
+            uniqueBytesPerImage: undefined,
+            bytesPerPull: undefined,
+            pushesPerMonth: big.pushesPerMonth,
+            pulls: { ...input.pulls, sameRegion: big.sameRegion, internet: big.internet },
+          };
+          let estimate;
+          try {
+            estimate = estimateMonthlyCost(candidate);
+          } catch (error) {
+            assert.ok(error instanceof InvalidInputError, String(error));
+            assert.ok(
+              ["imageBytes", "pushesPerMonth", "pulls.sameRegion", "pulls.internet"].includes(error.key),
+            );
+            return;
+          }
+          const numbers = [estimate.totalUsd, ...estimate.lines.flatMap((l) => [l.quantity, l.usd])];
+          assert.ok(
+            numbers.every((n) => Number.isFinite(n) && n >= 0),
+            JSON.stringify(numbers),
+          );
+        },
+      ),
+      { numRuns: 500, seed: 12 },
     );
   });
 });

@@ -133,3 +133,34 @@ describe("roundToCents", () => {
     it(`${usd} -> ${rounded}`, () => assert.equal(roundToCents(usd), rounded));
   }
 });
+
+describe("formatCostReport: numbers it prints are numbers (issue 12)", () => {
+  it("rejects an estimate carrying NaN or Infinity, naming the field, instead of printing NaN", () => {
+    const broken = {
+      ...estimate,
+      lines: estimate.lines.map((line, i) => (i === 1 ? { ...line, usd: Number.NaN } : line)),
+    };
+    assert.throws(() => formatCostReport(broken), {
+      name: "InvalidInputError",
+      key: "estimate.lines[1].usd",
+      message: "estimate.lines[1].usd must be a finite number >= 0 to be reported, got NaN.",
+    });
+    assert.throws(() => formatCostReport({ ...estimate, totalUsd: Number.POSITIVE_INFINITY }), {
+      name: "InvalidInputError",
+      key: "estimate.totalUsd",
+    });
+  });
+
+  it("prints amounts from 1e21 on in full digits, not exponent notation", () => {
+    const huge = estimateMonthlyCost({
+      region: "us-east-1",
+      imageBytes: 2 ** 50,
+      retainedImages: 1e18,
+      pushesPerMonth: 0,
+    });
+    const report = formatCostReport(huge);
+    assert.doesNotMatch(report, /e\+|NaN|Infinity/);
+    // 2^20 GB × 1e18 images × $0.10 = 1.048576e23 USD.
+    assert.match(report, /total per month\s+104,857,600,000,000,000,000,000\.00\n/);
+  });
+});

@@ -186,7 +186,7 @@ describe("analyzeDockerfile: bounded fuzz (fast-check, seeded)", function () {
         assert.ok(error instanceof InternalError);
         assert.match(
           error.message,
-          /^analyzeDockerfile failed unexpectedly \(a bug in ecr-pipeline, not in the Dockerfile\): planted$/,
+          /^ecr-pipeline internal error \(a bug, please report it with the input that caused it\): analyzeDockerfile failed unexpectedly, not because of the Dockerfile: planted$/,
         );
         assert.ok(error.cause instanceof TypeError);
         return true;

@@ -166,3 +166,80 @@ describe("lifecycle presets", () => {
     });
   });
 });
+
+describe("renderLifecyclePolicy: priorities it can assign, and typed errors (issue 12)", () => {
+  const untagged: LifecycleRule = {
+    selection: { tagStatus: "untagged", countType: "sinceImagePushed", countNumber: 1 },
+  };
+  const ctxKeep: LifecycleRule = {
+    selection: {
+      tagStatus: "tagged",
+      tagPrefixList: ["ctx-"],
+      countType: "imageCountMoreThan",
+      countNumber: 5,
+    },
+  };
+
+  it("rejects a fractional priority instead of assigning 2.5 after 1.5", () => {
+    assert.throws(() => renderLifecyclePolicy([{ ...ctxKeep, rulePriority: 1.5 }, untagged]), {
+      name: "InvalidInputError",
+      key: "rules[0].rulePriority",
+      message:
+        "rules[0].rulePriority is 1.5; ECR's rulePriority is a whole number (https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html (rulePriority: Type: integer; unique)) and the renderer assigns the next ones after it. Fix: use a whole number from 1 to 9007199254740991, or omit it.",
+    });
+    assert.throws(() => renderLifecyclePolicy([{ ...ctxKeep, rulePriority: Number.NaN }]), {
+      name: "InvalidInputError",
+      key: "rules[0].rulePriority",
+    });
+  });
+
+  it("rejects 2^53 − 1 when rules without a priority would need numbers after it (they collided)", () => {
+    assert.throws(
+      () =>
+        renderLifecyclePolicy([{ ...ctxKeep, rulePriority: Number.MAX_SAFE_INTEGER }, untagged, untagged]),
+      {
+        name: "InvalidInputError",
+        key: "rules[0].rulePriority",
+        message:
+          "rules[0].rulePriority is 9007199254740991, which leaves no whole numbers for the 2 rule(s) without a priority (they get the numbers after the highest). Fix: use a smaller rulePriority, or give every rule one.",
+      },
+    );
+    // The same rule object passed twice gets two numbers (it got one, twice, when keyed by object).
+    const twice = JSON.parse(renderLifecyclePolicy([untagged, untagged])) as {
+      rules: { rulePriority: number }[];
+    };
+    assert.deepEqual(
+      twice.rules.map((rule) => rule.rulePriority),
+      [1, 2],
+    );
+    // With room left, the assigned numbers are distinct whole numbers.
+    const rendered = JSON.parse(
+      renderLifecyclePolicy([{ ...ctxKeep, rulePriority: Number.MAX_SAFE_INTEGER - 2 }, untagged, untagged]),
+    ) as { rules: { rulePriority: number }[] };
+    assert.deepEqual(
+      rendered.rules.map((rule) => rule.rulePriority),
+      [Number.MAX_SAFE_INTEGER - 2, Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER],
+    );
+  });
+
+  it("throws InvalidInputError, not a raw RangeError or TypeError, for 200,000 rules or a rule that is not an object", () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => ({ ...ctxKeep, rulePriority: i + 1 }));
+    assert.throws(() => renderLifecyclePolicy(many), {
+      name: "InvalidInputError",
+      key: "rules",
+      message:
+        "rules has 200000 entries; renderLifecyclePolicy accepts at most 10000 (ECR's 30720-character policy limit holds about 260). Fix: merge or remove rules.",
+    });
+    assert.throws(() => renderLifecyclePolicy([null as unknown as LifecycleRule]), {
+      name: "InvalidInputError",
+      key: "rules[0]",
+    });
+    assert.throws(
+      () =>
+        renderLifecyclePolicy([
+          { selection: { ...ctxKeep.selection, tagPrefixList: 7 as unknown as string[] } },
+        ]),
+      { name: "InvalidInputError", key: "rules[0].selection.tagPrefixList" },
+    );
+  });
+});

@@ -236,3 +236,63 @@ describe("simulateLifecycle: multi-platform builds (an index plus one ctx-…-<a
     );
   });
 });
+
+describe("simulateLifecycle: inputs it cannot reason about, and bounded work (issue 12)", () => {
+  const policy = renderLifecyclePolicy(lifecyclePresets.dev.rules);
+
+  it("rejects NaN, negative and infinite sizes, naming the image and the field", () => {
+    for (const sizeBytes of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      assert.throws(
+        () => simulateLifecycle(policy, [image("a", [], 1), image("b", [], 1, { sizeBytes })], NOW),
+        {
+          name: "InvalidInputError",
+          key: "images[1].sizeBytes",
+          message: `images[1].sizeBytes must be a number of bytes from 0 to 1125899906842624, got ${sizeBytes}.`,
+        },
+      );
+    }
+  });
+
+  it("rejects invalid dates: pushedAt, lastPulledAt, archivedAt and now", () => {
+    const invalid = new Date("not a date");
+    assert.throws(() => simulateLifecycle(policy, [image("a", [], 1, { pushedAt: invalid })], NOW), {
+      name: "InvalidInputError",
+      key: "images[0].pushedAt",
+      message: "images[0].pushedAt must be a valid Date, got Invalid Date.",
+    });
+    assert.throws(() => simulateLifecycle(policy, [image("a", [], 1, { lastPulledAt: invalid })], NOW), {
+      name: "InvalidInputError",
+      key: "images[0].lastPulledAt",
+    });
+    assert.throws(() => simulateLifecycle(policy, [image("a", [], 1, { archivedAt: invalid })], NOW), {
+      name: "InvalidInputError",
+      key: "images[0].archivedAt",
+    });
+    assert.throws(() => simulateLifecycle(policy, [], invalid), { name: "InvalidInputError", key: "now" });
+  });
+
+  it("100,000 images, all children of one manifest list: linear work, not a scan per reference", () => {
+    // A ratio measured side by side, not a wall-clock limit: the machine is shared. The scan of every
+    // image per reference made 10× the images cost 100× the time; linear work costs about 10×.
+    const children = (count: number): LifecycleImage[] => [
+      ...Array.from({ length: count }, (_, i) => image(`child-${i}`, [], 2, { referencedBy: ["index"] })),
+      image("index", ["deployed-prod"], 2),
+    ];
+    const cpuMs = (images: LifecycleImage[]): number => {
+      simulateLifecycle(policy, images, NOW); // warm up
+      const start = process.cpuUsage();
+      const result = simulateLifecycle(policy, images, NOW);
+      const used = process.cpuUsage(start);
+      assert.equal(result.kept.length, images.length);
+      return (used.user + used.system) / 1000;
+    };
+    const small = cpuMs(children(9_999));
+    const large = cpuMs(children(99_999));
+    assert.ok(large < 30 * Math.max(small, 1), `10,000 images: ${small} ms, 100,000 images: ${large} ms`);
+  });
+
+  it("rejects more than 100,000 images up front", () => {
+    const images = Array.from({ length: 100_001 }, (_, i) => image(`i${i}`, [], 1));
+    assert.throws(() => simulateLifecycle(policy, images, NOW), { name: "InvalidInputError", key: "images" });
+  });
+});

@@ -127,7 +127,73 @@ describe("steadyStateRetention", () => {
           pushesPerDay: [{ tag: "ctx-1", perDay: -1 }],
           imageBytes: 1,
         }),
-      { name: "RangeError", message: "pushesPerDay[0].perDay must be a finite number >= 0, got -1." },
+      { name: "InvalidInputError", message: "pushesPerDay[0].perDay must be a finite number >= 0, got -1." },
     );
+  });
+
+  describe("bounded work (issue 12)", () => {
+    const timed = <T>(run: () => T): { value: T; ms: number } => {
+      const start = performance.now();
+      const value = run();
+      return { value, ms: performance.now() - start };
+    };
+    // Each of these took seconds to forever with one event per push (dev at 1e5 a day: 4.8 s; a
+    // 3650-day ctx- expiry at 10 a day: 115 s; 1e7 a day: killed at 7.5 GB).
+    const cases: [string, LifecycleRule[], number, number][] = [
+      ["dev preset, 1e5 pushes a day", lifecyclePresets.dev.rules, 1e5, 10 + 1 + 1e5],
+      ["dev preset, 1e7 pushes a day", lifecyclePresets.dev.rules, 1e7, 10 + 1 + 1e7],
+      ["prod preset, 1e12 pushes a day", lifecyclePresets.prod.rules, 1e12, 100 + 1 + 14e12],
+      [
+        "ctx- expired after 3650 days, 10 pushes a day",
+        [
+          {
+            selection: {
+              tagStatus: "tagged",
+              tagPrefixList: ["ctx-"],
+              countType: "sinceImagePushed",
+              countNumber: 3650,
+            },
+          },
+        ],
+        10,
+        // The history is capped at 3650 days: every push in it (36,501) and the 36,501 leftovers no
+        // rule selects; the deployed image carries a ctx- tag and is older than 3650 days.
+        36_501 + 36_501,
+      ],
+    ];
+    for (const [name, rules, perDay, retained] of cases) {
+      it(`${name}: ${retained} images, in under 100 ms`, () => {
+        const { value, ms } = timed(() =>
+          steadyStateRetention(rules, {
+            ...cadence,
+            pushesPerDay: [{ tag: "ctx-0123456789abcdef", perDay }],
+          }),
+        );
+        // At 1e12 a day, 11,574 pushes share each millisecond: the window edge is exact to the ms.
+        assert.ok(Math.abs(value.retainedImages - retained) <= retained * 1e-9, `${value.retainedImages}`);
+        assert.ok(Number.isFinite(value.retainedBytes) && value.retainedBytes > 0);
+        assert.ok(ms < 100, `${ms.toFixed(1)} ms`);
+      });
+    }
+
+    it("rejects more than 1e12 pushes a day, and other values past the limits, naming the key", () => {
+      const at = (change: object) => () =>
+        steadyStateRetention(lifecyclePresets.dev.rules, { ...cadence, ...change });
+      assert.throws(at({ pushesPerDay: [{ tag: "ctx-1", perDay: 1e300 }] }), {
+        name: "InvalidInputError",
+        key: "pushesPerDay[0].perDay",
+        message:
+          "pushesPerDay[0].perDay is 1e+300; steadyStateRetention accepts at most 1000000000000. Fix: use a value <= 1000000000000.",
+      });
+      assert.throws(at({ imageBytes: 1e308 }), { name: "InvalidInputError", key: "imageBytes" });
+      assert.throws(at({ untaggedPerPush: Number.NaN }), {
+        name: "InvalidInputError",
+        message: "untaggedPerPush must be a finite number >= 0, got NaN.",
+      });
+      assert.throws(at({ pushesPerDay: Array.from({ length: 101 }, () => ({ tag: "x", perDay: 1 })) }), {
+        name: "InvalidInputError",
+        key: "pushesPerDay",
+      });
+    });
   });
 });

@@ -547,3 +547,65 @@ describe("formatLifecycleProblems", () => {
     assert.equal(formatLifecycleProblems([]), "");
   });
 });
+
+describe("validateLifecyclePolicy: bounded, and bugs are not input errors (issue 12)", () => {
+  const oneRule = {
+    rulePriority: 1,
+    selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1 },
+    action: { type: "expire" },
+  };
+  const manyRules = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ ...oneRule, rulePriority: i + 1 }));
+  const timed = <T>(run: () => T): [T, number] => {
+    const start = performance.now();
+    const value = run();
+    return [value, performance.now() - start];
+  };
+
+  it("stops at the length error for an oversized policy (20,000 rules took 32 s)", () => {
+    const text = JSON.stringify({ rules: manyRules(20_000) });
+    const [problems, ms] = timed(() => validateLifecyclePolicy(text));
+    assert.deepEqual(problems, [
+      {
+        severity: "error",
+        path: "",
+        message: `The policy text is ${text.length} characters; ECR accepts at most 30720. Fix: merge or remove rules, or shorten descriptions.`,
+      },
+    ]);
+    assert.ok(ms < 100, `${ms.toFixed(1)} ms`);
+  });
+
+  it("rejects an object with 200,000 rules up front, with no stack overflow and no 'could not be read'", () => {
+    const policy = { rules: manyRules(200_000) };
+    const [problems, ms] = timed(() => validateLifecyclePolicy(policy));
+    assert.deepEqual(problems, [
+      {
+        severity: "error",
+        path: "rules",
+        message:
+          "The policy has 200000 rules; validateLifecyclePolicy reads at most 10000 (ECR's 30720-character limit holds about 260). Fix: merge or remove rules.",
+      },
+    ]);
+    assert.ok(ms < 100, `${ms.toFixed(1)} ms`);
+  });
+
+  it("a throwing getter in the user's object is an input error; the object is read once", () => {
+    let reads = 0;
+    const policy = {
+      get rules(): unknown {
+        reads += 1;
+        throw new Error("no access");
+      },
+    };
+    assert.deepEqual(validateLifecyclePolicy(policy), [
+      {
+        severity: "error",
+        path: "",
+        message:
+          "The policy object cannot be written as JSON (no access). Fix: pass plain JSON data: no cycles, BigInt or functions.",
+      },
+    ]);
+    // Once to count the rules (the getter throws there too), once in JSON.stringify.
+    assert.equal(reads, 2);
+  });
+});

@@ -87,17 +87,55 @@ describe("evaluateSizeBudget", () => {
     it(name, () => assert.deepEqual(evaluateSizeBudget(input), { status, message }));
   }
 
-  it("rejects a negative or non-finite budget or size with a clear RangeError", () => {
+  it("rejects a negative or non-finite budget or size with a clear InvalidInputError", () => {
     assert.throws(() => evaluateSizeBudget({ sizeBytes: 1, basis: "ecr", maxImageSizeBytes: -1 }), {
-      name: "RangeError",
+      name: "InvalidInputError",
       message: "maxImageSizeBytes must be a finite, non-negative number of bytes; got -1",
     });
     assert.throws(
       () => evaluateSizeBudget({ sizeBytes: Number.NaN, basis: "estimate", maxImageSizeBytes: 1 }),
       {
-        name: "RangeError",
+        name: "InvalidInputError",
         message: "sizeBytes must be a finite, non-negative number of bytes; got NaN",
       },
+    );
+  });
+});
+
+describe("evaluateSizeBudget: fields it cannot act on (issue 12)", () => {
+  it("rejects an unknown action instead of returning it as the status", () => {
+    const input = {
+      sizeBytes: 2_000,
+      basis: "ecr",
+      maxImageSizeBytes: 1_000,
+      onBudgetExceeded: "explode",
+    } as unknown as SizeBudgetInput;
+    assert.throws(() => evaluateSizeBudget(input), {
+      name: "InvalidInputError",
+      key: "onBudgetExceeded",
+      message: 'onBudgetExceeded must be "warn" or "fail", got "explode"',
+    });
+  });
+
+  it("rejects an unknown basis and findings that are not findings, naming the field", () => {
+    assert.throws(
+      () =>
+        evaluateSizeBudget({
+          sizeBytes: 1,
+          basis: "guess",
+          maxImageSizeBytes: 2,
+        } as unknown as SizeBudgetInput),
+      { name: "InvalidInputError", key: "basis" },
+    );
+    assert.throws(
+      () =>
+        evaluateSizeBudget({
+          sizeBytes: 3,
+          basis: "ecr",
+          maxImageSizeBytes: 2,
+          findings: [{ ...(FINDINGS[0] as DockerfileFinding), estimatedBytesSaved: Number.NaN }],
+        }),
+      { name: "InvalidInputError", key: "findings[0].estimatedBytesSaved" },
     );
   });
 });

@@ -1,0 +1,332 @@
+/**
+ * Adversarial inputs for the pure modules (issue 12), shared by the fuzz suite (test/fuzz/*.test.ts)
+ * and the benchmark (tools/bench-fuzz.ts). Each generator mixes realistic values with the shapes that
+ * broke the modules before: NaN, negative and huge numbers, invalid dates, fractional and 2^53 − 1
+ * priorities, unknown enum values, wrong types.
+ */
+import fc from "fast-check";
+import type { CostEstimate, CostEstimateInput, CostReportContext } from "../../components/cost";
+import { ecrPricing, estimateMonthlyCost } from "../../components/cost";
+import type { DockerfileFinding } from "../../components/dockerfile";
+import {
+  lifecyclePresets,
+  type LifecycleImage,
+  type LifecycleRule,
+  type PushCadence,
+  renderLifecyclePolicy,
+} from "../../components/lifecycle";
+import type { SizeBudgetInput } from "../../components/size/budget";
+
+/** Any number a caller could pass: ordinary, at the edges, or not a usable number at all. */
+export const anyNumber: fc.Arbitrary<number> = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+  { weight: 2, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) },
+  { weight: 2, arbitrary: fc.double() },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      0,
+      -1,
+      1.5,
+      2 ** 50,
+      2 ** 53 - 1,
+      1e12,
+      1e13,
+      1e18,
+      1e300,
+      1e308,
+      Number.MAX_VALUE,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ),
+  },
+);
+
+/** ECR's longest tag (300 characters), the shape that made a 4-wildcard pattern backtrack for 39 s. */
+const LONG_TAG = "a".repeat(300);
+
+const tag = fc.oneof(
+  fc.constant(LONG_TAG),
+  fc.constantFrom(
+    "ctx-0123456789abcdef",
+    "ctx-00aa",
+    "deployed-prod",
+    "release-1.0",
+    "latest",
+    "buildcache",
+    "v1",
+  ),
+  fc.string({ maxLength: 12 }),
+);
+
+const countType = fc.constantFrom(
+  "imageCountMoreThan",
+  "sinceImagePushed",
+  "sinceImagePulled",
+  "sinceImageTransitioned",
+) as fc.Arbitrary<LifecycleRule["selection"]["countType"]>;
+
+/** Typed rules, mostly valid, with the priorities and counts that broke the renderer. */
+export const rulesArb: fc.Arbitrary<LifecycleRule[]> = fc.array(
+  fc
+    .record({
+      priority: fc.option(fc.oneof(fc.integer({ min: 1, max: 20 }), anyNumber), { nil: undefined, freq: 2 }),
+      tagStatus: fc.constantFrom("tagged", "untagged", "any") as fc.Arbitrary<"tagged" | "untagged" | "any">,
+      prefixes: fc.array(fc.constantFrom("ctx-", "deployed-", "release-", "v", "x"), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+      patterns: fc.option(
+        fc.array(fc.constantFrom("ctx-*", "*", "a*b*c*d*e*", "v*", "*a*a*a*a*b"), {
+          minLength: 1,
+          maxLength: 2,
+        }),
+        {
+          nil: undefined,
+        },
+      ),
+      countType,
+      countNumber: fc.oneof(fc.integer({ min: 1, max: 120 }), anyNumber),
+      transition: fc.boolean(),
+      description: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+    })
+    .map(
+      ({
+        priority,
+        tagStatus,
+        prefixes,
+        patterns,
+        countType: type,
+        countNumber,
+        transition,
+        description,
+      }) => {
+        const selection: LifecycleRule["selection"] = { tagStatus, countType: type, countNumber };
+        if (tagStatus === "tagged") {
+          if (patterns === undefined) selection.tagPrefixList = prefixes;
+          else selection.tagPatternList = patterns;
+        }
+        if (type === "sinceImageTransitioned") selection.storageClass = "archive";
+        const rule: LifecycleRule = { selection };
+        if (priority !== undefined) rule.rulePriority = priority;
+        if (description !== undefined) rule.description = description;
+        if (transition) rule.action = { type: "transition", targetStorageClass: "archive" };
+        return rule;
+      },
+    ),
+  { maxLength: 6 },
+);
+
+/** A policy as the functions take it: a preset, typed rules, rendered text, or JSON junk. */
+export const policyArb: fc.Arbitrary<string | object | LifecycleRule[]> = fc.oneof(
+  fc.constantFrom(...Object.values(lifecyclePresets).map((preset) => renderLifecyclePolicy(preset.rules))),
+  rulesArb,
+  rulesArb.map((rules) => {
+    try {
+      return renderLifecyclePolicy(rules);
+    } catch {
+      return "{}";
+    }
+  }),
+  fc.jsonValue().map((value) => ({ rules: [value] })),
+  fc.string({ maxLength: 200 }),
+);
+
+/** Anything the validator can be handed: JSON values, text, objects with odd rules. */
+export const validatorInputArb: fc.Arbitrary<string | object> = fc.oneof(
+  fc.jsonValue().map((value) => JSON.stringify(value) ?? "null"),
+  fc.jsonValue().filter((value): value is object => typeof value === "object" && value !== null),
+  fc.jsonValue().map((value) => ({ rules: [value, value] })),
+  fc.jsonValue().map((value) => ({ rules: [{ rulePriority: 1, selection: value, action: value }] })),
+  fc.anything().map((value) => ({ rules: [value] })),
+  fc.string({ maxLength: 300 }),
+  policyArb.filter((policy) => typeof policy === "string" || !Array.isArray(policy)),
+);
+
+export const cadenceArb: fc.Arbitrary<PushCadence> = fc.record(
+  {
+    pushesPerDay: fc.array(
+      fc.record({
+        tag,
+        perDay: fc.oneof(fc.double({ min: 0, max: 50, noNaN: true }), anyNumber),
+        moving: fc.boolean(),
+      }),
+      { maxLength: 3 },
+    ),
+    untaggedPerPush: fc.option(anyNumber, { nil: undefined }),
+    deployedImages: fc.option(anyNumber, { nil: undefined }),
+    imageBytes: anyNumber,
+    uniqueBytesPerImage: fc.option(anyNumber, { nil: undefined }),
+  },
+  { requiredKeys: ["pushesPerDay", "imageBytes"] },
+);
+
+const NOW = Date.UTC(2026, 10, 22);
+const DAY = 86_400_000;
+const dateArb: fc.Arbitrary<Date> = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 400 }).map((days) => new Date(NOW - days * DAY)) },
+  { weight: 1, arbitrary: fc.constant(new Date(Number.NaN)) },
+  { weight: 1, arbitrary: fc.double().map((ms) => new Date(ms)) },
+);
+
+export const imagesArb: fc.Arbitrary<LifecycleImage[]> = fc
+  .array(
+    fc.record({
+      tags: fc.array(tag, { maxLength: 3 }),
+      pushedAt: dateArb,
+      lastPulledAt: fc.option(dateArb, { nil: undefined }),
+      sizeBytes: anyNumber,
+      archived: fc.boolean(),
+      child: fc.boolean(),
+    }),
+    { maxLength: 30 },
+  )
+  .map((specs) =>
+    specs.map((spec, i): LifecycleImage => {
+      const image: LifecycleImage = {
+        digest: `sha256:${i}`,
+        tags: spec.tags,
+        pushedAt: spec.pushedAt,
+        sizeBytes: spec.sizeBytes,
+      };
+      if (spec.lastPulledAt !== undefined) image.lastPulledAt = spec.lastPulledAt;
+      if (spec.archived) image.storageClass = "archive";
+      if (spec.child && i > 0) image.referencedBy = [`sha256:${i - 1}`];
+      return image;
+    }),
+  );
+
+export const nowArb: fc.Arbitrary<Date> = dateArb;
+
+const regions = Object.keys(ecrPricing);
+
+export const costInputArb: fc.Arbitrary<CostEstimateInput> = fc
+  .record({
+    region: fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...regions) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+    ),
+    imageBytes: anyNumber,
+    uniqueShare: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+    retainedImages: anyNumber,
+    cacheBytes: fc.option(anyNumber, { nil: undefined }),
+    pushesPerMonth: anyNumber,
+    pulls: fc.record(
+      { sameRegion: anyNumber, viaNat: anyNumber, crossRegion: anyNumber, internet: anyNumber },
+      { requiredKeys: [] },
+    ),
+    bytesPerPull: fc.option(anyNumber, { nil: undefined }),
+    enhanced: fc.boolean(),
+    rescansPerMonth: fc.option(anyNumber, { nil: undefined }),
+    replicationRegions: fc.subarray(regions, { maxLength: 3 }),
+    applyFreeTier: fc.boolean(),
+    override: fc.option(fc.record({ rate: anyNumber, free: anyNumber, upTo: anyNumber }), {
+      nil: undefined,
+      freq: 4,
+    }),
+  })
+  .map((drawn) => {
+    const input: CostEstimateInput = {
+      region: drawn.region,
+      imageBytes: drawn.imageBytes,
+      retainedImages: drawn.retainedImages,
+      pushesPerMonth: drawn.pushesPerMonth,
+      pulls: drawn.pulls,
+      scanning: {
+        mode: drawn.enhanced ? "enhanced" : "basic",
+        ...(drawn.rescansPerMonth === undefined ? {} : { rescansPerMonth: drawn.rescansPerMonth }),
+      },
+      replicationRegions: drawn.replicationRegions.filter((region) => region !== drawn.region),
+      applyFreeTier: drawn.applyFreeTier,
+    };
+    if (drawn.uniqueShare !== undefined) input.uniqueBytesPerImage = drawn.imageBytes * drawn.uniqueShare;
+    if (drawn.cacheBytes !== undefined) input.cacheBytes = drawn.cacheBytes;
+    if (drawn.bytesPerPull !== undefined) input.bytesPerPull = drawn.bytesPerPull;
+    if (drawn.override !== undefined) {
+      const { rate, free, upTo } = drawn.override;
+      input.pricing = {
+        storagePerGBMonth: rate,
+        internetEgressTiers: [
+          { upToGB: upTo, perGB: rate },
+          { upToGB: Infinity, perGB: rate },
+        ],
+        internetFreeGB: free,
+        natPerGB: rate,
+        interRegionPerGB: rate,
+        enhancedScanPerImage: rate,
+        enhancedRescanPerImage: rate,
+      };
+    }
+    return input;
+  });
+
+/** Estimates as estimateMonthlyCost returns them, some with a field broken after the fact. */
+export const reportInputArb: fc.Arbitrary<[CostEstimate, CostReportContext]> = fc
+  .record({
+    input: costInputArb,
+    broken: fc.option(
+      fc.record({ line: fc.nat(20), field: fc.constantFrom("usd", "quantity", "rate"), value: anyNumber }),
+      {
+        nil: undefined,
+      },
+    ),
+    context: fc.record(
+      {
+        basis: fc.string({ maxLength: 20 }),
+        basisNote: fc.string({ maxLength: 200 }),
+        title: fc.string({ unit: "grapheme", maxLength: 80 }),
+      },
+      { requiredKeys: [] },
+    ),
+  })
+  .map(({ input, broken, context }): [CostEstimate, CostReportContext] => {
+    let estimate: CostEstimate;
+    try {
+      estimate = estimateMonthlyCost(input);
+    } catch {
+      estimate = estimateMonthlyCost({
+        region: "us-east-1",
+        imageBytes: 1,
+        retainedImages: 1,
+        pushesPerMonth: 1,
+      });
+    }
+    if (broken !== undefined && estimate.lines.length > 0) {
+      const index = broken.line % estimate.lines.length;
+      estimate = {
+        ...estimate,
+        lines: estimate.lines.map((line, i) =>
+          i === index ? { ...line, [broken.field]: broken.value } : line,
+        ),
+      };
+    }
+    return [estimate, context];
+  });
+
+const findingArb: fc.Arbitrary<DockerfileFinding> = fc
+  .record({
+    id: fc.constantFrom("full-base-image", "root-user", "apt-cache-kept"),
+    severity: fc.constantFrom("error", "warning", "info") as fc.Arbitrary<DockerfileFinding["severity"]>,
+    line: fc.nat(1000),
+    message: fc.string({ maxLength: 80 }),
+    saved: fc.option(anyNumber, { nil: undefined }),
+  })
+  .map(({ id, severity, line, message, saved }) => {
+    const finding = { id, severity, line, message } as DockerfileFinding;
+    if (saved !== undefined) finding.estimatedBytesSaved = saved;
+    return finding;
+  });
+
+export const budgetInputArb: fc.Arbitrary<SizeBudgetInput> = fc
+  .record(
+    {
+      sizeBytes: anyNumber,
+      basis: fc.constantFrom("ecr", "estimate", "budget", "guess"),
+      maxImageSizeBytes: anyNumber,
+      onBudgetExceeded: fc.constantFrom("warn", "fail", "explode", ""),
+      findings: fc.array(findingArb, { maxLength: 8 }),
+    },
+    { requiredKeys: ["sizeBytes", "basis"] },
+  )
+  .map((input) => input as unknown as SizeBudgetInput);

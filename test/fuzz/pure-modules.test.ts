@@ -1,0 +1,230 @@
+/**
+ * Fuzz suite for the pure modules this branch bounds (issue 12): every function returns, or throws the
+ * project's InvalidInputError, within TIME_BOUND_MS of CPU time per case, and every number it returns
+ * is finite and >= 0. validateLifecyclePolicy never throws at all (a throw is an InternalError: a bug).
+ * Seeded, FUZZ_RUNS cases per function (default 10,000; `FUZZ_RUNS=100000 npm run test:unit` to dig).
+ * CPU time of this process (process.cpuUsage), not wall time: the machine is shared, and other
+ * processes' load stretches wall time but hardly this process's CPU time.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { estimateMonthlyCost, formatCostReport } from "../../components/cost";
+import { InvalidInputError } from "../../components/errors";
+import {
+  renderLifecyclePolicy,
+  simulateLifecycle,
+  steadyStateRetention,
+  validateLifecyclePolicy,
+} from "../../components/lifecycle";
+import { evaluateSizeBudget } from "../../components/size/budget";
+import {
+  budgetInputArb,
+  cadenceArb,
+  costInputArb,
+  imagesArb,
+  nowArb,
+  policyArb,
+  reportInputArb,
+  rulesArb,
+  validatorInputArb,
+} from "./arbitraries";
+
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+export const FUZZ_SEED = 20_261_130;
+export const TIME_BOUND_MS = 100;
+
+type Outcome<T> = { value: T } | { error: unknown };
+
+/** Runs one case, asserts the time bound, and returns what it returned or threw. */
+function timedCase<T>(run: () => T, shape: () => string): Outcome<T> {
+  const start = process.cpuUsage();
+  let outcome: Outcome<T>;
+  try {
+    outcome = { value: run() };
+  } catch (error) {
+    outcome = { error };
+  }
+  const used = process.cpuUsage(start);
+  const ms = (used.user + used.system) / 1000;
+  assert.ok(ms < TIME_BOUND_MS, `${ms.toFixed(1)} ms of CPU for ${shape()}`);
+  return outcome;
+}
+
+/** A throw is only acceptable as our own typed input error. */
+function valueOrInputError<T>(outcome: Outcome<T>): T | undefined {
+  if ("value" in outcome) return outcome.value;
+  const { error } = outcome;
+  assert.ok(error instanceof InvalidInputError, `not an InvalidInputError: ${String(error)}`);
+  assert.ok(error.key.length > 0 && error.message.length > 0);
+  return undefined;
+}
+
+function assertAmounts(values: readonly number[], where: string): void {
+  values.forEach((value, i) => assert.ok(Number.isFinite(value) && value >= 0, `${where}[${i}] = ${value}`));
+}
+
+const size = (value: unknown): string => {
+  try {
+    return `${(JSON.stringify(value) ?? "").length} chars of JSON`;
+  } catch {
+    return "an unserializable value";
+  }
+};
+
+const options = { numRuns: FUZZ_RUNS, seed: FUZZ_SEED };
+
+describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issue 12)`, function () {
+  this.timeout(300_000);
+
+  it("steadyStateRetention: finite counts and bytes, or InvalidInputError", () => {
+    fc.assert(
+      fc.property(policyArb, cadenceArb, (policy, cadence) => {
+        const result = valueOrInputError(
+          timedCase(
+            () => steadyStateRetention(policy as Parameters<typeof steadyStateRetention>[0], cadence),
+            () => `policy ${size(policy)}, cadence ${size(cadence)}`,
+          ),
+        );
+        if (result === undefined) return;
+        assertAmounts(
+          [
+            result.retainedImages,
+            result.retainedBytes,
+            result.archivedImages,
+            result.unselectedImages,
+            ...result.byRule.map((share) => share.retainedImages),
+          ],
+          "steady state",
+        );
+        assert.ok(Number.isInteger(result.retainedImages) && result.archivedImages <= result.retainedImages);
+      }),
+      options,
+    );
+  });
+
+  it("simulateLifecycle: one outcome per image and finite byte sums, or InvalidInputError", () => {
+    fc.assert(
+      fc.property(policyArb, imagesArb, nowArb, (policy, images, now) => {
+        const result = valueOrInputError(
+          timedCase(
+            () => simulateLifecycle(policy as Parameters<typeof simulateLifecycle>[0], images, now),
+            () => `policy ${size(policy)}, ${images.length} images`,
+          ),
+        );
+        if (result === undefined) return;
+        assert.equal(result.images.length, images.length);
+        assert.equal(result.expired.length + result.transitioned.length + result.kept.length, images.length);
+        assertAmounts([result.expiredBytes, result.transitionedBytes, result.keptBytes], "bytes");
+      }),
+      options,
+    );
+  });
+
+  it("validateLifecyclePolicy: never throws (a throw is an InternalError), problems are well formed", () => {
+    const severities = new Set(["error", "warning"]);
+    fc.assert(
+      fc.property(validatorInputArb, (input) => {
+        const outcome = timedCase(
+          () => validateLifecyclePolicy(input),
+          () => `${typeof input}, ${size(input)}`,
+        );
+        assert.ok("value" in outcome, `threw ${"error" in outcome ? String(outcome.error) : ""}`);
+        for (const problem of outcome.value) {
+          assert.ok(severities.has(problem.severity));
+          assert.equal(typeof problem.path, "string");
+          assert.match(problem.message, / Fix: /);
+          assert.doesNotMatch(problem.message, /could not be read/);
+        }
+      }),
+      options,
+    );
+  });
+
+  it("renderLifecyclePolicy: whole, distinct assigned priorities, or InvalidInputError", () => {
+    fc.assert(
+      fc.property(rulesArb, (rules) => {
+        const text = valueOrInputError(
+          timedCase(
+            () => renderLifecyclePolicy(rules),
+            () => `${rules.length} rules`,
+          ),
+        );
+        if (text === undefined) return;
+        const rendered = JSON.parse(text) as { rules: { rulePriority: unknown }[] };
+        const explicit = new Set(rules.map((rule) => rule.rulePriority).filter((p) => p !== undefined));
+        const assigned = rendered.rules
+          .map((rule) => rule.rulePriority)
+          .filter((p) => !explicit.has(p as number));
+        for (const priority of assigned) assert.ok(Number.isSafeInteger(priority), String(priority));
+        assert.equal(
+          new Set(assigned).size,
+          assigned.length,
+          `duplicate assigned priorities ${JSON.stringify(assigned)}`,
+        );
+      }),
+      options,
+    );
+  });
+
+  it("estimateMonthlyCost: every amount finite and >= 0, or InvalidInputError naming the key", () => {
+    fc.assert(
+      fc.property(costInputArb, (input) => {
+        const estimate = valueOrInputError(
+          timedCase(
+            () => estimateMonthlyCost(input),
+            () => size(input),
+          ),
+        );
+        if (estimate === undefined) return;
+        assertAmounts(
+          [
+            estimate.storageUsd,
+            estimate.transferUsd,
+            estimate.scanningUsd,
+            estimate.replicationUsd,
+            estimate.totalUsd,
+            ...estimate.lines.flatMap((line) => [line.quantity, line.rate, line.usd]),
+          ],
+          "estimate",
+        );
+      }),
+      options,
+    );
+  });
+
+  it("formatCostReport: ASCII text with no NaN or Infinity, or InvalidInputError", () => {
+    fc.assert(
+      fc.property(reportInputArb, ([estimate, context]) => {
+        const report = valueOrInputError(
+          timedCase(
+            () => formatCostReport(estimate, context),
+            () => `${estimate.lines.length} lines`,
+          ),
+        );
+        if (report === undefined) return;
+        assert.match(report, /^[\x20-\x7e\n]*$/);
+        // Notes print the caller's counts as JavaScript does (1e+21 for a custom tier bound); amounts never NaN.
+        assert.doesNotMatch(report, /NaN|Infinity/);
+      }),
+      options,
+    );
+  });
+
+  it("evaluateSizeBudget: a known status and a message, or InvalidInputError", () => {
+    const statuses = new Set(["ok", "warn", "fail", "unchecked"]);
+    fc.assert(
+      fc.property(budgetInputArb, (input) => {
+        const verdict = valueOrInputError(
+          timedCase(
+            () => evaluateSizeBudget(input),
+            () => size(input),
+          ),
+        );
+        if (verdict === undefined) return;
+        assert.ok(statuses.has(verdict.status), verdict.status);
+        assert.doesNotMatch(verdict.message, /NaN|Infinity/);
+      }),
+      options,
+    );
+  });
+});

@@ -1,0 +1,307 @@
+// npm run bench:fuzz — the worst case per pure function (issue 12): runs the fuzz suite's generators
+// (test/fuzz/arbitraries.ts, fixed seed) plus the inputs at the promised limits (1 MB of text, 10,000
+// rules, 100,000 images, 1e12 pushes a day, and the first size past each limit), and prints, per
+// function, the slowest case in CPU milliseconds with its input shape. CPU time of this process, not
+// wall time: the machine is shared. Each case runs once untimed first (compilation), then timed.
+// Results go in docs/ROBUSTNESS.md.
+//
+//   npx tsx tools/bench-fuzz.ts [--runs 2000]
+import fc from "fast-check";
+import { estimateMonthlyCost, formatCostReport } from "../components/cost";
+import { InvalidInputError } from "../components/errors";
+import {
+  lifecyclePresets,
+  type LifecycleImage,
+  type LifecycleRule,
+  renderLifecyclePolicy,
+  simulateLifecycle,
+  steadyStateRetention,
+  validateLifecyclePolicy,
+} from "../components/lifecycle";
+import { evaluateSizeBudget } from "../components/size/budget";
+import {
+  budgetInputArb,
+  cadenceArb,
+  costInputArb,
+  imagesArb,
+  nowArb,
+  policyArb,
+  reportInputArb,
+  rulesArb,
+  validatorInputArb,
+} from "../test/fuzz/arbitraries";
+
+const runsFlag = process.argv.indexOf("--runs");
+const RUNS = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 2_000;
+const SEED = 20_261_130;
+
+interface Case {
+  shape: string;
+  run: () => unknown;
+}
+
+interface Worst {
+  ms: number;
+  shape: string;
+  outcome: string;
+  cases: number;
+}
+
+function cpuMs(run: () => unknown): { ms: number; outcome: string } {
+  const start = process.cpuUsage();
+  let outcome = "returned";
+  try {
+    run();
+  } catch (error) {
+    outcome =
+      error instanceof InvalidInputError ? `InvalidInputError (${error.key})` : `THREW ${String(error)}`;
+  }
+  const used = process.cpuUsage(start);
+  return { ms: (used.user + used.system) / 1000, outcome };
+}
+
+function worstOf(cases: readonly Case[]): Worst {
+  // One untimed pass first, so the first calls' compilation is not reported as a worst case.
+  for (const entry of cases) cpuMs(entry.run);
+  let worst: Worst = { ms: -1, shape: "", outcome: "", cases: 0 };
+  let count = 0;
+  for (const entry of cases) {
+    count += 1;
+    const { ms, outcome } = cpuMs(entry.run);
+    if (ms > worst.ms) worst = { ms, shape: entry.shape, outcome, cases: 0 };
+  }
+  return { ...worst, cases: count };
+}
+
+const json = (value: unknown): string => {
+  try {
+    const length = (JSON.stringify(value) ?? "").length;
+    return length >= 10_000 ? `${(length / 1e6).toFixed(2)} MB JSON` : `${length} chars JSON`;
+  } catch {
+    return "unserializable";
+  }
+};
+
+const sample = <T>(arb: fc.Arbitrary<T>): T[] => fc.sample(arb, { numRuns: RUNS, seed: SEED });
+
+const rule = (i: number): LifecycleRule => ({
+  rulePriority: i + 1,
+  selection: {
+    tagStatus: "tagged",
+    tagPrefixList: [`p${i}-`],
+    countType: "imageCountMoreThan",
+    countNumber: 5,
+  },
+});
+const manyRules = (count: number): LifecycleRule[] => Array.from({ length: count }, (_, i) => rule(i));
+const megabyteText = `{"rules":[${'{"rulePriority":1},'.repeat(55_000)}1]}`;
+const NOW = new Date(Date.UTC(2026, 10, 22));
+const images = (count: number, tagged: boolean): LifecycleImage[] =>
+  Array.from({ length: count }, (_, i) => ({
+    digest: `sha256:${i}`,
+    tags: tagged ? [`ctx-${i.toString(16).padStart(16, "0")}`] : [],
+    pushedAt: new Date(NOW.getTime() - (i % 400) * 86_400_000),
+    sizeBytes: 100_000_000,
+    ...(i > 0 && !tagged ? { referencedBy: ["sha256:0"] } : {}),
+  }));
+const rules10k = manyRules(10_000);
+const rules200k = manyRules(200_000);
+const rules250Text = renderLifecyclePolicy(manyRules(250));
+const tagged100k = images(100_000, true);
+const children100k = images(100_000, false);
+const tagged100k1 = images(100_001, true);
+const devPolicy = renderLifecyclePolicy(lifecyclePresets.dev.rules);
+const prodPolicy = renderLifecyclePolicy(lifecyclePresets.prod.rules);
+const cadence = (perDay: number) => ({
+  pushesPerDay: [{ tag: "ctx-0123456789abcdef", perDay }],
+  untaggedPerPush: 1,
+  imageBytes: 2e9,
+});
+
+const random = {
+  steadyStateRetention: sample(fc.tuple(policyArb, cadenceArb)).map(([policy, c]) => ({
+    shape: `random: policy ${json(policy)}, ${c.pushesPerDay.length} streams`,
+    run: () => steadyStateRetention(policy as string, c),
+  })),
+  simulateLifecycle: sample(fc.tuple(policyArb, imagesArb, nowArb)).map(([policy, list, now]) => ({
+    shape: `random: policy ${json(policy)}, ${list.length} images`,
+    run: () => simulateLifecycle(policy as string, list, now),
+  })),
+  validateLifecyclePolicy: sample(validatorInputArb).map((input) => ({
+    shape: `random: ${typeof input}, ${json(input)}`,
+    run: () => validateLifecyclePolicy(input),
+  })),
+  renderLifecyclePolicy: sample(rulesArb).map((rules) => ({
+    shape: `random: ${rules.length} rules`,
+    run: () => renderLifecyclePolicy(rules),
+  })),
+  estimateMonthlyCost: sample(costInputArb).map((input) => ({
+    shape: `random: ${json(input)}`,
+    run: () => estimateMonthlyCost(input),
+  })),
+  formatCostReport: sample(reportInputArb).map(([estimate, context]) => ({
+    shape: `random: ${estimate.lines.length} lines`,
+    run: () => formatCostReport(estimate, context),
+  })),
+  evaluateSizeBudget: sample(budgetInputArb).map((input) => ({
+    shape: `random: ${input.findings?.length ?? 0} findings`,
+    run: () => evaluateSizeBudget(input),
+  })),
+};
+
+const atLimits: Record<keyof typeof random, Case[]> = {
+  steadyStateRetention: [
+    {
+      shape: "limit: prod preset, 1e12 pushes a day",
+      run: () => steadyStateRetention(prodPolicy, cadence(1e12)),
+    },
+    {
+      shape: "limit: dev preset, 1e7 pushes a day",
+      run: () => steadyStateRetention(devPolicy, cadence(1e7)),
+    },
+    {
+      shape: "limit: ctx- expired after 3650 days, 10 a day",
+      run: () =>
+        steadyStateRetention(
+          [
+            {
+              selection: {
+                tagStatus: "tagged",
+                tagPrefixList: ["ctx-"],
+                countType: "sinceImagePushed",
+                countNumber: 3650,
+              },
+            },
+          ],
+          cadence(10),
+        ),
+    },
+    { shape: "past limit: 1e300 pushes a day", run: () => steadyStateRetention(devPolicy, cadence(1e300)) },
+  ],
+  simulateLifecycle: [
+    {
+      shape: "limit: dev preset, 100,000 tagged images",
+      run: () => simulateLifecycle(devPolicy, tagged100k, NOW),
+    },
+    {
+      shape: "limit: dev preset, 100,000 untagged children of one index",
+      run: () => simulateLifecycle(devPolicy, children100k, NOW),
+    },
+    {
+      shape: "past limit: 100,001 images",
+      run: () => simulateLifecycle(devPolicy, tagged100k1, NOW),
+    },
+  ],
+  validateLifecyclePolicy: [
+    { shape: "limit: 1 MB of policy text", run: () => validateLifecyclePolicy(megabyteText) },
+    {
+      shape: "limit: object with 10,000 rules",
+      run: () => validateLifecyclePolicy({ rules: rules10k }),
+    },
+    {
+      shape: "past limit: object with 200,000 rules",
+      run: () => validateLifecyclePolicy({ rules: rules200k }),
+    },
+    {
+      shape: "limit: 30,720-character policy, ~250 rules",
+      run: () => validateLifecyclePolicy(rules250Text),
+    },
+  ],
+  renderLifecyclePolicy: [
+    { shape: "limit: 10,000 rules", run: () => renderLifecyclePolicy(rules10k) },
+    { shape: "past limit: 200,000 rules", run: () => renderLifecyclePolicy(rules200k) },
+  ],
+  estimateMonthlyCost: [
+    {
+      shape: "limit: every field at its limit, 100 replication regions",
+      run: () =>
+        estimateMonthlyCost({
+          region: "home",
+          imageBytes: 2 ** 50,
+          retainedImages: 1e18,
+          pushesPerMonth: 1e18,
+          pulls: { sameRegion: 1e18, viaNat: 1e18, crossRegion: 1e18, internet: 1e18 },
+          replicationRegions: Array.from({ length: 100 }, (_, i) => `r${i}`),
+          pricing: {
+            storagePerGBMonth: 1e6,
+            internetEgressTiers: [
+              ...Array.from({ length: 99 }, (_, i) => ({ upToGB: i + 1, perGB: 1 })),
+              { upToGB: Infinity, perGB: 1 },
+            ],
+            internetFreeGB: 100,
+            natPerGB: 1e6,
+            interRegionPerGB: 1e6,
+            enhancedScanPerImage: 1e6,
+            enhancedRescanPerImage: 1e6,
+          },
+        }),
+    },
+  ],
+  formatCostReport: [
+    {
+      shape: "limit: 1,000 lines, 10,000-character notes",
+      run: () => {
+        const estimate = estimateMonthlyCost({
+          region: "us-east-1",
+          imageBytes: 1e9,
+          retainedImages: 10,
+          pushesPerMonth: 100,
+        });
+        const line = {
+          ...(estimate.lines[0] as (typeof estimate.lines)[0]),
+          explanation: "x".repeat(10_000),
+        };
+        return formatCostReport(
+          { ...estimate, lines: Array.from({ length: 1_000 }, () => line) },
+          { title: "t".repeat(10_000), basisNote: "n".repeat(10_000) },
+        );
+      },
+    },
+  ],
+  evaluateSizeBudget: [
+    {
+      shape: "limit: 10,000 findings",
+      run: () =>
+        evaluateSizeBudget({
+          sizeBytes: 2e9,
+          basis: "ecr",
+          maxImageSizeBytes: 1e9,
+          findings: Array.from({ length: 10_000 }, (_, i) => ({
+            id: "root-user",
+            severity: "warning",
+            line: i,
+            message: "m",
+            estimatedBytesSaved: i,
+          })) as never,
+        }),
+    },
+  ],
+};
+
+console.log(
+  `bench:fuzz — ${RUNS} seeded random cases per function (seed ${SEED}) plus the limit cases; CPU ms\n`,
+);
+const rows: string[][] = [
+  [
+    "function",
+    "random cases: worst ms",
+    "worst random input",
+    "limit cases: worst ms",
+    "worst limit input",
+    "its outcome",
+  ],
+];
+for (const name of Object.keys(random) as (keyof typeof random)[]) {
+  const randomWorst = worstOf(random[name]);
+  const limitWorst = worstOf(atLimits[name]);
+  rows.push([
+    name,
+    randomWorst.ms.toFixed(2),
+    randomWorst.shape.replace(/^random: /, ""),
+    limitWorst.ms.toFixed(1),
+    limitWorst.shape.replace(/^(past )?limit: /, (m) => (m.startsWith("past") ? "past limit: " : "")),
+    limitWorst.outcome,
+  ]);
+}
+const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
+for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | "));
