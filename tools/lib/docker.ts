@@ -1,14 +1,21 @@
-// Thin, typed wrappers over the Docker CLI for the benchmarks and integration tests. Debian's
-// /usr/bin/docker (20.10) is preferred: a newer CLI earlier on PATH may lack buildx and then refuses
-// DOCKER_BUILDKIT=1 builds. Builds and containers use the host network (dockerd runs with no bridge).
+// Thin, typed wrappers over the Docker CLI for the benchmarks and integration tests. The engine of
+// `bash scripts/test-infra.sh up` (docker 26.1, containerd image store, buildx 0.13) is used when its
+// socket exists and DOCKER_HOST does not point elsewhere (tools/lib/engine.ts): its own client, with its
+// DOCKER_HOST and DOCKER_CONFIG (buildx plugin). Otherwise Debian's /usr/bin/docker when installed (a
+// newer CLI earlier on PATH may lack buildx and then refuses DOCKER_BUILDKIT=1 builds), else `docker`.
+// ECR_PIPELINE_DOCKER overrides the CLI path. Builds and containers use the host network (the engine
+// runs with no bridge).
 import { existsSync } from "node:fs";
+import { selectedTestEngine, withTestEngine } from "./engine";
 import { runCommand } from "./process";
 
 export const DOCKER_CLI =
-  process.env.ECR_PIPELINE_DOCKER ?? (existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker");
+  process.env.ECR_PIPELINE_DOCKER ??
+  selectedTestEngine()?.cli ??
+  (existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker");
 
 export function dockerEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, DOCKER_BUILDKIT: "1" };
+  return { ...withTestEngine(process.env), DOCKER_BUILDKIT: "1" };
 }
 
 function docker(args: readonly string[]) {
