@@ -2,10 +2,6 @@
 // docker CLI it starts, including components/size/docker-cli.ts's plain `docker` — at the engine of
 // `bash scripts/test-infra.sh up` when its socket exists and DOCKER_HOST is not set to another engine.
 // Runs before any spec file is loaded, so nothing has resolved a docker command yet.
-import { withTestEngine } from "../../tools/lib/engine";
+import { useTestEngine } from "../../tools/lib/engine";
 
-const pointed = withTestEngine(process.env);
-for (const name of ["DOCKER_HOST", "DOCKER_CONFIG", "PATH"] as const) {
-  const value = pointed[name];
-  if (value !== undefined) process.env[name] = value;
-}
+useTestEngine();

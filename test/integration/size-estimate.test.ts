@@ -3,7 +3,7 @@
  * variant is built once by estimateImageSize (keepImage), pushed to the local registry by dockerd
  * (gzip at its default level, as a push to ECR does), and the manifest's layers[].size are summed.
  *
- * Needs `bash scripts/test-infra.sh up` (dockerd, registry on 127.0.0.1:5000, the test bases).
+ * Needs `bash scripts/test-infra.sh up` (the engine, registry on 127.0.0.1:5000, the test bases).
  * Without them the suite is skipped with the reason, unless CI=true, where it fails.
  */
 import assert from "node:assert/strict";
@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { dockerEngineAvailable, runDocker } from "../../components/size/docker-cli";
 import { estimateImageSize } from "../../components/size/local-estimate";
+import { fetchManifest } from "../../tools/lib/registry";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const REGISTRY = process.env.REGISTRY_ADDR ?? "127.0.0.1:5000";
@@ -56,14 +57,8 @@ function variants(): Variant[] {
 }
 
 async function registryManifestLayerBytes(repository: string, tag: string): Promise<number[]> {
-  const response = await fetch(`http://${REGISTRY}/v2/${repository}/manifests/${tag}`, {
-    headers: {
-      Accept:
-        "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json",
-    },
-  });
-  assert.equal(response.status, 200, `manifest ${repository}:${tag}`);
-  const manifest = (await response.json()) as { layers: Array<{ size: number }> };
+  // fetchManifest resolves the OCI index the containerd image store pushes (image + attestation).
+  const manifest = await fetchManifest(repository, tag, REGISTRY);
   return manifest.layers.map((layer) => layer.size);
 }
 

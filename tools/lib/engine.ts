@@ -64,3 +64,19 @@ export function withTestEngine(env: NodeJS.ProcessEnv = process.env): NodeJS.Pro
     PATH: [engine.binDir, ...pathEntries.filter((entry) => entry !== engine.binDir)].join(path.delimiter),
   };
 }
+
+/**
+ * Points this process's environment (and so every docker CLI it starts, including
+ * components/size/docker-cli.ts's plain `docker`) at the test engine, per {@link withTestEngine}.
+ * Call it before anything resolves a docker command. Returns the engine, or undefined when unchanged.
+ */
+export function useTestEngine(): TestEngine | undefined {
+  const engine = selectedTestEngine(process.env);
+  if (engine === undefined) return undefined;
+  const pointed = withTestEngine(process.env);
+  for (const name of ["DOCKER_HOST", "DOCKER_CONFIG", "PATH"] as const) {
+    const value = pointed[name];
+    if (value !== undefined) process.env[name] = value;
+  }
+  return engine;
+}
