@@ -674,7 +674,7 @@ ensure_base() { # $1 flavour: full | slim | distroless
     pairs+=("$arch=$tarball")
   done
   publish_base "$flavour" "$key" "${pairs[@]}"
-  log "$tag: $archs, $("$DOCKER" image inspect -f '{{.Size}}' "$tag") bytes ($(uname -m)), also $REGISTRY_ADDR/$tag"
+  log "$tag: $archs, $("$DOCKER" image inspect -f '{{.Size}}' "$tag") bytes compressed ($(uname -m)), also $REGISTRY_ADDR/$tag"
 }
 
 ensure_bases() {
@@ -733,6 +733,16 @@ cmd_down() {
   stop_pidfile containerd "$ENGINE/containerd.pid"
 }
 
+registry_platforms() { # $1 registry reference: the platforms of its index, or what it is
+  local raw
+  raw=$(skopeo inspect --tls-verify=false --raw "docker://$1" 2> /dev/null) || { echo MISSING; return 0; }
+  if grep -q '"manifests"' <<< "$raw"; then
+    grep -o '"architecture": *"[a-z0-9]*"' <<< "$raw" | cut -d'"' -f4 | tr '\n' ' '
+  else
+    echo "single-platform manifest"
+  fi
+}
+
 cmd_status() {
   local pkg flavour rc=0 remote
   for pkg in $HOST_PACKAGES; do
@@ -749,8 +759,8 @@ cmd_status() {
   for flavour in full slim distroless; do
     remote=$REGISTRY_ADDR/$IMAGE_REPO:$NODE_MAJOR-$flavour
     if docker_answers && image_exists "$IMAGE_REPO:$NODE_MAJOR-$flavour"; then
-      printf '%-38s %s bytes; %s: %s\n' "$IMAGE_REPO:$NODE_MAJOR-$flavour" "$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE_REPO:$NODE_MAJOR-$flavour")" \
-        "$remote" "$(skopeo inspect --tls-verify=false --raw "docker://$remote" 2> /dev/null | grep -o '"architecture": *"[a-z0-9]*"' | cut -d'"' -f4 | tr '\n' ' ' || true)"
+      printf '%-38s %s bytes compressed; %s: %s\n' "$IMAGE_REPO:$NODE_MAJOR-$flavour" "$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE_REPO:$NODE_MAJOR-$flavour")" \
+        "$remote" "$(registry_platforms "$remote")"
     else
       printf '%-38s MISSING\n' "$IMAGE_REPO:$NODE_MAJOR-$flavour"
       rc=1
