@@ -256,7 +256,14 @@ export async function* readTarEntries(source: AsyncIterable<Buffer>): AsyncGener
   for (;;) {
     if (!(await fill(512))) return;
     const block = take(512);
-    if (block.every((byte) => byte === 0)) return; // end-of-archive marker
+    if (block.every((byte) => byte === 0)) {
+      // End-of-archive marker. Read the source to its end (the second zero block, record padding):
+      // a child's stdout left unread never ends, so its 'close' never fires and a caller waiting for
+      // the exit code (docker save in local-estimate.ts) waits forever. Seen on Docker 26, where the
+      // marker can arrive in an earlier chunk than the end of the stream.
+      while (!sourceDone) if ((await iterator.next()).done === true) sourceDone = true;
+      return;
+    }
     const type = String.fromCharCode(block[156] ?? 0).replace("\0", "");
     const size = parseTarNumber(block.subarray(124, 136));
     if (type === "L" || type === "x" || type === "g") {

@@ -71,6 +71,19 @@ describe("readTarEntries", () => {
     assert.deepEqual(names, ["one", "two"]);
   });
 
+  it("reads its source to the end after the end-of-archive marker (a child's stdout must end)", async () => {
+    let sourceEnded = false;
+    async function* source(): AsyncGenerator<Buffer> {
+      yield archive(tarEntry("a.txt", Buffer.from("hello")));
+      yield Buffer.alloc(8192); // record padding after the marker, in a later chunk
+      sourceEnded = true;
+    }
+    const names: string[] = [];
+    for await (const entry of readTarEntries(source())) names.push(entry.header.name);
+    assert.deepEqual(names, ["a.txt"]);
+    assert.equal(sourceEnded, true);
+  });
+
   it("fails on a truncated archive", async () => {
     const tar = tarEntry("cut", Buffer.alloc(2000, 1)).subarray(0, 1200);
     await assert.rejects(async () => {
