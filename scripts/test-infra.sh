@@ -731,6 +731,11 @@ cmd_down() {
   stop_pidfile registry "$RUN/registry.pid"
   stop_pidfile dockerd "$ENGINE/dockerd.pid"
   stop_pidfile containerd "$ENGINE/containerd.pid"
+  # dockerd leaves its bind mount of the host's network namespace behind (exec/netns/default); while it
+  # is mounted the cache dir cannot be removed
+  if ! pid_alive "$ENGINE/dockerd.pid" && grep -q " $ENGINE/exec/netns/default " /proc/mounts; then
+    umount "$ENGINE/exec/netns/default" && log "unmounted $ENGINE/exec/netns/default"
+  fi
 }
 
 registry_platforms() { # $1 registry reference: the platforms of its index, or what it is
