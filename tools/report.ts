@@ -20,6 +20,7 @@ import {
   ImageBuildError,
   type ImageSizeEstimateResult,
 } from "../components/size/local-estimate";
+import { useTestEngine } from "./lib/engine";
 import { loadEnvironmentWorkloads } from "./report/environments";
 import { formatBytes, formatLayerTable } from "./report/format";
 
@@ -85,6 +86,8 @@ async function main(): Promise<number> {
     return error.message === "" ? 0 : 64;
   }
 
+  // the engine of `bash scripts/test-infra.sh up`, found by its socket unless DOCKER_HOST points elsewhere
+  useTestEngine();
   if (!(await dockerEngineAvailable())) {
     console.error(
       "No Docker engine is reachable (`docker version` failed), so nothing can be built or measured.\n" +

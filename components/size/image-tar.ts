@@ -5,10 +5,15 @@
  *
  * `docker save` (Docker 20.10 "legacy" layout, also produced by newer engines next to the OCI layout)
  * holds `manifest.json` = `[{ Config, RepoTags, Layers: ["<id>/layer.tar", …] }]`, the image config
- * `<sha>.json` (rootfs.diff_ids, history) and each layer as an uncompressed tar. A registry manifest
+ * `<sha>.json` (rootfs.diff_ids, history) and each layer as an uncompressed tar. With the containerd
+ * image store (Docker 26 as scripts/test-infra.sh runs it) the same manifest.json points into the OCI
+ * layout instead (`Layers: ["blobs/sha256/<digest>", …]`), and those blobs are the layers as the store
+ * keeps them: gzip- or zstd-compressed. Such a blob is decompressed here and measured like a layer tar
+ * (uncompressed size, then compressed the way a push would). A registry manifest
  * lists the same layers, in the same order, each as a compressed blob; `layers[].size` are the bytes
  * stored and billed (https://github.com/opencontainers/image-spec/blob/main/manifest.md).
  */
+import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 
 export type LayerCompression = "gzip" | "zstd";
@@ -106,19 +111,22 @@ export async function measureSavedImage(
       await entry.skip();
       continue;
     }
-    if (entry.header.name.endsWith(".tar")) {
+    const { head, rest } = await peek(entry.body(), 512);
+    const format = entry.header.name.endsWith(".tar") ? "tar" : sniffLayerFormat(head);
+    if (format !== undefined) {
       const compressor = createCountingCompressor(options.compression);
-      for await (const chunk of entry.body()) await compressor.write(chunk);
-      entryMeasures.set(entry.header.name, {
-        uncompressedBytes: entry.header.size,
-        compressedBytes: await compressor.end(),
-      });
+      let uncompressedBytes = 0;
+      for await (const chunk of decompressed(rest, format)) {
+        uncompressedBytes += chunk.length;
+        await compressor.write(chunk);
+      }
+      entryMeasures.set(entry.header.name, { uncompressedBytes, compressedBytes: await compressor.end() });
     } else if (entry.header.size <= 64 * 1024 * 1024) {
       const chunks: Buffer[] = [];
-      for await (const chunk of entry.body()) chunks.push(chunk);
+      for await (const chunk of rest) chunks.push(chunk);
       smallFiles.set(entry.header.name, Buffer.concat(chunks));
     } else {
-      await entry.skip();
+      for await (const chunk of rest) void chunk;
     }
   }
 
@@ -137,6 +145,63 @@ export async function measureSavedImage(
     return { archivePath, ...measured };
   });
   return { layers, config, configBytes: configBlob.length };
+}
+
+type LayerFormat = "tar" | "gzip" | "zstd";
+
+/**
+ * What a blob of the OCI layout is, from its first bytes: a layer (gzip magic 1f 8b, zstd frame magic
+ * 28 b5 2f fd, or a tar header with "ustar" at offset 257) or undefined (JSON: index, manifest, config,
+ * attestation).
+ */
+export function sniffLayerFormat(head: Buffer): LayerFormat | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return "zstd";
+  if (head.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return undefined;
+}
+
+/** The first `bytes` bytes of a stream (fewer if it is shorter) and the whole stream, head included. */
+async function peek(
+  source: AsyncIterable<Buffer>,
+  bytes: number,
+): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const taken: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < bytes) {
+    const next = await iterator.next();
+    if (next.done === true) {
+      done = true;
+      break;
+    }
+    taken.push(next.value);
+    length += next.value.length;
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield* taken;
+    if (done) return;
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+  }
+  return { head: Buffer.concat(taken), rest: rest() };
+}
+
+/** The layer tar's bytes: as they are, or through gunzip / zstd decompression. */
+async function* decompressed(source: AsyncIterable<Buffer>, format: LayerFormat): AsyncGenerator<Buffer> {
+  if (format === "tar") {
+    yield* source;
+    return;
+  }
+  const zstdFactory = (zlib as unknown as { createZstdDecompress?: () => zlib.Gunzip }).createZstdDecompress;
+  if (format === "zstd" && zstdFactory === undefined) {
+    throw new Error("a zstd layer needs Node.js 22.15 or later to measure (zlib.createZstdDecompress)");
+  }
+  const decompressor = format === "zstd" && zstdFactory !== undefined ? zstdFactory() : zlib.createGunzip();
+  const input = Readable.from(source);
+  input.on("error", (error) => decompressor.destroy(error));
+  input.pipe(decompressor);
+  for await (const chunk of decompressor) yield chunk as Buffer;
 }
 
 interface TarEntry {
@@ -191,7 +256,14 @@ export async function* readTarEntries(source: AsyncIterable<Buffer>): AsyncGener
   for (;;) {
     if (!(await fill(512))) return;
     const block = take(512);
-    if (block.every((byte) => byte === 0)) return; // end-of-archive marker
+    if (block.every((byte) => byte === 0)) {
+      // End-of-archive marker. Read the source to its end (the second zero block, record padding):
+      // a child's stdout left unread never ends, so its 'close' never fires and a caller waiting for
+      // the exit code (docker save in local-estimate.ts) waits forever. Seen on Docker 26, where the
+      // marker can arrive in an earlier chunk than the end of the stream.
+      while (!sourceDone) if ((await iterator.next()).done === true) sourceDone = true;
+      return;
+    }
     const type = String.fromCharCode(block[156] ?? 0).replace("\0", "");
     const size = parseTarNumber(block.subarray(124, 136));
     if (type === "L" || type === "x" || type === "g") {

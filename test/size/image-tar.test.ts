@@ -72,6 +72,19 @@ describe("readTarEntries", () => {
     assert.deepEqual(names, ["one", "two"]);
   });
 
+  it("reads its source to the end after the end-of-archive marker (a child's stdout must end)", async () => {
+    let sourceEnded = false;
+    async function* source(): AsyncGenerator<Buffer> {
+      yield archive(tarEntry("a.txt", Buffer.from("hello")));
+      yield Buffer.alloc(8192); // record padding after the marker, in a later chunk
+      sourceEnded = true;
+    }
+    const names: string[] = [];
+    for await (const entry of readTarEntries(source())) names.push(entry.header.name);
+    assert.deepEqual(names, ["a.txt"]);
+    assert.equal(sourceEnded, true);
+  });
+
   it("fails on a truncated archive", async () => {
     const tar = tarEntry("cut", Buffer.alloc(2000, 1)).subarray(0, 1200);
     await assert.rejects(async () => {
@@ -110,6 +123,32 @@ describe("measureSavedImage", () => {
     ]);
     assert.deepEqual(saved.config, config);
     assert.equal(saved.configBytes, JSON.stringify(config).length);
+  });
+
+  it("measures the OCI layout of the containerd image store: gzip and plain tar blobs, JSON blobs as files", async () => {
+    // docker save on Docker 26 with the containerd store: manifest.json points at blobs/sha256/<digest>,
+    // and the layers are the store's compressed blobs, which must be measured uncompressed.
+    const appTar = archive(tarEntry("app/server.js", Buffer.from("console.log(1);\n".repeat(4000))));
+    const baseTar = archive(tarEntry("etc/os-release", Buffer.from("ID=debian\n".repeat(300))));
+    const config = { rootfs: { diff_ids: ["sha256:base", "sha256:app"] }, history: [] };
+    const manifest = [
+      { Config: "blobs/sha256/c0", RepoTags: ["t:1"], Layers: ["blobs/sha256/b1", "blobs/sha256/a1"] },
+    ];
+    const tar = archive(
+      tarEntry("blobs/sha256/a1", zlib.gzipSync(appTar, { level: 9 })),
+      tarEntry("blobs/sha256/b1", baseTar),
+      tarEntry("blobs/sha256/c0", Buffer.from(JSON.stringify(config))),
+      tarEntry("blobs/sha256/i0", Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [] }))),
+      tarEntry("index.json", Buffer.from("{}")),
+      tarEntry("manifest.json", Buffer.from(JSON.stringify(manifest))),
+    );
+    const saved = await measureSavedImage(chunked(tar, 333), { compression: "gzip" });
+    const gz = (data: Buffer): number => zlib.gzipSync(data).length;
+    assert.deepEqual(saved.layers, [
+      { archivePath: "blobs/sha256/b1", uncompressedBytes: baseTar.length, compressedBytes: gz(baseTar) },
+      { archivePath: "blobs/sha256/a1", uncompressedBytes: appTar.length, compressedBytes: gz(appTar) },
+    ]);
+    assert.deepEqual(saved.config, config);
   });
 
   it("names what is missing from a malformed archive", async () => {

@@ -1,14 +1,23 @@
-// Thin, typed wrappers over the Docker CLI for the benchmarks and integration tests. Debian's
-// /usr/bin/docker (20.10) is preferred: a newer CLI earlier on PATH may lack buildx and then refuses
-// DOCKER_BUILDKIT=1 builds. Builds and containers use the host network (dockerd runs with no bridge).
-import { existsSync } from "node:fs";
+// Thin, typed wrappers over the Docker CLI for the benchmarks and integration tests. The engine of
+// `bash scripts/test-infra.sh up` (docker 26.1, containerd image store, buildx 0.13) is used when its
+// socket exists and DOCKER_HOST does not point elsewhere (tools/lib/engine.ts): its own client, with its
+// DOCKER_HOST and DOCKER_CONFIG (buildx plugin). Otherwise Debian's /usr/bin/docker when installed (a
+// newer CLI earlier on PATH may lack buildx and then refuses DOCKER_BUILDKIT=1 builds), else `docker`.
+// ECR_PIPELINE_DOCKER overrides the CLI path. Builds and containers use the host network (the engine
+// runs with no bridge).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { selectedTestEngine, withTestEngine } from "./engine";
 import { runCommand } from "./process";
 
 export const DOCKER_CLI =
-  process.env.ECR_PIPELINE_DOCKER ?? (existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker");
+  process.env.ECR_PIPELINE_DOCKER ??
+  selectedTestEngine()?.cli ??
+  (existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker");
 
 export function dockerEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, DOCKER_BUILDKIT: "1" };
+  return { ...withTestEngine(process.env), DOCKER_BUILDKIT: "1" };
 }
 
 function docker(args: readonly string[]) {
@@ -72,7 +81,10 @@ export function countSteps(log: string): { steps: number; cachedSteps: number } 
 
 export interface ImageFacts {
   id: string;
-  /** Uncompressed bytes, as `docker images` shows them. */
+  /**
+   * Uncompressed bytes: the regular files of every layer, as Docker 20.10 reported `Size` (see
+   * {@link uncompressedImageBytes}; the containerd image store's `Size` is the compressed content).
+   */
   size: number;
   layers: number;
   user: string;
@@ -99,7 +111,7 @@ export async function inspectImage(reference: string): Promise<ImageFacts> {
   if (!image) throw new Error(`no image ${reference}`);
   return {
     id: image.Id,
-    size: image.Size,
+    size: await uncompressedImageBytes(reference),
     layers: image.RootFS.Layers?.length ?? 0,
     user: image.Config.User ?? "",
     entrypoint: image.Config.Entrypoint ?? null,
@@ -107,6 +119,47 @@ export async function inspectImage(reference: string): Promise<ImageFacts> {
     healthcheck: image.Config.Healthcheck?.Test ?? null,
     env: image.Config.Env ?? [],
   };
+}
+
+const DOCKER_ARCH: Partial<Record<NodeJS.Architecture, string>> = { x64: "amd64", arm64: "arm64" };
+
+/**
+ * The bytes of the regular files in every layer of the image (this host's platform), counted from the
+ * layer tars of `docker save`: what Docker 20.10's `Size` was (the full base: 1,049,660,416 B both
+ * ways). Docker 26 with the containerd image store reports the compressed content as `Size` instead
+ * (395,679,644 B for the same image) and the snapshots' disk usage, block-rounded, in `docker history`
+ * (1,122,172,928 B), so neither can stand in for it. Its `docker save` is an OCI layout whose
+ * manifest.json names the layer blobs (gzip there, plain tars in 20.10); GNU tar reads both.
+ */
+export async function uncompressedImageBytes(reference: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "ecr-pipeline-save-"));
+  try {
+    await runCommand(
+      "bash",
+      ["-o", "pipefail", "-c", '"$0" save "$1" | tar -x -C "$2" -f -', DOCKER_CLI, reference, dir],
+      { env: dockerEnv() },
+    );
+    const entries = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Array<{
+      Config: string;
+      Layers: string[];
+    }>;
+    // A multi-platform image saves one entry per platform present locally: take this host's.
+    const entry =
+      entries.find(
+        (candidate) =>
+          (JSON.parse(readFileSync(join(dir, candidate.Config), "utf8")) as { architecture?: string })
+            .architecture === DOCKER_ARCH[process.arch],
+      ) ?? entries[0];
+    if (entry === undefined) throw new Error(`docker save ${reference}: manifest.json lists no image`);
+    let total = 0;
+    for (const layer of entry.Layers) {
+      const { stdout } = await runCommand("tar", ["-tv", "--numeric-owner", "-f", join(dir, layer)]);
+      total += parseTarListing(stdout).reduce((sum, file) => sum + file.size, 0);
+    }
+    return total;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function imageExists(reference: string): Promise<boolean> {

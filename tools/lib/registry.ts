@@ -20,6 +20,8 @@ export interface ImageManifest {
 const MANIFEST_ACCEPT = [
   "application/vnd.docker.distribution.manifest.v2+json",
   "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
 ].join(", ");
 
 export async function registryAnswers(registry = LOCAL_REGISTRY): Promise<boolean> {
@@ -31,18 +33,44 @@ export async function registryAnswers(registry = LOCAL_REGISTRY): Promise<boolea
   }
 }
 
-/** The single-platform manifest of repository:tag (docker 20.10 pushes schema 2, never an index). */
+interface ImageIndex {
+  mediaType?: string;
+  manifests: Array<{ digest: string; platform?: { os?: string; architecture?: string } }>;
+}
+
+const HOST_ARCHITECTURE: Partial<Record<NodeJS.Architecture, string>> = { x64: "amd64", arm64: "arm64" };
+
+async function getManifest(repository: string, reference: string, registry: string): Promise<unknown> {
+  const response = await fetch(`http://${registry}/v2/${repository}/manifests/${reference}`, {
+    headers: { accept: MANIFEST_ACCEPT },
+  });
+  if (!response.ok)
+    throw new Error(`GET manifest ${repository}:${reference} from ${registry}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/**
+ * The single-platform image manifest of repository:tag. Docker 20.10 pushed a schema 2 manifest; the
+ * containerd image store (Docker 26, scripts/test-infra.sh) pushes what BuildKit built: an OCI index
+ * holding the image manifest and, by default, a provenance attestation manifest (platform
+ * unknown/unknown). An index resolves to its linux/`architecture` entry (default: this host's).
+ */
 export async function fetchManifest(
   repository: string,
   tag: string,
   registry = LOCAL_REGISTRY,
+  architecture = HOST_ARCHITECTURE[process.arch] ?? process.arch,
 ): Promise<ImageManifest> {
-  const response = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, {
-    headers: { accept: MANIFEST_ACCEPT },
-  });
-  if (!response.ok)
-    throw new Error(`GET manifest ${repository}:${tag} from ${registry}: HTTP ${response.status}`);
-  const manifest = (await response.json()) as Partial<ImageManifest>;
+  let manifest = (await getManifest(repository, tag, registry)) as Partial<ImageManifest & ImageIndex>;
+  if (Array.isArray(manifest.manifests)) {
+    const entry = manifest.manifests.find(
+      (candidate) => candidate.platform?.os === "linux" && candidate.platform.architecture === architecture,
+    );
+    if (entry === undefined) {
+      throw new Error(`${repository}:${tag} is an index without a linux/${architecture} image`);
+    }
+    manifest = (await getManifest(repository, entry.digest, registry)) as Partial<ImageManifest>;
+  }
   if (!Array.isArray(manifest.layers) || manifest.config === undefined) {
     throw new Error(`${repository}:${tag} is not a single-platform image manifest (${manifest.mediaType})`);
   }
