@@ -82,31 +82,24 @@ function oneOf<T extends string>(
   return value;
 }
 
-function positiveInteger(
+/** A plain number arg that must pass `accepts`; `rule` is the fix the error gives. */
+function numberArg(
   component: string,
   argument: string,
   value: number | undefined,
   fallback: number,
+  accepts: (value: number) => boolean,
+  rule: string,
 ): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new InvalidArgumentError(component, argument, `got ${String(value)}`, "Use a whole number >= 1.");
+  if (typeof value !== "number" || !accepts(value)) {
+    throw new InvalidArgumentError(component, argument, `got ${String(value)}`, rule);
   }
   return value;
 }
 
-function nonNegative(
-  component: string,
-  argument: string,
-  value: number | undefined,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(component, argument, `got ${String(value)}`, "Use a finite number >= 0.");
-  }
-  return value;
-}
+const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1;
+const isFiniteNonNegative = (value: number): boolean => Number.isFinite(value) && value >= 0;
 
 export function validateCacheTag(component: string, cacheTag: string | undefined): string {
   const tag = cacheTag ?? DEFAULT_CACHE_TAG;
@@ -159,7 +152,14 @@ export function resolveRepositoryDefaults(
     );
   }
   const cacheTag = validateCacheTag(component, args.cacheTag);
-  const platformsPerImage = positiveInteger(component, "platformsPerImage", args.platformsPerImage, 1);
+  const platformsPerImage = numberArg(
+    component,
+    "platformsPerImage",
+    args.platformsPerImage,
+    1,
+    isPositiveInteger,
+    "Use a whole number >= 1.",
+  );
   return {
     scanOnPush: args.scanOnPush ?? true,
     forceDelete: args.forceDelete ?? false,
@@ -347,7 +347,16 @@ export function resolvePipelineDefaults(
     );
   }
   const usage = defaultUsageProfile();
-  for (const key of USAGE_COUNT_KEYS) usage[key] = nonNegative(component, key, args[key], usage[key]);
+  for (const key of USAGE_COUNT_KEYS) {
+    usage[key] = numberArg(
+      component,
+      key,
+      args[key],
+      usage[key],
+      isFiniteNonNegative,
+      "Use a finite number >= 0.",
+    );
+  }
   return {
     ...usage,
     replicationRegions: [...(args.replicationRegions ?? usage.replicationRegions)],

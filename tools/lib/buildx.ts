@@ -1,10 +1,8 @@
 // `docker buildx build` on the current engine (docker CLI 26.1, buildx 0.13, containerd image store) for
 // the benchmarks: registry outputs with a chosen compression, registry caches in ECR's form, one platform
 // per build, and which steps BuildKit ran or took from its cache (parsed from `--progress=plain`).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseTarListing } from "./docker";
+import { existsSync } from "node:fs";
+import { uncompressedImageBytes } from "./docker";
 import { runCommand } from "./process";
 import { LOCAL_REGISTRY, type ImageManifest } from "./registry";
 
@@ -32,45 +30,15 @@ export function useSharedEngine(): void {
 }
 
 /**
- * Uncompressed bytes of a local linux/amd64 image: the regular files of every layer, counted from the
- * layer tars of `docker save` — what Docker 20.10 reported as `Size`, so the numbers stay comparable with
- * the runs recorded before the switch. With the containerd image store `docker image inspect`'s .Size is
- * the compressed content, and `docker history` gives the snapshots' block-rounded disk usage (measured on
- * 26.1.5: an imported 4,843,520 B tar showed .Size 2,232,828 and history 4,866,048). The same measure as
- * `uncompressedImageBytes` on the infra branch's tools/lib/docker.ts; one of the two can go after merging.
+ * Uncompressed bytes of a local linux/amd64 image on the engine `env` points at: the regular files of
+ * every layer, counted from the layer tars of `docker save` (./docker.ts uncompressedImageBytes, which
+ * says why neither `docker image inspect` nor `docker history` can stand in for it on Docker 26).
  */
 export async function uncompressedBytes(
   reference: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-save-"));
-  try {
-    await runCommand(
-      "bash",
-      ["-o", "pipefail", "-c", '"$0" save "$1" | tar -x -C "$2" -f -', BUILDX_DOCKER_CLI, reference, dir],
-      { env },
-    );
-    const entries = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Array<{
-      Config: string;
-      Layers: string[];
-    }>;
-    const entry =
-      entries.find(
-        (candidate) =>
-          (JSON.parse(readFileSync(join(dir, candidate.Config), "utf8")) as { architecture?: string })
-            .architecture === "amd64",
-      ) ?? entries[0];
-    if (entry === undefined) throw new Error(`docker save ${reference}: manifest.json lists no image`);
-    let total = 0;
-    for (const layer of entry.Layers) {
-      // GNU tar reads the gzip layer blobs of the containerd store's OCI layout as well as plain tars.
-      const { stdout } = await runCommand("tar", ["-tv", "--numeric-owner", "-f", join(dir, layer)]);
-      total += parseTarListing(stdout).reduce((sum, file) => sum + file.size, 0);
-    }
-    return total;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return uncompressedImageBytes(reference, { cli: BUILDX_DOCKER_CLI, env, architecture: "amd64" });
 }
 
 export type Compression = "gzip" | "zstd";

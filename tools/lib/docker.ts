@@ -131,13 +131,24 @@ const DOCKER_ARCH: Partial<Record<NodeJS.Architecture, string>> = { x64: "amd64"
  * (1,122,172,928 B), so neither can stand in for it. Its `docker save` is an OCI layout whose
  * manifest.json names the layer blobs (gzip there, plain tars in 20.10); GNU tar reads both.
  */
-export async function uncompressedImageBytes(reference: string): Promise<number> {
+export async function uncompressedImageBytes(
+  reference: string,
+  options: { cli?: string; env?: NodeJS.ProcessEnv; architecture?: string } = {},
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "ecr-pipeline-save-"));
   try {
     await runCommand(
       "bash",
-      ["-o", "pipefail", "-c", '"$0" save "$1" | tar -x -C "$2" -f -', DOCKER_CLI, reference, dir],
-      { env: dockerEnv() },
+      [
+        "-o",
+        "pipefail",
+        "-c",
+        '"$0" save "$1" | tar -x -C "$2" -f -',
+        options.cli ?? DOCKER_CLI,
+        reference,
+        dir,
+      ],
+      { env: options.env ?? dockerEnv() },
     );
     const entries = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Array<{
       Config: string;
@@ -148,7 +159,7 @@ export async function uncompressedImageBytes(reference: string): Promise<number>
       entries.find(
         (candidate) =>
           (JSON.parse(readFileSync(join(dir, candidate.Config), "utf8")) as { architecture?: string })
-            .architecture === DOCKER_ARCH[process.arch],
+            .architecture === (options.architecture ?? DOCKER_ARCH[process.arch]),
       ) ?? entries[0];
     if (entry === undefined) throw new Error(`docker save ${reference}: manifest.json lists no image`);
     let total = 0;

@@ -183,5 +183,15 @@ export async function startPrivateEngine(dir = PRIVATE_ENGINE_DIR): Promise<Priv
     60_000,
     `the private dockerd did not answer (see ${join(dir, "dockerd.log")})`,
   );
+  // `docker version` answers a moment before the builder does: wait for the default builder itself.
+  await waitFor(
+    () =>
+      runCommand(ENGINE_DOCKER_CLI, ["buildx", "inspect", "default"], { env }).then(
+        ({ stdout }) => /Status:\s+running/.test(stdout),
+        () => false,
+      ),
+    60_000,
+    "the private engine's default builder did not start",
+  );
   return { dir, env, startSeconds: (Date.now() - startedAt) / 1000, serverVersion };
 }
