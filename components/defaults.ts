@@ -7,7 +7,7 @@
 import { DEFAULT_CACHE_TAG, DEPLOYED_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
 import { ScanningMode } from "./cost/types";
 import { USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "./cost/usage";
-import { LifecyclePresetName } from "./lifecycle";
+import { LifecyclePresetName, imagesPerBuild } from "./lifecycle";
 
 // String enums are written as `as const` objects plus a type of their values: TypeScript callers pass plain
 // strings ("basic"), and Pulumi's component schema analyzer (@pulumi/pulumi provider/experimental) turns
@@ -176,7 +176,7 @@ export function resolveRepositoryDefaults(
     // `<cacheTag>*` covers the per-platform caches (`<cacheTag>-amd64`, …) of a multi-platform build.
     mutableTagFilters: [`${cacheTag}*`, `${DEPLOYED_TAG_PREFIX}*`],
     // Several platforms: an index (the content tag) plus one image per platform (`<content tag>-<arch>`).
-    imagesPerBuild: platformsPerImage > 1 ? platformsPerImage + 1 : 1,
+    imagesPerBuild: imagesPerBuild(platformsPerImage),
   };
 }
 

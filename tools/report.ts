@@ -10,7 +10,7 @@
  * Exit codes: 0 report printed, 1 build or measurement failed, 2 no Docker engine reachable.
  */
 import * as path from "node:path";
-import { buildLifecyclePreset, renderLifecyclePolicy } from "../components/lifecycle";
+import { buildLifecyclePreset, imagesPerBuild, renderLifecyclePolicy } from "../components/lifecycle";
 import { costFor } from "../components/cost/pipeline-cost";
 import { analyzeBuildDockerfile } from "../components/pipeline-model";
 import { hashBuildContext } from "../components/size/context-hash";
@@ -171,7 +171,10 @@ async function main(): Promise<number> {
         note: workload.platforms > 1 ? `${estimate.note}, × ${workload.platforms} platforms` : estimate.note,
       },
       region: workload.region,
-      policy: renderLifecyclePolicy(buildLifecyclePreset(workload.name)),
+      // The keep rule counts every image a build pushes, as EcrRepository's platformsPerImage makes it.
+      policy: renderLifecyclePolicy(
+        buildLifecyclePreset(workload.name, { imagesPerBuild: imagesPerBuild(workload.platforms) }),
+      ),
       usage: workload.usage,
       scanningMode: workload.scanningMode,
       platforms: workload.platforms,

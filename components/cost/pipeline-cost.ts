@@ -2,7 +2,7 @@
  * The cost glue of EcrImagePipeline: one pipeline's monthly cost from its size, region, lifecycle policy
  * and usage profile. Plain values only; the component lifts it with one `apply`.
  */
-import { steadyStateRetention } from "../lifecycle";
+import { imagesPerBuild, steadyStateRetention } from "../lifecycle";
 import type { KnownImageSize } from "../size/basis";
 import { CONTENT_TAG_PREFIX } from "../tags";
 import { estimateMonthlyCost } from "./estimate";
@@ -52,18 +52,17 @@ export function costFor(input: CostForInput): { estimate: CostEstimate; report: 
   // A multi-platform build pushes an index plus one `ctx-…-<arch>` image per platform, and the repository's
   // keep rule counts them all (EcrRepository `platformsPerImage`): replay that many tagged pushes per
   // build, then count whole builds.
-  const platforms = Math.max(1, input.platforms ?? 1);
-  const imagesPerBuild = platforms > 1 ? platforms + 1 : 1;
+  const buildImages = imagesPerBuild(Math.max(1, input.platforms ?? 1));
   const retention = steadyStateRetention(input.policy, {
     pushesPerDay: [
-      { tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: usage.pushesPerDay * imagesPerBuild },
+      { tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: usage.pushesPerDay * buildImages },
     ],
     imageBytes: size.bytes,
   });
   const estimate = estimateMonthlyCost({
     region,
     imageBytes: size.bytes,
-    retainedImages: Math.max(1, Math.ceil(retention.retainedImages / imagesPerBuild)),
+    retainedImages: Math.max(1, Math.ceil(retention.retainedImages / buildImages)),
     cacheBytes: size.bytes,
     pushesPerMonth: usage.pushesPerDay * DAYS_PER_MONTH,
     pulls: {

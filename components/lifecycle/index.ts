@@ -24,6 +24,7 @@ export { formatLifecycleProblems } from "./format";
 export type { LifecyclePresetOptions, LifecyclePresetRetention } from "./presets";
 export {
   buildLifecyclePreset,
+  imagesPerBuild,
   LIFECYCLE_PRESET_RETENTION,
   LifecyclePresetName,
   lifecyclePresets,

@@ -50,6 +50,15 @@ export interface LifecyclePresetOptions {
   imagesPerBuild?: number;
 }
 
+/**
+ * `ctx-*` images one build pushes for `platforms` platforms: the image itself for one, the index plus one
+ * image per platform for several (components/image.ts). The keep rule and the cost model count builds
+ * with it.
+ */
+export function imagesPerBuild(platforms: number): number {
+  return platforms > 1 ? platforms + 1 : 1;
+}
+
 export function buildLifecyclePreset(
   name: LifecyclePresetName,
   options: LifecyclePresetOptions = {},
@@ -76,17 +85,17 @@ export function buildLifecyclePreset(
       countNumber: KEEP_FOREVER_IMAGE_COUNT,
     },
   }));
-  const imagesPerBuild = options.imagesPerBuild ?? 1;
+  const buildImages = options.imagesPerBuild ?? 1;
   rules.push({
     description:
-      imagesPerBuild === 1
+      buildImages === 1
         ? `Keep the newest ${retention.keepBuilds} ${contentPrefix}* builds`
-        : `Keep the newest ${retention.keepBuilds} ${contentPrefix}* builds (${imagesPerBuild} images each: index and platforms)`,
+        : `Keep the newest ${retention.keepBuilds} ${contentPrefix}* builds (${buildImages} images each: index and platforms)`,
     selection: {
       tagStatus: "tagged",
       tagPrefixList: [contentPrefix],
       countType: "imageCountMoreThan",
-      countNumber: retention.keepBuilds * imagesPerBuild,
+      countNumber: retention.keepBuilds * buildImages,
     },
   });
   rules.push({

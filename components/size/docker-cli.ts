@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import type { Readable } from "node:stream";
 
 /** How to run Docker: the command and the environment it sees (DOCKER_HOST lives there). */
 export interface DockerInvocation {
@@ -13,6 +14,11 @@ export interface DockerInvocation {
   env?: NodeJS.ProcessEnv;
   /** Kill a docker command still running after this long, unless the call sets its own timeout. */
   timeoutMs?: number;
+  /**
+   * Kills every docker command of this invocation, running or yet to start, once aborted: one deadline
+   * for all the calls of an estimate (estimate-provider.ts `timeoutSeconds`), not one per call.
+   */
+  signal?: AbortSignal;
 }
 
 /** Process groups of docker commands still running, killed if this process exits first. */
@@ -74,67 +80,149 @@ export interface DockerRunResult {
   stderr: string;
 }
 
+/** A docker command started by {@link startDocker}: its stdout is the caller's to read. */
+export interface DockerProcess {
+  /** The command's stdout, unread (e.g. the OCI layout `buildx build --output type=oci,dest=-` streams). */
+  stdout: Readable;
+  /**
+   * The exit code once the command has ended. Rejects when the CLI cannot be started, or when the
+   * timeout or the abort signal stopped it (its whole process group killed then).
+   */
+  exited: Promise<number>;
+  /** What the command wrote to stderr so far (its last `maxStderrChars`). */
+  stderr(): string;
+  /** Kills the command's whole process group now (e.g. when its output turned out unusable). */
+  kill(): void;
+}
+
+export interface StartDockerOptions {
+  /** Kill the command after this long; default the invocation's `timeoutMs`, else never. */
+  timeoutMs?: number;
+  /** Sees every line of stderr as it arrives (build progress). */
+  onStderrLine?: (line: string) => void;
+  /** How much of stderr {@link DockerProcess.stderr} keeps (the end). Default: all of it. */
+  maxStderrChars?: number;
+}
+
+/** Splits chunks into lines for `onLine`, holding back a partial last line until it is complete. */
+function lineSplitter(onLine: ((line: string) => void) | undefined): (text: string) => void {
+  let partial = "";
+  return (text) => {
+    if (onLine === undefined) return;
+    const lines = (partial + text).split(/\r?\n/);
+    partial = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  };
+}
+
 /**
- * Runs the docker CLI and collects its output. `onOutputLine` sees every line of stdout and stderr as
- * it arrives (build progress). Rejects only when the CLI cannot be started or times out.
+ * Starts the docker CLI as its own process group (`detached`) and keeps track of it, so a timeout, the
+ * invocation's abort signal, {@link DockerProcess.kill} or this process exiting kill the CLI together
+ * with the plugin processes it started (`docker-buildx`). Every docker command of the size estimate
+ * goes through here, the streaming `buildx build` included; nothing else spawns docker.
  */
-export function runDocker(
+export function startDocker(
   args: readonly string[],
   invocation: DockerInvocation = {},
-  options: { timeoutMs?: number; onOutputLine?: (line: string) => void } = {},
-): Promise<DockerRunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(resolveDockerCommand(invocation), args, {
-      env: dockerEnv(invocation),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    const pid = child.pid;
-    if (pid !== undefined) runningGroups.add(pid);
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.on("exit", () => [...runningGroups].forEach(killGroup));
-    }
-    let stdout = "";
-    let stderr = "";
-    const lineSplitter = (append: (text: string) => void): ((chunk: Buffer) => void) => {
-      let partial = "";
-      return (chunk) => {
-        const text = chunk.toString("utf8");
-        append(text);
-        if (options.onOutputLine === undefined) return;
-        const lines = (partial + text).split(/\r?\n/);
-        partial = lines.pop() ?? "";
-        for (const line of lines) options.onOutputLine(line);
-      };
-    };
-    child.stdout.on(
-      "data",
-      lineSplitter((text) => (stdout += text)),
-    );
-    child.stderr.on(
-      "data",
-      lineSplitter((text) => (stderr += text)),
-    );
+  options: StartDockerOptions = {},
+): DockerProcess {
+  const child = spawn(resolveDockerCommand(invocation), args, {
+    env: dockerEnv(invocation),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const pid = child.pid;
+  if (pid !== undefined) runningGroups.add(pid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", () => [...runningGroups].forEach(killGroup));
+  }
+  // After the CLI has ended its pid (the group id) may be reused: never signal it then.
+  let ended = false;
+  let stderr = "";
+  const stderrLine = lineSplitter(options.onStderrLine);
+  child.stderr.on("data", (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    stderr += text;
+    if (options.maxStderrChars !== undefined && stderr.length > options.maxStderrChars)
+      stderr = stderr.slice(-options.maxStderrChars);
+    stderrLine(text);
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    const signal = invocation.signal;
     const timeoutMs = options.timeoutMs ?? invocation.timeoutMs;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            killGroup(pid);
-            reject(
-              new Error(`docker ${args[0] ?? ""} timed out after ${timeoutMs} ms; its processes were killed`),
-            );
-          }, timeoutMs);
-    child.on("error", (error) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (reason: Error): void => {
+      settle();
+      killGroup(pid);
+      reject(reason);
+    };
+    const onAbort = (): void =>
+      stop(
+        new Error(
+          `docker ${args[0] ?? ""} stopped (${signal?.reason instanceof Error ? signal.reason.message : String(signal?.reason)}); its processes were killed`,
+        ),
+      );
+    function settle(): void {
       if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+    if (timeoutMs !== undefined)
+      timer = setTimeout(
+        () =>
+          stop(
+            new Error(`docker ${args[0] ?? ""} timed out after ${timeoutMs} ms; its processes were killed`),
+          ),
+        timeoutMs,
+      );
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("error", (error) => {
+      settle();
+      ended = true;
       if (pid !== undefined) runningGroups.delete(pid);
       reject(error);
     });
     child.on("close", (code) => {
-      if (timer !== undefined) clearTimeout(timer);
+      settle();
+      ended = true;
       if (pid !== undefined) runningGroups.delete(pid);
-      resolve({ exitCode: code ?? -1, stdout, stderr });
+      resolve(code ?? -1);
     });
   });
+  // A caller reading stdout first (docker save) awaits `exited` only later: a timeout meanwhile must not
+  // be an unhandled rejection (which ends the process); the caller still sees it when it awaits.
+  exited.catch(() => undefined);
+  return {
+    stdout: child.stdout,
+    exited,
+    stderr: () => stderr,
+    kill: () => {
+      if (!ended) killGroup(pid);
+    },
+  };
+}
+
+/**
+ * Runs the docker CLI and collects its output. `onOutputLine` sees every line of stdout and stderr as
+ * it arrives (build progress). Rejects only when the CLI cannot be started, times out or is aborted.
+ */
+export async function runDocker(
+  args: readonly string[],
+  invocation: DockerInvocation = {},
+  options: { timeoutMs?: number; onOutputLine?: (line: string) => void } = {},
+): Promise<DockerRunResult> {
+  const docker = startDocker(args, invocation, {
+    timeoutMs: options.timeoutMs,
+    onStderrLine: options.onOutputLine,
+  });
+  let stdout = "";
+  const stdoutLine = lineSplitter(options.onOutputLine);
+  docker.stdout.on("data", (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    stdout += text;
+    stdoutLine(text);
+  });
+  const exitCode = await docker.exited;
+  return { exitCode, stdout, stderr: docker.stderr() };
 }

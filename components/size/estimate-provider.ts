@@ -66,7 +66,8 @@ export interface EstimateOutputs {
 
 export type EstimateState = EstimateInputs & EstimateOutputs;
 
-export type Estimator = (inputs: EstimateInputs) => Promise<ImageSizeEstimateResult>;
+/** Measures; `signal` is aborted when `timeoutSeconds` ran out, and must stop every docker command then. */
+export type Estimator = (inputs: EstimateInputs, signal?: AbortSignal) => Promise<ImageSizeEstimateResult>;
 
 function containsUnknown(value: unknown): boolean {
   if (value === UNKNOWN_VALUE) return true;
@@ -107,15 +108,21 @@ export async function checkEstimate(
     return { ...inputs, ...pickOutputs(olds as EstimateState) };
   }
   const timeoutSeconds = inputs.timeoutSeconds ?? DEFAULT_ESTIMATE_TIMEOUT_SECONDS;
+  // One deadline for the whole estimate (engine check, both exports): the abort kills whatever docker
+  // command runs then, with its process group (docker-cli.ts `startDocker`), and any later one.
+  const stopped = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no result within ${timeoutSeconds} s (timeoutSeconds); the build was stopped`)),
-      timeoutSeconds * 1000,
-    );
+    timer = setTimeout(() => {
+      const reason = new Error(
+        `no result within ${timeoutSeconds} s (timeoutSeconds); the build was stopped`,
+      );
+      stopped.abort(reason);
+      reject(reason);
+    }, timeoutSeconds * 1000);
   });
   try {
-    const result = await Promise.race([estimate(inputs), timedOut]);
+    const result = await Promise.race([estimate(inputs, stopped.signal), timedOut]);
     return { ...inputs, ...pickOutputs(result) };
   } catch (error) {
     return { ...inputs, layers: [], note: failureNote(error) };
@@ -164,7 +171,7 @@ function pickOutputs(
 }
 
 /** The real estimator: a local build measured by ./local-estimate.ts. */
-export const defaultEstimator: Estimator = (inputs) =>
+export const defaultEstimator: Estimator = (inputs, signal) =>
   estimateImageSize({
     context: inputs.context,
     dockerfile: inputs.dockerfile,
@@ -174,6 +181,7 @@ export const defaultEstimator: Estimator = (inputs) =>
     compression: inputs.compression,
     contextHash: inputs.contextHash,
     cacheDir: inputs.cacheDir,
-    // The same bound for every docker call, so a hung build is killed (with its process group).
-    docker: { timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_ESTIMATE_TIMEOUT_SECONDS) * 1000 },
+    // `signal`: checkEstimate's deadline for all the docker calls together. `timeoutMs` bounds each call
+    // too, for a caller without a signal. Either kills the command's process group.
+    docker: { signal, timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_ESTIMATE_TIMEOUT_SECONDS) * 1000 },
   });

@@ -15,8 +15,9 @@
  */
 import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
+import type { LayerCompression } from "../defaults";
 
-export type LayerCompression = "gzip" | "zstd";
+export type { LayerCompression };
 
 export interface SavedImageLayer {
   /** Path of the layer tar inside the saved archive (`Layers[i]` of manifest.json). */

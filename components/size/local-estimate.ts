@@ -19,10 +19,14 @@ import * as path from "node:path";
 import { compressionInputs } from "../compression";
 import type { KnownImageSize } from "./basis";
 import { hashBuildContext, type BuildContextInput } from "./context-hash";
-import { dockerEngineAvailable, resolveDockerCommand, runDocker, type DockerInvocation } from "./docker-cli";
+import {
+  dockerEngineAvailable,
+  resolveDockerCommand,
+  runDocker,
+  startDocker,
+  type DockerInvocation,
+} from "./docker-cli";
 import { measureOciLayout, measureSavedImage, type LayerCompression, type OciLayout } from "./image-tar";
-import { spawn } from "node:child_process";
-import { dockerEnv } from "./docker-cli";
 
 export interface EstimatedLayer {
   /** The instruction that made the layer (image config `history[].created_by`). */
@@ -259,33 +263,53 @@ async function exportOciLayout(
     for (const [name, value] of Object.entries(options.buildArgs ?? {}))
       args.push("--build-arg", `${name}=${value}`);
     args.push(path.resolve(options.context));
-    const child = spawn(resolveDockerCommand(options.docker), args, {
-      env: dockerEnv(options.docker),
-      stdio: ["ignore", "pipe", "pipe"],
+    // Through startDocker (./docker-cli.ts), as every docker call here: the CLI runs buildx as a
+    // plugin process (docker/cli cli-plugins/manager), and only a kill of the whole process group, on
+    // the timeout or the estimate's abort signal, stops both.
+    const docker = startDocker(args, options.docker, {
+      onStderrLine: options.onProgress,
+      maxStderrChars: 256 * 1024,
     });
-    let stderr = "";
-    let partial = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      const text = chunk.toString("utf8");
-      stderr = (stderr + text).slice(-256 * 1024);
-      if (options.onProgress === undefined) return;
-      const lines = (partial + text).split(/\r?\n/);
-      partial = lines.pop() ?? "";
-      for (const line of lines) options.onProgress(line);
+    let stoppedUnread = false;
+    const layout = measureOciLayout(docker.stdout);
+    layout.catch(() => {
+      // A failed build writes no layout: the stream ends empty, the exit code and stderr say why. A
+      // layout that cannot be read before its end leaves buildx blocked writing to the pipe: stop it.
+      if (docker.stdout.readableEnded) return;
+      stoppedUnread = true;
+      docker.kill();
     });
-    const exited = new Promise<number>((resolve, reject) => {
-      child.on("error", reject);
-      child.on("close", (code) => resolve(code ?? -1));
-    });
-    const layout = measureOciLayout(child.stdout);
-    const exitCode = await exited;
-    if (exitCode !== 0) {
-      layout.catch(() => undefined);
-      const tail = stderr.trim().split("\n").slice(-30).join("\n");
-      throw new ImageBuildError(`docker buildx build failed (exit ${exitCode}):\n${tail}`, tail);
+    const exitCode = await docker.exited;
+    if (exitCode !== 0 && !stoppedUnread) {
+      const reason = buildFailureReason(docker.stderr());
+      throw new ImageBuildError(`docker buildx build failed (exit ${exitCode}):\n${reason}`, reason);
     }
     return layout;
   });
+}
+
+/**
+ * The part of a failed build's `--progress plain` output that says why, for the note: the summary
+ * buildx prints after the progress log, without the progress log itself (`#N …` lines, which hold
+ * every step's output and the cache and transfer noise). That summary is, in order: for each failed
+ * step a `------` / ` > [2/2] RUN …:` / its last output lines / `------` block (BuildKit
+ * util/progress/progressui `trace.printErrorLogs`), the Dockerfile excerpt around the failing
+ * instruction (buildx commands/build.go prints the error's source, BuildKit solver/errdefs
+ * `Source.Print`) and `ERROR: failed to solve: …`. The separators and the excerpt's other lines are
+ * left out (the ` > ` line names the instruction, `>>>` marks it in the excerpt). When the output
+ * holds no such summary (the CLI failed before building), its last lines are kept instead.
+ */
+export function buildFailureReason(output: string, maxLines = 30): string {
+  const lines = output.split(/\r?\n/).map((line) => line.trimEnd());
+  const summary = lines.filter(
+    (line) =>
+      line.trim() !== "" &&
+      !/^#\d+ /.test(line) && // progress log
+      !/^-+$/.test(line) && // separators of the step blocks and of the Dockerfile excerpt
+      !/^\s*\d+ \|(?! >>>)/.test(line), // excerpt lines other than the failing instruction's
+  );
+  const kept = summary.length > 0 ? summary : lines.filter((line) => line.trim() !== "");
+  return kept.slice(-maxLines).join("\n");
 }
 
 async function withDockerfile<T>(
@@ -367,8 +391,8 @@ async function buildImage(
   try {
     const result = await runDocker(args, options.docker, { onOutputLine: options.onProgress });
     if (result.exitCode !== 0) {
-      const tail = (result.stderr + result.stdout).trim().split("\n").slice(-30).join("\n");
-      throw new ImageBuildError(`docker build failed (exit ${result.exitCode}):\n${tail}`, tail);
+      const reason = buildFailureReason(result.stderr + result.stdout);
+      throw new ImageBuildError(`docker build failed (exit ${result.exitCode}):\n${reason}`, reason);
     }
   } finally {
     if (inlineDockerfile !== undefined) fs.rmSync(inlineDockerfile, { recursive: true, force: true });
@@ -380,27 +404,18 @@ async function saveAndMeasure(
   compression: LayerCompression,
   invocation: DockerInvocation | undefined,
 ) {
-  const child = spawn(resolveDockerCommand(invocation), ["save", imageRef], {
-    env: dockerEnv(invocation),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve(code ?? -1));
-  });
+  const docker = startDocker(["save", imageRef], invocation);
   try {
-    const saved = await measureSavedImage(child.stdout, { compression });
-    const exitCode = await exited;
+    const saved = await measureSavedImage(docker.stdout, { compression });
+    const exitCode = await docker.exited;
     if (exitCode !== 0)
-      throw new Error(`docker save ${imageRef} failed (exit ${exitCode}): ${stderr.trim()}`);
+      throw new Error(`docker save ${imageRef} failed (exit ${exitCode}): ${docker.stderr().trim()}`);
     return saved;
   } catch (error) {
-    child.kill("SIGKILL");
-    const exitCode = await exited.catch(() => -1);
-    if (exitCode !== 0 && stderr.trim() !== "")
-      throw new Error(`docker save ${imageRef} failed: ${stderr.trim()}`);
+    docker.kill();
+    const exitCode = await docker.exited.catch(() => -1);
+    if (exitCode !== 0 && docker.stderr().trim() !== "")
+      throw new Error(`docker save ${imageRef} failed: ${docker.stderr().trim()}`);
     throw error;
   }
 }

@@ -271,24 +271,35 @@ describe("providerBuildInvocation (what pulumi-docker-build runs for the recorde
 });
 
 describe("buildSteps (which steps BuildKit re-ran, from --progress=plain)", () => {
-  it("lists RUN/COPY/WORKDIR steps once each, CACHED or not", () => {
+  it("lists RUN/COPY/WORKDIR steps once each; CACHED, or only loaded from the registry cache, counts as cached", () => {
+    const digest = (n: string) => `sha256:${n.repeat(64)}`;
     const log = [
       "#5 [deps 1/4] FROM 127.0.0.1:5000/b/node:22-slim@sha256:00",
       "#6 [deps 2/4] WORKDIR /app",
       "#6 CACHED",
       "#7 [deps 3/4] COPY package.json package-lock.json ./",
       "#7 CACHED",
-      "#8 [build 1/2] COPY src ./src",
-      "#8 DONE 0.1s",
-      "#9 [build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts",
-      "#9 0.412 done",
-      "#9 DONE 0.6s",
+      // BuildKit 0.13 on a fresh engine: the step's layers come from the registry cache, nothing runs and
+      // no CACHED line is printed (seen in test/integration/provider-equivalence.test.ts's fresh engine).
+      "#8 [deps 4/4] RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund",
+      `#8 ${digest("b")} 10.21MB / 10.21MB 0.1s done`,
+      `#8 extracting ${digest("b")} 0.3s done`,
+      "#8 DONE 4.3s",
+      "#9 [build 1/2] COPY src ./src",
+      "#9 DONE 0.1s",
+      "#10 [build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts",
+      "#10 0.412 done",
+      "#10 DONE 0.6s",
     ].join("\n");
     assert.deepEqual(buildSteps(log), [
-      { id: "#6", name: "[deps 2/4] WORKDIR /app", cached: true },
-      { id: "#7", name: "[deps 3/4] COPY package.json package-lock.json ./", cached: true },
-      { id: "#8", name: "[build 1/2] COPY src ./src", cached: false },
-      { id: "#9", name: "[build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts", cached: false },
+      { name: "[deps 2/4] WORKDIR /app", cached: true },
+      { name: "[deps 3/4] COPY package.json package-lock.json ./", cached: true },
+      {
+        name: "[deps 4/4] RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund",
+        cached: true,
+      },
+      { name: "[build 1/2] COPY src ./src", cached: false },
+      { name: "[build 2/2] RUN ./node_modules/.bin/esbuild src/server.ts", cached: false },
     ]);
   });
 });

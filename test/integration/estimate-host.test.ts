@@ -67,15 +67,20 @@ describe("ImageSizeEstimate provider in the real host: build failure and timeout
     );
     assert.equal(checked.sizeBytes, null);
     const note = String(checked.note);
-    assert.ok(note.startsWith("size estimate failed: docker build failed (exit 1): | "), note);
-    assert.match(note, /settings-marker-7/, "the failing step's output is in the note");
-    assert.match(note, /exit code: 3/, "BuildKit's reason is in the note");
+    // buildx measures (local-estimate.ts `exportOciLayout`); the note keeps buildx's failure summary.
+    assert.ok(note.startsWith("size estimate failed: docker buildx build failed (exit 1): | "), note);
+    assert.match(note, / > \[2\/2\] RUN echo settings-marker-7 && exit 3:/, "the failing step is named");
+    assert.match(note, /settings-marker-7 \| /, "the failing step's output is in the note");
+    assert.match(note, /\| ERROR: failed to solve: .*exit code: 3$/, "BuildKit's reason ends the note");
+    assert.doesNotMatch(note, /#\d+ |\[internal\]/, "the progress log is not the reason");
     assert.ok(note.length <= MAX_NOTE_CHARS, `bounded: ${note.length}`);
   });
 
   it("a hung build: stopped after timeoutSeconds, no size, a note; the docker processes are gone", async () => {
     const news: Record<string, unknown> = {
-      ...context("hangs", `FROM ${BASE}\nRUN sleep 600\n`),
+      // A step of its own per run: BuildKit caches a `RUN sleep 600` that once ran to its end (a build
+      // left running by an earlier run), and the build would not hang then.
+      ...context("hangs", `FROM ${BASE}\nRUN echo ${process.pid}-${Date.now()} && sleep 600\n`),
       timeoutSeconds: 20,
     };
     const started = Date.now();

@@ -12,8 +12,10 @@
  * Asserted: the content tag is pushed and resolves to the digest buildx reports as
  * `containerimage.digest` (what the provider stores as `digest`, which `imageUri` pins); layer media
  * types (tar+gzip / tar+zstd); the cache is one OCI image manifest with a BuildKit cache config (ECR's
- * form); a fresh engine gets every step before the changed COPY from the registry cache; the arm64
- * image of a two-platform build runs under emulation and answers /healthz.
+ * form); a fresh engine gets every step before the changed COPY from the registry cache; a two-platform
+ * build is one Image per platform (each with its own cache) and an Index run as the provider runs it
+ * (`docker buildx imagetools create`), the index lists both pushed digests, and its arm64 image runs
+ * under emulation and answers /healthz.
  *
  * Needs the engine, the registry, arm64 emulation and the test bases (bash scripts/test-infra.sh up);
  * without them the suite is skipped with the reason, or fails with CI=true.
@@ -21,7 +23,7 @@
 import assert from "node:assert/strict";
 import { readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DIGEST } from "../components/harness";
+import { DIGEST, INDEX_DIGEST } from "../components/harness";
 import { benchVariant, prepareContext, setAppVersion } from "../../tools/lib/bench-variants";
 import { runCommand } from "../../tools/lib/process";
 import { LOCAL_REGISTRY } from "../../tools/lib/registry";
@@ -36,7 +38,9 @@ import {
   recordComponentBuild,
   removeCreatedImages,
   repositoryFor,
+  removeAfterRun,
   RUN_ID,
+  runComponentBuild,
   runProviderBuild,
   WORK,
   type ComponentBuild,
@@ -69,12 +73,22 @@ async function assertPushedAsProviderWould(build: ComponentBuild, run: ProviderB
     `${LOCAL_REGISTRY}/${run.repository}@${run.digest} does not resolve`,
   );
 
-  const cache = await getManifest(run.repository, "buildcache");
-  assert.equal(cache.mediaType, OCI_MANIFEST, "the cache is not a single OCI image manifest");
+  await assertCacheInEcrForm(run.repository, "buildcache");
+}
+
+/** The registry cache under `tag` is one OCI image manifest with a BuildKit cache config (ECR's form). */
+async function assertCacheInEcrForm(repository: string, tag: string): Promise<void> {
+  const cache = await getManifest(repository, tag);
+  assert.equal(cache.mediaType, OCI_MANIFEST, `the cache ${tag} is not a single OCI image manifest`);
   assert.equal(cache.contentType, OCI_MANIFEST);
-  assert.equal(cache.manifests, undefined, "the cache is an index (ECR rejects it)");
+  assert.equal(cache.manifests, undefined, `the cache ${tag} is an index (ECR rejects it)`);
   assert.equal(cache.config?.mediaType, BUILDKIT_CACHE_CONFIG);
-  assert.ok((cache.layers?.length ?? 0) > 0, "the cache manifest lists no layers");
+  assert.ok((cache.layers?.length ?? 0) > 0, `the cache manifest ${tag} lists no layers`);
+}
+
+/** The values of every `flag <value>` pair in an argv. */
+function flagValues(argv: string[], flag: string): string[] {
+  return argv.flatMap((arg, index) => (arg === flag ? [argv[index + 1] ?? ""] : []));
 }
 
 function layerMediaTypes(manifest: { layers?: Array<{ mediaType: string }> }): string[] {
@@ -169,26 +183,83 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
     }
   });
 
-  it("amd64+arm64 in one Image: an index of both; the arm64 image runs under emulation and answers /healthz", async function () {
-    const build = await recordComponentBuild(appArgs(context, { platforms: ["linux/amd64", "linux/arm64"] }));
-    const run = await runProviderBuild(build.inputs, repositoryFor("multi"));
-    // The provider logs this for the single-Image form (image.go:518-522); the builds helper's Index form avoids it.
-    assert.deepEqual(run.warnings, ["Caching doesn't work reliably with multi-platform builds"]);
-    await assertPushedAsProviderWould(build, run);
-    const index = await getManifest(run.repository, build.contentTag);
-    // gzip (the default) sends ociMediaTypes: false, so BuildKit writes a Docker manifest list.
+  it("amd64+arm64: one Image per platform (own --platform and cache, no multi-platform warning) joined by an Index; the arm64 image, pulled through the index, answers /healthz under emulation", async function () {
+    const platforms = ["linux/amd64", "linux/arm64"] as const;
+    const arches = ["amd64", "arm64"] as const;
+    const build = await recordComponentBuild(appArgs(context, { platforms: [...platforms] }));
+    // What the component sends: two Images and one Index over their refs (components/image.ts).
+    assert.deepEqual(
+      build.images.map((image) => image.name),
+      arches.map((arch) => `web-${arch}`),
+    );
+    assert.deepEqual(
+      build.indexes.map((index) => index.name),
+      ["web"],
+    );
+    const [index] = build.indexes;
+    assert.ok(index);
+    assert.equal(index.inputs.tag, `${ECR_REPOSITORY_URL}:${build.contentTag}`);
+    assert.equal(index.inputs.push, true);
+    // Under mocks the sources are the Images' `ref` (`<first tag>@<digest>`), and imageUri pins the index.
+    assert.deepEqual(
+      index.inputs.sources,
+      arches.map((arch) => `${ECR_REPOSITORY_URL}:${build.contentTag}-${arch}@${DIGEST}`),
+    );
+    assert.equal(build.mockImageUri, `${ECR_REPOSITORY_URL}@${INDEX_DIGEST}`);
+
+    const run = await runComponentBuild(build, repositoryFor("multi"));
+    const local = `${LOCAL_REGISTRY}/${run.repository}`;
+    for (const [position, arch] of arches.entries()) {
+      const image = run.images[position];
+      assert.ok(image);
+      // One platform and its own cache per build: the provider has nothing to warn about (image.go:518-522).
+      assert.deepEqual(flagValues(image.argv, "--platform"), [platforms[position]]);
+      assert.deepEqual(flagValues(image.argv, "--tag"), [`${local}:${build.contentTag}-${arch}`]);
+      const cacheRefs = [
+        ...flagValues(image.argv, "--cache-from"),
+        ...flagValues(image.argv, "--cache-to"),
+      ].map((entry) => /(?:^|,)ref=([^,]+)/.exec(entry)?.[1]);
+      assert.deepEqual(cacheRefs, [`${local}:buildcache-${arch}`, `${local}:buildcache-${arch}`]);
+      assert.deepEqual(image.warnings, []);
+      // The per-platform tag is one image manifest at the build's containerimage.digest.
+      const tagged = await getManifest(run.repository, `${build.contentTag}-${arch}`);
+      assert.equal(tagged.digest, image.digest, `${arch}: the tag does not resolve to containerimage.digest`);
+      assert.equal(tagged.manifests, undefined, `${arch}: the per-platform tag is an index`);
+      await assertCacheInEcrForm(run.repository, `buildcache-${arch}`);
+    }
+
+    // The Index: `imagetools create` over the two pushed refs; the content tag lists exactly both.
+    const [created] = run.indexes;
+    assert.ok(created);
+    assert.deepEqual(
+      created.sources,
+      run.images.map(
+        (image) => `${local}:${build.contentTag}-${image.name.replace("web-", "")}@${image.digest}`,
+      ),
+    );
+    const pushedIndex = await getManifest(run.repository, build.contentTag);
+    assert.equal(pushedIndex.digest, run.digest);
+    // gzip (the default) sends ociMediaTypes: false, so the sources are Docker manifests and the index a list.
     assert.ok(
-      index.mediaType === OCI_INDEX || index.mediaType === DOCKER_LIST,
-      `the content tag is not an image index: ${index.mediaType}`,
+      pushedIndex.mediaType === OCI_INDEX || pushedIndex.mediaType === DOCKER_LIST,
+      `the content tag is not an image index: ${pushedIndex.mediaType}`,
+    );
+    assert.deepEqual(
+      (pushedIndex.manifests ?? []).map((entry) => [
+        `${entry.platform?.os}/${entry.platform?.architecture}`,
+        entry.digest,
+      ]),
+      run.images.map((image, position) => [platforms[position], image.digest]),
     );
     const perPlatform = await platformManifests(run.repository, build.contentTag);
-    assert.deepEqual([...perPlatform.keys()].sort(), ["linux/amd64", "linux/arm64"]);
     const arm64 = perPlatform.get("linux/arm64");
     assert.ok(arm64?.config);
     const config = (await getJsonBlob(run.repository, arm64.config.digest)) as { architecture: string };
     assert.equal(config.architecture, "arm64");
 
-    const reference = `${LOCAL_REGISTRY}/${run.repository}@${run.digest}`;
+    // imageUri for real: <repository>@<index digest>; the engine picks the arm64 image from the index.
+    const reference = `${local}@${run.digest}`;
+    removeAfterRun(reference);
     const { stdout } = await runCommand(DOCKER, [
       "run",
       "-d",

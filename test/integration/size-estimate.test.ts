@@ -1,7 +1,8 @@
 /**
  * Issue 9 item 6: the preview-time estimate measures what will be pushed. For app/ on linux/amd64 and
- * linux/arm64, with gzip and with zstd: the component's build is recorded under mocks and run as
- * pulumi-docker-build runs it (./lib/component-build.ts), pushing to the local registry; the estimate
+ * linux/arm64, with gzip and with zstd: the component's builds (one Image per platform and the Index
+ * joining them) are recorded under mocks and run as pulumi-docker-build runs them
+ * (./lib/component-build.ts), pushing to the local registry; the estimate
  * (components/size/local-estimate.ts) measures the same inputs; each platform's manifest `layers[].size`
  * sum, and the distinct layers of both, must be within 1% of the estimate.
  *
@@ -20,7 +21,7 @@ import {
   recordComponentBuild,
   removeCreatedImages,
   repositoryFor,
-  runProviderBuild,
+  runComponentBuild,
   WORK,
 } from "./lib/component-build";
 import { platformManifests } from "./lib/registry-manifests";
@@ -60,7 +61,8 @@ describe("preview-time size estimate vs what the registry stores (integration)",
     it(`app/ with ${compression} on ${PLATFORMS.join(" + ")}: each platform and the total within ${TOLERANCE * 100}%`, async function () {
       const args = appArgs(context, { compression, platforms: PLATFORMS as ["linux/amd64", "linux/arm64"] });
       const build = await recordComponentBuild(args);
-      const run = await runProviderBuild(build.inputs, repositoryFor(`size-${compression}`));
+      // One Image per platform joined by an Index (components/image.ts): run them all, then read the index.
+      const run = await runComponentBuild(build, repositoryFor(`size-${compression}`));
       const pushed = await platformManifests(run.repository, build.contentTag);
 
       const estimate = await estimateImageSize({

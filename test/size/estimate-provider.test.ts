@@ -101,6 +101,20 @@ describe("checkEstimate", () => {
     assert.equal("sizeBytes" in state, false);
   });
 
+  it("aborts the estimator's signal when timeoutSeconds runs out (what kills its docker commands)", async () => {
+    let received: AbortSignal | undefined;
+    const never: Estimator = (_, signal) => {
+      received = signal;
+      return new Promise(() => undefined);
+    };
+    await checkEstimate(undefined, { ...inputs, timeoutSeconds: 0.05 }, never);
+    assert.equal(received?.aborted, true);
+    assert.equal(
+      (received?.reason as Error).message,
+      "no result within 0.05 s (timeoutSeconds); the build was stopped",
+    );
+  });
+
   it("leaves the outputs unknown when an input is unknown", async () => {
     const { estimator, calls } = recordingEstimator(measured);
     const state = await checkEstimate(undefined, { ...inputs, contextHash: UNKNOWN_VALUE }, estimator);

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { dockerEngineAvailable } from "../../components/size/docker-cli";
 import {
+  buildFailureReason,
   estimateImageSize,
   knownSizeFromEstimate,
   ociExportAttributes,
@@ -133,6 +134,61 @@ describe("ociExportAttributes (the layers the component's registry export pushes
       "oci-mediatypes=true",
     ]);
   });
+});
+
+describe("buildFailureReason (the note of a failed build)", () => {
+  // `--progress plain` output of buildx 0.13 for `RUN echo settings-marker-7 && exit 3`, as measured here.
+  const failedRun = [
+    '#0 building with "default" instance using docker driver',
+    "",
+    "#1 [internal] load build definition from Dockerfile",
+    "#1 transferring dockerfile: 130B done",
+    "#1 DONE 0.0s",
+    "",
+    "#5 [2/2] RUN echo settings-marker-7 && exit 3",
+    "#5 0.092 settings-marker-7",
+    '#5 ERROR: process "/bin/sh -c echo settings-marker-7 && exit 3" did not complete successfully: exit code: 3',
+    "------",
+    " > [2/2] RUN echo settings-marker-7 && exit 3:",
+    "0.092 settings-marker-7",
+    "------",
+    "Dockerfile:2",
+    "--------------------",
+    "   1 |     FROM ecr-pipeline-test/node:22-slim",
+    "   2 | >>> RUN echo settings-marker-7 && exit 3",
+    "   3 |     ",
+    "--------------------",
+    'ERROR: failed to solve: process "/bin/sh -c echo settings-marker-7 && exit 3" did not complete successfully: exit code: 3',
+    "",
+  ].join("\n");
+  const cases: Array<{ name: string; output: string; maxLines?: number; reason: string }> = [
+    {
+      name: "a failing RUN: the step, its output, the excerpt's marked line and the ERROR, no progress log",
+      output: failedRun,
+      reason: [
+        " > [2/2] RUN echo settings-marker-7 && exit 3:",
+        "0.092 settings-marker-7",
+        "Dockerfile:2",
+        "   2 | >>> RUN echo settings-marker-7 && exit 3",
+        'ERROR: failed to solve: process "/bin/sh -c echo settings-marker-7 && exit 3" did not complete successfully: exit code: 3',
+      ].join("\n"),
+    },
+    {
+      name: "bounded to the last maxLines lines",
+      output: failedRun,
+      maxLines: 1,
+      reason:
+        'ERROR: failed to solve: process "/bin/sh -c echo settings-marker-7 && exit 3" did not complete successfully: exit code: 3',
+    },
+    {
+      name: "only progress lines (no summary): the last lines are kept",
+      output: "#1 [internal] load build definition\n#1 ERROR: broken pipe\n",
+      reason: "#1 [internal] load build definition\n#1 ERROR: broken pipe",
+    },
+    { name: "CRLF and blank lines", output: "\r\nERROR: no builder\r\n\r\n", reason: "ERROR: no builder" },
+  ];
+  for (const { name, output, maxLines, reason } of cases)
+    it(name, () => assert.equal(buildFailureReason(output, maxLines), reason));
 });
 
 describe("knownSizeFromEstimate", () => {
