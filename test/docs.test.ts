@@ -20,7 +20,7 @@ describe("docs match the code", () => {
       assert.equal(
         block[1],
         argsTable(rows),
-        `README's ${iface} table is stale: run npx tsx tools/args-table.ts`,
+        `README's ${iface} table is stale: run npx tsx tools/args-table.ts --write`,
       );
     });
   }

@@ -80,9 +80,28 @@ export function argsTable(rows: readonly ArgRow[]): string {
   return lines.join("\n");
 }
 
+/** README with every generated args block rewritten from the code. */
+export function readmeWithArgsTables(readme: string, root: string): string {
+  let text = readme;
+  for (const [file, iface] of ARGS_INTERFACES) {
+    const block = new RegExp(`(<!-- args:${iface} [^\\n]*-->\\n)[\\s\\S]*?(\\n<!-- /args -->)`);
+    text = text.replace(
+      block,
+      (_match, open: string, close: string) => open + argsTable(readArgs(root, file, iface)) + close,
+    );
+  }
+  return text;
+}
+
+// `npx tsx tools/args-table.ts` prints the tables; `--write` rewrites them in README.md.
 if (require.main === module) {
   const root = path.join(__dirname, "..");
-  for (const [file, iface] of ARGS_INTERFACES) {
-    console.log(`#### ${iface}\n\n${argsTable(readArgs(root, file, iface))}\n`);
+  if (process.argv.includes("--write")) {
+    const readmePath = path.join(root, "README.md");
+    fs.writeFileSync(readmePath, readmeWithArgsTables(fs.readFileSync(readmePath, "utf8"), root));
+  } else {
+    for (const [file, iface] of ARGS_INTERFACES) {
+      console.log(`#### ${iface}\n\n${argsTable(readArgs(root, file, iface))}\n`);
+    }
   }
 }

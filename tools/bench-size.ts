@@ -38,6 +38,7 @@ import {
   useSharedEngine,
   type Compression,
 } from "./lib/buildx";
+import { onlyIds, writeBenchTable } from "./lib/bench-docs";
 import { runCommand } from "./lib/process";
 import {
   compressedBytes,
@@ -457,23 +458,13 @@ export function renderMarkdown(
   return lines.join("\n");
 }
 
-const TABLE_START = "<!-- bench:size:start -->";
-const TABLE_END = "<!-- bench:size:end -->";
-
 function writeIntoDocs(markdown: string): void {
-  const docs = join(REPO_ROOT, "docs", "BENCHMARKS.md");
-  const text = readFileSync(docs, "utf8");
-  const start = text.indexOf(TABLE_START);
-  const end = text.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`${docs} lacks the ${TABLE_START} … ${TABLE_END} markers`);
-  writeFileSync(docs, `${text.slice(0, start + TABLE_START.length)}\n${markdown}\n${text.slice(end)}`);
-  log(`wrote the table into ${docs}`);
+  log(`wrote the table into ${writeBenchTable("size", markdown)}`);
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const onlyIndex = args.indexOf("--only");
-  const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? "").split(",")) : undefined;
+  const only = onlyIds(args);
   useSharedEngine();
   const engine = await dockerEngineStatus();
   if (!engine.reachable)

@@ -12,8 +12,6 @@ import { benchVariant, prepareContext, REPO_ROOT, TEST_BASE_IMAGES } from "../..
 import {
   buildImage,
   containerPid,
-  dockerEngineStatus,
-  imageExists,
   inspectImage,
   listImageFiles,
   readImageTextFile,
@@ -26,7 +24,8 @@ import {
   type ImageFile,
 } from "../../tools/lib/docker";
 import { CommandError } from "../../tools/lib/process";
-import { compressedBytes, LOCAL_REGISTRY, pushImage, registryAnswers } from "../../tools/lib/registry";
+import { requireInfrastructure } from "./lib/infrastructure";
+import { compressedBytes, LOCAL_REGISTRY, pushImage } from "../../tools/lib/registry";
 
 const RUN_ID = `it${process.pid}`;
 // Not the bench's folder: the two may run at the same time.
@@ -39,17 +38,6 @@ const BROKEN_CHECK_IMAGE = `ecr-pipeline-test/app:${RUN_ID}-check-broken`;
 const MS_MARKER = "val is not a non-empty string or a valid number";
 // Above the bench's ports (18400+), away from common dev servers; randomised so parallel runs do not clash.
 const PORT = 18500 + Math.floor(Math.random() * 400);
-
-/** Skips (locally) or fails (CI=true) when the infrastructure is missing; returns why, or undefined. */
-async function missingInfrastructure(): Promise<string | undefined> {
-  const engine = await dockerEngineStatus();
-  if (!engine.reachable) return engine.reason;
-  if (!(await registryAnswers())) return `no registry answers on ${LOCAL_REGISTRY}`;
-  for (const base of Object.values(TEST_BASE_IMAGES)) {
-    if (!(await imageExists(base))) return `base image ${base} is missing`;
-  }
-  return undefined;
-}
 
 function hostUidOfContainer(pid: number): number {
   // dockerd runs on this host, so the container's PID 1 is visible in our /proc: no `id` needed in the image.
@@ -65,13 +53,7 @@ describe("app/ image built for real (integration)", function () {
   let buildLog: string;
 
   before(async function () {
-    const missing = await missingInfrastructure();
-    if (missing) {
-      const hint = "start it with: bash scripts/test-infra.sh up";
-      if (process.env.CI === "true") throw new Error(`CI=true but ${missing}; ${hint}`);
-      console.log(`      skipped: ${missing} (${hint})`);
-      this.skip();
-    }
+    await requireInfrastructure(this, { bases: Object.values(TEST_BASE_IMAGES) });
     const variant = benchVariant("optimized");
     const build = await buildImage({
       context: prepareContext(variant, CONTEXT_DIR),

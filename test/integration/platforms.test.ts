@@ -13,13 +13,13 @@
 // the arm64 image, pulled through the index, answers /healthz under emulation (qemu-aarch64).
 // No engine, registry, bases or arm64 emulation: fails with CI=true, else skipped with the reason.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchVariant, prepareContext, REPO_ROOT } from "../../tools/lib/bench-variants";
-import { runCommand } from "../../tools/lib/process";
+import { docker } from "../../tools/lib/docker";
+import { requireInfrastructure } from "./lib/infrastructure";
 
-const ENGINE_DIR = join(process.env.ECR_PIPELINE_CACHE ?? "/var/cache/ecr-pipeline", "engine");
 const REGISTRY = process.env.REGISTRY_ADDR ?? "127.0.0.1:5000";
 const RUN_ID = `it${process.pid}`;
 const REPOSITORY = `builds-platforms`;
@@ -28,23 +28,6 @@ const CONTEXT_DIR = join(REPO_ROOT, ".work", "integration-platforms");
 const ARCHES = ["amd64", "arm64"] as const;
 type Arch = (typeof ARCHES)[number];
 const PORT = 18900 + Math.floor(Math.random() * 90);
-
-/** The test engine's CLI and sockets (scripts/test-infra.sh), unless DOCKER_HOST points elsewhere. */
-function engineEnv(): NodeJS.ProcessEnv {
-  if (process.env.DOCKER_HOST !== undefined) return { ...process.env };
-  return {
-    ...process.env,
-    DOCKER_HOST: `unix://${ENGINE_DIR}/docker.sock`,
-    DOCKER_CONFIG: join(ENGINE_DIR, "cfg"),
-    PATH: `${join(ENGINE_DIR, "root", "usr", "bin")}:${process.env.PATH ?? ""}`,
-  };
-}
-
-function docker(args: readonly string[]) {
-  const env = engineEnv();
-  const cli = [join(ENGINE_DIR, "root", "usr", "bin", "docker")].find(existsSync) ?? "docker";
-  return runCommand(cli, args, { env });
-}
 
 interface IndexManifest {
   mediaType: string;
@@ -57,43 +40,6 @@ async function fetchJson(path: string, accept: string): Promise<{ body: unknown;
   return { body: await response.json(), digest: response.headers.get("docker-content-digest") ?? "" };
 }
 
-async function missingInfrastructure(): Promise<string | undefined> {
-  try {
-    await docker(["buildx", "version"]);
-  } catch (error) {
-    return `no Docker engine with buildx (${String(error).split("\n")[0]})`;
-  }
-  try {
-    await fetch(`http://${REGISTRY}/v2/`, { signal: AbortSignal.timeout(2_000) });
-  } catch {
-    return `no registry answers on ${REGISTRY}`;
-  }
-  if (!existsSync("/proc/sys/fs/binfmt_misc/qemu-aarch64")) return "no arm64 emulation (binfmt qemu-aarch64)";
-  // The builder base is only needed for the build platform; the runtime base for both (the registry's
-  // index, which test-infra.sh pulls under the local name for every platform).
-  const variant = benchVariant("optimized");
-  for (const base of Object.values(variant.buildArgs)) {
-    try {
-      await docker(["image", "inspect", base]);
-    } catch {
-      return `base image ${base} is missing`;
-    }
-  }
-  const runtime = variant.buildArgs.NODE_RUNTIME_IMAGE ?? "";
-  const [repository, tag] = runtime.split(":");
-  try {
-    const { body } = await fetchJson(
-      `${repository}/manifests/${tag}`,
-      "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json",
-    );
-    const platforms = (body as IndexManifest).manifests?.map((m) => m.platform?.architecture) ?? [];
-    if (!platforms.includes("arm64")) return `${REGISTRY}/${runtime} has no linux/arm64 image`;
-  } catch (error) {
-    return `${REGISTRY}/${runtime}: ${String(error)}`;
-  }
-  return undefined;
-}
-
 describe("several platforms: per-platform cached builds joined by an index (integration)", function () {
   const digests = {} as Record<Arch, string>;
   const logs = {} as Record<Arch, string>;
@@ -101,13 +47,10 @@ describe("several platforms: per-platform cached builds joined by an index (inte
   let metadataDir = "";
 
   before(async function () {
-    const missing = await missingInfrastructure();
-    if (missing) {
-      const hint = "start it with: bash scripts/test-infra.sh up";
-      if (process.env.CI === "true") throw new Error(`CI=true but ${missing}; ${hint}`);
-      console.log(`      skipped: ${missing} (${hint})`);
-      this.skip();
-    }
+    await requireInfrastructure(this, {
+      platforms: ["linux/amd64", "linux/arm64"],
+      bases: Object.values(benchVariant("optimized").buildArgs),
+    });
     const variant = benchVariant("optimized");
     const context = prepareContext(variant, CONTEXT_DIR);
     // A file only this run has: the build stage's cache key is new, so amd64 must run esbuild and arm64

@@ -33,7 +33,7 @@ import {
   buildSteps,
   DOCKER,
   ECR_REPOSITORY_URL,
-  missingInfrastructure,
+  COMPONENT_BUILD_BASES,
   pushBasesToRegistry,
   recordComponentBuild,
   removeCreatedImages,
@@ -46,6 +46,7 @@ import {
   type ComponentBuild,
   type ProviderBuildRun,
 } from "./lib/component-build";
+import { requireInfrastructure } from "./lib/infrastructure";
 import { CACHE_ROOT, privateEngineUnavailable, startPrivateEngine } from "./lib/private-engine";
 import {
   BUILDKIT_CACHE_CONFIG,
@@ -99,13 +100,10 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
   let context: string;
 
   before(async function () {
-    const missing = await missingInfrastructure(["linux/amd64", "linux/arm64"]);
-    if (missing) {
-      const hint = "start it with: bash scripts/test-infra.sh up";
-      if (process.env.CI === "true") throw new Error(`CI=true but ${missing}; ${hint}`);
-      console.log(`      skipped: ${missing} (${hint})`);
-      this.skip();
-    }
+    await requireInfrastructure(this, {
+      platforms: ["linux/amd64", "linux/arm64"],
+      bases: COMPONENT_BUILD_BASES,
+    });
     context = prepareContext(benchVariant("optimized"), join(WORK, "context"));
     await pushBasesToRegistry();
   });

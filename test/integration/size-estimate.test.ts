@@ -16,7 +16,7 @@ import { estimateImageSize } from "../../components/size/local-estimate";
 import { benchVariant, prepareContext } from "../../tools/lib/bench-variants";
 import {
   appArgs,
-  missingInfrastructure,
+  COMPONENT_BUILD_BASES,
   pushBasesToRegistry,
   recordComponentBuild,
   removeCreatedImages,
@@ -24,6 +24,7 @@ import {
   runComponentBuild,
   WORK,
 } from "./lib/component-build";
+import { requireInfrastructure } from "./lib/infrastructure";
 import { platformManifests } from "./lib/registry-manifests";
 
 const TOLERANCE = 0.01;
@@ -41,13 +42,7 @@ describe("preview-time size estimate vs what the registry stores (integration)",
   let context: string;
 
   before(async function () {
-    const missing = await missingInfrastructure(PLATFORMS);
-    if (missing) {
-      const hint = "start it with: bash scripts/test-infra.sh up";
-      if (process.env.CI === "true") throw new Error(`CI=true but ${missing}; ${hint}`);
-      console.log(`      skipped: ${missing} (${hint})`);
-      this.skip();
-    }
+    await requireInfrastructure(this, { platforms: PLATFORMS, bases: COMPONENT_BUILD_BASES });
     context = prepareContext(benchVariant("optimized"), join(WORK, "size-context"));
     await pushBasesToRegistry();
   });

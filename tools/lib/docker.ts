@@ -20,7 +20,8 @@ export function dockerEnv(): NodeJS.ProcessEnv {
   return { ...withTestEngine(process.env), DOCKER_BUILDKIT: "1" };
 }
 
-function docker(args: readonly string[]) {
+/** Runs the test engine's docker CLI (DOCKER_CLI) with its environment. */
+export function docker(args: readonly string[]) {
   return runCommand(DOCKER_CLI, args, { env: dockerEnv() });
 }
 

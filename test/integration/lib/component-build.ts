@@ -11,7 +11,7 @@ import { getManifest } from "./registry-manifests";
 import { REPO_ROOT, TEST_BASE_IMAGES } from "../../../tools/lib/bench-variants";
 import { parsePlainProgress } from "../../../tools/lib/buildx";
 import { runCommand } from "../../../tools/lib/process";
-import { LOCAL_REGISTRY, registryAnswers } from "../../../tools/lib/registry";
+import { LOCAL_REGISTRY } from "../../../tools/lib/registry";
 import { ENGINE_ROOT } from "./private-engine";
 import { digestFromMetadata, providerBuildInvocation, type RecordedImageInputs } from "./provider-invocation";
 
@@ -58,25 +58,8 @@ export async function pushBasesToRegistry(): Promise<void> {
   }
 }
 
-/** Why the suite cannot run here, or undefined. */
-export async function missingInfrastructure(platforms: string[]): Promise<string | undefined> {
-  try {
-    const { stdout } = await runCommand(DOCKER, ["buildx", "inspect", "default"]);
-    for (const platform of platforms)
-      if (!stdout.includes(platform)) return `the default builder cannot build ${platform} (no emulation?)`;
-  } catch (error) {
-    return `no Docker engine with buildx via ${DOCKER}: ${String(error).split("\n")[0]}`;
-  }
-  if (!(await registryAnswers())) return `no registry answers on ${LOCAL_REGISTRY}`;
-  for (const base of [TEST_BASE_IMAGES.slim, TEST_BASE_IMAGES.distroless]) {
-    try {
-      await runCommand(DOCKER, ["image", "inspect", base]);
-    } catch {
-      return `base image ${base} is missing`;
-    }
-  }
-  return undefined;
-}
+/** The bases the component builds take (pushed to the registry by {@link pushBasesToRegistry}). */
+export const COMPONENT_BUILD_BASES = [TEST_BASE_IMAGES.slim, TEST_BASE_IMAGES.distroless];
 
 /** A recorded `docker-build:index:Image` (test/components/harness.ts records every resource). */
 export interface RecordedImage {
