@@ -5,8 +5,8 @@
  * are validated, and every error names the argument and the fix.
  */
 import { DEFAULT_CACHE_TAG, DEPLOYED_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
-import { ScanningMode } from "./cost/types";
-import { USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "./cost/usage";
+import { PullBytes, RescanDuration, ScanningMode } from "./cost/types";
+import { USAGE_CHOICES, USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "./cost/usage";
 import { LifecyclePresetName, imagesPerBuild } from "./lifecycle";
 
 // String enums are written as `as const` objects plus a type of their values: TypeScript callers pass plain
@@ -37,7 +37,7 @@ export type ImagePlatform = (typeof ImagePlatform)[keyof typeof ImagePlatform];
 export const BuildNetworkMode = { Default: "default", Host: "host", None: "none" } as const;
 export type BuildNetworkMode = (typeof BuildNetworkMode)[keyof typeof BuildNetworkMode];
 
-export { ScanningMode };
+export { PullBytes, RescanDuration, ScanningMode };
 export const LIFECYCLE_PRESET_NAMES: readonly LifecyclePresetName[] = Object.values(LifecyclePresetName);
 export const SCANNING_MODES: readonly ScanningMode[] = Object.values(ScanningMode);
 export const LAYER_COMPRESSIONS: readonly LayerCompression[] = Object.values(LayerCompression);
@@ -302,16 +302,38 @@ export interface SizeAndCostSettings {
   onBudgetExceeded?: BudgetAction;
   /** Builds pushed per day (drives retention and push cost). @default 1 */
   pushesPerDay?: number;
-  /** Pulls per month from the same region through VPC endpoints (free). @default 0 */
+  /**
+   * Pulls per month from the same region whose layers come through an S3 gateway endpoint or a public
+   * subnet (free: ECR serves layers from S3 through pre-signed URLs). @default 0
+   */
   pullsPerMonthSameRegion?: number;
+  /**
+   * Pulls per month from the same region whose layers come through an S3 interface endpoint (AWS
+   * PrivateLink data processing per GB; endpoint hours not counted). @default 0
+   */
+  pullsPerMonthViaInterfaceEndpoint?: number;
   /** Pulls per month through a NAT gateway (NAT data processing). @default 0 */
   pullsPerMonthViaNat?: number;
   /** Pulls per month from other regions. @default 0 */
   pullsPerMonthCrossRegion?: number;
   /** Pulls per month from the internet. @default 0 */
   pullsPerMonthInternet?: number;
-  /** Enhanced-scanning rescans per image per month. @default 0 */
+  /** Enhanced-scanning rescans per month of each image Amazon Inspector monitors. @default 0 */
   rescansPerMonth?: number;
+  /**
+   * The account's Amazon Inspector ECR re-scan duration (push date): Inspector monitors and rescans the
+   * images pushed within it plus those in use on a running container, so rescans are priced for the builds
+   * pushed within it plus the deployed one (at most the builds kept). Prices only; it is not set here.
+   * @default "DAYS_14" (the default for new accounts)
+   */
+  rescanDuration?: RescanDuration;
+  /**
+   * What one pull downloads: `image` (the whole image, e.g. Fargate or a fresh node) or `renewedLayers`
+   * (nodes that keep the previous image's layers download only the layers a push renews; priced as the
+   * whole image, with a note, until the renewed layers are measured).
+   * @default "image"
+   */
+  pullBytes?: PullBytes;
   /** Regions the repository is replicated to (priced; replication itself is not created here). @default [] */
   replicationRegions?: string[];
   /** Subtract the account-wide 100 GB/month free internet egress. @default false */
@@ -361,6 +383,20 @@ export function resolvePipelineDefaults(
     ...usage,
     replicationRegions: [...(args.replicationRegions ?? usage.replicationRegions)],
     applyFreeTier: args.applyFreeTier ?? usage.applyFreeTier,
+    rescanDuration: oneOf(
+      component,
+      "rescanDuration",
+      args.rescanDuration,
+      USAGE_CHOICES.rescanDuration.values,
+      USAGE_CHOICES.rescanDuration.fallback,
+    ),
+    pullBytes: oneOf(
+      component,
+      "pullBytes",
+      args.pullBytes,
+      USAGE_CHOICES.pullBytes.values,
+      USAGE_CHOICES.pullBytes.fallback,
+    ),
     estimateSize: args.estimateSize ?? !host.componentProvider,
     maxImageSizeBytes: budget,
     onBudgetExceeded: oneOf(component, "onBudgetExceeded", args.onBudgetExceeded, BUDGET_ACTIONS, "warn"),

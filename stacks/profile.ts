@@ -6,6 +6,7 @@
  * program does not read, stops the program with the key as written, the value and the fix.
  */
 import {
+  USAGE_CHOICES,
   USAGE_COUNT_DEFAULTS,
   USAGE_COUNT_KEYS,
   defaultUsageProfile,
@@ -60,6 +61,8 @@ export const CONFIG_KEYS = [
   "maxImageSizeMiB",
   "onBudgetExceeded",
   ...USAGE_COUNT_KEYS,
+  "rescanDuration",
+  "pullBytes",
   "extraTags",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -232,6 +235,12 @@ export function readEnvironmentProfile(
 
   const usage = defaultUsageProfile();
   for (const key of USAGE_COUNT_KEYS) usage[key] = count(key, USAGE_COUNT_DEFAULTS[key]);
+  usage.rescanDuration = choice(
+    "rescanDuration",
+    USAGE_CHOICES.rescanDuration.values,
+    USAGE_CHOICES.rescanDuration.fallback,
+  );
+  usage.pullBytes = choice("pullBytes", USAGE_CHOICES.pullBytes.values, USAGE_CHOICES.pullBytes.fallback);
 
   const context = text("context") ?? "app";
   return {

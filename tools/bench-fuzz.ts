@@ -220,7 +220,13 @@ const atLimits: Record<keyof typeof random, Case[]> = {
           imageBytes: 2 ** 50,
           retainedImages: 1e18,
           pushesPerMonth: 1e18,
-          pulls: { sameRegion: 1e18, viaNat: 1e18, crossRegion: 1e18, internet: 1e18 },
+          pulls: {
+            sameRegion: 1e18,
+            viaInterfaceEndpoint: 1e18,
+            viaNat: 1e18,
+            crossRegion: 1e18,
+            internet: 1e18,
+          },
           replicationRegions: Array.from({ length: 100 }, (_, i) => `r${i}`),
           pricing: {
             storagePerGBMonth: 1e6,
@@ -230,6 +236,7 @@ const atLimits: Record<keyof typeof random, Case[]> = {
             ],
             internetFreeGB: 100,
             natPerGB: 1e6,
+            interfaceEndpointPerGB: 1e6,
             interRegionPerGB: 1e6,
             enhancedScanPerImage: 1e6,
             enhancedRescanPerImage: 1e6,

@@ -3,12 +3,21 @@
  * a report can print what the numbers assume.
  */
 import { ecrPricing } from "./pricing";
-import type { CostAssumptions, CostEstimateInput, RegionPricing } from "./types";
+import {
+  DAYS_PER_MONTH,
+  DEFAULT_RESCAN_DURATION,
+  RESCAN_DURATION_DAYS,
+  RescanDuration,
+  type CostAssumptions,
+  type CostEstimateInput,
+  type RegionPricing,
+} from "./types";
 import { InvalidInputError } from "../errors";
 import {
   COST_LIMITS,
   describeValue,
   optionalNonNegative,
+  optionalOneOf,
   requireNonNegative,
   requireNumberAtLeast,
   validatePricing,
@@ -47,6 +56,25 @@ function requireRegionName(value: unknown, field: string): string {
   return value;
 }
 
+/**
+ * Builds Amazon Inspector keeps monitoring (and rescanning): "Amazon Inspector will continue to monitor and
+ * rescan an image as long as it's been last in use on a cluster or pushed within 14 days (by default)"
+ * (Inspector user guide, "Configuring the Amazon ECR re-scan duration", read 2026-11-30). So: the builds
+ * pushed within the duration (the cadence over that many days; every kept build for LIFETIME) plus the one
+ * deployed, which may be older, never more than the builds kept. When the deployed build is also the
+ * newest push this counts it twice: an upper bound by one build.
+ */
+export function monitoredBuilds(
+  pushesPerMonth: number,
+  retainedImages: number,
+  rescanDuration: RescanDuration,
+): number {
+  const days = RESCAN_DURATION_DAYS[rescanDuration];
+  if (days === Infinity) return retainedImages;
+  const pushedWithin = (pushesPerMonth / DAYS_PER_MONTH) * days;
+  return Math.min(retainedImages, pushedWithin + 1);
+}
+
 /** Checks the input and fills in the defaults. */
 export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
   if (typeof input !== "object" || input === null) {
@@ -79,6 +107,11 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
   }
   const pulls = {
     sameRegion: optionalNonNegative(pullsInput.sameRegion, "pulls.sameRegion", 0),
+    viaInterfaceEndpoint: optionalNonNegative(
+      pullsInput.viaInterfaceEndpoint,
+      "pulls.viaInterfaceEndpoint",
+      0,
+    ),
     viaNat: optionalNonNegative(pullsInput.viaNat, "pulls.viaNat", 0),
     crossRegion: optionalNonNegative(pullsInput.crossRegion, "pulls.crossRegion", 0),
     internet: optionalNonNegative(pullsInput.internet, "pulls.internet", 0),
@@ -98,9 +131,24 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
       `scanning.mode must be "basic" or "enhanced", got ${describeValue(scanningInput.mode)}`,
     );
   }
+  const imagesPerPush = optionalNonNegative(scanningInput.imagesPerPush, "scanning.imagesPerPush", 1);
+  if (!Number.isInteger(imagesPerPush) || imagesPerPush < 1) {
+    throw new InvalidInputError(
+      "scanning.imagesPerPush",
+      `scanning.imagesPerPush must be a whole number >= 1 (one image manifest per platform), got ${describeValue(imagesPerPush)}`,
+    );
+  }
   const scanning = {
     mode: scanningInput.mode,
     rescansPerMonth: optionalNonNegative(scanningInput.rescansPerMonth, "scanning.rescansPerMonth", 0),
+    rescanDuration: optionalOneOf(
+      scanningInput.rescanDuration,
+      "scanning.rescanDuration",
+      Object.values(RescanDuration),
+      DEFAULT_RESCAN_DURATION,
+      "Amazon Inspector's ECR re-scan durations",
+    ),
+    imagesPerPush,
   };
 
   const replicationInput = input.replicationRegions ?? [];
@@ -138,6 +186,10 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
 
   return {
     region,
+    monitoredImages:
+      scanning.mode === "enhanced"
+        ? monitoredBuilds(pushesPerMonth, retainedImages, scanning.rescanDuration) * imagesPerPush
+        : 0,
     imageBytes,
     uniqueBytesPerImage,
     retainedImages,

@@ -5,14 +5,17 @@
  * - Storage: ECR bills the compressed size of the unique layers in a repository; layers shared by
  *   several images count once ("you pay for the amount of data you store", ECR pricing). Successive
  *   builds share their base layers, so N retained images cost one image plus N − 1 increments.
- * - Pulls: data transfer from ECR to AWS compute in the same region is free; through a NAT gateway it
- *   pays NAT data processing (VPC pricing); to another region it pays the source region's inter-region
- *   rate; to the internet it pays the tiered "data transfer out" rates, whose tiers count the month's
- *   volume progressively.
+ * - Pulls: ECR serves each layer from Amazon S3 through a pre-signed URL (ECR API, GetDownloadUrlForLayer),
+ *   so the bytes take the puller's path to S3. Same region they are free through an S3 gateway endpoint
+ *   or from a public subnet; through an S3 interface endpoint they pay PrivateLink data processing per GB
+ *   (https://aws.amazon.com/privatelink/pricing/); through a NAT gateway, NAT data processing (VPC
+ *   pricing); to another region, the source region's inter-region rate; to the internet, the tiered
+ *   "data transfer out" rates, whose tiers count the month's volume progressively.
  * - Replication: "you are charged for the storage in the destination and for data transfer out at
  *   inter-region rates" (ECR pricing); only the new layers of each push cross regions.
- * - Scanning: basic scanning is free; enhanced scanning is Amazon Inspector, per image pushed and per
- *   rescan of an image it keeps monitoring.
+ * - Scanning: basic scanning is free; enhanced scanning is Amazon Inspector, per image manifest pushed
+ *   (one per platform) and per rescan of an image it keeps monitoring: those pushed within the account's
+ *   re-scan duration or in use on a running container (see `monitoredBuilds` in ./assumptions.ts).
  */
 import { pricingFor, resolveAssumptions } from "./assumptions";
 import type {
@@ -83,12 +86,23 @@ function transferLines(a: CostAssumptions): CostLine[] {
   const lines: CostLine[] = [];
   // Flat-rate paths, in report order: [item, pulls, USD per GB, explanation].
   const flatPaths: [string, number, number, string][] = [
-    ["pulls same region", a.pulls.sameRegion, 0, `${a.pulls.sameRegion} pulls; free within the region`],
+    [
+      "pulls same region",
+      a.pulls.sameRegion,
+      0,
+      `${a.pulls.sameRegion} pulls; free: layers come from S3 through an S3 gateway endpoint or a public subnet`,
+    ],
+    [
+      "pulls via interface endpoint",
+      a.pulls.viaInterfaceEndpoint,
+      a.pricing.interfaceEndpointPerGB,
+      `${a.pulls.viaInterfaceEndpoint} pulls; layers come from S3 through an interface endpoint: PrivateLink data processing (endpoint hours not counted)`,
+    ],
     [
       "pulls via NAT gateway",
       a.pulls.viaNat,
       a.pricing.natPerGB,
-      `${a.pulls.viaNat} pulls; NAT data processing (ECR VPC endpoints avoid it)`,
+      `${a.pulls.viaNat} pulls; NAT data processing (an S3 gateway endpoint avoids it for the layers)`,
     ],
     [
       "pulls cross-region",
@@ -133,28 +147,43 @@ function scanningLines(a: CostAssumptions): CostLine[] {
   if (a.scanning.mode === "basic") {
     return [line("scanning basic", a.pushesPerMonth, "scan", 0, "basic scanning is free")];
   }
+  const perPush = a.scanning.imagesPerPush;
   const lines = [
     line(
       "enhanced scans on push",
-      a.pushesPerMonth,
+      a.pushesPerMonth * perPush,
       "scan",
       a.pricing.enhancedScanPerImage,
-      "Amazon Inspector scans each pushed image once",
+      perPush === 1
+        ? `${formatCount(a.pushesPerMonth)} pushes; Amazon Inspector scans each pushed image once`
+        : `${formatCount(a.pushesPerMonth)} pushes x ${perPush} platform images; Amazon Inspector scans each image manifest once (not the index)`,
     ),
   ];
-  const rescans = a.scanning.rescansPerMonth * a.retainedImages;
+  const rescans = a.scanning.rescansPerMonth * a.monitoredImages;
   if (rescans > 0) {
+    const duration = a.scanning.rescanDuration;
+    const builds = a.monitoredImages / perPush;
+    const within =
+      duration === "LIFETIME"
+        ? `every kept build (${duration})`
+        : `pushed within ${duration} plus the deployed one, at most the ${formatCount(a.retainedImages)} kept`;
     lines.push(
       line(
         "enhanced rescans",
         rescans,
         "scan",
         a.pricing.enhancedRescanPerImage,
-        `${a.scanning.rescansPerMonth} rescans per month x ${a.retainedImages} retained images`,
+        `${formatCount(a.scanning.rescansPerMonth)} rescans per month x ${formatCount(a.monitoredImages)} monitored images ` +
+          `(${formatCount(builds)} builds: ${within}${perPush === 1 ? "" : `; x ${perPush} platform images`})`,
       ),
     );
   }
   return lines;
+}
+
+/** A count for an explanation: whole numbers as they are, others to 2 decimals. */
+function formatCount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
 function replicationLines(a: CostAssumptions, override: RegionPricing | undefined): CostLine[] {
@@ -175,7 +204,7 @@ function replicationLines(a: CostAssumptions, override: RegionPricing | undefine
         pushedGB,
         "GB",
         a.pricing.interRegionPerGB,
-        `${a.pushesPerMonth} pushes x unique bytes per build, at ${a.region}'s inter-region rate`,
+        `${formatCount(a.pushesPerMonth)} pushes x unique bytes per build, at ${a.region}'s inter-region rate`,
       ),
     ];
   });

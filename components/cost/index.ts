@@ -9,10 +9,19 @@ export type {
   RegionPricing,
   ScanningProfile,
 } from "./types";
-export { PricingSource, ScanningMode } from "./types";
+export {
+  DEFAULT_RESCAN_DURATION,
+  PricingSource,
+  PullBytes,
+  RESCAN_DURATION_DAYS,
+  RescanDuration,
+  ScanningMode,
+} from "./types";
+export { monitoredBuilds } from "./assumptions";
 export type { ArchivePricing, RegionRateCard, SourcedEgressTier, SourcedFigure } from "./pricing";
 export {
   CHECKED_ON as PRICING_CHECKED_ON,
+  RECHECKED_ON as PRICING_RECHECKED_ON,
   INTERNET_TIER_BOUNDS_GB,
   PRICING_SOURCES,
   ecrArchivePricing,
@@ -21,8 +30,15 @@ export {
   toRegionPricing,
 } from "./pricing";
 export { BYTES_PER_GB, applyTiers, estimateMonthlyCost, tierLabel, type TierUsage } from "./estimate";
-export { formatCostReport, roundToCents, type CostReportContext } from "./report";
 export {
+  ECR_FREE_TIER_NOTE,
+  PULL_PATH_NOTE,
+  formatCostReport,
+  roundToCents,
+  type CostReportContext,
+} from "./report";
+export {
+  USAGE_CHOICES,
   USAGE_COUNT_DEFAULTS,
   USAGE_COUNT_KEYS,
   defaultUsageProfile,
@@ -33,6 +49,7 @@ export {
   DAYS_PER_MONTH,
   FALLBACK_PRICING_REGION,
   PRICED_REGIONS,
+  bytesPerPullFor,
   costFor,
   hasRateCard,
   type CostForInput,

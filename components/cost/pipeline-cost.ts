@@ -2,17 +2,17 @@
  * The cost glue of EcrImagePipeline: one pipeline's monthly cost from its size, region, lifecycle policy
  * and usage profile. Plain values only; the component lifts it with one `apply`.
  */
+import { InvalidInputError } from "../errors";
 import { imagesPerBuild, steadyStateRetention } from "../lifecycle";
 import type { KnownImageSize } from "../size/basis";
 import { CONTENT_TAG_PREFIX } from "../tags";
 import { estimateMonthlyCost } from "./estimate";
 import { ecrPricing } from "./pricing";
 import { formatCostReport } from "./report";
-import type { CostEstimate, ScanningMode } from "./types";
+import { DAYS_PER_MONTH, type CostEstimate, type ScanningMode } from "./types";
 import type { UsageProfile } from "./usage";
 
-/** Days in the month the estimate prices (AWS bills GB-month on a 730-hour month ≈ 30.4 days). */
-export const DAYS_PER_MONTH = 30;
+export { DAYS_PER_MONTH };
 
 /** Region code whose rates price a region that has no rate card (only for a region known at apply time). */
 export const FALLBACK_PRICING_REGION = "us-east-1";
@@ -33,6 +33,40 @@ export interface CostForInput {
   scanningMode: ScanningMode;
   /** Platforms in the image. A pull fetches one platform's layers: `size.bytes / platforms`. Default 1. */
   platforms?: number;
+  /**
+   * Bytes of the layers one push renews, all platforms (the storage model's measurement). Used for
+   * `usage.pullBytes: "renewedLayers"`; when absent such pulls are priced as whole images and the report
+   * says so.
+   */
+  renewedBytesPerPush?: number;
+}
+
+/** Bytes one pull moves under `pullBytes`, and a note when the choice could not be honoured. */
+export function bytesPerPullFor(
+  pullBytes: UsageProfile["pullBytes"],
+  imageBytes: number,
+  platforms: number,
+  renewedBytesPerPush: number | undefined,
+): { bytes: number; note?: string } {
+  const wholeImage = imageBytes / platforms;
+  if (pullBytes !== "renewedLayers") return { bytes: wholeImage };
+  if (
+    renewedBytesPerPush !== undefined &&
+    (!Number.isFinite(renewedBytesPerPush) || renewedBytesPerPush < 0)
+  ) {
+    throw new InvalidInputError(
+      "renewedBytesPerPush",
+      `renewedBytesPerPush must be a finite number of bytes >= 0, got ${String(renewedBytesPerPush)}`,
+    );
+  }
+  if (renewedBytesPerPush === undefined) {
+    return {
+      bytes: wholeImage,
+      note: 'pullBytes "renewedLayers": no measurement of the layers a push renews yet, so each pull is priced as the whole image',
+    };
+  }
+  // A node already holding the previous image downloads only the layers it lacks, one platform's worth.
+  return { bytes: Math.min(renewedBytesPerPush / platforms, wholeImage) };
 }
 
 /**
@@ -52,13 +86,15 @@ export function costFor(input: CostForInput): { estimate: CostEstimate; report: 
   // A multi-platform build pushes an index plus one `ctx-…-<arch>` image per platform, and the repository's
   // keep rule counts them all (EcrRepository `platformsPerImage`): replay that many tagged pushes per
   // build, then count whole builds.
-  const buildImages = imagesPerBuild(Math.max(1, input.platforms ?? 1));
+  const platforms = Math.max(1, input.platforms ?? 1);
+  const buildImages = imagesPerBuild(platforms);
   const retention = steadyStateRetention(input.policy, {
     pushesPerDay: [
       { tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: usage.pushesPerDay * buildImages },
     ],
     imageBytes: size.bytes,
   });
+  const pull = bytesPerPullFor(usage.pullBytes, size.bytes, platforms, input.renewedBytesPerPush);
   const estimate = estimateMonthlyCost({
     region,
     imageBytes: size.bytes,
@@ -67,18 +103,30 @@ export function costFor(input: CostForInput): { estimate: CostEstimate; report: 
     pushesPerMonth: usage.pushesPerDay * DAYS_PER_MONTH,
     pulls: {
       sameRegion: usage.pullsPerMonthSameRegion,
+      viaInterfaceEndpoint: usage.pullsPerMonthViaInterfaceEndpoint,
       viaNat: usage.pullsPerMonthViaNat,
       crossRegion: usage.pullsPerMonthCrossRegion,
       internet: usage.pullsPerMonthInternet,
     },
-    bytesPerPull: size.bytes / Math.max(1, input.platforms ?? 1),
-    scanning: { mode: input.scanningMode, rescansPerMonth: usage.rescansPerMonth },
+    bytesPerPull: pull.bytes,
+    scanning: {
+      mode: input.scanningMode,
+      rescansPerMonth: usage.rescansPerMonth,
+      rescanDuration: usage.rescanDuration,
+      // Inspector scans image manifests, one per platform, not the index that joins them.
+      imagesPerPush: platforms,
+    },
     replicationRegions: usage.replicationRegions,
     applyFreeTier: usage.applyFreeTier,
   });
   const title = priced
     ? undefined
     : `ECR monthly cost estimate: ${input.region}, priced with ${region} rates (no rate card for ${input.region} in ecrPricing; see docs/PRICING.md)`;
-  const report = formatCostReport(estimate, { basis: size.basis, basisNote: size.note, title });
+  const report = formatCostReport(estimate, {
+    basis: size.basis,
+    basisNote: size.note,
+    title,
+    notes: pull.note === undefined ? [] : [pull.note],
+  });
   return { estimate, report };
 }

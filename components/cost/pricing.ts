@@ -12,6 +12,8 @@
 import type { EgressTier, RegionPricing } from "./types";
 
 export const CHECKED_ON = "2026-11-22";
+/** Date the figures added or corrected for issue 10 (interface endpoints, sa-east-1 over 150 TB) were read. */
+export const RECHECKED_ON = "2026-11-30";
 
 /** A number with where it came from. */
 export interface SourcedFigure {
@@ -36,6 +38,7 @@ export interface RegionRateCard {
   internetEgressTiers: readonly SourcedEgressTier[];
   internetFreeGB: SourcedFigure;
   natPerGB: SourcedFigure;
+  interfaceEndpointPerGB: SourcedFigure;
   interRegionPerGB: SourcedFigure;
   enhancedScanPerImage: SourcedFigure;
   enhancedRescanPerImage: SourcedFigure;
@@ -56,6 +59,20 @@ export const PRICING_SOURCES = {
   ecrPricing: "https://aws.amazon.com/ecr/pricing/",
   ec2DataTransfer: "https://aws.amazon.com/ec2/pricing/on-demand/",
   vpcPricing: "https://aws.amazon.com/vpc/pricing/",
+  /**
+   * Interface endpoint data processing: "First 1 PB $0.01, Next 4 PB $0.006, Anything over 5 PB $0.004" per
+   * GB, tiers over "the total data processed by all Interface Endpoints in an AWS Region", plus an hourly
+   * charge per endpoint per Availability Zone (read 2026-11-30 from a stored copy of the page).
+   */
+  privateLinkPricing: "https://aws.amazon.com/privatelink/pricing/",
+  /** The AWS Price List (bulk API): sa-east-1 internet egress over 150 TB is $0.114/GB (issue 10). */
+  awsPriceList: "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/index.json",
+  /**
+   * ECR's free tier (500 MB-month of private storage for a year) belongs to the legacy AWS Free Tier; accounts
+   * created on or after 2025-07-15 get the credit-based Free Tier instead (AWS Free Tier page; a dated
+   * third-party summary: https://freetier.co/articles/aws-free-tier-changes-july-15-2025, read 2026-11-30).
+   */
+  awsFreeTier: "https://aws.amazon.com/free/",
   inspectorPricing: "https://aws.amazon.com/inspector/pricing/",
   /** us-east-1 ECR storage, NAT $0.045/GB, Inspector $0.09/$0.01, "as of March 2026". */
   cloudburnEcr: "https://cloudburn.io/blog/amazon-ecr-pricing",
@@ -86,10 +103,16 @@ export const INTERNET_TIER_BOUNDS_GB: readonly number[] = [10 * 1024, 50 * 1024,
 
 const UNCONFIRMED = "AWS list price as known; no retrievable source confirmed it for this region";
 
-function figure(value: number, source: string, verified: boolean, note?: string): SourcedFigure {
+function figure(
+  value: number,
+  source: string,
+  verified: boolean,
+  note?: string,
+  checked: string = CHECKED_ON,
+): SourcedFigure {
   return note === undefined
-    ? { value, source, checked: CHECKED_ON, verified }
-    : { value, source, checked: CHECKED_ON, verified, note };
+    ? { value, source, checked, verified }
+    : { value, source, checked, verified, note };
 }
 
 /** What the table below says about one region; verification flags default to false. */
@@ -99,6 +122,8 @@ interface RegionFacts {
   egress: readonly [number, number, number, number];
   nat: number;
   interRegion: number;
+  /** Per-tier corrections read after CHECKED_ON: [tier index, source, note]. */
+  egressCorrections?: readonly (readonly [number, string, string])[];
   verified?: {
     storage?: string;
     /** One source per tier; undefined tiers are unverified. */
@@ -106,6 +131,7 @@ interface RegionFacts {
     nat?: string;
     interRegion?: string;
     scanning?: string;
+    interfaceEndpoint?: string;
   };
   note?: { nat?: string; interRegion?: string; egress?: string };
 }
@@ -119,6 +145,11 @@ const STORAGE_PER_GB_MONTH = 0.1;
 const ENHANCED_SCAN_PER_IMAGE = 0.09;
 const ENHANCED_RESCAN_PER_IMAGE = 0.01;
 const INTERNET_FREE_GB = 100;
+/**
+ * PrivateLink interface endpoint data processing, first tier (up to 1 PB a month in the region): stated for
+ * the page's default region (US East, N. Virginia); assumed equal elsewhere until read per region.
+ */
+const INTERFACE_ENDPOINT_PER_GB = 0.01;
 
 const US_EU_EGRESS = [0.09, 0.085, 0.07, 0.05] as const;
 
@@ -138,6 +169,7 @@ const REGION_FACTS: Record<string, RegionFacts> = {
       nat: PRICING_SOURCES.cloudburnEcr,
       interRegion: PRICING_SOURCES.redressInterRegion,
       scanning: PRICING_SOURCES.cloudburnEcr,
+      interfaceEndpoint: PRICING_SOURCES.privateLinkPricing,
     },
     note: { interRegion: "to us-east-2 it is $0.01/GB; $0.02/GB is the rate to the other regions" },
   },
@@ -198,9 +230,17 @@ const REGION_FACTS: Record<string, RegionFacts> = {
   },
   "sa-east-1": {
     name: "South America (Sao Paulo)",
-    egress: [0.15, 0.138, 0.126, 0.12],
+    egress: [0.15, 0.138, 0.126, 0.114],
     nat: 0.093,
     interRegion: 0.138,
+    // Was $0.12 (issue 10): the AWS Price List lists $0.114 for sa-east-1 DataTransfer-Out-Bytes above 153600 GB.
+    egressCorrections: [
+      [
+        3,
+        PRICING_SOURCES.awsPriceList,
+        "AWS Price List figure reported in issue 10 (was $0.12 here); not re-read from this environment",
+      ],
+    ],
   },
 };
 
@@ -216,10 +256,16 @@ function rateCardFrom(facts: RegionFacts): RegionRateCard {
   return {
     regionName: facts.name,
     storagePerGBMonth: sourced(PRICING_SOURCES.ecrPricing, verified.storage, STORAGE_PER_GB_MONTH),
-    internetEgressTiers: facts.egress.map((perGB, tier) => ({
-      upToGB: INTERNET_TIER_BOUNDS_GB[tier] ?? Infinity,
-      perGB: sourced(PRICING_SOURCES.ec2DataTransfer, verified.egress?.[tier], perGB, facts.note?.egress),
-    })),
+    internetEgressTiers: facts.egress.map((perGB, tier) => {
+      const correction = facts.egressCorrections?.find(([index]) => index === tier);
+      return {
+        upToGB: INTERNET_TIER_BOUNDS_GB[tier] ?? Infinity,
+        perGB:
+          correction === undefined
+            ? sourced(PRICING_SOURCES.ec2DataTransfer, verified.egress?.[tier], perGB, facts.note?.egress)
+            : figure(perGB, correction[1], false, correction[2], RECHECKED_ON),
+      };
+    }),
     // The allowance is one account-wide fact, not a per-region one; the same figure sits on every card.
     internetFreeGB: figure(
       INTERNET_FREE_GB,
@@ -228,6 +274,15 @@ function rateCardFrom(facts: RegionFacts): RegionRateCard {
       "account-wide, all services and regions",
     ),
     natPerGB: sourced(PRICING_SOURCES.vpcPricing, verified.nat, facts.nat, facts.note?.nat),
+    interfaceEndpointPerGB: figure(
+      INTERFACE_ENDPOINT_PER_GB,
+      PRICING_SOURCES.privateLinkPricing,
+      verified.interfaceEndpoint !== undefined,
+      verified.interfaceEndpoint !== undefined
+        ? "first tier (up to 1 PB a month in the region); endpoint hours are not counted"
+        : "assumed equal to us-east-1's first tier; not read for this region",
+      RECHECKED_ON,
+    ),
     interRegionPerGB: sourced(
       PRICING_SOURCES.ec2DataTransfer,
       verified.interRegion,
@@ -267,6 +322,7 @@ export function toRegionPricing(card: RegionRateCard): RegionPricing {
     internetEgressTiers: Object.freeze(tiers.map((tier) => Object.freeze(tier))) as EgressTier[],
     internetFreeGB: card.internetFreeGB.value,
     natPerGB: card.natPerGB.value,
+    interfaceEndpointPerGB: card.interfaceEndpointPerGB.value,
     interRegionPerGB: card.interRegionPerGB.value,
     enhancedScanPerImage: card.enhancedScanPerImage.value,
     enhancedRescanPerImage: card.enhancedRescanPerImage.value,

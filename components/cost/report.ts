@@ -14,7 +14,26 @@ export interface CostReportContext {
   basisNote?: string;
   /** Heading; default "ECR monthly cost estimate: <region>". */
   title?: string;
+  /** More notes printed after the line notes, e.g. why an input fell back to a default. */
+  notes?: readonly string[];
 }
+
+/**
+ * Printed under the notes whenever the estimate has pulls: why a same-region pull is free only on some
+ * paths. ECR returns each layer as a pre-signed S3 URL (ECR API, GetDownloadUrlForLayer).
+ */
+export const PULL_PATH_NOTE =
+  "pull paths: ECR serves layers from S3 through pre-signed URLs, so a pull's bytes take the subnet's path to S3. " +
+  "Same region they are free only through an S3 gateway endpoint (no hourly or per-GB charge) or from a public subnet; " +
+  "through an S3 interface endpoint they pay PrivateLink data processing per GB, through a NAT gateway NAT data processing.";
+
+/**
+ * Printed with the assumptions: ECR's own free tier is not applied. It was 500 MB-month of private storage
+ * for 12 months under the legacy AWS Free Tier, which accounts created on or after 2025-07-15 do not get
+ * (docs/PRICING.md, "Free tiers").
+ */
+export const ECR_FREE_TIER_NOTE =
+  "ECR storage free tier: not applied (500 MB-month for 12 months under the legacy AWS Free Tier; not offered to accounts created on or after 2025-07-15)";
 
 /** Replaces the few non-ASCII characters notes tend to carry, and anything else with "?". */
 export function toAscii(text: string): string {
@@ -154,7 +173,8 @@ function checkReportable(estimate: CostEstimate, context: CostReportContext): vo
   ] as const) {
     amount(a[key], `estimate.assumptions.${key}`);
   }
-  for (const key of ["sameRegion", "viaNat", "crossRegion", "internet"] as const) {
+  amount(a.monitoredImages, "estimate.assumptions.monitoredImages");
+  for (const key of ["sameRegion", "viaInterfaceEndpoint", "viaNat", "crossRegion", "internet"] as const) {
     amount(a.pulls[key], `estimate.assumptions.pulls.${key}`);
   }
   const shapeError = (key: string, what: string): InvalidInputError =>
@@ -170,8 +190,25 @@ function checkReportable(estimate: CostEstimate, context: CostReportContext): vo
   }
   if (typeof a.scanning !== "object" || a.scanning === null) throw shapeError("scanning", "an object");
   amount(a.scanning.rescansPerMonth, "estimate.assumptions.scanning.rescansPerMonth");
+  amount(a.scanning.imagesPerPush, "estimate.assumptions.scanning.imagesPerPush");
+  if (
+    typeof a.scanning.rescanDuration !== "string" ||
+    a.scanning.rescanDuration.length > MAX_REPORT_NOTE_LENGTH
+  )
+    throw shapeError("scanning.rescanDuration", "text");
   if (typeof a.pricing !== "object" || a.pricing === null) throw shapeError("pricing", "a rate card");
   amount(a.pricing.internetFreeGB, "estimate.assumptions.pricing.internetFreeGB");
+  if (
+    context.notes !== undefined &&
+    (!Array.isArray(context.notes) ||
+      context.notes.length > MAX_REPORT_LINES ||
+      !context.notes.every((note) => typeof note === "string" && note.length <= MAX_REPORT_NOTE_LENGTH))
+  ) {
+    throw new InvalidInputError(
+      "context.notes",
+      `context.notes must be an array of at most ${MAX_REPORT_LINES} texts of at most ${MAX_REPORT_NOTE_LENGTH} characters.`,
+    );
+  }
   for (const key of ["title", "basis", "basisNote"] as const) {
     const text = context[key];
     if (text !== undefined && (typeof text !== "string" || text.length > MAX_REPORT_NOTE_LENGTH)) {
@@ -203,6 +240,8 @@ export function formatCostReport(estimate: CostEstimate, context: CostReportCont
   const rule = widths.map((width) => "-".repeat(width)).join("  ");
 
   const pullsBy = a.pulls;
+  const anyPulls = Object.values(pullsBy).some((pulls) => pulls > 0);
+  const extraNotes = [...(anyPulls ? [PULL_PATH_NOTE] : []), ...(context.notes ?? [])];
   const out: string[] = [
     context.title ?? `ECR monthly cost estimate: ${a.region}`,
     "",
@@ -215,6 +254,7 @@ export function formatCostReport(estimate: CostEstimate, context: CostReportCont
     "",
     "notes:",
     ...estimate.lines.map((line) => `  ${line.item}: ${line.explanation}`),
+    ...extraNotes.map((note) => `  ${note}`),
     "",
     "assumptions:",
     `  region: ${a.region} (rates: ${a.pricingSource === "override" ? "caller override" : "ecrPricing"})`,
@@ -224,15 +264,19 @@ export function formatCostReport(estimate: CostEstimate, context: CostReportCont
     `  cache: ${formatBytes(a.cacheBytes)}`,
     `  stored in the repository: ${formatBytes(a.storedBytes)}`,
     `  pushes per month: ${formatQuantity(a.pushesPerMonth)}`,
-    `  pulls per month: same region ${formatQuantity(pullsBy.sameRegion)}, via NAT ${formatQuantity(pullsBy.viaNat)}, ` +
+    `  pulls per month: same region ${formatQuantity(pullsBy.sameRegion)}, ` +
+      `via interface endpoint ${formatQuantity(pullsBy.viaInterfaceEndpoint)}, via NAT ${formatQuantity(pullsBy.viaNat)}, ` +
       `cross-region ${formatQuantity(pullsBy.crossRegion)}, internet ${formatQuantity(pullsBy.internet)}`,
     `  bytes per pull: ${formatBytes(a.bytesPerPull)}`,
     `  scanning: ${a.scanning.mode}` +
       (a.scanning.mode === "enhanced"
-        ? `, ${formatQuantity(a.scanning.rescansPerMonth)} rescans per image per month`
+        ? `, scanned images per push ${formatQuantity(a.scanning.imagesPerPush)} (one per platform), ` +
+          `${formatQuantity(a.scanning.rescansPerMonth)} rescans per month of ${formatQuantity(a.monitoredImages)} monitored images ` +
+          `(re-scan duration ${a.scanning.rescanDuration})`
         : ""),
     `  replication: ${a.replicationRegions.length === 0 ? "none" : a.replicationRegions.join(", ")}`,
     `  internet free allowance: ${a.applyFreeTier ? `applied (${formatQuantity(a.pricing.internetFreeGB)} GB)` : "not applied (it is shared across the account)"}`,
+    `  ${ECR_FREE_TIER_NOTE}`,
   ];
   if (context.basis !== undefined || context.basisNote !== undefined) {
     const note = context.basisNote === undefined ? "" : ` - ${context.basisNote}`;

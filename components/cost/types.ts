@@ -5,6 +5,12 @@
  * (the AWS Price List ranges for DataTransfer-Out-Bytes end at 10240, 51200 and 153600 GB).
  */
 
+/**
+ * Days in the month the estimate prices: AWS bills a 730-hour month (730 / 24 = 30.42 days), so a push
+ * cadence per day is priced over 30.4 days, not 30.
+ */
+export const DAYS_PER_MONTH = 30.4;
+
 /** One progressive tier: the rate applies to the volume between the previous tier's `upToGB` and this one. */
 export interface EgressTier {
   /** Cumulative monthly GB at which this tier ends; `Infinity` for the open-ended last tier. */
@@ -29,6 +35,12 @@ export interface RegionPricing {
   internetFreeGB: number;
   /** NAT gateway data processing, per GB (a pull through NAT pays it; a VPC endpoint pull does not). */
   natPerGB: number;
+  /**
+   * AWS PrivateLink interface endpoint data processing, per GB (first tier, up to 1 PB a month in the
+   * region). A pull whose layers reach S3 through an interface endpoint pays it; endpoint hours are not
+   * counted (they are paid whether or not images are pulled).
+   */
+  interfaceEndpointPerGB: number;
   /** Data transfer from this region to another AWS region, per GB (billed by the source region). */
   interRegionPerGB: number;
   /** Amazon Inspector enhanced scanning: initial scan of an image pushed to ECR. */
@@ -37,10 +49,19 @@ export interface RegionPricing {
   enhancedRescanPerImage: number;
 }
 
-/** Image pulls per month, by the network path the bytes take. All default to 0. */
+/**
+ * Image pulls per month, by the network path the bytes take. All default to 0.
+ *
+ * ECR hands out each layer as a pre-signed Amazon S3 URL (ECR API, GetDownloadUrlForLayer: "Retrieves the
+ * pre-signed Amazon S3 download URL corresponding to an image layer",
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetDownloadUrlForLayer.html), so the bytes of
+ * a pull take the path the puller's subnet has to S3, not to the ECR API.
+ */
 export interface PullsPerMonth {
-  /** Same region through VPC endpoints or public subnets: no transfer charge. */
+  /** Same region, layers through an S3 gateway endpoint or from a public subnet: no charge. */
   sameRegion?: number;
+  /** Same region, layers through an S3 interface endpoint (PrivateLink): data processing per GB. */
+  viaInterfaceEndpoint?: number;
   /** Same region through a NAT gateway: NAT data processing per GB. */
   viaNat?: number;
   /** From compute in another AWS region: inter-region transfer per GB. */
@@ -56,6 +77,44 @@ export interface PullsPerMonth {
 export const ScanningMode = { Basic: "basic", Enhanced: "enhanced" } as const;
 export type ScanningMode = (typeof ScanningMode)[keyof typeof ScanningMode];
 
+/**
+ * Amazon Inspector's ECR re-scan duration (push date): how long after its push an image stays monitored
+ * and rescanned. The values are the API's (Inspector2 `EcrConfiguration.rescanDuration`: LIFETIME | DAYS_30
+ * | DAYS_180 | DAYS_14 | DAYS_60 | DAYS_90,
+ * https://docs.aws.amazon.com/inspector/v2/APIReference/API_EcrConfiguration.html, read 2026-11-30). The
+ * default for new accounts is 14 days (Inspector user guide, "Configuring the Amazon ECR re-scan duration",
+ * https://docs.aws.amazon.com/inspector/latest/user/scanning_resources_configure_duration_setting_ecr.html,
+ * read 2026-11-30).
+ */
+export const RescanDuration = {
+  Days14: "DAYS_14",
+  Days30: "DAYS_30",
+  Days60: "DAYS_60",
+  Days90: "DAYS_90",
+  Days180: "DAYS_180",
+  Lifetime: "LIFETIME",
+} as const;
+export type RescanDuration = (typeof RescanDuration)[keyof typeof RescanDuration];
+/** Days each re-scan duration covers; LIFETIME never stops monitoring an image. */
+export const RESCAN_DURATION_DAYS: Readonly<Record<RescanDuration, number>> = Object.freeze({
+  DAYS_14: 14,
+  DAYS_30: 30,
+  DAYS_60: 60,
+  DAYS_90: 90,
+  DAYS_180: 180,
+  LIFETIME: Infinity,
+});
+/** The re-scan duration of an account that never changed it. */
+export const DEFAULT_RESCAN_DURATION: RescanDuration = RescanDuration.Days14;
+
+/**
+ * What one pull downloads: the whole image (a node or Fargate task without the layers, the default), or
+ * only the layers each push renews (nodes that keep the previous image's layers; the runtime skips a layer
+ * it already has: "GetDownloadUrlForLayer ... is called once per image layer that is not already cached").
+ */
+export const PullBytes = { Image: "image", RenewedLayers: "renewedLayers" } as const;
+export type PullBytes = (typeof PullBytes)[keyof typeof PullBytes];
+
 /** Where the rates of an estimate came from. */
 export const PricingSource = { EcrPricing: "ecrPricing", Override: "override" } as const;
 export type PricingSource = (typeof PricingSource)[keyof typeof PricingSource];
@@ -63,8 +122,18 @@ export type PricingSource = (typeof PricingSource)[keyof typeof PricingSource];
 /** ECR image scanning. Basic scanning is free; enhanced scanning is billed by Amazon Inspector. */
 export interface ScanningProfile {
   mode: ScanningMode;
-  /** Continuous-mode rescans of each retained image per month (enhanced only; default 0). */
+  /**
+   * Continuous-mode rescans per month of each image Inspector still monitors (enhanced only; default 0).
+   * Monitored: the images pushed within `rescanDuration` plus the deployed one, never more than are kept.
+   */
   rescansPerMonth?: number;
+  /** The account's Inspector re-scan duration (push date). Default `DAYS_14`, the default for new accounts. */
+  rescanDuration?: RescanDuration;
+  /**
+   * Image manifests one push adds that Inspector scans: one per platform (it scans image manifests, not
+   * the image index that joins them). Default 1.
+   */
+  imagesPerPush?: number;
 }
 
 export interface CostEstimateInput {
@@ -125,6 +194,11 @@ export interface CostAssumptions {
   pulls: Required<PullsPerMonth>;
   bytesPerPull: number;
   scanning: Required<ScanningProfile>;
+  /**
+   * Images Inspector monitors and rescans (enhanced scanning): the images pushed within the re-scan
+   * duration plus the deployed one, at most `retainedImages`, times `scanning.imagesPerPush`. 0 for basic.
+   */
+  monitoredImages: number;
   replicationRegions: string[];
   applyFreeTier: boolean;
   /** "ecrPricing" when the built-in rate cards were used, "override" when `pricing` was passed. */
@@ -136,7 +210,7 @@ export interface CostAssumptions {
 export interface CostEstimate {
   /** Storage in the repository's region (replica storage is in `replicationUsd`). */
   storageUsd: number;
-  /** Pull traffic: NAT processing, inter-region and internet egress. */
+  /** Pull traffic: interface endpoint and NAT processing, inter-region and internet egress. */
   transferUsd: number;
   /** Amazon Inspector enhanced scanning. */
   scanningUsd: number;

@@ -66,6 +66,24 @@ export function optionalNonNegative(
   return value === undefined ? fallback : requireNonNegative(value, field, max);
 }
 
+/** `value` when it is one of `allowed`, else `fallback` when undefined; anything else throws naming the field. */
+export function optionalOneOf<T extends string>(
+  value: unknown,
+  field: string,
+  allowed: readonly T[],
+  fallback: T,
+  what: string,
+): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidInputError(
+      field,
+      `${field} must be one of ${allowed.map((each) => JSON.stringify(each)).join(", ")} (${what}), got ${describeValue(value)}`,
+    );
+  }
+  return value as T;
+}
+
 /** Throws unless `pricing` is a complete, well-formed rate card. */
 export function validatePricing(pricing: unknown, field: string): RegionPricing {
   if (typeof pricing !== "object" || pricing === null || Array.isArray(pricing)) {
@@ -76,6 +94,7 @@ export function validatePricing(pricing: unknown, field: string): RegionPricing 
     "storagePerGBMonth",
     "internetFreeGB",
     "natPerGB",
+    "interfaceEndpointPerGB",
     "interRegionPerGB",
     "enhancedScanPerImage",
     "enhancedRescanPerImage",

@@ -98,8 +98,15 @@ describe("EcrImagePipeline", () => {
     );
     assert.equal(cost.assumptions.region, "us-east-1");
     assert.equal(cost.assumptions.imageBytes, ECR_SIZE_BYTES);
-    assert.equal(cost.assumptions.pushesPerMonth, 300);
-    assert.deepEqual(cost.assumptions.pulls, { sameRegion: 0, viaNat: 100, crossRegion: 0, internet: 0 });
+    // 10 pushes a day over the 30.4-day month AWS bills (730 hours), not 30 days.
+    assert.equal(cost.assumptions.pushesPerMonth, 304);
+    assert.deepEqual(cost.assumptions.pulls, {
+      sameRegion: 0,
+      viaInterfaceEndpoint: 0,
+      viaNat: 100,
+      crossRegion: 0,
+      internet: 0,
+    });
     // 50 MiB × (11 retained + 1 cache) = 600 MiB stored at $0.10/GB-month; 100 NAT pulls × 50 MiB at $0.045/GB.
     const gb = ECR_SIZE_BYTES / 2 ** 30;
     assert.ok(Math.abs(cost.storageUsd - 12 * gb * 0.1) < 1e-9, `storage ${cost.storageUsd}`);
@@ -345,6 +352,22 @@ describe("EcrImagePipeline", () => {
     assert.throws(() => pipeline({ onBudgetExceeded: "stop" as never }), {
       message:
         'EcrImagePipeline: invalid argument "onBudgetExceeded": got "stop". Use one of "warn", "fail".',
+    });
+    assert.throws(() => pipeline({ pullsPerMonthViaInterfaceEndpoint: -1 }), {
+      message:
+        'EcrImagePipeline: invalid argument "pullsPerMonthViaInterfaceEndpoint": got -1. Use a finite number >= 0.',
+    });
+    assert.throws(() => pipeline({ pullsPerMonthViaInterfaceEndpoint: Number.POSITIVE_INFINITY }), {
+      message:
+        'EcrImagePipeline: invalid argument "pullsPerMonthViaInterfaceEndpoint": got Infinity. Use a finite number >= 0.',
+    });
+    assert.throws(() => pipeline({ rescanDuration: "DAYS_7" as never }), {
+      message:
+        'EcrImagePipeline: invalid argument "rescanDuration": got "DAYS_7". Use one of "DAYS_14", "DAYS_30", "DAYS_60", "DAYS_90", "DAYS_180", "LIFETIME".',
+    });
+    assert.throws(() => pipeline({ pullBytes: "layers" as never }), {
+      message:
+        'EcrImagePipeline: invalid argument "pullBytes": got "layers". Use one of "image", "renewedLayers".',
     });
     assert.deepEqual(rec.resources, []);
   });

@@ -16,6 +16,7 @@ const goodPricing: RegionPricing = {
   ],
   internetFreeGB: 100,
   natPerGB: 0.045,
+  interfaceEndpointPerGB: 0.01,
   interRegionPerGB: 0.02,
   enhancedScanPerImage: 0.09,
   enhancedRescanPerImage: 0.01,
@@ -90,6 +91,38 @@ const cases: { name: string; input: CostEstimateInput; message: string }[] = [
     message: "scanning.rescansPerMonth must be a finite number >= 0, got -1",
   },
   {
+    name: "negative interface endpoint pulls",
+    input: withFields({ pulls: { viaInterfaceEndpoint: -1 } }),
+    message: "pulls.viaInterfaceEndpoint must be a finite number >= 0, got -1",
+  },
+  {
+    name: "infinite interface endpoint pulls",
+    input: withFields({ pulls: { viaInterfaceEndpoint: Infinity } }),
+    message: "pulls.viaInterfaceEndpoint must be a finite number >= 0, got Infinity",
+  },
+  {
+    name: "unknown re-scan duration",
+    input: withFields({ scanning: { mode: "enhanced", rescanDuration: "DAYS_7" } }),
+    message:
+      'scanning.rescanDuration must be one of "DAYS_14", "DAYS_30", "DAYS_60", "DAYS_90", "DAYS_180", "LIFETIME" (Amazon Inspector\'s ECR re-scan durations), got "DAYS_7"',
+  },
+  {
+    name: "re-scan duration in days instead of the API's name",
+    input: withFields({ scanning: { mode: "enhanced", rescanDuration: 14 } }),
+    message:
+      'scanning.rescanDuration must be one of "DAYS_14", "DAYS_30", "DAYS_60", "DAYS_90", "DAYS_180", "LIFETIME" (Amazon Inspector\'s ECR re-scan durations), got 14',
+  },
+  {
+    name: "zero images per push",
+    input: withFields({ scanning: { mode: "enhanced", imagesPerPush: 0 } }),
+    message: "scanning.imagesPerPush must be a whole number >= 1 (one image manifest per platform), got 0",
+  },
+  {
+    name: "fractional images per push",
+    input: withFields({ scanning: { mode: "enhanced", imagesPerPush: 1.5 } }),
+    message: "scanning.imagesPerPush must be a whole number >= 1 (one image manifest per platform), got 1.5",
+  },
+  {
     name: "unknown region without a pricing override",
     input: withFields({ region: "mars-1" }),
     message: 'region "mars-1" has no rate card in ecrPricing; pass pricing to estimate with your own rates',
@@ -139,6 +172,11 @@ const cases: { name: string; input: CostEstimateInput; message: string }[] = [
     name: "missing NAT rate in the override",
     input: withPricing({ natPerGB: undefined }),
     message: "pricing.natPerGB must be a finite number >= 0, got undefined",
+  },
+  {
+    name: "missing interface endpoint rate in the override",
+    input: withPricing({ interfaceEndpointPerGB: undefined }),
+    message: "pricing.interfaceEndpointPerGB must be a finite number >= 0, got undefined",
   },
   {
     name: "empty tier list",

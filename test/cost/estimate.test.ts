@@ -21,6 +21,8 @@ interface Scenario {
   replication: number;
   /** item → USD, for the lines the scenario is about. */
   lines?: Record<string, number>;
+  /** item → exact quantity (scans, GB), for the counts the scenario is about. */
+  quantities?: Record<string, number>;
   /** Exact list of line items, in order, when the scenario is about which lines appear. */
   items?: string[];
 }
@@ -189,7 +191,8 @@ const scenarios: Scenario[] = [
     replication: 0,
   },
   {
-    // 60 pushes × $0.09 = $5.40; 30 rescans × 20 retained × $0.01 = $6.00; total $11.40
+    // 60 pushes × $0.09 = $5.40; DAYS_14 at 60 pushes a month monitors 60 / 30.4 × 14 + 1 = 28.6 builds,
+    // more than the 20 kept: 30 rescans × 20 × $0.01 = $6.00; total $11.40
     // storage: 20 × 1 GB × $0.10 = $2.00
     name: "enhanced scanning: 60 x $0.09 on push + 30 x 20 x $0.01 rescans",
     input: {
@@ -203,6 +206,128 @@ const scenarios: Scenario[] = [
     scanning: 11.4,
     replication: 0,
     lines: { "enhanced scans on push": 5.4, "enhanced rescans": 6 },
+  },
+  {
+    // Inspector rescans the builds pushed within the re-scan duration plus the deployed one, not every kept
+    // image (issue 10: prod was charged 4 rescans x 101 kept images). 1 push a day = 30.4 pushes a month;
+    // DAYS_14: 30.4 / 30.4 x 14 = 14 pushed within + 1 deployed = 15 of the 101 kept.
+    // on push 30.4 x $0.09 = $2.736; rescans 4 x 15 x $0.01 = $0.60; storage 101 x 1 GB x $0.10 = $10.10
+    name: "enhanced rescans: builds pushed within DAYS_14 (14) + the deployed one, not all 101 kept",
+    input: {
+      ...base,
+      retainedImages: 101,
+      pushesPerMonth: 30.4,
+      scanning: { mode: "enhanced", rescansPerMonth: 4 },
+    },
+    storage: 10.1,
+    transfer: 0,
+    scanning: 3.336,
+    replication: 0,
+    lines: { "enhanced scans on push": 2.736, "enhanced rescans": 0.6 },
+    quantities: { "enhanced scans on push": 30.4, "enhanced rescans": 60 },
+  },
+  {
+    // 2 pushes a day = 60.8 a month; DAYS_30: 2 x 30 = 60 pushed within + 1 = 61 of 101 kept.
+    // on push 60.8 x $0.09 = $5.472; rescans 2 x 61 x $0.01 = $1.22
+    name: "enhanced rescans with DAYS_30 and 2 pushes a day: 2 x (60 + 1) rescans",
+    input: {
+      ...base,
+      retainedImages: 101,
+      pushesPerMonth: 60.8,
+      scanning: { mode: "enhanced", rescansPerMonth: 2, rescanDuration: "DAYS_30" },
+    },
+    storage: 10.1,
+    transfer: 0,
+    scanning: 6.692,
+    replication: 0,
+    lines: { "enhanced scans on push": 5.472, "enhanced rescans": 1.22 },
+    quantities: { "enhanced scans on push": 60.8, "enhanced rescans": 122 },
+  },
+  {
+    // LIFETIME never stops monitoring: every kept build. rescans 1 x 101 x $0.01 = $1.01
+    name: "enhanced rescans with LIFETIME: every one of the 101 kept builds",
+    input: {
+      ...base,
+      retainedImages: 101,
+      pushesPerMonth: 30.4,
+      scanning: { mode: "enhanced", rescansPerMonth: 1, rescanDuration: "LIFETIME" },
+    },
+    storage: 10.1,
+    transfer: 0,
+    scanning: 3.746,
+    replication: 0,
+    lines: { "enhanced scans on push": 2.736, "enhanced rescans": 1.01 },
+    quantities: { "enhanced rescans": 101 },
+  },
+  {
+    // The cadence would monitor 15, but only 5 builds are kept: rescans 4 x 5 x $0.01 = $0.20
+    name: "enhanced rescans never count more builds than are kept: 4 x 5",
+    input: {
+      ...base,
+      retainedImages: 5,
+      pushesPerMonth: 30.4,
+      scanning: { mode: "enhanced", rescansPerMonth: 4 },
+    },
+    storage: 0.5,
+    transfer: 0,
+    scanning: 2.936,
+    replication: 0,
+    lines: { "enhanced scans on push": 2.736, "enhanced rescans": 0.2 },
+    quantities: { "enhanced rescans": 20 },
+  },
+  {
+    // No pushes this month: the deployed image is still in use on a running container, so still rescanned.
+    // rescans 4 x 1 x $0.01 = $0.04
+    name: "enhanced rescans without pushes: the deployed image only, 4 x 1",
+    input: { ...base, retainedImages: 10, scanning: { mode: "enhanced", rescansPerMonth: 4 } },
+    storage: 1,
+    transfer: 0,
+    scanning: 0.04,
+    replication: 0,
+    lines: { "enhanced scans on push": 0, "enhanced rescans": 0.04 },
+    quantities: { "enhanced scans on push": 0, "enhanced rescans": 4 },
+  },
+  {
+    // Inspector scans each platform's image manifest: 30.4 pushes x 2 = 60.8 scans x $0.09 = $5.472;
+    // rescans 4 x (15 builds x 2 platform images) x $0.01 = $1.20
+    name: "two platforms: every scan and rescan counts each platform's image",
+    input: {
+      ...base,
+      retainedImages: 101,
+      pushesPerMonth: 30.4,
+      scanning: { mode: "enhanced", rescansPerMonth: 4, imagesPerPush: 2 },
+    },
+    storage: 10.1,
+    transfer: 0,
+    scanning: 6.672,
+    replication: 0,
+    lines: { "enhanced scans on push": 5.472, "enhanced rescans": 1.2 },
+    quantities: { "enhanced scans on push": 60.8, "enhanced rescans": 120 },
+  },
+  {
+    // Layers through an S3 interface endpoint: 100 pulls x 1 GB x $0.01 PrivateLink data processing = $1.00;
+    // through an S3 gateway endpoint (same region) the other 100 GB are free.
+    name: "interface endpoint pulls pay PrivateLink data processing: 100 GB x $0.01",
+    input: { ...base, pulls: { sameRegion: 100, viaInterfaceEndpoint: 100 } },
+    storage: 0.1,
+    transfer: 1,
+    scanning: 0,
+    replication: 0,
+    lines: { "pulls same region": 0, "pulls via interface endpoint": 1 },
+    quantities: { "pulls same region": 100, "pulls via interface endpoint": 100 },
+    items: ["storage", "pulls same region", "pulls via interface endpoint", "scanning basic"],
+  },
+  {
+    // sa-east-1, 1,000,000 GB: 10240 x 0.15 + 40960 x 0.138 + 102400 x 0.126 = 1536 + 5652.48 + 12902.40
+    // = 20090.88; over 150 TB (846,400 GB) at $0.114 (AWS Price List; was $0.12) = 96489.60 -> $116580.48
+    name: "sa-east-1 internet egress over 150 TB is $0.114/GB",
+    input: { ...base, region: "sa-east-1", pulls: { internet: 1_000_000 } },
+    storage: 0.1,
+    transfer: 116580.48,
+    scanning: 0,
+    replication: 0,
+    lines: { "internet egress over 150 TB": 96489.6 },
+    quantities: { "internet egress over 150 TB": 846400 },
   },
   {
     name: "basic scanning is free however many pushes",
@@ -320,6 +445,9 @@ describe("estimateMonthlyCost: hand-computed scenarios", () => {
         assert.ok(line, `line "${item}" missing; got ${estimate.lines.map((each) => each.item).join(", ")}`);
         assertCents(line.usd, usd, item);
       }
+      for (const [item, quantity] of Object.entries(scenario.quantities ?? {})) {
+        assert.equal(estimate.lines.find((each) => each.item === item)?.quantity, quantity, item);
+      }
       if (scenario.items)
         assert.deepEqual(
           estimate.lines.map((line) => line.item),
@@ -362,6 +490,7 @@ describe("estimateMonthlyCost: hand-computed scenarios", () => {
       ],
       internetFreeGB: 0,
       natPerGB: 0,
+      interfaceEndpointPerGB: 0,
       interRegionPerGB: 0.03,
       enhancedScanPerImage: 0,
       enhancedRescanPerImage: 0,
@@ -405,9 +534,10 @@ describe("estimateMonthlyCost: hand-computed scenarios", () => {
         cacheBytes: 0,
         storedBytes: 6 * GB,
         pushesPerMonth: 12,
-        pulls: { sameRegion: 0, viaNat: 0, crossRegion: 0, internet: 0 },
+        pulls: { sameRegion: 0, viaInterfaceEndpoint: 0, viaNat: 0, crossRegion: 0, internet: 0 },
         bytesPerPull: 2 * GB,
-        scanning: { mode: "basic", rescansPerMonth: 0 },
+        scanning: { mode: "basic", rescansPerMonth: 0, rescanDuration: "DAYS_14", imagesPerPush: 1 },
+        monitoredImages: 0,
         replicationRegions: [],
         applyFreeTier: false,
         pricingSource: "ecrPricing",

@@ -23,3 +23,88 @@ describe("costFor", () => {
     assert.equal(usEast.report.split("\n")[0], "ECR monthly cost estimate: us-east-1");
   });
 });
+
+describe("costFor: pushes, scans and pulls of one pipeline (issue 10)", () => {
+  const MiB = 1024 ** 2;
+  const base = {
+    size: { bytes: 100 * MiB, basis: "ecr" as const, note: "imageSizeInBytes" },
+    region: "us-east-1",
+    policy: renderLifecyclePolicy(buildLifecyclePreset("prod")),
+    usage: { ...defaultUsageProfile(), pushesPerDay: 1, rescansPerMonth: 4 },
+    scanningMode: "enhanced" as const,
+  };
+
+  // [what, input change, pushes per month, scans on push, rescans (scans), bytes per pull]
+  const cases: [string, Partial<Parameters<typeof costFor>[0]>, number, number, number, number][] = [
+    // 1 push a day x 30.4 days (AWS bills a 730-hour month); DAYS_14: 14 pushed within + 1 deployed = 15.
+    ["one platform, the default DAYS_14", {}, 30.4, 30.4, 4 * 15, 100 * MiB],
+    // Two platforms: Inspector scans each platform's image manifest (not the index); a pull moves one platform.
+    ["two platforms", { platforms: 2 }, 30.4, 60.8, 4 * 15 * 2, 50 * MiB],
+    // DAYS_30: 30 pushed within + 1 deployed = 31 builds.
+    ["DAYS_30", { usage: { ...base.usage, rescanDuration: "DAYS_30" } }, 30.4, 30.4, 4 * 31, 100 * MiB],
+    // 3 pushes a day: 91.2 pushes a month; DAYS_14: 42 + 1 = 43 builds (prod keeps more).
+    ["3 pushes a day", { usage: { ...base.usage, pushesPerDay: 3 } }, 91.2, 91.2, 4 * 43, 100 * MiB],
+    // Nodes that keep layers pull only the renewed layers of one platform: 8 MiB / 2 platforms.
+    [
+      "renewedLayers with a measurement",
+      { platforms: 2, usage: { ...base.usage, pullBytes: "renewedLayers" }, renewedBytesPerPush: 8 * MiB },
+      30.4,
+      60.8,
+      4 * 15 * 2,
+      4 * MiB,
+    ],
+  ];
+  for (const [what, change, pushes, scansOnPush, rescans, bytesPerPull] of cases) {
+    it(`${what}: ${pushes} pushes, ${scansOnPush} scans on push, ${rescans} rescans, ${bytesPerPull} bytes per pull`, () => {
+      const { estimate } = costFor({ ...base, ...change });
+      const quantity = (item: string) => estimate.lines.find((line) => line.item === item)?.quantity;
+      // Equal up to float rounding (3 x 30.4 is 91.19999999999999 in binary).
+      const near = (actual: number | undefined, expected: number, name: string) =>
+        assert.ok(
+          actual !== undefined && Math.abs(actual - expected) < 1e-9,
+          `${name}: ${actual} vs ${expected}`,
+        );
+      near(estimate.assumptions.pushesPerMonth, pushes, "pushes per month");
+      near(quantity("enhanced scans on push"), scansOnPush, "scans on push");
+      near(quantity("enhanced rescans"), rescans, "rescans");
+      assert.equal(estimate.assumptions.bytesPerPull, bytesPerPull);
+    });
+  }
+
+  it("prices interface endpoint pulls per GB: 1000 pulls x 100 MiB x $0.01", () => {
+    const { estimate } = costFor({
+      ...base,
+      usage: { ...base.usage, pullsPerMonthViaInterfaceEndpoint: 1000 },
+    });
+    const line = estimate.lines.find((each) => each.item === "pulls via interface endpoint");
+    assert.equal(line?.quantity, (1000 * 100 * MiB) / 2 ** 30);
+    assert.equal(line?.rate, 0.01);
+    assert.equal(Math.round((line?.usd ?? 0) * 1e6), Math.round(((1000 * 100) / 1024) * 0.01 * 1e6));
+  });
+
+  it("renewedLayers without a measurement prices the whole image and says so in the report", () => {
+    const { estimate, report } = costFor({ ...base, usage: { ...base.usage, pullBytes: "renewedLayers" } });
+    assert.equal(estimate.assumptions.bytesPerPull, 100 * MiB);
+    assert.ok(
+      report.includes(
+        '\n  pullBytes "renewedLayers": no measurement of the layers a push renews yet, so each pull is priced as the whole image\n',
+      ),
+      report,
+    );
+    assert.ok(!costFor(base).report.includes("pullBytes"));
+  });
+
+  it("rejects a renewed-bytes measurement that is not a size, naming it", () => {
+    for (const bad of [-1, Number.NaN, Infinity]) {
+      assert.throws(
+        () =>
+          costFor({
+            ...base,
+            usage: { ...base.usage, pullBytes: "renewedLayers" },
+            renewedBytesPerPush: bad,
+          }),
+        { message: `renewedBytesPerPush must be a finite number of bytes >= 0, got ${bad}` },
+      );
+    }
+  });
+});

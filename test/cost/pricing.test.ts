@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   INTERNET_TIER_BOUNDS_GB,
   PRICING_CHECKED_ON,
+  PRICING_RECHECKED_ON,
   ecrArchivePricing,
   ecrPricing,
   ecrRateCards,
@@ -36,6 +39,7 @@ function figuresOf(region: string): [string, SourcedFigure][] {
     ]),
     ["internetFreeGB", card.internetFreeGB],
     ["natPerGB", card.natPerGB],
+    ["interfaceEndpointPerGB", card.interfaceEndpointPerGB],
     ["interRegionPerGB", card.interRegionPerGB],
     ["enhancedScanPerImage", card.enhancedScanPerImage],
     ["enhancedRescanPerImage", card.enhancedRescanPerImage],
@@ -50,11 +54,14 @@ describe("ecrPricing and ecrRateCards (the data)", () => {
 
   it("every figure carries an https source, the check date, a verified flag, and a note when unverified", () => {
     assert.equal(PRICING_CHECKED_ON, "2026-11-22");
+    // Figures added or corrected for issue 10 carry the day they were read; all others the first check.
+    const rechecked = (region: string, name: string) =>
+      name === "interfaceEndpointPerGB" || (region === "sa-east-1" && name === "egress[3]");
     for (const region of Object.keys(ecrRateCards)) {
       for (const [name, figure] of figuresOf(region)) {
         const where = `${region} ${name}`;
         assert.match(figure.source, /^https:\/\/[a-z0-9.-]+\//, where);
-        assert.equal(figure.checked, "2026-11-22", where);
+        assert.equal(figure.checked, rechecked(region, name) ? PRICING_RECHECKED_ON : "2026-11-22", where);
         assert.equal(typeof figure.verified, "boolean", where);
         if (!figure.verified)
           assert.ok(figure.note && figure.note.length > 0, `${where}: unverified without a note`);
@@ -91,6 +98,7 @@ describe("ecrPricing and ecrRateCards (the data)", () => {
       ],
       internetFreeGB: 100,
       natPerGB: 0.045,
+      interfaceEndpointPerGB: 0.01,
       interRegionPerGB: 0.02,
       enhancedScanPerImage: 0.09,
       enhancedRescanPerImage: 0.01,
@@ -105,6 +113,7 @@ describe("ecrPricing and ecrRateCards (the data)", () => {
       "egress[2]",
       "internetFreeGB",
       "natPerGB",
+      "interfaceEndpointPerGB",
       "interRegionPerGB",
       "enhancedScanPerImage",
       "enhancedRescanPerImage",
@@ -130,7 +139,8 @@ describe("ecrPricing and ecrRateCards (the data)", () => {
       "ap-northeast-1": [[0.114, 0.089, 0.086, 0.084], 0.062, 0.09],
       "ap-southeast-1": [[0.12, 0.085, 0.082, 0.08], 0.059, 0.09],
       "ap-southeast-2": [[0.114, 0.098, 0.094, 0.092], 0.059, 0.098],
-      "sa-east-1": [[0.15, 0.138, 0.126, 0.12], 0.093, 0.138],
+      // Over 150 TB: $0.114 in the AWS Price List (issue 10), not $0.12.
+      "sa-east-1": [[0.15, 0.138, 0.126, 0.114], 0.093, 0.138],
     };
     assert.deepEqual(Object.keys(ecrPricing).sort(), Object.keys(listed).sort());
     for (const [region, [egress, nat, interRegion]] of Object.entries(listed)) {
@@ -149,6 +159,8 @@ describe("ecrPricing and ecrRateCards (the data)", () => {
           ],
           internetFreeGB: 100,
           natPerGB: nat,
+          // PrivateLink interface endpoint data processing, first tier (up to 1 PB a month).
+          interfaceEndpointPerGB: 0.01,
           interRegionPerGB: interRegion,
           enhancedScanPerImage: 0.09,
           enhancedRescanPerImage: 0.01,
@@ -201,5 +213,46 @@ describe("ecrPricing and ecrRateCards (the data)", () => {
     assert.equal(ecrArchivePricing["ap-northeast-1"]?.restorePerGB.verified, true);
     assert.equal(ecrArchivePricing["us-east-1"]?.restorePerGB.verified, false);
     assert.equal(ecrArchivePricing["us-east-1"]?.storageTiers[1]?.perGB.verified, true);
+  });
+});
+
+describe("docs/PRICING.md's rate table is the data", () => {
+  it("every region row holds ecrRateCards' figures, with * exactly on the unverified ones", () => {
+    const text = readFileSync(join(__dirname, "..", "..", "docs", "PRICING.md"), "utf8");
+    const rows = text
+      .split("\n")
+      .filter((line) => /^\| [a-z]{2}-[a-z]+-\d /.test(line))
+      .map((line) =>
+        line
+          .split("|")
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    assert.deepEqual(
+      rows.map((row) => row[0]?.split(" ")[0]),
+      Object.keys(ecrRateCards),
+    );
+    const shown = (figure: SourcedFigure) => `${figure.value}${figure.verified ? "" : "*"}`;
+    // "0.10*" reads as 0.1 unverified: compare numbers, not digits.
+    const read = (cell: string) => `${Number(cell.replace("*", ""))}${cell.endsWith("*") ? "*" : ""}`;
+    for (const row of rows) {
+      const region = row[0]?.split(" ")[0] ?? "";
+      const card = ecrRateCards[region];
+      assert.ok(card, region);
+      const [scan = "", rescan = ""] = (row[9] ?? "").split(" / ");
+      assert.deepEqual(
+        [...row.slice(1, 9).map(read), read(scan), read(rescan)],
+        [
+          shown(card.storagePerGBMonth),
+          ...card.internetEgressTiers.map((tier) => shown(tier.perGB)),
+          shown(card.natPerGB),
+          shown(card.interfaceEndpointPerGB),
+          shown(card.interRegionPerGB),
+          shown(card.enhancedScanPerImage),
+          shown(card.enhancedRescanPerImage),
+        ],
+        region,
+      );
+    }
   });
 });

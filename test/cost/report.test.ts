@@ -6,11 +6,13 @@ const MiB = 2 ** 20;
 /*
  * eu-west-1, hand arithmetic (GB = 2^30 bytes):
  *   stored   = 0.5 + (11 − 1) × 0.1875 + 0.25 = 2.625 GB;          × 0.10  = 0.2625  → 0.26
+ *   endpoint = 10 pulls × 0.5 GB = 5 GB (S3 interface endpoint);   × 0.01  = 0.05
  *   NAT      = 51 pulls × 0.5 GB = 25.5 GB;                      × 0.048 = 1.224   → 1.22
  *   internet = 300 × 0.5 = 150 GB (no allowance), first tier;     × 0.09  = 13.50
- *   scans    = 40 × 0.09 = 3.60;  rescans 2 × 11 = 22 × 0.01 = 0.22;   scanning 3.82
+ *   scans    = 40 × 0.09 = 3.60;  rescans: DAYS_14 monitors 40 / 30.4 × 14 + 1 = 19.4 builds, capped at
+ *              the 11 kept: 2 × 11 = 22 × 0.01 = 0.22;   scanning 3.82
  *   replica  = 2.625 × 0.10 = 0.2625; 40 pushes × 0.1875 GB = 7.5 GB × 0.02 (eu-west-1) = 0.15 → 0.41
- *   total    = 0.2625 + 14.724 + 3.82 + 0.4125 = 19.219 → 19.22
+ *   total    = 0.2625 + 14.774 + 3.82 + 0.4125 = 19.269 → 19.27
  */
 const estimate = estimateMonthlyCost({
   region: "eu-west-1",
@@ -19,7 +21,7 @@ const estimate = estimateMonthlyCost({
   retainedImages: 11,
   cacheBytes: 256 * MiB,
   pushesPerMonth: 40,
-  pulls: { sameRegion: 600, viaNat: 51, internet: 300 },
+  pulls: { sameRegion: 600, viaInterfaceEndpoint: 10, viaNat: 51, internet: 300 },
   scanning: { mode: "enhanced", rescansPerMonth: 2 },
   replicationRegions: ["us-east-1"],
 });
@@ -30,6 +32,7 @@ item                            quantity  unit      rate USD    USD
 ------------------------------  --------  --------  --------  -----
 storage                            2.625  GB-month    0.1000   0.26
 pulls same region                    300  GB          0.0000   0.00
+pulls via interface endpoint           5  GB          0.0100   0.05
 pulls via NAT gateway             25.500  GB          0.0480   1.22
 internet egress 0-10 TB              150  GB          0.0900  13.50
 enhanced scans on push                40  scan        0.0900   3.60
@@ -38,21 +41,23 @@ replication storage us-east-1      2.625  GB-month    0.1000   0.26
 replication transfer us-east-1     7.500  GB          0.0200   0.15
 ------------------------------  --------  --------  --------  -----
 storage                                                        0.26
-transfer                                                      14.72
+transfer                                                      14.77
 scanning                                                       3.82
 replication                                                    0.41
-total per month                                               19.22
+total per month                                               19.27
 (each row is rounded to the cent on its own; the totals are summed before rounding)
 
 notes:
   storage: 1 image + 10 x unique bytes per build + cache: shared layers are stored once
-  pulls same region: 600 pulls; free within the region
-  pulls via NAT gateway: 51 pulls; NAT data processing (ECR VPC endpoints avoid it)
+  pulls same region: 600 pulls; free: layers come from S3 through an S3 gateway endpoint or a public subnet
+  pulls via interface endpoint: 10 pulls; layers come from S3 through an interface endpoint: PrivateLink data processing (endpoint hours not counted)
+  pulls via NAT gateway: 51 pulls; NAT data processing (an S3 gateway endpoint avoids it for the layers)
   internet egress 0-10 TB: 300 pulls from outside AWS; tiers count the month's billed volume
-  enhanced scans on push: Amazon Inspector scans each pushed image once
-  enhanced rescans: 2 rescans per month x 11 retained images
+  enhanced scans on push: 40 pushes; Amazon Inspector scans each pushed image once
+  enhanced rescans: 2 rescans per month x 11 monitored images (11 builds: pushed within DAYS_14 plus the deployed one, at most the 11 kept)
   replication storage us-east-1: a full copy of the repository's storage in us-east-1
   replication transfer us-east-1: 40 pushes x unique bytes per build, at eu-west-1's inter-region rate
+  pull paths: ECR serves layers from S3 through pre-signed URLs, so a pull's bytes take the subnet's path to S3. Same region they are free only through an S3 gateway endpoint (no hourly or per-GB charge) or from a public subnet; through an S3 interface endpoint they pay PrivateLink data processing per GB, through a NAT gateway NAT data processing.
 
 assumptions:
   region: eu-west-1 (rates: ecrPricing)
@@ -62,11 +67,12 @@ assumptions:
   cache: 268,435,456 bytes (0.250 GB)
   stored in the repository: 2,818,572,288 bytes (2.625 GB)
   pushes per month: 40
-  pulls per month: same region 600, via NAT 51, cross-region 0, internet 300
+  pulls per month: same region 600, via interface endpoint 10, via NAT 51, cross-region 0, internet 300
   bytes per pull: 536,870,912 bytes (0.500 GB)
-  scanning: enhanced, 2 rescans per image per month
+  scanning: enhanced, scanned images per push 1 (one per platform), 2 rescans per month of 11 monitored images (re-scan duration DAYS_14)
   replication: us-east-1
   internet free allowance: not applied (it is shared across the account)
+  ECR storage free tier: not applied (500 MB-month for 12 months under the legacy AWS Free Tier; not offered to accounts created on or after 2025-07-15)
 size basis: estimate - local build of ctx-0123456789abcdef`;
 
 describe("formatCostReport", () => {
@@ -92,7 +98,11 @@ describe("formatCostReport", () => {
     const report = formatCostReport(estimate, { title: "app (dev)" });
     assert.equal(report.split("\n")[0], "app (dev)");
     assert.ok(!report.includes("size basis:"));
-    assert.ok(report.endsWith("internet free allowance: not applied (it is shared across the account)"));
+    assert.ok(
+      report.endsWith(
+        "ECR storage free tier: not applied (500 MB-month for 12 months under the legacy AWS Free Tier; not offered to accounts created on or after 2025-07-15)",
+      ),
+    );
   });
 
   it("prints the allowance and an override when they are used", () => {
@@ -107,6 +117,7 @@ describe("formatCostReport", () => {
         internetEgressTiers: [{ upToGB: Infinity, perGB: 0.09 }],
         internetFreeGB: 100,
         natPerGB: 0,
+        interfaceEndpointPerGB: 0,
         interRegionPerGB: 0,
         enhancedScanPerImage: 0,
         enhancedRescanPerImage: 0,

@@ -253,6 +253,7 @@ export const costInputArb: fc.Arbitrary<CostEstimateInput> = fc
         ],
         internetFreeGB: free,
         natPerGB: rate,
+        interfaceEndpointPerGB: rate,
         interRegionPerGB: rate,
         enhancedScanPerImage: rate,
         enhancedRescanPerImage: rate,

@@ -226,6 +226,24 @@ describe("readEnvironmentProfile", () => {
       'stack config "ecr-pipeline:pullsPerMonthViaNat": got "lots". Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:pullsPerMonthViaNat 10',
     ],
     [
+      "interface endpoint pull count",
+      { pullsPerMonthViaInterfaceEndpoint: "-3" },
+      "dev",
+      'stack config "ecr-pipeline:pullsPerMonthViaInterfaceEndpoint": got "-3". Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:pullsPerMonthViaInterfaceEndpoint 10',
+    ],
+    [
+      "re-scan duration",
+      { rescanDuration: "DAYS_7" },
+      "dev",
+      'stack config "ecr-pipeline:rescanDuration": got "DAYS_7". Set it to one of DAYS_14, DAYS_30, DAYS_60, DAYS_90, DAYS_180, LIFETIME: pulumi config set ecr-pipeline:rescanDuration DAYS_14',
+    ],
+    [
+      "pull-bytes choice",
+      { pullBytes: "layers" },
+      "dev",
+      'stack config "ecr-pipeline:pullBytes": got "layers". Set it to one of image, renewedLayers: pulumi config set ecr-pipeline:pullBytes image',
+    ],
+    [
       "flag",
       { manageRegistryScanning: "yes" },
       "dev",
