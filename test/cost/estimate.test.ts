@@ -260,6 +260,21 @@ const scenarios: Scenario[] = [
     quantities: { "enhanced rescans": 101 },
   },
   {
+    // LIFETIME without a push this month: every kept build is still monitored (0 pushes x unbounded days
+    // must not make NaN). rescans 1 x 10 x $0.01 = $0.10
+    name: "enhanced rescans with LIFETIME and no pushes: the 10 kept builds",
+    input: {
+      ...base,
+      retainedImages: 10,
+      scanning: { mode: "enhanced", rescansPerMonth: 1, rescanDuration: "LIFETIME" },
+    },
+    storage: 1,
+    transfer: 0,
+    scanning: 0.1,
+    replication: 0,
+    quantities: { "enhanced rescans": 10 },
+  },
+  {
     // The cadence would monitor 15, but only 5 builds are kept: rescans 4 x 5 x $0.01 = $0.20
     name: "enhanced rescans never count more builds than are kept: 4 x 5",
     input: {
