@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ecrPricing, estimateMonthlyCost, type CostEstimateInput } from "../../components/cost";
+import {
+  RescanDuration,
+  ecrPricing,
+  estimateMonthlyCost,
+  type CostEstimateInput,
+} from "../../components/cost";
 import { COST_LIMITS } from "../../components/cost/validate";
 import { InvalidInputError } from "../../components/errors";
 
@@ -35,10 +40,18 @@ const inputs: fc.Arbitrary<CostEstimateInput> = fc
     ),
     cacheBytes: bytes,
     pushesPerMonth: count,
-    pulls: fc.record({ sameRegion: count, viaNat: count, crossRegion: count, internet: count }),
+    pulls: fc.record({
+      sameRegion: count,
+      viaInterfaceEndpoint: count,
+      viaNat: count,
+      crossRegion: count,
+      internet: count,
+    }),
     bytesPerPull: fc.option(bytes, { nil: undefined }),
     enhanced: fc.boolean(),
     rescansPerMonth: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), count),
+    rescanDuration: fc.constantFrom(...Object.values(RescanDuration)),
+    imagesPerPush: fc.integer({ min: 1, max: 8 }),
     replicationRegions: fc.subarray(regions, { maxLength: 3 }),
     applyFreeTier: fc.boolean(),
   })
@@ -51,7 +64,12 @@ const inputs: fc.Arbitrary<CostEstimateInput> = fc
     pushesPerMonth: drawn.pushesPerMonth,
     pulls: drawn.pulls,
     bytesPerPull: drawn.bytesPerPull,
-    scanning: { mode: drawn.enhanced ? "enhanced" : "basic", rescansPerMonth: drawn.rescansPerMonth },
+    scanning: {
+      mode: drawn.enhanced ? "enhanced" : "basic",
+      rescansPerMonth: drawn.rescansPerMonth,
+      rescanDuration: drawn.rescanDuration,
+      imagesPerPush: drawn.imagesPerPush,
+    },
     replicationRegions: drawn.replicationRegions.filter((region) => region !== drawn.region),
     applyFreeTier: drawn.applyFreeTier,
   }));
@@ -120,13 +138,45 @@ describe("estimateMonthlyCost: properties", () => {
   });
 
   it("is monotone in pulls on every path", () => {
-    const paths = ["sameRegion", "viaNat", "crossRegion", "internet"] as const;
+    const paths = ["sameRegion", "viaInterfaceEndpoint", "viaNat", "crossRegion", "internet"] as const;
     fc.assert(
       fc.property(inputs, fc.constantFrom(...paths), count, (input, path, extra) => {
         const pulls = { ...input.pulls };
         const more = { ...input, pulls: { ...pulls, [path]: upTo(MAX_COUNT, (pulls[path] ?? 0) + extra) } };
         assert.ok(total(more) >= total(input));
       }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("is monotone in the re-scan duration (LIFETIME longest) and in the images scanned per push", () => {
+    const longer: RescanDuration[] = ["DAYS_14", "DAYS_30", "DAYS_60", "DAYS_90", "DAYS_180", "LIFETIME"];
+    // Cadences where the duration matters: up to 200 pushes a month against up to 1000 kept builds (with
+    // the huge counts above, the kept builds cap every duration alike).
+    const cadence = fc.record({
+      pushesPerMonth: fc.double({ min: 0, max: 200, noNaN: true }),
+      retainedImages: fc.double({ min: 1, max: 1000, noNaN: true }),
+      rescansPerMonth: fc.double({ min: 0.1, max: 30, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(
+        inputs,
+        cadence,
+        fc.integer({ min: 0, max: longer.length - 2 }),
+        (drawn, { pushesPerMonth, retainedImages, rescansPerMonth }, index) => {
+          const input = { ...drawn, pushesPerMonth, retainedImages };
+          const scanning = { ...drawn.scanning, mode: "enhanced" as const, rescansPerMonth };
+          const at = (rescanDuration: RescanDuration) =>
+            total({ ...input, scanning: { ...scanning, rescanDuration } });
+          assert.ok(at(longer[index + 1]!) >= at(longer[index]!), `${longer[index]} -> ${longer[index + 1]}`);
+          const perPush = scanning.imagesPerPush ?? 1;
+          assert.ok(
+            total({ ...input, scanning: { ...scanning, imagesPerPush: perPush + 1 } }) >=
+              total({ ...input, scanning }),
+            "imagesPerPush",
+          );
+        },
+      ),
       { numRuns: 400 },
     );
   });
