@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import type { CostEstimate, CostEstimateInput, CostReportContext } from "../../components/cost";
-import { ecrPricing, estimateMonthlyCost } from "../../components/cost";
+import { RescanDuration, ecrPricing, estimateMonthlyCost } from "../../components/cost";
 import type { DockerfileFinding } from "../../components/dockerfile";
 import {
   lifecyclePresets,
@@ -213,12 +213,27 @@ export const costInputArb: fc.Arbitrary<CostEstimateInput> = fc
     cacheBytes: fc.option(anyNumber, { nil: undefined }),
     pushesPerMonth: anyNumber,
     pulls: fc.record(
-      { sameRegion: anyNumber, viaNat: anyNumber, crossRegion: anyNumber, internet: anyNumber },
+      {
+        sameRegion: anyNumber,
+        viaInterfaceEndpoint: anyNumber,
+        viaNat: anyNumber,
+        crossRegion: anyNumber,
+        internet: anyNumber,
+      },
       { requiredKeys: [] },
     ),
     bytesPerPull: fc.option(anyNumber, { nil: undefined }),
     enhanced: fc.boolean(),
     rescansPerMonth: fc.option(anyNumber, { nil: undefined }),
+    // The API's durations mostly, sometimes a typo ("DAYS_7", "14"): the estimate names the key.
+    rescanDuration: fc.option(
+      fc.oneof(
+        { weight: 9, arbitrary: fc.constantFrom(...Object.values(RescanDuration)) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+      ),
+      { nil: undefined },
+    ),
+    imagesPerPush: fc.option(anyNumber, { nil: undefined }),
     replicationRegions: fc.subarray(regions, { maxLength: 3 }),
     applyFreeTier: fc.boolean(),
     override: fc.option(fc.record({ rate: anyNumber, free: anyNumber, upTo: anyNumber }), {
@@ -236,6 +251,10 @@ export const costInputArb: fc.Arbitrary<CostEstimateInput> = fc
       scanning: {
         mode: drawn.enhanced ? "enhanced" : "basic",
         ...(drawn.rescansPerMonth === undefined ? {} : { rescansPerMonth: drawn.rescansPerMonth }),
+        ...(drawn.rescanDuration === undefined
+          ? {}
+          : { rescanDuration: drawn.rescanDuration as RescanDuration }),
+        ...(drawn.imagesPerPush === undefined ? {} : { imagesPerPush: drawn.imagesPerPush }),
       },
       replicationRegions: drawn.replicationRegions.filter((region) => region !== drawn.region),
       applyFreeTier: drawn.applyFreeTier,
