@@ -7,6 +7,7 @@ import { CONFIG_KEYS, closestKey, readEnvironmentProfile, type ConfigKey } from 
 import { readConsumerConfig } from "../../stacks/consumer/settings";
 import { readStackConfig } from "../../stacks/stack-files";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
+import { USAGE_COUNT_KEYS } from "../../components/cost/usage";
 import {
   DIGEST,
   INDEX_DIGEST,
@@ -170,14 +171,35 @@ describe("readEnvironmentProfile", () => {
     (key: ConfigKey): string | undefined =>
       values[key];
 
-  it("defaults the environment and retention to the stack name", () => {
+  it("defaults the environment and retention to the stack name; leaves every other arg to the component", () => {
     const profile = readEnvironmentProfile(lookup({}), "staging");
     assert.equal(profile.environment, "staging");
-    assert.equal(profile.retention, "staging");
-    assert.equal(profile.repositoryName, "ecr-pipeline-staging");
-    assert.deepEqual(profile.platforms, ["linux/amd64"]);
-    assert.equal(profile.maxImageSizeBytes, undefined);
-    assert.equal(profile.onBudgetExceeded, "warn");
+    // Exactly the stack's own defaults: the component resolves the rest (components/defaults.ts).
+    assert.deepEqual(profile.args, {
+      repositoryName: "ecr-pipeline-staging",
+      context: "app",
+      lifecyclePreset: "staging",
+      tags: { "ecr-pipeline:environment": "staging" },
+    });
+  });
+
+  it("passes each key to its arg, converted: the MiB budget as bytes, retention as lifecyclePreset", () => {
+    const profile = readEnvironmentProfile(
+      lookup({ retention: "dev", maxImageSizeMiB: "150", scanningMode: "enhanced", pushesPerDay: "3" }),
+      "prod",
+    );
+    assert.equal(profile.args.lifecyclePreset, "dev");
+    assert.equal(profile.args.maxImageSizeBytes, 150 * 1024 * 1024);
+    assert.equal(profile.args.scanningMode, "enhanced");
+    assert.equal(profile.args.pushesPerDay, 3);
+    assert.equal(profile.args.repositoryName, "ecr-pipeline-prod");
+  });
+
+  it("reads every usage count of components/cost/usage.ts, with no per-count code", () => {
+    const values = Object.fromEntries(USAGE_COUNT_KEYS.map((key, i) => [key, String(i + 2)]));
+    const profile = readEnvironmentProfile(lookup(values), "dev");
+    for (const [i, key] of USAGE_COUNT_KEYS.entries()) assert.equal(profile.args[key], i + 2, key);
+    for (const key of USAGE_COUNT_KEYS) assert.ok((CONFIG_KEYS as readonly string[]).includes(key), key);
   });
 
   it("reads lists as YAML lists or comma-separated strings and MiB budgets as bytes", () => {
@@ -189,9 +211,9 @@ describe("readEnvironmentProfile", () => {
       }),
       "dev",
     );
-    assert.deepEqual(profile.platforms, ["linux/amd64", "linux/arm64"]);
-    assert.deepEqual(profile.extraTags, ["deployed-dev", "release-1"]);
-    assert.equal(profile.maxImageSizeBytes, 150 * 1024 * 1024);
+    assert.deepEqual(profile.args.platforms, ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(profile.args.extraTags, ["deployed-dev", "release-1"]);
+    assert.equal(profile.args.maxImageSizeBytes, 150 * 1024 * 1024);
   });
 
   const bad: [string, Partial<Record<ConfigKey, string>>, string, string][] = [
@@ -238,8 +260,8 @@ describe("readEnvironmentProfile", () => {
         message: `stack config "ecr-pipeline:pushesPerDay": got ${JSON.stringify(raw)}. Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:pushesPerDay 10`,
       });
     }
-    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "0" }), "dev").usage.pushesPerDay, 0);
-    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "120" }), "dev").usage.pushesPerDay, 120);
+    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "0" }), "dev").args.pushesPerDay, 0);
+    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "120" }), "dev").args.pushesPerDay, 120);
   });
 
   it("rejects a key of the project's namespace it does not read, suggesting the closest; other namespaces pass", () => {
@@ -247,7 +269,7 @@ describe("readEnvironmentProfile", () => {
       "aws:region": "us-east-1",
       "ecr-pipeline:retention": "dev",
     });
-    assert.equal(profile.retention, "dev");
+    assert.equal(profile.args.lifecyclePreset, "dev");
     assert.throws(() => readEnvironmentProfile(lookup({}), "dev", { "ecr-pipeline:maxImageSizeMb": "200" }), {
       message:
         'stack config "ecr-pipeline:maxImageSizeMb": is set to "200", but it is not a key this program reads, so it would be ignored. Did you mean ecr-pipeline:maxImageSizeMiB? Rename it: pulumi config rm ecr-pipeline:maxImageSizeMb && pulumi config set ecr-pipeline:maxImageSizeMiB <value> (known keys: Pulumi.yaml `config`).',
