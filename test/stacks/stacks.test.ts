@@ -9,6 +9,11 @@ import { readStackConfig } from "../../stacks/stack-files";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
 import { USAGE_COUNT_KEYS } from "../../components/cost/usage";
 import {
+  resolveImageSettings,
+  resolvePipelineSettings,
+  resolveRepositorySettings,
+} from "../../components/defaults";
+import {
   DIGEST,
   INDEX_DIGEST,
   REGISTRY,
@@ -290,6 +295,34 @@ describe("readEnvironmentProfile", () => {
     };
     assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
     assert.equal(project.stackConfigDir, "stacks");
+  });
+
+  it("Pulumi.yaml's defaults are the ones the program applies when a key is unset (no second set of defaults)", () => {
+    const project = yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+      config: Record<string, { default?: unknown }>;
+    };
+    // The resolved settings only (the children's objects also carry the args they pass through).
+    const repositoryKeys = Object.keys(resolveRepositorySettings({}, "t", "t"));
+    const imageKeys = Object.keys(resolveImageSettings({}, "t"));
+    const pick = (settings: object, keys: string[]): unknown =>
+      Object.fromEntries(keys.map((key) => [key, (settings as Record<string, unknown>)[key]]));
+    const resolvedWith = (values: Partial<Record<ConfigKey, string>>): unknown => {
+      const { args } = readEnvironmentProfile(lookup(values), "dev");
+      const { repository, image, ...own } = resolvePipelineSettings(args, "EcrImagePipeline", "app-dev");
+      // The build context is passed through, not resolved: compared as the args give it.
+      return {
+        own,
+        repository: pick(repository, repositoryKeys),
+        image: pick(image, imageKeys),
+        context: args.context,
+      };
+    };
+    const unset = resolvedWith({});
+    const defaults = Object.entries(project.config).filter(([, spec]) => spec.default !== undefined);
+    assert.ok(defaults.length >= 5, "Pulumi.yaml declares defaults");
+    for (const [key, spec] of defaults) {
+      assert.deepEqual(resolvedWith({ [key]: String(spec.default) }), unset, `ecr-pipeline:${key}`);
+    }
   });
 
   it("readConsumerConfig names the key and the fix", () => {
