@@ -1,13 +1,32 @@
 /**
- * Defaults and plain-value validation for the components' args, in one pure module so the wiring
- * files only wire. Nothing here sees an Output's value: Inputs pass through untouched; only fields
- * that must be plain (they decide which resources exist, or are checked before any is registered)
- * are validated, and every error names the argument and the fix.
+ * The one resolver of the components' settings: defaults and plain-value validation for every arg, in one
+ * pure module so the wiring files only wire. `resolvePipelineSettings` resolves EcrImagePipeline's args
+ * once: its own settings and, with the same functions the children use on their own
+ * (`resolveRepositorySettings`, `resolveImageSettings`), the settings it hands EcrRepository and
+ * BuildKitImage, which take them as they are (`handedOver`). Nothing here sees an Output's value: Inputs
+ * pass through untouched; only fields that must be plain (they decide which resources exist, or are
+ * checked before any is registered) are validated, and every error names the argument and the fix.
+ * Checks that need the disk or the rate cards are ./preflight.ts's.
  */
-import { DEFAULT_CACHE_TAG, DEPLOYED_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
+import {
+  DEFAULT_CACHE_TAG,
+  DEPLOYED_TAG_PREFIX,
+  IMAGE_TAG_PATTERN,
+  IMAGE_TAG_RULE,
+  PROTECTED_TAG_PREFIXES,
+} from "./tags";
 import { PullBytes, RescanDuration, ScanningMode } from "./cost/types";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "./cost/usage";
-import { LifecyclePresetName, imagesPerBuild } from "./lifecycle";
+import {
+  LifecyclePresetName,
+  buildLifecyclePreset,
+  formatLifecycleProblems,
+  imagesPerBuild,
+  renderLifecyclePolicy,
+  validateLifecyclePolicy,
+  type LifecyclePolicyProblem,
+} from "./lifecycle";
+import type { KnownImageSize } from "./size/basis";
 
 // String enums are written as `as const` objects plus a type of their values: TypeScript callers pass plain
 // strings ("basic"), and Pulumi's component schema analyzer (@pulumi/pulumi provider/experimental) turns
@@ -114,6 +133,29 @@ export function validateCacheTag(component: string, cacheTag: string | undefined
   return tag;
 }
 
+/**
+ * Settings objects the resolvers below returned, one set per child kind. A parent (EcrImagePipeline)
+ * hands its child such an object as the child's args, and the child takes it as it is instead of
+ * resolving again (`handedOver`): every default is applied, and every plain value checked, once. Frozen,
+ * so nothing changes between the check and the use; membership is by identity, so an object that merely
+ * looks resolved (a copy, or a user's args) is resolved like any other args.
+ */
+const resolvedSettings = { repository: new WeakSet<object>(), image: new WeakSet<object>() };
+type SettingsKind = keyof typeof resolvedSettings;
+
+function sealed<T extends object>(kind: SettingsKind, settings: T): Readonly<T> {
+  resolvedSettings[kind].add(Object.freeze(settings));
+  return settings;
+}
+
+/**
+ * The child's settings: `args` itself when a resolver of this module made it (handed over by a parent),
+ * else `resolve(args)`, the same resolver the parent used.
+ */
+export function handedOver<A extends object, S>(kind: SettingsKind, args: A, resolve: (args: A) => S): S {
+  return resolvedSettings[kind].has(args) ? (args as unknown as S) : resolve(args);
+}
+
 /** The plain-valued part of EcrRepositoryArgs, resolved. */
 export interface RepositoryDefaults {
   scanOnPush: boolean;
@@ -122,10 +164,15 @@ export interface RepositoryDefaults {
   lifecyclePreset: LifecyclePresetName;
   scanningMode: ScanningMode;
   manageRegistryScanning: boolean;
+  platformsPerImage: number;
   /** Tags exempt from immutability (WILDCARD filters): the cache tags, and `deployed-*`, which move. */
   mutableTagFilters: string[];
   /** `ctx-*` images one build pushes: 1, or an index plus one image per platform. */
   imagesPerBuild: number;
+  /** The lifecycle policy sent to ECR: `lifecyclePolicy` as given, or the preset rendered; validated. */
+  lifecyclePolicyText: string;
+  /** Validator warnings for that policy (errors stop the resolver). */
+  lifecycleWarnings: LifecyclePolicyProblem[];
 }
 
 export interface RepositoryDefaultsInput {
@@ -134,15 +181,27 @@ export interface RepositoryDefaultsInput {
   forceDelete?: boolean;
   cacheTag?: string;
   lifecyclePreset?: LifecyclePresetName;
+  lifecyclePolicy?: string;
   scanningMode?: ScanningMode;
   manageRegistryScanning?: boolean;
   platformsPerImage?: number;
 }
 
-export function resolveRepositoryDefaults(
-  args: RepositoryDefaultsInput,
-  component = "EcrRepository",
-): RepositoryDefaults {
+/** EcrRepository's args with every default applied and every plain value checked. */
+export type RepositorySettingsResolved<A extends RepositoryDefaultsInput> = Readonly<
+  Omit<A, keyof RepositoryDefaults> & RepositoryDefaults
+>;
+
+/**
+ * Resolves the repository's args: name, cache tag, preset, scanning mode, and the lifecycle policy
+ * (the preset rendered, or the JSON given) validated; errors stop here, warnings are returned for the
+ * component to log. Inputs it does not resolve (an Output name, the KMS key, tags) pass through.
+ */
+export function resolveRepositorySettings<A extends RepositoryDefaultsInput>(
+  args: A,
+  component: string,
+  name: string,
+): RepositorySettingsResolved<A> {
   if (typeof args.repositoryName === "string" && !REPOSITORY_NAME.test(args.repositoryName)) {
     throw new InvalidArgumentError(
       component,
@@ -160,24 +219,43 @@ export function resolveRepositoryDefaults(
     isPositiveInteger,
     "Use a whole number >= 1.",
   );
-  return {
+  const lifecyclePreset = oneOf(
+    component,
+    "lifecyclePreset",
+    args.lifecyclePreset,
+    LIFECYCLE_PRESET_NAMES,
+    "prod",
+  );
+  // Several platforms: an index (the content tag) plus one image per platform (`<content tag>-<arch>`).
+  const imagesPerBuildOfPreset = imagesPerBuild(platformsPerImage);
+  const policyContext = { cacheTag, protectedTagPrefixes: PROTECTED_TAG_PREFIXES };
+  const lifecyclePolicyText =
+    args.lifecyclePolicy ??
+    renderLifecyclePolicy(
+      buildLifecyclePreset(lifecyclePreset, { ...policyContext, imagesPerBuild: imagesPerBuildOfPreset }),
+    );
+  const problems = validateLifecyclePolicy(lifecyclePolicyText, policyContext);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) {
+    throw new Error(
+      `${component} ${name}: the lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}`,
+    );
+  }
+  const resolved: RepositoryDefaults = {
     scanOnPush: args.scanOnPush ?? true,
     forceDelete: args.forceDelete ?? false,
     cacheTag,
-    lifecyclePreset: oneOf(
-      component,
-      "lifecyclePreset",
-      args.lifecyclePreset,
-      LIFECYCLE_PRESET_NAMES,
-      "prod",
-    ),
+    lifecyclePreset,
     scanningMode: oneOf(component, "scanningMode", args.scanningMode, SCANNING_MODES, "basic"),
     manageRegistryScanning: args.manageRegistryScanning ?? false,
+    platformsPerImage,
     // `<cacheTag>*` covers the per-platform caches (`<cacheTag>-amd64`, …) of a multi-platform build.
     mutableTagFilters: [`${cacheTag}*`, `${DEPLOYED_TAG_PREFIX}*`],
-    // Several platforms: an index (the content tag) plus one image per platform (`<content tag>-<arch>`).
-    imagesPerBuild: imagesPerBuild(platformsPerImage),
+    imagesPerBuild: imagesPerBuildOfPreset,
+    lifecyclePolicyText,
+    lifecycleWarnings: problems.filter((p) => p.severity === "warning"),
   };
+  return sealed("repository", { ...args, ...resolved });
 }
 
 /** The plain-valued part of BuildKitImageArgs, resolved. */
@@ -191,7 +269,7 @@ export interface ImageDefaults {
   /** Builder per platform (only platforms in `platforms`); others use `builderName`. */
   platformBuilders: Record<string, string>;
   /** Extra tags as plain strings when several platforms are built (one Index each); else []. */
-  extraTags: string[];
+  extraTagIndexes: string[];
 }
 
 export interface ImageDefaultsInput {
@@ -203,7 +281,17 @@ export interface ImageDefaultsInput {
   platformBuilders?: Record<string, string>;
   builderName?: unknown;
   extraTags?: unknown;
+  buildOnPreview?: unknown;
 }
+
+/** BuildKitImage's args with every default applied and every plain value checked. */
+export type ImageSettingsResolved<A extends ImageDefaultsInput> = Readonly<
+  Omit<A, keyof ImageDefaults | "buildOnPreview"> &
+    ImageDefaults & {
+      /** Build a changed image in `pulumi preview`: on unless turned off. */
+      buildOnPreview: Exclude<A["buildOnPreview"], undefined> | true;
+    }
+>;
 
 /** A buildx builder name: `docker buildx create --name` accepts letters, digits, '.', '_' and '-'. */
 const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -220,7 +308,11 @@ function checkBuilderName(component: string, argument: string, value: unknown): 
   }
 }
 
-export function resolveImageDefaults(args: ImageDefaultsInput, component = "BuildKitImage"): ImageDefaults {
+/** Resolves the image's plain-valued args; Inputs it does not resolve (context, build args, …) pass through. */
+export function resolveImageSettings<A extends ImageDefaultsInput>(
+  args: A,
+  component: string,
+): ImageSettingsResolved<A> {
   const platforms = [...(args.platforms ?? [ImagePlatform.LinuxAmd64])];
   if (!Array.isArray(args.platforms ?? []) || platforms.length === 0) {
     throw new InvalidArgumentError(
@@ -254,7 +346,7 @@ export function resolveImageDefaults(args: ImageDefaultsInput, component = "Buil
     }
     checkBuilderName(component, `platformBuilders["${platform}"]`, builder);
   }
-  let extraTags: string[] = [];
+  let extraTagIndexes: string[] = [];
   if (platforms.length > 1 && args.extraTags !== undefined) {
     const tags = args.extraTags;
     if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === "string")) {
@@ -265,26 +357,48 @@ export function resolveImageDefaults(args: ImageDefaultsInput, component = "Buil
         "Pass plain strings: each extra tag becomes its own image index, created when the program runs.",
       );
     }
-    extraTags = [...new Set(tags as string[])];
+    extraTagIndexes = [...new Set(tags as string[])];
   }
-  return {
+  const resolved: ImageDefaults = {
     cacheTag: validateCacheTag(component, args.cacheTag),
     cache: args.cache ?? true,
     compression: oneOf(component, "compression", args.compression, LAYER_COMPRESSIONS, "gzip"),
     retainOnDelete: args.retainOnDelete ?? true,
     platforms,
     platformBuilders,
-    extraTags,
+    extraTagIndexes,
   };
+  return sealed("image", {
+    ...args,
+    ...resolved,
+    buildOnPreview: (args.buildOnPreview ?? true) as Exclude<A["buildOnPreview"], undefined> | true,
+  });
+}
+
+/**
+ * Resolved image settings plus what the parent wires in after resolving (the repository URL and registry
+ * id, the content tag, the Dockerfile path): still resolved, so the child does not resolve them again.
+ * The wiring cannot replace a resolved field.
+ */
+export function withWiring<S extends ImageSettingsResolved<ImageDefaultsInput>, W extends object>(
+  settings: S,
+  wiring: W & { [K in keyof ImageDefaults | "buildOnPreview"]?: never },
+): Readonly<S & W> {
+  return sealed("image", { ...settings, ...wiring });
+}
+
+/** The size budget, resolved: the rule the verdict applies, and the size it stands in with. */
+export interface SizeBudgetSettings {
+  /** What size/budget.ts `evaluateSizeBudget` checks: the budget and what exceeding it does. */
+  rule: { maxImageSizeBytes: number | undefined; onBudgetExceeded: BudgetAction };
+  /** The size priced (basis `budget`) when neither ECR nor the local estimate knows one. */
+  standIn: KnownImageSize;
 }
 
 /** Size-budget and usage-profile fields of EcrImagePipelineArgs, resolved. */
 export interface PipelineDefaults extends UsageProfile {
   estimateSize: boolean;
-  maxImageSizeBytes: number | undefined;
-  onBudgetExceeded: BudgetAction;
-  /** Size assumed for cost when nothing better is known and no budget is set: 1 GiB. */
-  assumedImageBytes: number;
+  budget: SizeBudgetSettings;
 }
 
 /** How the pipeline's image is sized, budgeted and priced: the plain-valued fields of EcrImagePipelineArgs. */
@@ -340,6 +454,7 @@ export interface SizeAndCostSettings {
   applyFreeTier?: boolean;
 }
 
+/** Size assumed for cost when nothing better is known and no budget is set: 1 GiB. */
 export const DEFAULT_ASSUMED_IMAGE_BYTES = 1024 ** 3;
 
 /**
@@ -379,6 +494,7 @@ export function resolvePipelineDefaults(
       "Use a finite number >= 0.",
     );
   }
+  const estimateSize = args.estimateSize ?? !host.componentProvider;
   return {
     ...usage,
     replicationRegions: [...(args.replicationRegions ?? usage.replicationRegions)],
@@ -397,9 +513,54 @@ export function resolvePipelineDefaults(
       USAGE_CHOICES.pullBytes.values,
       USAGE_CHOICES.pullBytes.fallback,
     ),
-    estimateSize: args.estimateSize ?? !host.componentProvider,
-    maxImageSizeBytes: budget,
-    onBudgetExceeded: oneOf(component, "onBudgetExceeded", args.onBudgetExceeded, BUDGET_ACTIONS, "warn"),
-    assumedImageBytes: budget ?? DEFAULT_ASSUMED_IMAGE_BYTES,
+    estimateSize,
+    budget: {
+      rule: {
+        maxImageSizeBytes: budget,
+        onBudgetExceeded: oneOf(component, "onBudgetExceeded", args.onBudgetExceeded, BUDGET_ACTIONS, "warn"),
+      },
+      standIn: budgetStandIn(budget, estimateSize),
+    },
   };
+}
+
+/** The size priced when nothing better is known: the budget, or 1 GiB with no budget; the note says why. */
+function budgetStandIn(budget: number | undefined, estimating: boolean): KnownImageSize {
+  const why = estimating ? "no ECR size or local estimate is available" : "size estimation is off";
+  return budget === undefined
+    ? {
+        bytes: DEFAULT_ASSUMED_IMAGE_BYTES,
+        basis: "budget",
+        note: `${why} and no maxImageSizeBytes is set: assuming ${DEFAULT_ASSUMED_IMAGE_BYTES} bytes`,
+      }
+    : { bytes: budget, basis: "budget", note: `${why}: using the size budget maxImageSizeBytes=${budget}` };
+}
+
+/** Everything EcrImagePipeline's args resolve to: its own settings and each child's. */
+export type PipelineDefaultsInput = RepositoryDefaultsInput & ImageDefaultsInput & SizeAndCostSettings;
+
+/** The pipeline's own settings resolved, and its children's, to hand them as their args. */
+export interface PipelineSettings<A extends PipelineDefaultsInput> extends PipelineDefaults {
+  repository: RepositorySettingsResolved<A & { platformsPerImage: number }>;
+  image: ImageSettingsResolved<A>;
+}
+
+/**
+ * The one resolver of EcrImagePipeline's args: its own settings and, with the same resolvers the children
+ * use on their own, the settings it hands EcrRepository and BuildKitImage. Errors name `component`.
+ */
+export function resolvePipelineSettings<A extends PipelineDefaultsInput>(
+  args: A,
+  component: string,
+  name: string,
+): PipelineSettings<A> {
+  const own = resolvePipelineDefaults(args, component);
+  const image = resolveImageSettings(args, component);
+  // One build pushes an image per platform (plus an index): the lifecycle preset counts them all.
+  const repository = resolveRepositorySettings(
+    { ...args, platformsPerImage: image.platforms.length },
+    component,
+    name,
+  );
+  return { ...own, repository, image };
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import type { BuildNetworkMode, ImagePlatform, LayerCompression } from "./defaults";
+import { handedOver, type BuildNetworkMode, type ImagePlatform, type LayerCompression } from "./defaults";
 import { preflightImage } from "./preflight";
 import { compressionInputs } from "./compression";
 import {
@@ -107,6 +107,11 @@ export interface ImageBuildSettings {
   buildOnPreview?: pulumi.Input<boolean>;
 }
 
+/** The Dockerfile's path: `dockerfile`, or `<context>/Dockerfile` (the default docker-build would use). */
+export function dockerfileOf(args: Pick<ImageBuildSettings, "context" | "dockerfile">): pulumi.Input<string> {
+  return args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
+}
+
 export interface BuildKitImageArgs extends ImageBuildSettings {
   /** URL of the ECR repository to push to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
   repositoryUrl: pulumi.Input<string>;
@@ -146,36 +151,37 @@ export class BuildKitImage extends pulumi.ComponentResource {
   public readonly cacheRefs: pulumi.Output<string[]>;
 
   constructor(name: string, args: BuildKitImageArgs, opts?: pulumi.ComponentResourceOptions) {
-    const resolved = preflightImage(args, "BuildKitImage");
+    // Settings EcrImagePipeline resolved and handed over are taken as they are (./defaults.ts `handedOver`).
+    const settings = handedOver("image", args, (own) => preflightImage(own, "BuildKitImage"));
     super("ecr-pipeline:index:BuildKitImage", name, {}, opts);
 
     const auth = aws.ecr.getAuthorizationTokenOutput(
-      args.registryId === undefined ? {} : { registryId: args.registryId },
+      settings.registryId === undefined ? {} : { registryId: settings.registryId },
       { parent: this },
     );
-    const dockerfile = args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
+    const dockerfile = dockerfileOf(settings);
     // Hashing reads the whole context, so it is skipped when the caller brings the tag (the pipeline
     // hashes once itself).
     this.contextHash =
-      args.contentTag !== undefined
+      settings.contentTag !== undefined
         ? pulumi.output(undefined)
         : pulumi
-            .all([args.context, dockerfile, args.target, args.buildArgs, resolved.platforms])
+            .all([settings.context, dockerfile, settings.target, settings.buildArgs, settings.platforms])
             .apply(([context, file, target, buildArgs, platforms]) =>
               contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
             );
     this.contentTag =
-      args.contentTag !== undefined
-        ? pulumi.output(args.contentTag)
+      settings.contentTag !== undefined
+        ? pulumi.output(settings.contentTag)
         : this.contextHash.apply((hash) => contentTagFromHash(hash ?? ""));
 
     const refs = pulumi
-      .all([args.repositoryUrl, this.contentTag, args.extraTags ?? []])
-      .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, resolved.cacheTag));
+      .all([settings.repositoryUrl, this.contentTag, settings.extraTags ?? []])
+      .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, settings.cacheTag));
     this.imageTags = refs.tags;
 
     // The provider drops compression without a level (see ./compression.ts): zstd sends one, gzip nothing.
-    const compression = compressionInputs(resolved.compression);
+    const compression = compressionInputs(settings.compression);
     // The cache is written in previews too, on purpose. docker-build sets push=false on image exports in a
     // preview (provider/internal/export.go 236-239, v0.0.22) but never filters cacheTo
     // (`CacheTo.validate(_ bool)`, cache.go 682; "cache manifests are still exported", image.go 138). Leaving
@@ -200,7 +206,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
     ];
 
     const registry = {
-      address: pulumi.output(args.repositoryUrl).apply(registryHost),
+      address: pulumi.output(settings.repositoryUrl).apply(registryHost),
       username: auth.userName,
       // The token is a credential: keep it encrypted in state and masked in logs.
       password: pulumi.secret(auth.password),
@@ -213,39 +219,39 @@ export class BuildKitImage extends pulumi.ComponentResource {
     ): dockerBuild.Image => {
       const platform = platforms.length === 1 ? platforms[0] : undefined;
       const builder =
-        (platform === undefined ? undefined : resolved.platformBuilders[platform]) ?? args.builderName;
+        (platform === undefined ? undefined : settings.platformBuilders[platform]) ?? settings.builderName;
       return new dockerBuild.Image(
         childName,
         {
-          context: { location: args.context },
+          context: { location: settings.context },
           dockerfile: { location: dockerfile },
-          target: args.target,
-          buildArgs: args.buildArgs,
-          secrets: args.secrets,
+          target: settings.target,
+          buildArgs: settings.buildArgs,
+          secrets: settings.secrets,
           platforms,
           builder: builder === undefined ? undefined : { name: builder },
-          network: args.network,
-          buildOnPreview: args.buildOnPreview ?? true,
+          network: settings.network,
+          buildOnPreview: settings.buildOnPreview,
           tags,
           // One registry export instead of `push: true`, so the layer compression can be chosen; zstd
           // layers need OCI media types, and forceCompression recompresses gzip base layers too.
           push: false,
           exports: [
-            { registry: { push: true, ociMediaTypes: resolved.compression === "zstd", ...compression } },
+            { registry: { push: true, ociMediaTypes: settings.compression === "zstd", ...compression } },
           ],
-          cacheFrom: resolved.cache ? cacheFromFor(cacheRef) : [],
-          cacheTo: resolved.cache ? cacheToFor(cacheRef) : [],
+          cacheFrom: settings.cache ? cacheFromFor(cacheRef) : [],
+          cacheTo: settings.cache ? cacheToFor(cacheRef) : [],
           registries: [registry],
         },
         // The component's dependsOn holds for the build too (EcrImagePipeline gates the push on the budget).
-        { parent: this, retainOnDelete: resolved.retainOnDelete, dependsOn: opts?.dependsOn },
+        { parent: this, retainOnDelete: settings.retainOnDelete, dependsOn: opts?.dependsOn },
       );
     };
 
-    if (resolved.platforms.length === 1) {
-      this.images = [buildOf(name, resolved.platforms, refs.refs, refs.cacheRef)];
+    if (settings.platforms.length === 1) {
+      this.images = [buildOf(name, settings.platforms, refs.refs, refs.cacheRef)];
       this.index = undefined;
-      this.cacheRefs = pulumi.output(resolved.cache ? [refs.cacheRef] : []);
+      this.cacheRefs = pulumi.output(settings.cache ? [refs.cacheRef] : []);
       this.digest = this.images[0]!.digest;
     } else {
       // Several platforms, the provider's way: docker-build logs "Caching doesn't work reliably with
@@ -253,10 +259,10 @@ export class BuildKitImage extends pulumi.ComponentResource {
       // (provider/internal/index.go 94-102, v0.0.22) recommend one cached build per platform joined by an
       // Index (`docker buildx imagetools create`, client.go 340-364). Each platform gets its own cache
       // tag and an image tagged `<content tag>-<arch>`; the Index carries the content tag.
-      const perPlatform = resolved.platforms.map((platform) => {
+      const perPlatform = settings.platforms.map((platform) => {
         const platformRef = pulumi
-          .all([args.repositoryUrl, this.contentTag])
-          .apply(([url, contentTag]) => platformRefs(url, contentTag, resolved.cacheTag, platform));
+          .all([settings.repositoryUrl, this.contentTag])
+          .apply(([url, contentTag]) => platformRefs(url, contentTag, settings.cacheTag, platform));
         return {
           platform,
           cacheRef: platformRef.cacheRef,
@@ -269,7 +275,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
         };
       });
       this.images = perPlatform.map((build) => build.image);
-      this.cacheRefs = pulumi.output(resolved.cache ? perPlatform.map((build) => build.cacheRef) : []);
+      this.cacheRefs = pulumi.output(settings.cache ? perPlatform.map((build) => build.cacheRef) : []);
       // The Image's `ref` is `<tag>@<digest>` of the pushed manifest (image.go `addDigest`).
       const sources = this.images.map((image) => image.ref);
       const indexOf = (childName: string, tag: pulumi.Input<string>): dockerBuild.Index =>
@@ -278,7 +284,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
           { tag, sources, push: true, registry },
           // Index.Delete deletes the remote manifest (index.go 292-311): a replaced index must stay, as
           // the image it points to may be running.
-          { parent: this, retainOnDelete: resolved.retainOnDelete },
+          { parent: this, retainOnDelete: settings.retainOnDelete },
         );
       this.index = indexOf(
         name,
@@ -287,8 +293,8 @@ export class BuildKitImage extends pulumi.ComponentResource {
       // Index takes one tag: each extra tag gets its own Index over the same sources: the same manifest,
       // so the same digest (test/integration/platforms.test.ts). The tags are plain strings here
       // (checked before registration).
-      for (const tag of resolved.extraTags) {
-        indexOf(`${name}-tag-${tag}`, pulumi.interpolate`${args.repositoryUrl}:${tag}`);
+      for (const tag of settings.extraTagIndexes) {
+        indexOf(`${name}-tag-${tag}`, pulumi.interpolate`${settings.repositoryUrl}:${tag}`);
       }
       // The Index outputs `<tag>@<digest>` once pushed, the bare tag in a preview (index.go 166-175):
       // then the digest is unknown, as for a changed single-platform image.
@@ -300,7 +306,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
       });
     }
     this.cacheRef = this.cacheRefs.apply((all) => all[0]);
-    this.imageUri = pulumi.interpolate`${args.repositoryUrl}@${this.digest}`;
+    this.imageUri = pulumi.interpolate`${settings.repositoryUrl}@${this.digest}`;
 
     this.registerOutputs({
       digest: this.digest,

@@ -2,6 +2,7 @@
  * The plain-value logic behind EcrImagePipeline's findings and budget outputs (its cost glue is
  * ./cost/pipeline-cost.ts). The component lifts these with one `apply` each; nothing here sees an Output.
  */
+import type { SizeBudgetSettings } from "./defaults";
 import type { DockerfileFinding } from "./dockerfile";
 import type { KnownImageSize } from "./size/basis";
 import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
@@ -9,19 +10,13 @@ import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
 // Moved to dockerfile/build.ts (one ignore-file decision and one context walker with the context hash).
 export { analyzeBuildDockerfile } from "./dockerfile/build";
 
+/** The size-budget verdict for `size`, under the budget rule as resolved (../defaults.ts `SizeBudgetSettings`). */
 export function budgetVerdict(
   size: KnownImageSize,
   findings: readonly DockerfileFinding[],
-  maxImageSizeBytes: number | undefined,
-  onBudgetExceeded: "warn" | "fail",
+  rule: SizeBudgetSettings["rule"],
 ): SizeBudgetVerdict {
-  return evaluateSizeBudget({
-    sizeBytes: size.bytes,
-    basis: size.basis,
-    maxImageSizeBytes,
-    onBudgetExceeded,
-    findings,
-  });
+  return evaluateSizeBudget({ sizeBytes: size.bytes, basis: size.basis, ...rule, findings });
 }
 
 /**

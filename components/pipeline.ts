@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
-import type { SizeAndCostSettings } from "./defaults";
+import { withWiring, type SizeAndCostSettings } from "./defaults";
 import type { DockerfileFinding } from "./dockerfile";
-import { BuildKitImage, type ImageBuildSettings } from "./image";
+import { BuildKitImage, dockerfileOf, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
 import { firstKnown } from "./outputs";
 import { costFor } from "./cost/pipeline-cost";
@@ -66,32 +66,19 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   public readonly sizeBudget: pulumi.Output<SizeBudgetVerdict>;
 
   constructor(name: string, args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every setting resolved and checked once (./defaults.ts via ./preflight.ts), before registering.
     const resolved = preflightPipeline(args, name);
     super("ecr-pipeline:index:EcrImagePipeline", name, {}, opts);
 
     // Children are not exposed as properties: component outputs must be values or provider resources
-    // (Pulumi's component schema analyzer cannot describe a local component as an output).
-    const repository = new EcrRepository(
-      `${name}-repo`,
-      {
-        repositoryName: args.repositoryName,
-        kmsKeyArn: args.kmsKeyArn,
-        forceDelete: args.forceDelete,
-        scanOnPush: args.scanOnPush,
-        scanningMode: args.scanningMode,
-        manageRegistryScanning: args.manageRegistryScanning,
-        lifecyclePreset: args.lifecyclePreset,
-        lifecyclePolicy: args.lifecyclePolicy,
-        pullPrincipalArns: args.pullPrincipalArns,
-        cacheTag: args.cacheTag,
-        tags: args.tags,
-        platformsPerImage: args.platforms?.length ?? 1,
-      },
-      { parent: this },
-    );
+    // (Pulumi's component schema analyzer cannot describe a local component as an output). Each is handed
+    // its settings as resolved above, and takes them without resolving them again.
+    const repository = new EcrRepository(`${name}-repo`, resolved.repository, { parent: this });
 
-    const dockerfile = args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
+    const dockerfile = dockerfileOf(args);
     // The context hash names the content tag and keys the size estimate; computed once here.
+    // `args.platforms` as given (unset hashes as []), as before the settings were resolved once: the
+    // hash names the content tag, and a different hash would rebuild and re-tag every deployed image.
     const contextHash = pulumi
       .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
       .apply(([context, file, target, buildArgs, platforms]) =>
@@ -118,7 +105,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             target: args.target,
             buildArgs: args.buildArgs,
             platforms: args.platforms,
-            compression: resolved.compression,
+            compression: resolved.image.compression,
             contextHash,
           },
           { parent: this },
@@ -134,12 +121,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             .all([estimatedSize(estimate.sizeBytes, estimate.note), this.findings])
             .apply(([size, findings]) => {
               if (size === undefined) return [estimate];
-              const verdict = budgetVerdict(
-                size,
-                findings,
-                resolved.maxImageSizeBytes,
-                resolved.onBudgetExceeded,
-              );
+              const verdict = budgetVerdict(size, findings, resolved.budget.rule);
               if (verdict.status === "fail") {
                 throw new Error(`EcrImagePipeline ${name}: not pushing the image: ${verdict.message}`);
               }
@@ -148,26 +130,12 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
     const image = new BuildKitImage(
       `${name}-image`,
-      {
+      withWiring(resolved.image, {
         repositoryUrl: repository.repositoryUrl,
         registryId: repository.registryId,
-        context: args.context,
         dockerfile,
-        target: args.target,
-        buildArgs: args.buildArgs,
-        secrets: args.secrets,
-        platforms: args.platforms,
-        builderName: args.builderName,
-        platformBuilders: args.platformBuilders,
-        network: args.network,
-        cacheTag: args.cacheTag,
-        cache: args.cache,
-        compression: args.compression,
-        extraTags: args.extraTags,
-        retainOnDelete: args.retainOnDelete,
-        buildOnPreview: args.buildOnPreview,
         contentTag: contextHash.apply(contentTagFromHash),
-      },
+      }),
       { parent: this, dependsOn: pushGate },
     );
 
@@ -209,12 +177,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     );
     this.imageSize = pulumi
       .all([bestKnown, ecrMissing])
-      .apply(([size, missing]) =>
-        withFallbackReason(
-          size ?? budgetSize(resolved.maxImageSizeBytes, resolved.assumedImageBytes, resolved.estimateSize),
-          missing,
-        ),
-      );
+      .apply(([size, missing]) => withFallbackReason(size ?? resolved.budget.standIn, missing));
 
     // The provider's region may come back without a value too: regionFromProvider falls back with a note.
     const region =
@@ -233,7 +196,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
           region: costRegion,
           policy,
           usage: resolved,
-          scanningMode: resolved.scanningMode,
+          scanningMode: resolved.repository.scanningMode,
           platforms: platforms?.length ?? 1,
         }),
       );
@@ -241,7 +204,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     this.costReport = cost.report;
 
     this.sizeBudget = pulumi.all([this.imageSize, this.findings]).apply(([size, findings]) => {
-      const verdict = budgetVerdict(size, findings, resolved.maxImageSizeBytes, resolved.onBudgetExceeded);
+      const verdict = budgetVerdict(size, findings, resolved.budget.rule);
       if (verdict.status === "fail") throw new Error(`EcrImagePipeline ${name}: ${verdict.message}`);
       if (verdict.status === "warn") pulumi.log.warn(verdict.message, this);
       return verdict;
@@ -268,17 +231,6 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 function providerRegion(found: { region: string; note?: string }, component: pulumi.Resource): string {
   if (found.note !== undefined) pulumi.log.warn(found.note, component);
   return found.region;
-}
-
-function budgetSize(budget: number | undefined, assumed: number, estimating: boolean): KnownImageSize {
-  const why = estimating ? "no ECR size or local estimate is available" : "size estimation is off";
-  return budget === undefined
-    ? {
-        bytes: assumed,
-        basis: "budget",
-        note: `${why} and no maxImageSizeBytes is set: assuming ${assumed} bytes`,
-      }
-    : { bytes: budget, basis: "budget", note: `${why}: using the size budget maxImageSizeBytes=${budget}` };
 }
 
 /** The local estimate as a KnownImageSize, or undefined when no engine could measure it. */

@@ -1,11 +1,13 @@
 /**
  * Checks every argument that plain values can check, before a component calls `super()`: nothing is
  * registered for a bad input, and the error names the argument as the user wrote it (on the component
- * the user called), the bad value and the fix. One call at the top of each constructor:
+ * the user called), the bad value and the fix. Defaults and plain-value checks are ./defaults.ts's
+ * resolvers; this adds what needs the disk or the rate cards. One call at the top of each constructor:
  *
- *   EcrImagePipeline → preflightPipeline(args)   (repository, image and cost args, named EcrImagePipeline)
- *   EcrRepository    → preflightRepository(args, "EcrRepository", name)
- *   BuildKitImage    → preflightImage(args, "BuildKitImage")
+ *   EcrImagePipeline → preflightPipeline(args, name)   (its own, repository and image settings, resolved
+ *                      once and named EcrImagePipeline; the children are handed them as their args)
+ *   EcrRepository    → handedOver("repository", args, …resolveRepositorySettings)   (./defaults.ts)
+ *   BuildKitImage    → handedOver("image", args, …preflightImage)
  *
  * Inputs that are Outputs pass through unchecked (their value is only known later; the wiring checks
  * them again inside its apply). Reads the build context and Dockerfile from disk when they are plain
@@ -17,65 +19,15 @@ import { readRegularTextFile } from "./build-context";
 import { FALLBACK_PRICING_REGION, PRICED_REGIONS, hasRateCard } from "./cost/pipeline-cost";
 import {
   InvalidArgumentError,
-  resolvePipelineDefaults,
-  resolveImageDefaults,
-  resolveRepositoryDefaults,
-  type ImageDefaults,
+  resolveImageSettings,
+  resolvePipelineSettings,
   type ImageDefaultsInput,
-  type PipelineDefaults,
-  type RepositoryDefaults,
-  type RepositoryDefaultsInput,
-  type SizeAndCostSettings,
+  type ImageSettingsResolved,
+  type PipelineDefaultsInput,
+  type PipelineSettings,
 } from "./defaults";
-import {
-  buildLifecyclePreset,
-  formatLifecycleProblems,
-  renderLifecyclePolicy,
-  validateLifecyclePolicy,
-  type LifecyclePolicyProblem,
-} from "./lifecycle";
 import { DockerfileParseError, MAX_DOCKERFILE_CHARS, parseDockerfile } from "./dockerfile/parse";
-import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE, PROTECTED_TAG_PREFIXES } from "./tags";
-
-/** The repository part, resolved: defaults plus the lifecycle policy text and its warnings. */
-export interface RepositoryPreflight extends RepositoryDefaults {
-  lifecyclePolicyText: string;
-  lifecycleWarnings: LifecyclePolicyProblem[];
-}
-
-export interface RepositoryPreflightInput extends RepositoryDefaultsInput {
-  lifecyclePolicy?: string;
-}
-
-/**
- * Repository args: name, cache tag, preset, scanning mode, and the lifecycle policy (preset rendered,
- * or the JSON given) validated; errors stop here, warnings are returned for the component to log.
- */
-export function preflightRepository(
-  args: RepositoryPreflightInput,
-  component: string,
-  name: string,
-): RepositoryPreflight {
-  const resolved = resolveRepositoryDefaults(args, component);
-  const context = { cacheTag: resolved.cacheTag, protectedTagPrefixes: PROTECTED_TAG_PREFIXES };
-  const lifecyclePolicyText =
-    args.lifecyclePolicy ??
-    renderLifecyclePolicy(
-      buildLifecyclePreset(resolved.lifecyclePreset, { ...context, imagesPerBuild: resolved.imagesPerBuild }),
-    );
-  const problems = validateLifecyclePolicy(lifecyclePolicyText, context);
-  const errors = problems.filter((p) => p.severity === "error");
-  if (errors.length > 0) {
-    throw new Error(
-      `${component} ${name}: the lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}`,
-    );
-  }
-  return {
-    ...resolved,
-    lifecyclePolicyText,
-    lifecycleWarnings: problems.filter((p) => p.severity === "warning"),
-  };
-}
+import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
 
 /** The image args preflight looks at; any field may be an Output (then it is skipped). */
 export interface ImagePreflightInput extends ImageDefaultsInput {
@@ -91,9 +43,17 @@ export interface ImagePreflightInput extends ImageDefaultsInput {
  * the Dockerfile (an existing file) and the target (a stage the Dockerfile defines). Paths are
  * resolved from the working directory, as docker-build resolves them.
  */
-export function preflightImage(args: ImagePreflightInput, component: string): ImageDefaults {
-  const resolved = resolveImageDefaults(args, component);
-  const cacheTag = resolved.cacheTag;
+export function preflightImage<A extends ImagePreflightInput>(
+  args: A,
+  component: string,
+): ImageSettingsResolved<A> {
+  const resolved = resolveImageSettings(args, component);
+  checkImageInputs(args, component, resolved.cacheTag);
+  return resolved;
+}
+
+/** The checks of {@link preflightImage} beyond the resolver's: tags, and the build files on disk. */
+function checkImageInputs(args: ImagePreflightInput, component: string, cacheTag: string): void {
   const tags: [string, unknown][] = [];
   if (Array.isArray(args.extraTags)) for (const tag of args.extraTags) tags.push(["extraTags", tag]);
   tags.push(["contentTag", args.contentTag]);
@@ -118,7 +78,6 @@ export function preflightImage(args: ImagePreflightInput, component: string): Im
   }
 
   checkBuildFiles(args, component);
-  return resolved;
 }
 
 /** The build context is a directory, the Dockerfile a readable file, the target one of its stages. */
@@ -203,28 +162,24 @@ export function preflightCost(
 
 export { PRICED_REGIONS };
 
-export interface PipelinePreflightInput
-  extends RepositoryPreflightInput, ImagePreflightInput, SizeAndCostSettings {
+export interface PipelinePreflightInput extends PipelineDefaultsInput, ImagePreflightInput {
   costRegion?: unknown;
 }
 
 /**
  * Everything EcrImagePipeline can check before it registers: its own size and cost args, and the args it
- * hands to EcrRepository and BuildKitImage, all named `EcrImagePipeline` (the component the user called).
+ * hands to EcrRepository and BuildKitImage, all named `EcrImagePipeline` (the component the user called):
+ * the settings as ./defaults.ts resolves them (once), plus the checks that need the disk or the rate cards.
  */
-export function preflightPipeline(args: PipelinePreflightInput, name: string): PipelinePreflight {
+export function preflightPipeline<A extends PipelinePreflightInput>(
+  args: A,
+  name: string,
+): PipelineSettings<A> {
   const component = "EcrImagePipeline";
-  const resolved = resolvePipelineDefaults(args, component);
-  const repository = preflightRepository(args, component, name);
-  const image = preflightImage(args, component);
+  const settings = resolvePipelineSettings(args, component, name);
+  checkImageInputs(args, component, settings.image.cacheTag);
   preflightCost(args, component);
-  return { ...resolved, scanningMode: repository.scanningMode, compression: image.compression };
-}
-
-/** The pipeline's own settings resolved, plus what it reads of its children's (so it never restates a default). */
-export interface PipelinePreflight extends PipelineDefaults {
-  scanningMode: RepositoryDefaults["scanningMode"];
-  compression: ImageDefaults["compression"];
+  return settings;
 }
 
 function isDirectory(dir: string): boolean {

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ScanningMode } from "./defaults";
+import { handedOver, resolveRepositorySettings, type ScanningMode } from "./defaults";
 import { formatLifecycleProblems, type LifecyclePresetName } from "./lifecycle";
-import { preflightRepository } from "./preflight";
 import { pullOnlyRepositoryPolicy } from "./repository-policy";
 
 /** How the repository is set up: shared by EcrRepository and EcrImagePipeline (one definition, one doc). */
@@ -101,12 +100,15 @@ export class EcrRepository extends pulumi.ComponentResource {
   public readonly cacheTag: pulumi.Output<string>;
 
   constructor(name: string, args: EcrRepositoryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    // Everything that can be wrong with plain args is found before the component is registered.
-    const resolved = preflightRepository(args, "EcrRepository", name);
+    // Everything that can be wrong with plain args is found before the component is registered; settings
+    // EcrImagePipeline resolved and handed over are taken as they are (./defaults.ts `handedOver`).
+    const settings = handedOver("repository", args, (own) =>
+      resolveRepositorySettings(own, "EcrRepository", name),
+    );
     super("ecr-pipeline:index:EcrRepository", name, {}, opts);
 
-    const warnings = resolved.lifecycleWarnings;
-    const policyText = resolved.lifecyclePolicyText;
+    const warnings = settings.lifecycleWarnings;
+    const policyText = settings.lifecyclePolicyText;
     if (warnings.length > 0) {
       pulumi.log.warn(`lifecycle policy:\n${formatLifecycleProblems(warnings)}`, this);
     }
@@ -114,22 +116,22 @@ export class EcrRepository extends pulumi.ComponentResource {
     this.repository = new aws.ecr.Repository(
       name,
       {
-        name: args.repositoryName,
-        imageScanningConfiguration: { scanOnPush: resolved.scanOnPush },
+        name: settings.repositoryName,
+        imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
         // Immutable tags, except the tags that must move: the build caches (rewritten by every build;
         // `<cacheTag>*` includes the per-platform `<cacheTag>-<arch>`) and deployed-* markers. https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
         imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
-        imageTagMutabilityExclusionFilters: resolved.mutableTagFilters.map((filter) => ({
+        imageTagMutabilityExclusionFilters: settings.mutableTagFilters.map((filter) => ({
           filter,
           filterType: "WILDCARD",
         })),
         encryptionConfigurations: [
-          args.kmsKeyArn === undefined
+          settings.kmsKeyArn === undefined
             ? { encryptionType: "AES256" }
-            : { encryptionType: "KMS", kmsKey: args.kmsKeyArn },
+            : { encryptionType: "KMS", kmsKey: settings.kmsKeyArn },
         ],
-        forceDelete: resolved.forceDelete,
-        tags: args.tags,
+        forceDelete: settings.forceDelete,
+        tags: settings.tags,
       },
       { parent: this },
     );
@@ -140,18 +142,18 @@ export class EcrRepository extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    if (args.pullPrincipalArns !== undefined) {
+    if (settings.pullPrincipalArns !== undefined) {
       new aws.ecr.RepositoryPolicy(
         `${name}-pull-policy`,
         {
           repository: this.repository.name,
-          policy: pulumi.output(args.pullPrincipalArns).apply((arns) => pullOnlyRepositoryPolicy(arns)),
+          policy: pulumi.output(settings.pullPrincipalArns).apply((arns) => pullOnlyRepositoryPolicy(arns)),
         },
         { parent: this },
       );
     }
 
-    if (resolved.manageRegistryScanning && resolved.scanningMode === "enhanced") {
+    if (settings.manageRegistryScanning && settings.scanningMode === "enhanced") {
       new aws.ecr.RegistryScanningConfiguration(
         `${name}-scanning`,
         {
@@ -173,7 +175,7 @@ export class EcrRepository extends pulumi.ComponentResource {
     this.registryId = this.repository.registryId;
     this.lifecyclePolicyText = pulumi.output(policyText);
     this.lifecycleWarnings = pulumi.output(warnings.map((w) => formatLifecycleProblems([w])));
-    this.cacheTag = pulumi.output(resolved.cacheTag);
+    this.cacheTag = pulumi.output(settings.cacheTag);
 
     this.registerOutputs({
       repositoryUrl: this.repositoryUrl,

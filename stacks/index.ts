@@ -1,6 +1,6 @@
 /**
  * The per-environment program: `pulumi up -s dev|staging|prod` from the project root.
- * Config is read once into a validated profile; a bad key stops the program before any resource exists.
+ * Config is read once into the pipeline's args; a bad key or value stops the program before any resource exists.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { EcrImagePipeline } from "../components";
@@ -14,37 +14,23 @@ const profile = readEnvironmentProfile(
   pulumi.runtime.allConfig(),
 );
 
-const pipeline = new EcrImagePipeline(`app-${profile.environment}`, {
-  repositoryName: profile.repositoryName,
-  context: profile.context,
-  dockerfile: profile.dockerfile,
-  target: profile.target,
-  platforms: profile.platforms as EcrPlatforms,
-  compression: profile.compression,
-  builderName: profile.builderName,
-  kmsKeyArn: profile.kmsKeyArn,
-  lifecyclePreset: profile.retention,
-  scanningMode: profile.scanningMode,
-  manageRegistryScanning: profile.manageRegistryScanning,
-  extraTags: profile.extraTags,
-  maxImageSizeBytes: profile.maxImageSizeBytes,
-  onBudgetExceeded: profile.onBudgetExceeded,
-  ...profile.usage,
-  tags: { "ecr-pipeline:environment": profile.environment },
-});
-
-type EcrPlatforms = NonNullable<ConstructorParameters<typeof EcrImagePipeline>[1]["platforms"]>;
+// The profile is the pipeline's args as the stack sets them (stacks/profile.ts reads and converts them by
+// one table); defaults and checks are the component's own (components/defaults.ts).
+const pipeline = new EcrImagePipeline(`app-${profile.environment}`, profile.args);
 
 export const environment = profile.environment;
-export const repositoryUrl = pipeline.repositoryUrl;
-export const repositoryArn = pipeline.repositoryArn;
-export const repositoryName = pipeline.repositoryName;
-export const imageDigest = pipeline.imageDigest;
-export const imageUri = pipeline.imageUri;
-export const imageTags = pipeline.imageTags;
-export const imageSizeBytes = pipeline.imageSizeBytes;
-export const imageSize = pipeline.imageSize;
-export const monthlyCost = pipeline.monthlyCost;
-export const costReport = pipeline.costReport;
-export const findings = pipeline.findings;
-export const sizeBudget = pipeline.sizeBudget;
+// The stack outputs: the pipeline's outputs under their own names.
+export const {
+  repositoryUrl,
+  repositoryArn,
+  repositoryName,
+  imageDigest,
+  imageUri,
+  imageTags,
+  imageSizeBytes,
+  imageSize,
+  monthlyCost,
+  costReport,
+  findings,
+  sizeBudget,
+} = pipeline;

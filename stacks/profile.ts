@@ -1,39 +1,30 @@
 /**
- * The per-environment profile: stack config is read ONCE into this typed, validated object before any
+ * The per-environment profile: stack config is read ONCE into the EcrImagePipeline args, before any
  * resource is registered. Pure: it takes a key → string lookup (and the keys the stack sets, to catch a
  * misspelt one), so tests pass a plain map and the program passes `pulumi.Config` and
- * `pulumi.runtime.allConfig()`. Strict: a value that is not exactly what the key takes, or a key the
- * program does not read, stops the program with the key as written, the value and the fix.
+ * `pulumi.runtime.allConfig()`. It only reads and converts, by one table (`CONFIG_TABLE`: key → arg and
+ * converter): the args' defaults and checks are the component's (components/defaults.ts), and the
+ * choices it accepts are that module's lists. A value that is not exactly what the key takes, or a key
+ * the program does not read, stops the program with the key as written, the value and the fix.
  */
+import type { EcrImagePipelineArgs } from "../components/pipeline";
 import {
-  USAGE_CHOICES,
-  USAGE_COUNT_DEFAULTS,
-  USAGE_COUNT_KEYS,
-  defaultUsageProfile,
-  type UsageProfile,
-} from "../components/cost/usage";
+  BUDGET_ACTIONS,
+  IMAGE_PLATFORMS,
+  LAYER_COMPRESSIONS,
+  LIFECYCLE_PRESET_NAMES,
+  SCANNING_MODES,
+  type ImagePlatform,
+} from "../components/defaults";
+import { USAGE_CHOICES, USAGE_COUNT_KEYS, type UsageCountKey } from "../components/cost/usage";
 
 export type EnvironmentName = "dev" | "staging" | "prod";
 const ENVIRONMENTS: readonly EnvironmentName[] = ["dev", "staging", "prod"];
 
 export interface EnvironmentProfile {
   environment: EnvironmentName;
-  repositoryName: string;
-  context: string;
-  dockerfile: string;
-  target: string | undefined;
-  retention: EnvironmentName;
-  scanningMode: "basic" | "enhanced";
-  manageRegistryScanning: boolean;
-  platforms: string[];
-  compression: "gzip" | "zstd";
-  builderName: string | undefined;
-  kmsKeyArn: string | undefined;
-  maxImageSizeBytes: number | undefined;
-  onBudgetExceeded: "warn" | "fail";
-  /** The push/pull profile the environment is priced with (field names as the component args). */
-  usage: UsageProfile;
-  extraTags: string[];
+  /** The pipeline's args: what the stack sets, plus the environment's own defaults; the rest unset. */
+  args: EcrImagePipelineArgs;
 }
 
 /** Thrown before any resource exists; names the key and the fix. */
@@ -44,34 +35,154 @@ export class StackConfigError extends Error {
   }
 }
 
-/** Every key the program reads, with its default (documented in Pulumi.yaml too). */
-export const CONFIG_KEYS = [
-  "environment",
-  "repositoryName",
-  "context",
-  "dockerfile",
-  "target",
-  "retention",
-  "scanningMode",
-  "manageRegistryScanning",
-  "platforms",
-  "compression",
-  "builderName",
-  "kmsKeyArn",
-  "maxImageSizeMiB",
-  "onBudgetExceeded",
-  ...USAGE_COUNT_KEYS,
-  "rescanDuration",
-  "pullBytes",
-  "extraTags",
-] as const;
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
+/** A converter: the raw config string to the arg's value; undefined leaves the arg unset. */
+type Convert<T> = (raw: string, key: string) => T | undefined;
+type ArgName = keyof EcrImagePipelineArgs;
+interface ConfigEntry {
+  arg: ArgName;
+  convert: Convert<unknown>;
+}
+const entry = <A extends ArgName>(
+  arg: A,
+  convert: Convert<NonNullable<EcrImagePipelineArgs[A]>>,
+): ConfigEntry => ({
+  arg,
+  convert,
+});
 
-/** The namespace of the project's own keys (Pulumi.yaml `name`). */
-export const CONFIG_NAMESPACE = "ecr-pipeline";
+const text: Convert<string> = (raw) => (raw === "" ? undefined : raw);
+
+const choice =
+  <T extends string>(allowed: readonly T[]): Convert<T> =>
+  (raw, key) => {
+    if (raw === "") return undefined;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      throw new StackConfigError(
+        key,
+        `got ${JSON.stringify(raw)}`,
+        `Set it to one of ${allowed.join(", ")}: pulumi config set ecr-pipeline:${key} ${allowed[0]}`,
+      );
+    }
+    return raw as T;
+  };
+
+const flag: Convert<boolean> = (raw, key) => {
+  if (raw === "") return undefined;
+  if (raw !== "true" && raw !== "false") {
+    throw new StackConfigError(key, `got ${JSON.stringify(raw)}`, `Set it to true or false.`);
+  }
+  return raw === "true";
+};
+
+/** A YAML list (Pulumi passes it as JSON) or a comma-separated string. */
+const list: Convert<string[]> = (raw, key) => {
+  if (raw === "") return undefined;
+  if (raw.trim().startsWith("[")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === "string")) {
+      throw new StackConfigError(
+        key,
+        `got ${raw}`,
+        `Use a YAML list of strings or a comma-separated string.`,
+      );
+    }
+    return parsed as string[];
+  }
+  return raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+};
+
+const platformList: Convert<ImagePlatform[]> = (raw, key) => {
+  const platforms = list(raw, key);
+  if (platforms === undefined) return undefined;
+  if (platforms.length === 0) {
+    throw new StackConfigError(key, "is empty", "List at least one platform, e.g. linux/amd64.");
+  }
+  for (const platform of platforms) {
+    if (!(IMAGE_PLATFORMS as readonly string[]).includes(platform)) {
+      throw new StackConfigError(
+        key,
+        `${JSON.stringify(platform)} is not a Linux platform ECR-based runtimes run`,
+        "Use e.g. linux/amd64 or linux/arm64.",
+      );
+    }
+  }
+  return platforms as ImagePlatform[];
+};
 
 /** A whole number written in decimal, as Pulumi.yaml's `type: integer` keys take ("0x10", "2.5", " " are not). */
 const WHOLE_NUMBER = /^(0|[1-9][0-9]*)$/;
+
+// Number() would read "   " as 0, "0x10" as 16 and "1e3" as 1000, and let "2.5" through for an
+// integer key: only a plain decimal whole number is accepted.
+const count: Convert<number> = (raw, key) => {
+  if (!WHOLE_NUMBER.test(raw)) {
+    throw new StackConfigError(
+      key,
+      `got ${JSON.stringify(raw)}`,
+      `Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:${key} 10`,
+    );
+  }
+  return Number(raw);
+};
+
+const mebibytesAsBytes: Convert<number> = (raw, key) => {
+  if (!WHOLE_NUMBER.test(raw) || raw === "0") {
+    throw new StackConfigError(
+      key,
+      `got ${JSON.stringify(raw)}`,
+      `Set a whole number of MiB > 0 in decimal: pulumi config set ecr-pipeline:${key} 150`,
+    );
+  }
+  return Number(raw) * 1024 * 1024;
+};
+
+const usageCounts = Object.fromEntries(USAGE_COUNT_KEYS.map((key) => [key, entry(key, count)])) as Record<
+  UsageCountKey,
+  ConfigEntry
+>;
+
+/**
+ * Every key the program reads (besides `environment`), the pipeline arg it sets and how its value is
+ * converted. A key named like its arg passes the value on; `retention` and `maxImageSizeMiB` keep the
+ * stack files' names. A usage count added to components/cost/usage.ts is read with no edit here.
+ */
+export const CONFIG_TABLE = {
+  repositoryName: entry("repositoryName", text),
+  context: entry("context", text),
+  dockerfile: entry("dockerfile", text),
+  target: entry("target", text),
+  retention: entry("lifecyclePreset", choice(LIFECYCLE_PRESET_NAMES)),
+  scanningMode: entry("scanningMode", choice(SCANNING_MODES)),
+  manageRegistryScanning: entry("manageRegistryScanning", flag),
+  platforms: entry("platforms", platformList),
+  compression: entry("compression", choice(LAYER_COMPRESSIONS)),
+  builderName: entry("builderName", text),
+  kmsKeyArn: entry("kmsKeyArn", text),
+  maxImageSizeMiB: entry("maxImageSizeBytes", mebibytesAsBytes),
+  onBudgetExceeded: entry("onBudgetExceeded", choice(BUDGET_ACTIONS)),
+  ...usageCounts,
+  rescanDuration: entry("rescanDuration", choice(USAGE_CHOICES.rescanDuration.values)),
+  pullBytes: entry("pullBytes", choice(USAGE_CHOICES.pullBytes.values)),
+  extraTags: entry("extraTags", list),
+} satisfies Record<string, ConfigEntry>;
+
+/** Every key the program reads, documented in Pulumi.yaml. */
+export const CONFIG_KEYS = [
+  "environment",
+  ...(Object.keys(CONFIG_TABLE) as (keyof typeof CONFIG_TABLE)[]),
+] as const;
+export type ConfigKey = "environment" | keyof typeof CONFIG_TABLE;
+
+/** The namespace of the project's own keys (Pulumi.yaml `name`). */
+export const CONFIG_NAMESPACE = "ecr-pipeline";
 
 /**
  * Rejects a key in the project's namespace that the program does not read (a misspelling such as
@@ -122,77 +233,18 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-const PLATFORM = /^linux\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)$/;
-
+/**
+ * The stack's config as EcrImagePipeline args. The environment (config, else the stack name) sets the
+ * stack's own defaults: the repository name `ecr-pipeline-<environment>`, the lifecycle preset of the
+ * same name, the context `app`, and a tag naming it; every other arg the config leaves unset keeps the
+ * component's default.
+ */
 export function readEnvironmentProfile(
   get: (key: ConfigKey) => string | undefined,
   stackName: string,
   stackConfig: Readonly<Record<string, string>> = {},
 ): EnvironmentProfile {
   checkConfigKeys(stackConfig);
-  const choice = <T extends string>(key: ConfigKey, allowed: readonly T[], fallback: T): T => {
-    const raw = get(key);
-    if (raw === undefined || raw === "") return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      throw new StackConfigError(
-        key,
-        `got ${JSON.stringify(raw)}`,
-        `Set it to one of ${allowed.join(", ")}: pulumi config set ecr-pipeline:${key} ${allowed[0]}`,
-      );
-    }
-    return raw as T;
-  };
-  // Number() would read "   " as 0, "0x10" as 16 and "1e3" as 1000, and let "2.5" through for an
-  // integer key: only a plain decimal whole number is accepted.
-  const count = (key: ConfigKey, fallback: number): number => {
-    const raw = get(key);
-    if (raw === undefined) return fallback;
-    if (!WHOLE_NUMBER.test(raw)) {
-      throw new StackConfigError(
-        key,
-        `got ${JSON.stringify(raw)}`,
-        `Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:${key} 10`,
-      );
-    }
-    return Number(raw);
-  };
-  const flag = (key: ConfigKey, fallback: boolean): boolean => {
-    const raw = get(key);
-    if (raw === undefined || raw === "") return fallback;
-    if (raw !== "true" && raw !== "false") {
-      throw new StackConfigError(key, `got ${JSON.stringify(raw)}`, `Set it to true or false.`);
-    }
-    return raw === "true";
-  };
-  const list = (key: ConfigKey, fallback: string[]): string[] => {
-    const raw = get(key);
-    if (raw === undefined || raw === "") return fallback;
-    if (raw.trim().startsWith("[")) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        parsed = undefined;
-      }
-      if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === "string")) {
-        throw new StackConfigError(
-          key,
-          `got ${raw}`,
-          `Use a YAML list of strings or a comma-separated string.`,
-        );
-      }
-      return parsed as string[];
-    }
-    return raw
-      .split(",")
-      .map((part) => part.trim())
-      .filter((part) => part !== "");
-  };
-  const text = (key: ConfigKey): string | undefined => {
-    const raw = get(key);
-    return raw === undefined || raw === "" ? undefined : raw;
-  };
-
   const defaultEnvironment = (ENVIRONMENTS as readonly string[]).includes(stackName)
     ? (stackName as EnvironmentName)
     : undefined;
@@ -204,61 +256,20 @@ export function readEnvironmentProfile(
       "Set it: pulumi config set ecr-pipeline:environment dev",
     );
   }
-  const environment = choice("environment", ENVIRONMENTS, defaultEnvironment ?? "dev");
+  const environment =
+    choice(ENVIRONMENTS)(environmentRaw ?? "", "environment") ?? defaultEnvironment ?? "dev";
 
-  const platforms = list("platforms", ["linux/amd64"]);
-  if (platforms.length === 0) {
-    throw new StackConfigError("platforms", "is empty", "List at least one platform, e.g. linux/amd64.");
-  }
-  for (const platform of platforms) {
-    if (!PLATFORM.test(platform)) {
-      throw new StackConfigError(
-        "platforms",
-        `${JSON.stringify(platform)} is not a Linux platform ECR-based runtimes run`,
-        "Use e.g. linux/amd64 or linux/arm64.",
-      );
-    }
-  }
-
-  const maxImageSizeMiB = get("maxImageSizeMiB");
-  let maxImageSizeBytes: number | undefined;
-  if (maxImageSizeMiB !== undefined) {
-    if (!WHOLE_NUMBER.test(maxImageSizeMiB) || maxImageSizeMiB === "0") {
-      throw new StackConfigError(
-        "maxImageSizeMiB",
-        `got ${JSON.stringify(maxImageSizeMiB)}`,
-        "Set a whole number of MiB > 0 in decimal: pulumi config set ecr-pipeline:maxImageSizeMiB 150",
-      );
-    }
-    maxImageSizeBytes = Number(maxImageSizeMiB) * 1024 * 1024;
-  }
-
-  const usage = defaultUsageProfile();
-  for (const key of USAGE_COUNT_KEYS) usage[key] = count(key, USAGE_COUNT_DEFAULTS[key]);
-  usage.rescanDuration = choice(
-    "rescanDuration",
-    USAGE_CHOICES.rescanDuration.values,
-    USAGE_CHOICES.rescanDuration.fallback,
-  );
-  usage.pullBytes = choice("pullBytes", USAGE_CHOICES.pullBytes.values, USAGE_CHOICES.pullBytes.fallback);
-
-  const context = text("context") ?? "app";
-  return {
-    environment,
-    repositoryName: text("repositoryName") ?? `ecr-pipeline-${environment}`,
-    context,
-    dockerfile: text("dockerfile") ?? `${context}/Dockerfile`,
-    target: text("target"),
-    retention: choice("retention", ENVIRONMENTS, environment),
-    scanningMode: choice("scanningMode", ["basic", "enhanced"] as const, "basic"),
-    manageRegistryScanning: flag("manageRegistryScanning", false),
-    platforms,
-    compression: choice("compression", ["gzip", "zstd"] as const, "gzip"),
-    builderName: text("builderName"),
-    kmsKeyArn: text("kmsKeyArn"),
-    maxImageSizeBytes,
-    onBudgetExceeded: choice("onBudgetExceeded", ["warn", "fail"] as const, "warn"),
-    usage,
-    extraTags: list("extraTags", []),
+  const args: EcrImagePipelineArgs = {
+    repositoryName: `ecr-pipeline-${environment}`,
+    context: "app",
+    lifecyclePreset: environment,
+    tags: { "ecr-pipeline:environment": environment },
   };
+  const set = args as unknown as Record<ArgName, unknown>;
+  for (const [key, { arg, convert }] of Object.entries(CONFIG_TABLE) as [ConfigKey, ConfigEntry][]) {
+    const raw = get(key);
+    const value = raw === undefined ? undefined : convert(raw, key);
+    if (value !== undefined) set[arg] = value;
+  }
+  return { environment, args };
 }

@@ -7,6 +7,12 @@ import { CONFIG_KEYS, closestKey, readEnvironmentProfile, type ConfigKey } from 
 import { readConsumerConfig } from "../../stacks/consumer/settings";
 import { readStackConfig } from "../../stacks/stack-files";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
+import { USAGE_COUNT_KEYS } from "../../components/cost/usage";
+import {
+  resolveImageSettings,
+  resolvePipelineSettings,
+  resolveRepositorySettings,
+} from "../../components/defaults";
 import {
   DIGEST,
   INDEX_DIGEST,
@@ -170,14 +176,35 @@ describe("readEnvironmentProfile", () => {
     (key: ConfigKey): string | undefined =>
       values[key];
 
-  it("defaults the environment and retention to the stack name", () => {
+  it("defaults the environment and retention to the stack name; leaves every other arg to the component", () => {
     const profile = readEnvironmentProfile(lookup({}), "staging");
     assert.equal(profile.environment, "staging");
-    assert.equal(profile.retention, "staging");
-    assert.equal(profile.repositoryName, "ecr-pipeline-staging");
-    assert.deepEqual(profile.platforms, ["linux/amd64"]);
-    assert.equal(profile.maxImageSizeBytes, undefined);
-    assert.equal(profile.onBudgetExceeded, "warn");
+    // Exactly the stack's own defaults: the component resolves the rest (components/defaults.ts).
+    assert.deepEqual(profile.args, {
+      repositoryName: "ecr-pipeline-staging",
+      context: "app",
+      lifecyclePreset: "staging",
+      tags: { "ecr-pipeline:environment": "staging" },
+    });
+  });
+
+  it("passes each key to its arg, converted: the MiB budget as bytes, retention as lifecyclePreset", () => {
+    const profile = readEnvironmentProfile(
+      lookup({ retention: "dev", maxImageSizeMiB: "150", scanningMode: "enhanced", pushesPerDay: "3" }),
+      "prod",
+    );
+    assert.equal(profile.args.lifecyclePreset, "dev");
+    assert.equal(profile.args.maxImageSizeBytes, 150 * 1024 * 1024);
+    assert.equal(profile.args.scanningMode, "enhanced");
+    assert.equal(profile.args.pushesPerDay, 3);
+    assert.equal(profile.args.repositoryName, "ecr-pipeline-prod");
+  });
+
+  it("reads every usage count of components/cost/usage.ts, with no per-count code", () => {
+    const values = Object.fromEntries(USAGE_COUNT_KEYS.map((key, i) => [key, String(i + 2)]));
+    const profile = readEnvironmentProfile(lookup(values), "dev");
+    for (const [i, key] of USAGE_COUNT_KEYS.entries()) assert.equal(profile.args[key], i + 2, key);
+    for (const key of USAGE_COUNT_KEYS) assert.ok((CONFIG_KEYS as readonly string[]).includes(key), key);
   });
 
   it("reads lists as YAML lists or comma-separated strings and MiB budgets as bytes", () => {
@@ -189,9 +216,9 @@ describe("readEnvironmentProfile", () => {
       }),
       "dev",
     );
-    assert.deepEqual(profile.platforms, ["linux/amd64", "linux/arm64"]);
-    assert.deepEqual(profile.extraTags, ["deployed-dev", "release-1"]);
-    assert.equal(profile.maxImageSizeBytes, 150 * 1024 * 1024);
+    assert.deepEqual(profile.args.platforms, ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(profile.args.extraTags, ["deployed-dev", "release-1"]);
+    assert.equal(profile.args.maxImageSizeBytes, 150 * 1024 * 1024);
   });
 
   const bad: [string, Partial<Record<ConfigKey, string>>, string, string][] = [
@@ -256,8 +283,8 @@ describe("readEnvironmentProfile", () => {
         message: `stack config "ecr-pipeline:pushesPerDay": got ${JSON.stringify(raw)}. Set it to a whole number >= 0 in decimal: pulumi config set ecr-pipeline:pushesPerDay 10`,
       });
     }
-    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "0" }), "dev").usage.pushesPerDay, 0);
-    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "120" }), "dev").usage.pushesPerDay, 120);
+    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "0" }), "dev").args.pushesPerDay, 0);
+    assert.equal(readEnvironmentProfile(lookup({ pushesPerDay: "120" }), "dev").args.pushesPerDay, 120);
   });
 
   it("rejects a key of the project's namespace it does not read, suggesting the closest; other namespaces pass", () => {
@@ -265,7 +292,7 @@ describe("readEnvironmentProfile", () => {
       "aws:region": "us-east-1",
       "ecr-pipeline:retention": "dev",
     });
-    assert.equal(profile.retention, "dev");
+    assert.equal(profile.args.lifecyclePreset, "dev");
     assert.throws(() => readEnvironmentProfile(lookup({}), "dev", { "ecr-pipeline:maxImageSizeMb": "200" }), {
       message:
         'stack config "ecr-pipeline:maxImageSizeMb": is set to "200", but it is not a key this program reads, so it would be ignored. Did you mean ecr-pipeline:maxImageSizeMiB? Rename it: pulumi config rm ecr-pipeline:maxImageSizeMb && pulumi config set ecr-pipeline:maxImageSizeMiB <value> (known keys: Pulumi.yaml `config`).',
@@ -286,6 +313,34 @@ describe("readEnvironmentProfile", () => {
     };
     assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
     assert.equal(project.stackConfigDir, "stacks");
+  });
+
+  it("Pulumi.yaml's defaults are the ones the program applies when a key is unset (no second set of defaults)", () => {
+    const project = yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+      config: Record<string, { default?: unknown }>;
+    };
+    // The resolved settings only (the children's objects also carry the args they pass through).
+    const repositoryKeys = Object.keys(resolveRepositorySettings({}, "t", "t"));
+    const imageKeys = Object.keys(resolveImageSettings({}, "t"));
+    const pick = (settings: object, keys: string[]): unknown =>
+      Object.fromEntries(keys.map((key) => [key, (settings as Record<string, unknown>)[key]]));
+    const resolvedWith = (values: Partial<Record<ConfigKey, string>>): unknown => {
+      const { args } = readEnvironmentProfile(lookup(values), "dev");
+      const { repository, image, ...own } = resolvePipelineSettings(args, "EcrImagePipeline", "app-dev");
+      // The build context is passed through, not resolved: compared as the args give it.
+      return {
+        own,
+        repository: pick(repository, repositoryKeys),
+        image: pick(image, imageKeys),
+        context: args.context,
+      };
+    };
+    const unset = resolvedWith({});
+    const defaults = Object.entries(project.config).filter(([, spec]) => spec.default !== undefined);
+    assert.ok(defaults.length >= 5, "Pulumi.yaml declares defaults");
+    for (const [key, spec] of defaults) {
+      assert.deepEqual(resolvedWith({ [key]: String(spec.default) }), unset, `ecr-pipeline:${key}`);
+    }
   });
 
   it("readConsumerConfig names the key and the fix", () => {

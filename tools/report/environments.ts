@@ -1,32 +1,39 @@
 /**
  * The workload each environment is priced with in `npm start`'s report, read from the stack files
- * (stacks/Pulumi.<env>.yaml) through the same profile reader the Pulumi program uses, so the offline
- * report and `pulumi preview` price the same month.
+ * (stacks/Pulumi.<env>.yaml) through the same profile reader the Pulumi program uses, and resolved by the
+ * pipeline's own resolver (components/defaults.ts), so the offline report and `pulumi preview` price the
+ * same month.
  */
 import * as path from "node:path";
+import { resolvePipelineSettings, type ScanningMode } from "../../components/defaults";
+import type { UsageProfile } from "../../components/cost/usage";
 import type { LifecyclePresetName } from "../../components/lifecycle";
-import { readEnvironmentProfile, type ConfigKey, type EnvironmentProfile } from "../../stacks/profile";
+import { readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
 import { readStackConfig } from "../../stacks/stack-files";
 
-/** The profile fields that price a month, plus the preset, region and platform count. */
-export type EnvironmentWorkload = Pick<EnvironmentProfile, "scanningMode" | "usage"> & {
+/** What prices a month: the preset, region, scanning mode, platform count and push/pull profile. */
+export interface EnvironmentWorkload {
   name: LifecyclePresetName;
   region: string;
+  scanningMode: ScanningMode;
   platforms: number;
-};
+  usage: UsageProfile;
+}
 
 const ENVIRONMENTS: readonly LifecyclePresetName[] = ["dev", "staging", "prod"];
 
 export function loadEnvironmentWorkloads(stacksDir: string): EnvironmentWorkload[] {
   return ENVIRONMENTS.map((name) => {
-    const config = readStackConfig(path.join(stacksDir, `Pulumi.${name}.yaml`));
+    const file = path.join(stacksDir, `Pulumi.${name}.yaml`);
+    const config = readStackConfig(file);
     const profile = readEnvironmentProfile((key: ConfigKey) => config[`ecr-pipeline:${key}`], name, config);
+    const settings = resolvePipelineSettings(profile.args, file, `app-${profile.environment}`);
     return {
-      name: profile.retention,
+      name: settings.repository.lifecyclePreset,
       region: config["aws:region"] ?? "us-east-1",
-      scanningMode: profile.scanningMode,
-      platforms: profile.platforms.length,
-      usage: profile.usage,
+      scanningMode: settings.repository.scanningMode,
+      platforms: settings.image.platforms.length,
+      usage: settings,
     };
   });
 }
