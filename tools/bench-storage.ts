@@ -235,14 +235,16 @@ function plannedSteps(codeChangesAfterBase: number, engine: () => PrivateEngine,
     codeOnly(),
     codeOnly(),
     {
-      // ms 2.1.3 → 2.1.2 in package.json and the lockfile (npm resolves it; the build's `npm ci` installs it).
-      change: "dependency (ms 2.1.3 → 2.1.2, lockfile)",
+      // ms 2.1.3 → 2.0.0 in package.json and the lockfile (npm resolves it; the build's `npm ci` installs
+      // it). 2.0.0, not 2.1.2: 2.1.2's code is 2.1.3's, so the bundle, and the image, would not change
+      // (seen: the same image manifest under two ctx- tags); 2.0.0's code differs, so both change.
+      change: "dependency (ms 2.1.3 → 2.0.0, lockfile)",
       apply: async (context) => {
         await runCommand(
           "npm",
           [
             "install",
-            "ms@2.1.2",
+            "ms@2.0.0",
             "--package-lock-only",
             "--ignore-scripts",
             "--prefer-offline",
@@ -252,7 +254,8 @@ function plannedSteps(codeChangesAfterBase: number, engine: () => PrivateEngine,
           { cwd: context },
         );
         const lock = readFileSync(join(context, "package-lock.json"), "utf8");
-        if (!lock.includes('"version": "2.1.2"')) throw new Error("the lockfile does not pin ms 2.1.2");
+        if (!/"node_modules\/ms": \{\s*"version": "2\.0\.0"/.test(lock))
+          throw new Error("the lockfile does not pin ms 2.0.0");
       },
     },
     {
