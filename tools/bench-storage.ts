@@ -25,6 +25,7 @@ import { spawn } from "node:child_process";
 import { createReadStream, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  distinctBlobs,
   renewedLayers,
   repositoryStoredBytes,
   steadyStateStorage,
@@ -491,6 +492,7 @@ async function main(): Promise<void> {
         expired: simulation.expired.length,
         registryBlobs: measured.blobs,
         registryBytes: measured.bytes,
+        modelBlobs: distinctBlobs(kept.map((manifest) => manifest.blobs)).length,
         modelBytes,
         formulaBytes: formula.bytes,
       };

@@ -150,7 +150,14 @@ describe("bench:storage helpers", () => {
     assert.equal(errorPercent(980, 1_000), 2);
     assert.equal(errorPercent(0, 0), 0);
     assert.equal(errorPercent(1, 0), Infinity);
-    const row = { change: "code-only", keptBuilds: 1, keptCaches: 1, expired: 0, registryBlobs: 4 };
+    const row = {
+      change: "code-only",
+      keptBuilds: 1,
+      keptCaches: 1,
+      expired: 0,
+      registryBlobs: 4,
+      modelBlobs: 4,
+    };
     const { table, summary, maxError } = renderStorageTable([
       { ...row, step: 1, registryBytes: 1_000, modelBytes: 1_000, formulaBytes: 1_000 },
       { ...row, step: 2, registryBytes: 2_000, modelBytes: 2_061, formulaBytes: 1_500 },
@@ -159,7 +166,7 @@ describe("bench:storage helpers", () => {
     assert.equal(summary, "storage model vs registry: max error 3.0% over 2 steps");
     assert.equal(
       table.split("\n")[3],
-      "| 2 | code-only | 1 | 1 | 0 | 4 | 2,000 | 2,061 | 3.05% | 1,500 | 25.00% |",
+      "| 2 | code-only | 1 | 1 | 0 | 4 | 4 | 2,000 | 2,061 | 3.05% | 1,500 | 25.00% |",
     );
   });
 });

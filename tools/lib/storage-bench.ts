@@ -182,6 +182,8 @@ export interface StorageBenchRow {
   expired: number;
   registryBlobs: number;
   registryBytes: number;
+  /** Distinct blobs of the kept manifests (informative: the target is on bytes). */
+  modelBlobs: number;
   modelBytes: number;
   formulaBytes: number;
 }
@@ -196,15 +198,15 @@ export function renderStorageTable(rows: readonly StorageBenchRow[]): {
   maxError: number;
 } {
   const lines = [
-    "| step | change | kept builds | kept caches | expired | registry blobs | registry bytes | model bytes | error | formula bytes | formula error |",
-    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| step | change | kept builds | kept caches | expired | registry blobs | model blobs | registry bytes | model bytes | error | formula bytes | formula error |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   let maxError = 0;
   for (const row of rows) {
     const error = errorPercent(row.modelBytes, row.registryBytes);
     maxError = Math.max(maxError, error);
     lines.push(
-      `| ${row.step} | ${row.change} | ${row.keptBuilds} | ${row.keptCaches} | ${row.expired} | ${row.registryBlobs} | ` +
+      `| ${row.step} | ${row.change} | ${row.keptBuilds} | ${row.keptCaches} | ${row.expired} | ${row.registryBlobs} | ${row.modelBlobs} | ` +
         `${bytes(row.registryBytes)} | ${bytes(row.modelBytes)} | ${percent(error)} | ${bytes(row.formulaBytes)} | ` +
         `${percent(errorPercent(row.formulaBytes, row.registryBytes))} |`,
     );
