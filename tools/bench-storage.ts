@@ -550,6 +550,16 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  // Interrupted: stop what this run started (its registry by pid, its private engine by pid files).
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`bench:storage: ${signal}, stopping the registry and the private engine\n`);
+      void stopRegistry()
+        .then(() => removePrivateEngine(ENGINE_DIR))
+        .catch(() => undefined)
+        .finally(() => process.exit(130));
+    });
+  }
   main().catch(async (error: unknown) => {
     process.stderr.write(`bench:storage failed: ${error instanceof Error ? error.message : String(error)}\n`);
     await stopRegistry().catch(() => undefined);
