@@ -551,8 +551,14 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   // Interrupted: stop what this run started (its registry by pid, its private engine by pid files).
+  // `on`, not `once`: Ctrl-C reaches this process twice (the terminal's, then npm's forwarded copy), and
+  // with no listener left tsx's own handler exits at once (tsx dist/preflight.cjs: exit when
+  // `process.listenerCount(signal) === 0`), leaving the engine running (seen).
+  let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       process.stderr.write(`bench:storage: ${signal}, stopping the registry and the private engine\n`);
       void stopRegistry()
         .then(() => removePrivateEngine(ENGINE_DIR))
