@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
-import type { SizeAndCostSettings } from "./defaults";
+import { resolveImageDefaults, type SizeAndCostSettings } from "./defaults";
+import type { MeasuredLayers } from "./cost/storage";
 import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
@@ -67,6 +68,8 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
   constructor(name: string, args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     const resolved = preflightPipeline(args, name);
+    // Plain values already checked by preflightPipeline: whether a registry cache is written, its tag.
+    const imageDefaults = resolveImageDefaults(args, "EcrImagePipeline");
     super("ecr-pipeline:index:EcrImagePipeline", name, {}, opts);
 
     // Children are not exposed as properties: component outputs must be values or provider resources
@@ -120,6 +123,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             platforms: args.platforms,
             compression: resolved.compression,
             contextHash,
+            cache: imageDefaults.cache,
           },
           { parent: this },
         )
@@ -225,9 +229,33 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
           () => providerRegion(regionFromProvider(undefined), this),
         ),
       );
+    // The estimate's layer structure (kept in its state, so the `ecr` basis after deploy uses it too).
+    const measuredLayers: pulumi.Output<MeasuredLayers | undefined> =
+      estimate === undefined
+        ? pulumi.output(undefined)
+        : pulumi
+            .all([
+              estimate.platformLayers,
+              estimate.cacheBlobs,
+              estimate.renewedLayers,
+              estimate.renewedCacheBlobs,
+            ])
+            .apply(([platformLayers, cacheBlobs, renewed, cacheRenewed]) =>
+              platformLayers === undefined ||
+              platformLayers === null ||
+              renewed === undefined ||
+              renewed === null
+                ? undefined
+                : {
+                    platforms: platformLayers,
+                    cache: cacheBlobs ?? [],
+                    renewed,
+                    cacheRenewed: cacheRenewed ?? [],
+                  },
+            );
     const cost = pulumi
-      .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms])
-      .apply(([size, costRegion, policy, platforms]) =>
+      .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms, measuredLayers])
+      .apply(([size, costRegion, policy, platforms, layers]) =>
         costFor({
           size,
           region: costRegion,
@@ -235,6 +263,9 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
           usage: resolved,
           scanningMode: resolved.scanningMode,
           platforms: platforms?.length ?? 1,
+          // Layers describe a measured build: not for a budget stand-in.
+          layers: size.basis === "budget" ? undefined : layers,
+          cacheTag: imageDefaults.cacheTag,
         }),
       );
     this.monthlyCost = cost.estimate;

@@ -454,3 +454,22 @@ export async function measureOciLayout(archive: AsyncIterable<Buffer>): Promise<
   if (images.length === 0) throw new Error("OCI layout holds no image manifest");
   return { images, blobSizes };
 }
+
+/**
+ * The blobs a BuildKit cache manifest lists (`--cache-to …,image-manifest=true`: an OCI image manifest
+ * whose config is the cache config `application/vnd.buildkit.cacheconfig.v0` and whose `layers[]` are
+ * the cached layers), each digest once. These blobs, plus the config, are what a registry cache export
+ * pushes; the config (a few KiB) is left out as the image's config is.
+ */
+export function cacheManifestBlobs(manifest: unknown): Array<{ digest: string; bytes: number }> {
+  const layers = (manifest as { layers?: unknown } | null)?.layers;
+  if (!Array.isArray(layers)) throw new Error("the cache manifest lists no layers[]");
+  const seen = new Map<string, { digest: string; bytes: number }>();
+  layers.forEach((layer: unknown, index) => {
+    const { digest, size } = (layer ?? {}) as { digest?: unknown; size?: unknown };
+    if (typeof digest !== "string" || typeof size !== "number" || !Number.isFinite(size) || size < 0)
+      throw new Error(`the cache manifest's layers[${index}] has no digest and size`);
+    if (!seen.has(digest)) seen.set(digest, { digest, bytes: size });
+  });
+  return [...seen.values()];
+}
