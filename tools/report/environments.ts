@@ -12,7 +12,10 @@ import { readStackConfig } from "../../stacks/stack-files";
 export type EnvironmentWorkload = Pick<EnvironmentProfile, "scanningMode" | "usage"> & {
   name: LifecyclePresetName;
   region: string;
+  /** How many platforms a build pushes. */
   platforms: number;
+  /** The platforms themselves (`linux/amd64`, …), measured for this environment. */
+  platformList: string[];
 };
 
 const ENVIRONMENTS: readonly LifecyclePresetName[] = ["dev", "staging", "prod"];
@@ -26,6 +29,7 @@ export function loadEnvironmentWorkloads(stacksDir: string): EnvironmentWorkload
       region: config["aws:region"] ?? "us-east-1",
       scanningMode: profile.scanningMode,
       platforms: profile.platforms.length,
+      platformList: [...profile.platforms],
       usage: profile.usage,
     };
   });
