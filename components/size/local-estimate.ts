@@ -51,6 +51,11 @@ export interface EstimatedLayer {
   uncompressedBytes: number;
 }
 
+/** A blob of the registry cache, with its layer media type (`…tar+gzip`, `…tar+zstd`, `…tar`). */
+export interface CacheBlob extends StoredBlob {
+  mediaType: string;
+}
+
 /** One platform's image: what its registry manifest will list. */
 export interface PlatformSizeEstimate {
   /** `linux/amd64`, `linux/arm64`, … */
@@ -88,7 +93,7 @@ export interface ImageSizeEstimateResult {
    * The blobs of the registry cache the pipeline writes (mode max, every stage's layers), all platforms'
    * caches together, each digest once; measured only when asked (`cache`), absent otherwise.
    */
-  cacheBlobs?: StoredBlob[];
+  cacheBlobs?: CacheBlob[];
   /** Layers of the first requested platform, bottom first. */
   layers: EstimatedLayer[];
   /** Each requested platform's own size, in the order requested; absent or empty when nothing was measured. */
@@ -279,8 +284,11 @@ async function measureWithBuildx(
   const each = perPlatform.map(
     (platform) => `${platform.platform} ${platform.sizeBytes.toLocaleString("en-US")} B`,
   );
-  const cacheBlobs =
-    options.cache === true ? await measureCacheExport(options, platforms, attributes) : undefined;
+  const cache =
+    options.cache === true
+      ? await measureCacheExport(options, platforms, attributes, compression)
+      : undefined;
+  const cacheBlobs = cache?.blobs;
   const result: Omit<ImageSizeEstimateResult, "contextHash" | "cached"> = {
     sizeBytes: largest?.sizeBytes ?? 0,
     uncompressedBytes: largest?.uncompressedBytes ?? 0,
@@ -294,7 +302,10 @@ async function measureWithBuildx(
         : "") +
       (cacheBlobs === undefined
         ? ""
-        : `; registry cache ${cacheBlobs.length} blobs, ${sum(cacheBlobs.map((blob) => blob.bytes)).toLocaleString("en-US")} B`),
+        : `; registry cache ${cacheBlobs.length} blobs, ${sum(cacheBlobs.map((blob) => blob.bytes)).toLocaleString("en-US")} B` +
+          (cache !== undefined && cache.variants > 0
+            ? ` (${cache.variants} other-compression variants this engine holds left out)`
+            : "")),
   };
   if (cacheBlobs !== undefined) result.cacheBlobs = cacheBlobs;
   return result;
@@ -343,13 +354,27 @@ async function exportBaseLayout(
  * compression attributes (the component's cacheTo sends the same fields, ../compression.ts). The local
  * cache's manifest lists the blobs a registry cache export pushes (test/integration/cache-export.test.ts
  * compares the two on a real registry).
+ *
+ * Only the blobs of the push's compression are kept. Without force-compression (gzip) BuildKit adds to
+ * a cache export the other compression variants of a layer that this engine's content store happens to
+ * hold (made by zstd or uncompressed exports of the same layers, this estimate's own uncompressed
+ * export included), and which it adds differed between two exports a minute apart on the shared engine
+ * here (2026-11-30: a 230,819,840 B `tar` blob in one, not in the other). A runner that builds only
+ * this pipeline holds only the push's compression; the note counts the variants left out.
  */
+/** Layer media types of each compression (OCI and Docker v2 names). */
+const CACHE_LAYER_TYPE: Record<LayerCompression, RegExp> = {
+  gzip: /(\.tar\+gzip|\.tar\.gzip)$/,
+  zstd: /\.tar\+zstd$/,
+};
+
 async function measureCacheExport(
   options: EstimateImageSizeOptions,
   platforms: readonly string[],
   attributes: string[],
-): Promise<StoredBlob[]> {
-  const lists: StoredBlob[][] = [];
+  compression: LayerCompression,
+): Promise<{ blobs: CacheBlob[]; variants: number }> {
+  const lists: CacheBlob[][] = [];
   for (const platform of platforms) {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-pipeline-cache-"));
     try {
@@ -376,9 +401,11 @@ async function measureCacheExport(
       fs.rmSync(directory, { recursive: true, force: true });
     }
   }
-  const distinct = new Map<string, StoredBlob>();
+  const distinct = new Map<string, CacheBlob>();
   for (const blob of lists.flat()) if (!distinct.has(blob.digest)) distinct.set(blob.digest, blob);
-  return [...distinct.values()];
+  const all = [...distinct.values()];
+  const kept = all.filter((blob) => CACHE_LAYER_TYPE[compression].test(blob.mediaType));
+  return { blobs: kept, variants: all.length - kept.length };
 }
 
 /** `docker buildx build` of the estimate's build with `extraArgs` (outputs), output discarded. */
