@@ -80,7 +80,8 @@ export interface ImageSizeEstimateResult {
    * Compressed bytes of the image as ECR reports them: for one platform its manifest's layers added
    * up; for several, the largest platform manifest. ECR's `imageSizeInBytes` of an image index is "the
    * max size of all manifests in the list" (ECR API reference, ImageDetail,
-   * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html), so the `estimate`
+   * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html, the same text in
+   * https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ecr/aws.sdk.kotlin.services.ecr.model/-image-detail/image-size-in-bytes.html), so the `estimate`
    * and `ecr` bases mean the same. It is also what one pull moves. `undefined` when no engine was
    * reachable and nothing was cached. What the repository stores is `storedBytes`.
    */
