@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
 import { withWiring, type SizeAndCostSettings } from "./defaults";
+import type { MeasuredLayers } from "./cost/storage";
 import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, dockerfileOf, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
@@ -107,6 +108,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             platforms: args.platforms,
             compression: resolved.image.compression,
             contextHash,
+            cache: resolved.image.cache,
           },
           { parent: this },
         )
@@ -188,9 +190,33 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
           () => providerRegion(regionFromProvider(undefined), this),
         ),
       );
+    // The estimate's layer structure (kept in its state, so the `ecr` basis after deploy uses it too).
+    const measuredLayers: pulumi.Output<MeasuredLayers | undefined> =
+      estimate === undefined
+        ? pulumi.output(undefined)
+        : pulumi
+            .all([
+              estimate.platformLayers,
+              estimate.cacheBlobs,
+              estimate.renewedLayers,
+              estimate.renewedCacheBlobs,
+            ])
+            .apply(([platformLayers, cacheBlobs, renewed, cacheRenewed]) =>
+              platformLayers === undefined ||
+              platformLayers === null ||
+              renewed === undefined ||
+              renewed === null
+                ? undefined
+                : {
+                    platforms: platformLayers,
+                    cache: cacheBlobs ?? [],
+                    renewed,
+                    cacheRenewed: cacheRenewed ?? [],
+                  },
+            );
     const cost = pulumi
-      .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms])
-      .apply(([size, costRegion, policy, platforms]) =>
+      .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms, measuredLayers])
+      .apply(([size, costRegion, policy, platforms, layers]) =>
         costFor({
           size,
           region: costRegion,
@@ -198,6 +224,9 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
           usage: resolved,
           scanningMode: resolved.repository.scanningMode,
           platforms: platforms?.length ?? 1,
+          // Layers describe a measured build: not for a budget stand-in.
+          layers: size.basis === "budget" ? undefined : layers,
+          cacheTag: resolved.image.cacheTag,
         }),
       );
     this.monthlyCost = cost.estimate;

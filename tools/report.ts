@@ -12,10 +12,12 @@
 import * as path from "node:path";
 import { buildLifecyclePreset, imagesPerBuild, renderLifecyclePolicy } from "../components/lifecycle";
 import { costFor } from "../components/cost/pipeline-cost";
+import { renewalOf, type MeasuredLayers } from "../components/cost/storage";
 import { analyzeBuildDockerfile } from "../components/pipeline-model";
 import { hashBuildContext } from "../components/size/context-hash";
 import { dockerEngineAvailable, runDocker } from "../components/size/docker-cli";
 import {
+  DEFAULT_PLATFORM,
   estimateImageSize,
   ImageBuildError,
   type ImageSizeEstimateResult,
@@ -116,33 +118,47 @@ async function main(): Promise<number> {
   );
   for (const [name, value] of Object.entries(args.buildArgs)) console.error(`  --build-arg ${name}=${value}`);
 
-  const started = Date.now();
-  let estimate: ImageSizeEstimateResult;
-  try {
-    estimate = await estimateImageSize({
-      context: args.context,
-      dockerfile: args.dockerfile,
-      target: args.target,
-      buildArgs: args.buildArgs,
-      contextHash: contextHash.hash,
-      onProgress: (line) => {
-        // BuildKit's plain progress: one "#N [stage k/n] INSTRUCTION" header per step is enough.
-        if (/^#\d+ \[/.test(line) || /^#\d+ CACHED$/.test(line)) {
-          console.error(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s  ${line}`);
-        }
-      },
-    });
-  } catch (error) {
-    console.error(error instanceof ImageBuildError ? error.message : `Measuring failed: ${String(error)}`);
-    return 1;
+  const workloads = loadEnvironmentWorkloads(path.join(__dirname, "..", "stacks"));
+  // One measurement per platform set the environments build (dev one platform, staging and prod two),
+  // each with its registry cache (the pipeline writes one by default), as the preview's estimate does.
+  const measurements = new Map<string, ImageSizeEstimateResult>();
+  for (const platforms of [[DEFAULT_PLATFORM], ...workloads.map((workload) => workload.platformList)]) {
+    const key = platforms.join(",");
+    if (measurements.has(key)) continue;
+    const started = Date.now();
+    console.error(`Measuring ${key} (image and registry cache)`);
+    let measured: ImageSizeEstimateResult;
+    try {
+      measured = await estimateImageSize({
+        context: args.context,
+        dockerfile: args.dockerfile,
+        target: args.target,
+        buildArgs: args.buildArgs,
+        platforms,
+        cache: true,
+        contextHash: hashBuildContext({ ...args, platforms }).hash,
+        onProgress: (line) => {
+          // BuildKit's plain progress: one "#N [stage k/n] INSTRUCTION" header per step is enough.
+          if (/^#\d+ \[/.test(line) || /^#\d+ CACHED$/.test(line)) {
+            console.error(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s  ${line}`);
+          }
+        },
+      });
+    } catch (error) {
+      console.error(error instanceof ImageBuildError ? error.message : `Measuring failed: ${String(error)}`);
+      return 1;
+    }
+    if (measured.sizeBytes === undefined) {
+      console.error(measured.note);
+      return 2;
+    }
+    console.error(
+      `  measured in ${((Date.now() - started) / 1000).toFixed(1)}s${measured.cached ? " (from the cache)" : ""}\n`,
+    );
+    measurements.set(key, measured);
   }
-  if (estimate.sizeBytes === undefined) {
-    console.error(estimate.note);
-    return 2;
-  }
-  console.error(
-    `  measured in ${((Date.now() - started) / 1000).toFixed(1)}s${estimate.cached ? " (from the cache)" : ""}\n`,
-  );
+  const estimate = measurements.get(DEFAULT_PLATFORM) as ImageSizeEstimateResult;
+  if (estimate.sizeBytes === undefined) return 2;
 
   const out: string[] = [];
   out.push(
@@ -162,14 +178,11 @@ async function main(): Promise<number> {
 
   out.push("Monthly ECR cost under each environment preset (workloads as in stacks/Pulumi.<env>.yaml):");
   const summary: string[] = [];
-  for (const workload of loadEnvironmentWorkloads(path.join(__dirname, "..", "stacks"))) {
-    const imageBytes = estimate.sizeBytes * workload.platforms;
+  for (const workload of workloads) {
+    const measured = measurements.get(workload.platformList.join(",")) as ImageSizeEstimateResult;
     const { estimate: cost, report } = costFor({
-      size: {
-        bytes: imageBytes,
-        basis: "estimate",
-        note: workload.platforms > 1 ? `${estimate.note}, × ${workload.platforms} platforms` : estimate.note,
-      },
+      // One platform's image, as ECR sizes an index (the largest platform manifest).
+      size: { bytes: measured.sizeBytes ?? 0, basis: "estimate", note: measured.note },
       region: workload.region,
       // The keep rule counts every image a build pushes, as EcrRepository's platformsPerImage makes it.
       policy: renderLifecyclePolicy(
@@ -178,6 +191,7 @@ async function main(): Promise<number> {
       usage: workload.usage,
       scanningMode: workload.scanningMode,
       platforms: workload.platforms,
+      layers: measuredLayers(measured),
     });
     summary.push(`  ${workload.name.padEnd(8)} ${`$${cost.totalUsd.toFixed(2)}`.padStart(10)} / month`);
     out.push("");
@@ -198,6 +212,26 @@ async function main(): Promise<number> {
   if (findings.length === 0) out.push("  none");
   console.log(out.join("\n"));
   return 0;
+}
+
+/**
+ * The layer structure of a measurement, as the pipeline's estimate keeps it: every platform's layers,
+ * the cache blobs, and what a push renews. `npm start` has no previous build, so a push renews the
+ * layers above the base (cost/storage.ts `renewalOf`). Undefined without digests (no buildx).
+ */
+export function measuredLayers(measured: ImageSizeEstimateResult): MeasuredLayers | undefined {
+  const platforms = (measured.platforms ?? []).map((platform) => ({
+    platform: platform.platform,
+    layers: platform.layers.map((layer) => ({ digest: layer.digest ?? "", bytes: layer.compressedBytes })),
+    ...(platform.baseLayerCount === undefined ? {} : { baseLayerCount: platform.baseLayerCount }),
+  }));
+  if (
+    platforms.length === 0 ||
+    platforms.some((platform) => platform.layers.some((layer) => layer.digest === ""))
+  )
+    return undefined;
+  const cache = measured.cacheBlobs ?? [];
+  return { platforms, cache, ...renewalOf({ platforms, cache }, undefined) };
 }
 
 if (require.main === module) {

@@ -26,6 +26,7 @@ import type {
   EgressTier,
   RegionPricing,
 } from "./types";
+import type { SteadyStateStorage } from "./storage";
 
 /** Bytes in a GB as AWS bills it: 2^30. */
 export const BYTES_PER_GB = 2 ** 30;
@@ -79,6 +80,19 @@ function storageLines(a: CostAssumptions): CostLine[] {
       `1 image + ${increments} x unique bytes per build + cache: shared layers are stored once`,
     ),
   ];
+}
+
+/** One line per layer-based storage line: what it counts, its distinct layers and bytes. */
+function layerStorageLines(storage: SteadyStateStorage, a: CostAssumptions): CostLine[] {
+  return storage.lines.map((each) =>
+    line(
+      each.key === undefined ? "storage" : `storage ${each.key}`,
+      each.bytes / BYTES_PER_GB,
+      "GB-month",
+      a.pricing.storagePerGBMonth,
+      `${each.what}: ${each.layers} layers, ${each.bytes} bytes`,
+    ),
+  );
 }
 
 function transferLines(a: CostAssumptions): CostLine[] {
@@ -214,7 +228,8 @@ function replicationLines(a: CostAssumptions, override: RegionPricing | undefine
 export function estimateMonthlyCost(input: CostEstimateInput): CostEstimate {
   const assumptions = resolveAssumptions(input);
   const override = assumptions.pricingSource === "override" ? assumptions.pricing : undefined;
-  const storage = storageLines(assumptions);
+  const storage =
+    input.storage === undefined ? storageLines(assumptions) : layerStorageLines(input.storage, assumptions);
   const transfer = transferLines(assumptions);
   const scanning = scanningLines(assumptions);
   const replication = replicationLines(assumptions, override);

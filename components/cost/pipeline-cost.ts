@@ -5,10 +5,11 @@
 import { InvalidInputError } from "../errors";
 import { imagesPerBuild, steadyStateRetention } from "../lifecycle";
 import type { KnownImageSize } from "../size/basis";
-import { CONTENT_TAG_PREFIX } from "../tags";
+import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG } from "../tags";
 import { estimateMonthlyCost } from "./estimate";
 import { ecrPricing } from "./pricing";
 import { formatCostReport } from "./report";
+import { distinctBlobs, steadyStateStorage, type MeasuredLayers, type SteadyStateStorage } from "./storage";
 import { DAYS_PER_MONTH, type CostEstimate, type ScanningMode } from "./types";
 import type { UsageProfile } from "./usage";
 
@@ -31,14 +32,28 @@ export interface CostForInput {
   policy: string;
   usage: UsageProfile;
   scanningMode: ScanningMode;
-  /** Platforms in the image. A pull fetches one platform's layers: `size.bytes / platforms`. Default 1. */
+  /** Platforms in the image: how many images a build pushes, each stored. Default 1. */
   platforms?: number;
   /**
-   * Bytes of the layers one push renews, all platforms (the storage model's measurement). Used for
-   * `usage.pullBytes: "renewedLayers"`; when absent such pulls are priced as whole images and the report
-   * says so.
+   * The measured layer structure (the local estimate's `platformLayers`, cache blobs and renewed
+   * layers, from the same build or, for the `ecr` basis, from the state of the deployed one). Without
+   * it storage falls back to the whole-image model and the report says so.
    */
-  renewedBytesPerPush?: number;
+  layers?: MeasuredLayers;
+  /** The registry cache's tag, whose superseded manifests the untagged rule keeps. Default `buildcache`. */
+  cacheTag?: string;
+}
+
+export interface PipelineCost {
+  estimate: CostEstimate;
+  report: string;
+  /** Stored bytes at steady state line by line; undefined on the whole-image model (no layers known). */
+  storage: SteadyStateStorage | undefined;
+  /**
+   * Compressed bytes one push uploads as new blobs (the renewed layers of every platform); on the
+   * whole-image model, every platform's whole image. What a node that keeps layers pulls per new build.
+   */
+  renewedBytesPerPush: number;
 }
 
 /** Bytes one pull moves under `pullBytes`, and a note when the choice could not be honoured. */
@@ -48,7 +63,8 @@ export function bytesPerPullFor(
   platforms: number,
   renewedBytesPerPush: number | undefined,
 ): { bytes: number; note?: string } {
-  const wholeImage = imageBytes / platforms;
+  // `imageBytes` is one platform's image (ECR's imageSizeInBytes of an index is its largest manifest).
+  const wholeImage = imageBytes;
   if (pullBytes !== "renewedLayers") return { bytes: wholeImage };
   if (
     renewedBytesPerPush !== undefined &&
@@ -71,15 +87,21 @@ export function bytesPerPullFor(
 
 /**
  * Monthly cost of one pipeline: retention from the lifecycle policy's steady state under the push
- * cadence, then the cost model. The BuildKit cache (mode max) is assumed to hold about one image's worth
- * of layers; every successive build is assumed to differ in all its bytes (the conservative default). A
- * multi-platform image is stored whole but pulled one platform at a time (assumed equal in size).
+ * cadence, then the cost model. Storage comes from layers when they were measured
+ * (./storage.ts `steadyStateStorage`): the current image and cache once, each further kept build's
+ * renewed layers, and each superseded cache manifest the untagged rule still keeps (from the steady
+ * state of the cache tag's pushes) with its renewed cache-only blobs. Without layers (basis `budget`,
+ * or an `ecr` size with no measurement in state) it is the whole-image model: every platform's whole
+ * image per kept build, a cache as big as the image, and the report says so.
+ *
+ * `size.bytes` is one platform's image (ECR's `imageSizeInBytes` of an index is the largest platform
+ * manifest, and the local estimate reports the same), so it is also what one pull moves.
  *
  * A region without a rate card reaches here only from the AWS provider (a plain `costRegion` is rejected
  * before registration, ../preflight.ts): it is priced with {@link FALLBACK_PRICING_REGION}'s rates and the
  * report's title says so, so a preview never fails for a region the price list lacks.
  */
-export function costFor(input: CostForInput): { estimate: CostEstimate; report: string } {
+export function costFor(input: CostForInput): PipelineCost {
   const { size, usage } = input;
   const priced = hasRateCard(input.region);
   const region = priced ? input.region : FALLBACK_PRICING_REGION;
@@ -94,12 +116,19 @@ export function costFor(input: CostForInput): { estimate: CostEstimate; report: 
     ],
     imageBytes: size.bytes,
   });
-  const pull = bytesPerPullFor(usage.pullBytes, size.bytes, platforms, input.renewedBytesPerPush);
-  const estimate = estimateMonthlyCost({
+  const retainedBuilds = Math.max(1, Math.ceil(retention.retainedImages / buildImages));
+  const storage = input.layers === undefined ? undefined : layerStorage(input, retainedBuilds);
+  const renewedBytesPerPush =
+    input.layers === undefined ? size.bytes * platforms : bytesOf(input.layers.renewed);
+  const pull = bytesPerPullFor(
+    usage.pullBytes,
+    size.bytes,
+    platforms,
+    input.layers === undefined ? undefined : renewedBytesPerPush,
+  );
+  const common = {
     region,
-    imageBytes: size.bytes,
-    retainedImages: Math.max(1, Math.ceil(retention.retainedImages / buildImages)),
-    cacheBytes: size.bytes,
+    retainedImages: retainedBuilds,
     pushesPerMonth: usage.pushesPerDay * DAYS_PER_MONTH,
     pulls: {
       sameRegion: usage.pullsPerMonthSameRegion,
@@ -118,15 +147,86 @@ export function costFor(input: CostForInput): { estimate: CostEstimate; report: 
     },
     replicationRegions: usage.replicationRegions,
     applyFreeTier: usage.applyFreeTier,
-  });
+  };
+  const estimate =
+    storage === undefined
+      ? estimateMonthlyCost({
+          ...common,
+          // Whole-image model: every platform's image stored whole, every build differing in all bytes.
+          imageBytes: size.bytes * platforms,
+          cacheBytes: size.bytes * platforms,
+        })
+      : estimateMonthlyCost({
+          ...common,
+          ...storageAssumptions(storage, size.bytes, renewedBytesPerPush, retainedBuilds),
+        });
   const title = priced
     ? undefined
     : `ECR monthly cost estimate: ${input.region}, priced with ${region} rates (no rate card for ${input.region} in ecrPricing; see docs/PRICING.md)`;
+  const storageNote =
+    storage === undefined
+      ? "; storage: no layers measured, so the whole-image model (every kept build stores every platform's whole image, the cache as big as the image)"
+      : "; storage from measured layers (shared layers and cache blobs stored once)";
   const report = formatCostReport(estimate, {
     basis: size.basis,
-    basisNote: size.note,
+    basisNote: `${size.note}${storageNote}`,
     title,
     notes: pull.note === undefined ? [] : [pull.note],
   });
-  return { estimate, report };
+  return { estimate, report, storage, renewedBytesPerPush };
+}
+
+function bytesOf(blobs: readonly { bytes: number }[]): number {
+  return blobs.reduce((total, blob) => total + blob.bytes, 0);
+}
+
+/**
+ * The steady-state storage from layers. Superseded cache manifests: each push moves the cache tag
+ * (one per platform, `<cacheTag>-<arch>`, moved together), leaving the previous cache manifest
+ * untagged; the policy's untagged rule decides how many stay, replayed by steadyStateRetention on a
+ * moving-tag stream of the cache tag alone. The current cache manifest (tagged, selected by no preset
+ * rule) is the one not counted.
+ */
+function layerStorage(input: CostForInput, retainedBuilds: number): SteadyStateStorage {
+  const layers = input.layers as MeasuredLayers;
+  let supersededCaches = 0;
+  if (layers.cache.length > 0) {
+    const caches = steadyStateRetention(input.policy, {
+      pushesPerDay: [
+        { tag: input.cacheTag ?? DEFAULT_CACHE_TAG, perDay: input.usage.pushesPerDay, moving: true },
+      ],
+      deployedImages: 0,
+      imageBytes: 1,
+    });
+    supersededCaches = Math.max(0, caches.retainedImages - 1);
+  }
+  return steadyStateStorage({
+    image: distinctBlobs(layers.platforms.map((platform) => platform.layers)),
+    renewed: layers.renewed,
+    cache: layers.cache,
+    cacheRenewed: layers.cacheRenewed,
+    retainedBuilds,
+    retainedSupersededCaches: supersededCaches,
+  });
+}
+
+/**
+ * CostEstimateInput fields that make the estimate's own `storedBytes` (used by replication) equal the
+ * layer-based total: one image, (retainedBuilds − 1) × the renewed bytes, and everything else (the
+ * other platforms' layers, the cache, superseded caches) as `cacheBytes`. The storage lines come
+ * from `storage` itself.
+ */
+function storageAssumptions(
+  storage: SteadyStateStorage,
+  imageBytes: number,
+  renewedBytesPerPush: number,
+  retainedBuilds: number,
+) {
+  const uniqueBytesPerImage = Math.min(renewedBytesPerPush, imageBytes);
+  return {
+    imageBytes,
+    uniqueBytesPerImage,
+    cacheBytes: Math.max(0, storage.bytes - imageBytes - (retainedBuilds - 1) * uniqueBytesPerImage),
+    storage,
+  };
 }

@@ -72,6 +72,8 @@ export function renewedLayers(
 
 /** One line of the storage breakdown: what it counts, how many distinct layers, their bytes. */
 export interface StorageLine {
+  /** Short label of the cost line: `image`, `cache`, `older builds` or `superseded caches`. */
+  key?: string;
   what: string;
   layers: number;
   bytes: number;
@@ -124,10 +126,11 @@ export function steadyStateStorage(input: SteadyStateStorageInput): SteadyStateS
   );
   const bytesOf = (blobs: readonly StoredBlob[]) => blobs.reduce((total, blob) => total + blob.bytes, 0);
   const lines: StorageLine[] = [
-    { what: "current image: every layer once", layers: image.length, bytes: bytesOf(image) },
+    { key: "image", what: "current image: every layer once", layers: image.length, bytes: bytesOf(image) },
   ];
   if (cacheOnly.length > 0) {
     lines.push({
+      key: "cache",
       what: "registry cache: layers not in the image",
       layers: cacheOnly.length,
       bytes: bytesOf(cacheOnly),
@@ -135,6 +138,7 @@ export function steadyStateStorage(input: SteadyStateStorageInput): SteadyStateS
   }
   if (retainedBuilds > 1) {
     lines.push({
+      key: "older builds",
       what: `${retainedBuilds - 1} older kept builds x renewed layers`,
       layers: renewed.length * (retainedBuilds - 1),
       bytes: bytesOf(renewed) * (retainedBuilds - 1),
@@ -142,10 +146,66 @@ export function steadyStateStorage(input: SteadyStateStorageInput): SteadyStateS
   }
   if (supersededCaches > 0 && cacheRenewedOnly.length > 0) {
     lines.push({
+      key: "superseded caches",
       what: `${supersededCaches} superseded caches x renewed cache-only layers`,
       layers: cacheRenewedOnly.length * supersededCaches,
       bytes: bytesOf(cacheRenewedOnly) * supersededCaches,
     });
   }
   return { bytes: lines.reduce((total, line) => total + line.bytes, 0), lines };
+}
+
+/** One platform's image as measured: its layers bottom first, and how many of them are its base's. */
+export interface PlatformLayers {
+  /** `linux/amd64`, … */
+  platform: string;
+  /** `layers[]` of the platform's manifest: digest and compressed size, bottom first. */
+  layers: StoredBlob[];
+  /** Bottom layers that come from the final stage's base image; absent when not measured. */
+  baseLayerCount?: number;
+}
+
+/** The layer structure of one measured build, and what a push of it renews. */
+export interface MeasuredLayers {
+  platforms: PlatformLayers[];
+  /** Blobs of the registry cache (every platform's); empty when no cache is written or measured. */
+  cache: StoredBlob[];
+  /** Image layers a push renews (./storage.ts {@link renewalOf}). */
+  renewed: StoredBlob[];
+  /** Cache blobs a push renews. */
+  cacheRenewed: StoredBlob[];
+}
+
+/**
+ * What a push of the `current` build renews, against the `previous` measured build of the same
+ * pipeline (the estimate's state before this build):
+ * - image layers: those not in any platform of the previous build, by digest; on the first build
+ *   (no previous layers), every platform's layers above its base ({@link renewedLayers}), all of them
+ *   when the base layer count is unknown;
+ * - cache blobs: those not in the previous cache; on the first build (no previous cache), the cache
+ *   blobs that are renewed image layers. That first guess leaves out cache-only layers a push would
+ *   renew (the builder stage's), which are small for a Dockerfile whose dependencies are installed
+ *   before the code is copied; from the second measured build on the comparison is by digest.
+ */
+export function renewalOf(
+  current: { platforms: readonly PlatformLayers[]; cache: readonly StoredBlob[] },
+  previous: { platforms?: readonly PlatformLayers[]; cache?: readonly StoredBlob[] } | undefined,
+): { renewed: StoredBlob[]; cacheRenewed: StoredBlob[] } {
+  const image = distinctBlobs(current.platforms.map((platform) => platform.layers));
+  const before = previous?.platforms ?? [];
+  const renewed =
+    before.length > 0
+      ? renewedLayers(image, distinctBlobs(before.map((platform) => platform.layers)), 0)
+      : distinctBlobs(
+          current.platforms.map((platform) =>
+            renewedLayers(platform.layers, undefined, platform.baseLayerCount ?? 0),
+          ),
+        );
+  const cache = distinctBlobs([current.cache]);
+  const renewedDigests = new Set(renewed.map((blob) => blob.digest));
+  const cacheRenewed =
+    previous?.cache !== undefined && previous.cache.length > 0
+      ? renewedLayers(cache, previous.cache, 0)
+      : cache.filter((blob) => renewedDigests.has(blob.digest));
+  return { renewed, cacheRenewed };
 }

@@ -4,6 +4,7 @@
  * Units: a GB is 2^30 bytes and a TB is 1024 GB, the way AWS meters storage and data transfer
  * (the AWS Price List ranges for DataTransfer-Out-Bytes end at 10240, 51200 and 153600 GB).
  */
+import type { SteadyStateStorage } from "./storage";
 
 /**
  * Days in the month the estimate prices: AWS bills a 730-hour month (730 / 24 = 30.42 days), so a push
@@ -164,6 +165,11 @@ export interface CostEstimateInput {
   applyFreeTier?: boolean;
   /** A rate card that, when given, replaces `ecrPricing` for every region of the estimate. */
   pricing?: RegionPricing;
+  /**
+   * Stored bytes computed from layers (./storage.ts `steadyStateStorage`). When given, the storage
+   * cost is one line per StorageLine instead of the whole-image formula of `storedBytes`.
+   */
+  storage?: SteadyStateStorage;
 }
 
 /** One billed (or explicitly free) item of the estimate. */

@@ -13,6 +13,7 @@
  * unchanged resource (diff: no changes) the outputs in the state are reused.
  */
 import { estimateImageSize, type ImageSizeEstimateResult } from "./local-estimate";
+import { renewalOf, type PlatformLayers, type StoredBlob } from "../cost/storage";
 import type { LayerCompression } from "../defaults";
 
 /** Pulumi's wire sentinel for an unknown value (@pulumi/pulumi runtime/rpc.js `unknownValue`). */
@@ -30,6 +31,8 @@ export interface EstimateInputs {
   cacheDir?: string;
   /** Give up measuring after this many seconds (the preview goes on with basis `budget`). Default {@link DEFAULT_ESTIMATE_TIMEOUT_SECONDS}. */
   timeoutSeconds?: number;
+  /** The pipeline writes a registry cache: measure its export too (local-estimate.ts `cache`). */
+  cache?: boolean;
 }
 
 /**
@@ -61,6 +64,20 @@ export interface EstimateOutputs {
   layers: Array<{ createdBy: string; compressedBytes: number; uncompressedBytes: number }>;
   /** Each platform's compressed and uncompressed bytes (local-estimate.ts `platforms`, layers left out). */
   platformSizes?: Array<{ platform: string; sizeBytes: number; uncompressedBytes: number }>;
+  /**
+   * Each platform's layers as pushed (digest, compressed bytes) and base layer count: kept in state so
+   * the next build's renewed layers are found by digest, and so the `ecr` basis after deploy still
+   * prices storage from layers. Absent without digests (the `docker save` fallback).
+   */
+  platformLayers?: PlatformLayers[];
+  /** Compressed bytes of every platform's distinct layers. */
+  storedBytes?: number;
+  /** Blobs of the registry cache export, when `cache` was measured. */
+  cacheBlobs?: StoredBlob[];
+  /** Image layers a push of this build renews against the previous measured build (cost/storage.ts `renewalOf`). */
+  renewedLayers?: StoredBlob[];
+  /** Cache blobs a push of this build renews. */
+  renewedCacheBlobs?: StoredBlob[];
   note: string;
 }
 
@@ -78,8 +95,31 @@ function containsUnknown(value: unknown): boolean {
 
 function sameBuild(olds: Partial<EstimateState>, news: EstimateInputs): boolean {
   return (
-    olds.contextHash === news.contextHash && (olds.compression ?? "gzip") === (news.compression ?? "gzip")
+    olds.contextHash === news.contextHash &&
+    (olds.compression ?? "gzip") === (news.compression ?? "gzip") &&
+    (olds.cache ?? false) === (news.cache ?? false)
   );
+}
+
+/**
+ * The measured outputs with what a push of them renews against `olds` (the previous measured build of
+ * this pipeline, from the state): layers not in it by digest, or above the base on the first build.
+ */
+export function withRenewal(
+  outputs: EstimateOutputs,
+  olds: Partial<EstimateState> | undefined,
+): EstimateOutputs {
+  if (outputs.platformLayers === undefined) return outputs;
+  const { renewed, cacheRenewed } = renewalOf(
+    { platforms: outputs.platformLayers, cache: outputs.cacheBlobs ?? [] },
+    // Values from the state may be null (the provider sends "none" as null, estimate-resource.ts).
+    olds === undefined
+      ? undefined
+      : { platforms: olds.platformLayers ?? undefined, cache: olds.cacheBlobs ?? undefined },
+  );
+  const result: EstimateOutputs = { ...outputs, renewedLayers: renewed };
+  if (outputs.cacheBlobs !== undefined) result.renewedCacheBlobs = cacheRenewed;
+  return result;
 }
 
 /**
@@ -123,7 +163,7 @@ export async function checkEstimate(
   });
   try {
     const result = await Promise.race([estimate(inputs, stopped.signal), timedOut]);
-    return { ...inputs, ...pickOutputs(result) };
+    return { ...inputs, ...withRenewal(pickOutputs(result), olds) };
   } catch (error) {
     return { ...inputs, layers: [], note: failureNote(error) };
   } finally {
@@ -146,18 +186,38 @@ function pickInputs(news: EstimateInputs): EstimateInputs {
   if (news.compression !== undefined) inputs.compression = news.compression;
   if (news.cacheDir !== undefined) inputs.cacheDir = news.cacheDir;
   if (news.timeoutSeconds !== undefined) inputs.timeoutSeconds = news.timeoutSeconds;
+  if (news.cache !== undefined) inputs.cache = news.cache;
   return inputs;
 }
+
+type MeasuredPlatform = {
+  platform: string;
+  sizeBytes: number;
+  uncompressedBytes: number;
+  layers?: Array<{ digest?: string; compressedBytes: number }>;
+  baseLayerCount?: number;
+};
 
 function pickOutputs(
   source: Partial<EstimateOutputs> & {
     sizeBytes?: number | undefined;
-    platforms?: Array<{ platform: string; sizeBytes: number; uncompressedBytes: number }> | string[];
+    storedBytes?: number | undefined;
+    platforms?: MeasuredPlatform[] | string[];
   },
 ): EstimateOutputs {
-  const outputs: EstimateOutputs = { layers: source.layers ?? [], note: source.note ?? "" };
+  // Layers as the registry lists them: `createdBy` and sizes only (digests live in platformLayers).
+  const outputs: EstimateOutputs = {
+    layers: (source.layers ?? []).map(({ createdBy, compressedBytes, uncompressedBytes }) => ({
+      createdBy,
+      compressedBytes,
+      uncompressedBytes,
+    })),
+    note: source.note ?? "",
+  };
   // From a measurement: local-estimate.ts `platforms`; from the state: `platformSizes` as stored.
-  const fromMeasurement = (source.platforms ?? []).filter((entry) => typeof entry !== "string");
+  const fromMeasurement = (source.platforms ?? []).filter(
+    (entry): entry is MeasuredPlatform => typeof entry !== "string",
+  );
   const measured = fromMeasurement.length > 0 ? fromMeasurement : source.platformSizes;
   if (measured !== undefined && measured.length > 0)
     outputs.platformSizes = measured.map(({ platform, sizeBytes, uncompressedBytes }) => ({
@@ -165,8 +225,30 @@ function pickOutputs(
       sizeBytes,
       uncompressedBytes,
     }));
+  const withDigests = fromMeasurement.filter((platform) =>
+    (platform.layers ?? []).every((layer) => layer.digest !== undefined),
+  );
+  if (fromMeasurement.length > 0 && withDigests.length === fromMeasurement.length) {
+    outputs.platformLayers = fromMeasurement.map((platform) => {
+      const entry: PlatformLayers = {
+        platform: platform.platform,
+        layers: (platform.layers ?? []).map((layer) => ({
+          digest: layer.digest ?? "",
+          bytes: layer.compressedBytes,
+        })),
+      };
+      if (platform.baseLayerCount !== undefined) entry.baseLayerCount = platform.baseLayerCount;
+      return entry;
+    });
+  } else if (fromMeasurement.length === 0 && source.platformLayers != null) {
+    outputs.platformLayers = source.platformLayers;
+  }
   if (typeof source.sizeBytes === "number") outputs.sizeBytes = source.sizeBytes;
   if (typeof source.uncompressedBytes === "number") outputs.uncompressedBytes = source.uncompressedBytes;
+  if (typeof source.storedBytes === "number") outputs.storedBytes = source.storedBytes;
+  if (source.cacheBlobs != null) outputs.cacheBlobs = source.cacheBlobs;
+  if (source.renewedLayers != null) outputs.renewedLayers = source.renewedLayers;
+  if (source.renewedCacheBlobs != null) outputs.renewedCacheBlobs = source.renewedCacheBlobs;
   return outputs;
 }
 
@@ -181,6 +263,7 @@ export const defaultEstimator: Estimator = (inputs, signal) =>
     compression: inputs.compression,
     contextHash: inputs.contextHash,
     cacheDir: inputs.cacheDir,
+    cache: inputs.cache,
     // `signal`: checkEstimate's deadline for all the docker calls together. `timeoutMs` bounds each call
     // too, for a caller without a signal. Either kills the command's process group.
     docker: { signal, timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_ESTIMATE_TIMEOUT_SECONDS) * 1000 },

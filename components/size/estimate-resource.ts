@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { PlatformLayers, StoredBlob } from "../cost/storage";
 import type { LayerCompression } from "../defaults";
 import type { EstimateInputs, EstimateState } from "./estimate-provider";
 
@@ -25,6 +26,8 @@ export interface ImageSizeEstimateArgs {
   cacheDir?: pulumi.Input<string>;
   /** Stop measuring after this many seconds (basis `budget` then); default 600 (DEFAULT_ESTIMATE_TIMEOUT_SECONDS). */
   timeoutSeconds?: pulumi.Input<number>;
+  /** The pipeline writes a registry cache: measure the cache export too; default false. */
+  cache?: pulumi.Input<boolean>;
 }
 
 /**
@@ -93,6 +96,12 @@ export function makeProvider(
     ...state,
     sizeBytes: state.sizeBytes ?? null,
     uncompressedBytes: state.uncompressedBytes ?? null,
+    // The layer structure the cost reads (EcrImagePipeline): known as "none" too, or the cost is unknown.
+    storedBytes: state.storedBytes ?? null,
+    platformLayers: state.platformLayers ?? null,
+    cacheBlobs: state.cacheBlobs ?? null,
+    renewedLayers: state.renewedLayers ?? null,
+    renewedCacheBlobs: state.renewedCacheBlobs ?? null,
   });
   return {
     async check(olds: Partial<EstimateState>, news: EstimateInputs) {
@@ -169,6 +178,14 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
   declare readonly platformSizes: pulumi.Output<
     Array<{ platform: string; sizeBytes: number; uncompressedBytes: number }> | undefined
   >;
+  /** Each platform's layers as pushed (digest, bytes) and base layer count; undefined without digests. */
+  declare readonly platformLayers: pulumi.Output<PlatformLayers[] | undefined>;
+  /** Blobs of the registry cache export (when `cache`). */
+  declare readonly cacheBlobs: pulumi.Output<StoredBlob[] | undefined>;
+  /** Image layers a push of this build renews against the previous measured build. */
+  declare readonly renewedLayers: pulumi.Output<StoredBlob[] | undefined>;
+  /** Cache blobs a push of this build renews. */
+  declare readonly renewedCacheBlobs: pulumi.Output<StoredBlob[] | undefined>;
   /** How the number was obtained, or why there is none. */
   declare readonly note: pulumi.Output<string>;
   declare readonly contextHash: pulumi.Output<string>;
@@ -183,6 +200,10 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
         uncompressedBytes: undefined,
         layers: undefined,
         platformSizes: undefined,
+        platformLayers: undefined,
+        cacheBlobs: undefined,
+        renewedLayers: undefined,
+        renewedCacheBlobs: undefined,
         note: undefined,
       },
       opts,

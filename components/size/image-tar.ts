@@ -454,3 +454,34 @@ export async function measureOciLayout(archive: AsyncIterable<Buffer>): Promise<
   if (images.length === 0) throw new Error("OCI layout holds no image manifest");
   return { images, blobSizes };
 }
+
+/**
+ * The blobs a BuildKit cache manifest lists (`--cache-to …,image-manifest=true`: an OCI image manifest
+ * whose config is the cache config `application/vnd.buildkit.cacheconfig.v0` and whose `layers[]` are
+ * the cached layers), each digest once. These blobs, plus the config, are what a registry cache export
+ * pushes; the config (a few KiB) is left out as the image's config is.
+ *
+ * Without force-compression a cache export lists, for a layer, every compression variant the engine's
+ * content store holds (a gzip cache on an engine that also built zstd or uncompressed exports of the
+ * same layers lists those blobs too: seen on the shared engine here, 2026-11-30, a gzip cache of app/
+ * with `tar+zstd` and `tar` blobs next to the `tar+gzip` ones); the media type says which is which.
+ */
+export function cacheManifestBlobs(
+  manifest: unknown,
+): Array<{ digest: string; bytes: number; mediaType: string }> {
+  const layers = (manifest as { layers?: unknown } | null)?.layers;
+  if (!Array.isArray(layers)) throw new Error("the cache manifest lists no layers[]");
+  const seen = new Map<string, { digest: string; bytes: number; mediaType: string }>();
+  layers.forEach((layer: unknown, index) => {
+    const { digest, size, mediaType } = (layer ?? {}) as {
+      digest?: unknown;
+      size?: unknown;
+      mediaType?: unknown;
+    };
+    if (typeof digest !== "string" || typeof size !== "number" || !Number.isFinite(size) || size < 0)
+      throw new Error(`the cache manifest's layers[${index}] has no digest and size`);
+    if (!seen.has(digest))
+      seen.set(digest, { digest, bytes: size, mediaType: typeof mediaType === "string" ? mediaType : "" });
+  });
+  return [...seen.values()];
+}

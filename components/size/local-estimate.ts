@@ -4,8 +4,11 @@
  * compression the push uses (`docker buildx build --output type=oci,dest=-,…`). The layout's layer
  * blobs are the blobs the push uploads, so their sizes are what the registry manifest's
  * `layers[].size` will say, per platform; a layer shared by platforms is one blob, stored once.
+ * Each layer keeps its blob digest, each platform how many bottom layers are its final stage's base
+ * (./base-layers.ts), and, when the pipeline writes a registry cache, the cache export is measured too:
+ * the cost model stores layers, not whole images (../cost/storage.ts).
  * Without buildx (a Docker 20.10 CLI) it falls back to `docker save` of one platform, gzip-compressed
- * here and multiplied by the platform count, and the note says so. Results are cached on disk by the
+ * here (no digests: storage then uses the whole-image model), and the note says so. Results are cached on disk by the
  * build's content hash and compression (./context-hash.ts), so a second preview of the same inputs
  * costs one file read and needs no engine at all.
  *
@@ -26,13 +29,31 @@ import {
   startDocker,
   type DockerInvocation,
 } from "./docker-cli";
-import { measureOciLayout, measureSavedImage, type LayerCompression, type OciLayout } from "./image-tar";
+import type { StoredBlob } from "../cost/storage";
+import { finalStageBaseDockerfile, sharedPrefixLength } from "./base-layers";
+import {
+  cacheManifestBlobs,
+  measureOciLayout,
+  measureSavedImage,
+  type LayerCompression,
+  type OciLayout,
+} from "./image-tar";
 
 export interface EstimatedLayer {
   /** The instruction that made the layer (image config `history[].created_by`). */
   createdBy: string;
+  /**
+   * The compressed blob's digest as the push uploads it (`layers[].digest` of the manifest); absent
+   * from the `docker save` fallback, which compresses here and so cannot know the pushed blob.
+   */
+  digest?: string;
   compressedBytes: number;
   uncompressedBytes: number;
+}
+
+/** A blob of the registry cache, with its layer media type (`…tar+gzip`, `…tar+zstd`, `…tar`). */
+export interface CacheBlob extends StoredBlob {
+  mediaType: string;
 }
 
 /** One platform's image: what its registry manifest will list. */
@@ -45,19 +66,35 @@ export interface PlatformSizeEstimate {
   uncompressedBytes: number;
   /** Layers bottom first. */
   layers: EstimatedLayer[];
+  /**
+   * How many of the bottom layers are the final stage's base image (./base-layers.ts); absent when it
+   * could not be measured (the Dockerfile could not be read, or the fallback without buildx).
+   */
+  baseLayerCount?: number;
 }
 
 export interface ImageSizeEstimateResult {
   /** The build's content hash (the cache key). */
   contextHash: string;
   /**
-   * Compressed bytes the repository stores for the image, all requested platforms together: every
-   * distinct layer blob once (a layer two platforms share is one blob), or `undefined` when no engine
-   * was reachable and nothing was cached. For one platform it is that platform's `sizeBytes`.
+   * Compressed bytes of the image as ECR reports them: for one platform its manifest's layers added
+   * up; for several, the largest platform manifest. ECR's `imageSizeInBytes` of an image index is "the
+   * max size of all manifests in the list" (ECR API reference, ImageDetail,
+   * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html, the same text in
+   * https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ecr/aws.sdk.kotlin.services.ecr.model/-image-detail/image-size-in-bytes.html), so the `estimate`
+   * and `ecr` bases mean the same. It is also what one pull moves. `undefined` when no engine was
+   * reachable and nothing was cached. What the repository stores is `storedBytes`.
    */
   sizeBytes: number | undefined;
-  /** Uncompressed bytes of the distinct layers of all platforms (same rule as `sizeBytes`). */
+  /** Uncompressed bytes of the largest platform (same rule as `sizeBytes`). */
   uncompressedBytes: number | undefined;
+  /** Compressed bytes of every platform's distinct layers (a layer two platforms share counted once). */
+  storedBytes?: number;
+  /**
+   * The blobs of the registry cache the pipeline writes (mode max, every stage's layers), all platforms'
+   * caches together, each digest once; measured only when asked (`cache`), absent otherwise.
+   */
+  cacheBlobs?: CacheBlob[];
   /** Layers of the first requested platform, bottom first. */
   layers: EstimatedLayer[];
   /** Each requested platform's own size, in the order requested; absent or empty when nothing was measured. */
@@ -83,6 +120,12 @@ export interface EstimateImageSizeOptions extends BuildContextInput {
   network?: string;
   /** Sees each line of build output as it arrives. */
   onProgress?: (line: string) => void;
+  /**
+   * Also measure the registry cache the pipeline writes (`cache` on the component): the same build
+   * exported with `--cache-to type=local,…,mode=max,image-manifest=true,oci-mediatypes=true` and the
+   * push's compression, per platform as the component builds one cache per platform. Default false.
+   */
+  cache?: boolean;
 }
 
 /** Thrown when the engine answered but the build itself failed (a broken Dockerfile, a failing RUN). */
@@ -96,8 +139,9 @@ export class ImageBuildError extends Error {
   }
 }
 
+// 3: layer digests, base layer counts, cache blobs, sizeBytes = largest platform (ECR's index size).
 // 2: per-platform sizes, distinct layers counted once (1 was one platform × the platform count).
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 export function defaultEstimateCacheDir(): string {
   return path.join(os.homedir() || os.tmpdir(), ".cache", "ecr-pipeline", "size-estimates");
@@ -117,7 +161,10 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
   const cacheFile =
     options.cacheDir === false
       ? undefined
-      : path.join(options.cacheDir ?? defaultEstimateCacheDir(), `${contextHash}.${compression}.json`);
+      : path.join(
+          options.cacheDir ?? defaultEstimateCacheDir(),
+          `${contextHash}.${compression}${options.cache === true ? ".cache" : ""}.json`,
+        );
 
   if (cacheFile !== undefined) {
     const cached = readCachedEstimate(cacheFile);
@@ -182,13 +229,15 @@ async function measureWithBuildx(
   compression: LayerCompression,
   contextHash: string,
 ): Promise<Omit<ImageSizeEstimateResult, "contextHash" | "cached">> {
-  const compressed = await exportOciLayout(options, platforms, ociExportAttributes(compression));
+  const attributes = ociExportAttributes(compression);
+  const compressed = await exportOciLayout(options, platforms, attributes);
   // Uncompressed sizes: the same build exported uncompressed (cached by BuildKit by now). An
   // uncompressed layer blob's digest IS the layer's diff_id, so the sizes match up by digest.
   const uncompressed = await exportOciLayout(options, platforms, [
     "compression=uncompressed",
     "force-compression=true",
   ]);
+  const base = await exportBaseLayout(options, platforms, attributes);
   const perPlatform = platforms.map((platform): PlatformSizeEstimate => {
     const image = compressed.images.find((candidate) => samePlatform(candidate.platform, platform));
     if (image === undefined)
@@ -198,42 +247,203 @@ async function measureWithBuildx(
     const history = (image.config.history ?? []).filter((entry) => entry.empty_layer !== true);
     const layers = image.layers.map((layer, index): EstimatedLayer => ({
       createdBy: history[index]?.created_by ?? "",
+      digest: layer.digest,
       compressedBytes: layer.size,
       uncompressedBytes: layer.diffId === undefined ? 0 : (uncompressed.blobSizes.get(layer.diffId) ?? 0),
     }));
-    return {
+    const measured: PlatformSizeEstimate = {
       platform,
       sizeBytes: sum(layers.map((layer) => layer.compressedBytes)),
       uncompressedBytes: sum(layers.map((layer) => layer.uncompressedBytes)),
       layers,
     };
+    if (base === "scratch") measured.baseLayerCount = 0;
+    else if (base !== undefined) {
+      const baseImage = base.images.find((candidate) => samePlatform(candidate.platform, platform));
+      if (baseImage !== undefined)
+        measured.baseLayerCount = sharedPrefixLength(
+          image.layers.map((layer) => layer.digest),
+          baseImage.layers.map((layer) => layer.digest),
+        );
+    }
+    return measured;
   });
   const distinct = new Map<string, { compressed: number; uncompressed: number }>();
   for (const platform of perPlatform) {
-    const image = compressed.images.find((candidate) => samePlatform(candidate.platform, platform.platform));
-    image?.layers.forEach((layer, index) =>
-      distinct.set(layer.digest, {
-        compressed: layer.size,
-        uncompressed: platform.layers[index]?.uncompressedBytes ?? 0,
-      }),
-    );
+    for (const layer of platform.layers)
+      distinct.set(layer.digest ?? "", {
+        compressed: layer.compressedBytes,
+        uncompressed: layer.uncompressedBytes,
+      });
   }
-  const sizeBytes = sum([...distinct.values()].map((layer) => layer.compressed));
-  const shared = sum(perPlatform.map((platform) => platform.sizeBytes)) - sizeBytes;
+  const storedBytes = sum([...distinct.values()].map((layer) => layer.compressed));
+  const largest = perPlatform.reduce<PlatformSizeEstimate | undefined>(
+    (max, platform) => (max === undefined || platform.sizeBytes > max.sizeBytes ? platform : max),
+    undefined,
+  );
+  const shared = sum(perPlatform.map((platform) => platform.sizeBytes)) - storedBytes;
   const each = perPlatform.map(
     (platform) => `${platform.platform} ${platform.sizeBytes.toLocaleString("en-US")} B`,
   );
-  return {
-    sizeBytes,
-    uncompressedBytes: sum([...distinct.values()].map((layer) => layer.uncompressed)),
+  const cache =
+    options.cache === true
+      ? await measureCacheExport(options, platforms, attributes, compression)
+      : undefined;
+  const cacheBlobs = cache?.blobs;
+  const result: Omit<ImageSizeEstimateResult, "contextHash" | "cached"> = {
+    sizeBytes: largest?.sizeBytes ?? 0,
+    uncompressedBytes: largest?.uncompressedBytes ?? 0,
+    storedBytes,
     layers: perPlatform[0]?.layers ?? [],
     platforms: perPlatform,
     note:
       `local build of ${contextHash.slice(0, 16)} exported as pushed (${compression}): ${each.join(", ")}` +
       (perPlatform.length > 1
-        ? `; ${distinct.size} distinct layers, ${shared.toLocaleString("en-US")} B shared`
-        : ""),
+        ? `; size is the largest platform (as ECR sizes an index); ${distinct.size} distinct layers, ${shared.toLocaleString("en-US")} B shared`
+        : "") +
+      (cacheBlobs === undefined
+        ? ""
+        : `; registry cache ${cacheBlobs.length} blobs, ${sum(cacheBlobs.map((blob) => blob.bytes)).toLocaleString("en-US")} B` +
+          (cache !== undefined && cache.variants > 0
+            ? ` (${cache.variants} other-compression variants this engine holds left out)`
+            : "")),
   };
+  if (cacheBlobs !== undefined) result.cacheBlobs = cacheBlobs;
+  return result;
+}
+
+/** The Dockerfile's text, or undefined when it cannot be read (the base layers are then not counted). */
+function dockerfileText(options: EstimateImageSizeOptions): string | undefined {
+  if (options.dockerfileInline !== undefined) return options.dockerfileInline;
+  try {
+    return fs.readFileSync(options.dockerfile ?? path.join(options.context, "Dockerfile"), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The final stage's base built alone (./base-layers.ts `finalStageBaseDockerfile`) with the same
+ * platforms and export attributes, so its layers are the same blobs as the image's bottom layers.
+ * `scratch` for a base without layers; undefined for a Dockerfile that cannot be read or parsed.
+ */
+async function exportBaseLayout(
+  options: EstimateImageSizeOptions,
+  platforms: readonly string[],
+  attributes: string[],
+): Promise<OciLayout | "scratch" | undefined> {
+  const text = dockerfileText(options);
+  if (text === undefined) return undefined;
+  let base: string | undefined;
+  try {
+    base = finalStageBaseDockerfile(text, options.target);
+  } catch {
+    return undefined;
+  }
+  if (base === undefined) return "scratch";
+  return exportOciLayout(
+    { ...options, dockerfile: undefined, dockerfileInline: base, target: undefined },
+    platforms,
+    attributes,
+  );
+}
+
+/**
+ * The registry cache the component writes, measured locally: per platform (the component builds one
+ * cache per platform, components/image.ts), the same build with `--output type=cacheonly` and
+ * `--cache-to type=local,dest=<tmp>,mode=max,image-manifest=true,oci-mediatypes=true` plus the push's
+ * compression attributes (the component's cacheTo sends the same fields, ../compression.ts). The local
+ * cache's manifest lists the blobs a registry cache export pushes (test/integration/cache-export.test.ts
+ * compares the two on a real registry).
+ *
+ * Only the blobs of the push's compression are kept. Without force-compression (gzip) BuildKit adds to
+ * a cache export the other compression variants of a layer that this engine's content store happens to
+ * hold (made by zstd or uncompressed exports of the same layers, this estimate's own uncompressed
+ * export included), and which it adds differed between two exports a minute apart on the shared engine
+ * here (2026-11-30: a 230,819,840 B `tar` blob in one, not in the other). A runner that builds only
+ * this pipeline holds only the push's compression; the note counts the variants left out.
+ */
+/** Layer media types of each compression (OCI and Docker v2 names). */
+const CACHE_LAYER_TYPE: Record<LayerCompression, RegExp> = {
+  gzip: /(\.tar\+gzip|\.tar\.gzip)$/,
+  zstd: /\.tar\+zstd$/,
+};
+
+async function measureCacheExport(
+  options: EstimateImageSizeOptions,
+  platforms: readonly string[],
+  attributes: string[],
+  compression: LayerCompression,
+): Promise<{ blobs: CacheBlob[]; variants: number }> {
+  const lists: CacheBlob[][] = [];
+  for (const platform of platforms) {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-pipeline-cache-"));
+    try {
+      const cacheTo = [
+        "type=local",
+        `dest=${directory}`,
+        "mode=max",
+        "image-manifest=true",
+        "oci-mediatypes=true",
+        ...attributes.filter((attribute) => attribute !== "oci-mediatypes=true"),
+      ].join(",");
+      await runBuild(options, [platform], ["--output", "type=cacheonly", "--cache-to", cacheTo]);
+      const index = JSON.parse(fs.readFileSync(path.join(directory, "index.json"), "utf8")) as {
+        manifests?: Array<{ digest: string }>;
+      };
+      for (const descriptor of index.manifests ?? []) {
+        const [algorithm, hex] = descriptor.digest.split(":");
+        const manifest: unknown = JSON.parse(
+          fs.readFileSync(path.join(directory, "blobs", algorithm ?? "sha256", hex ?? ""), "utf8"),
+        );
+        lists.push(cacheManifestBlobs(manifest));
+      }
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  }
+  const distinct = new Map<string, CacheBlob>();
+  for (const blob of lists.flat()) if (!distinct.has(blob.digest)) distinct.set(blob.digest, blob);
+  const all = [...distinct.values()];
+  const kept = all.filter((blob) => CACHE_LAYER_TYPE[compression].test(blob.mediaType));
+  return { blobs: kept, variants: all.length - kept.length };
+}
+
+/** `docker buildx build` of the estimate's build with `extraArgs` (outputs), output discarded. */
+async function runBuild(
+  options: EstimateImageSizeOptions,
+  platforms: readonly string[],
+  extraArgs: string[],
+): Promise<void> {
+  await withDockerfile(options, async (dockerfile) => {
+    const docker = startDocker(buildxArgs(options, platforms, dockerfile, extraArgs), options.docker, {
+      onStderrLine: options.onProgress,
+      maxStderrChars: 256 * 1024,
+    });
+    docker.stdout.resume();
+    const exitCode = await docker.exited;
+    if (exitCode !== 0) {
+      const reason = buildFailureReason(docker.stderr());
+      throw new ImageBuildError(`docker buildx build failed (exit ${exitCode}):\n${reason}`, reason);
+    }
+  });
+}
+
+function buildxArgs(
+  options: EstimateImageSizeOptions,
+  platforms: readonly string[],
+  dockerfile: string | undefined,
+  outputArgs: string[],
+): string[] {
+  const args = ["buildx", "build", "--progress", "plain", "--provenance=false"];
+  args.push("--network", options.network ?? "host", "--platform", platforms.join(","));
+  args.push(...outputArgs);
+  if (dockerfile !== undefined) args.push("--file", path.resolve(dockerfile));
+  if (options.target !== undefined) args.push("--target", options.target);
+  for (const [name, value] of Object.entries(options.buildArgs ?? {}))
+    args.push("--build-arg", `${name}=${value}`);
+  args.push(path.resolve(options.context));
+  return args;
 }
 
 function samePlatform(measured: string, requested: string): boolean {
@@ -255,14 +465,10 @@ async function exportOciLayout(
   attributes: string[],
 ): Promise<OciLayout> {
   return withDockerfile(options, async (dockerfile) => {
-    const args = ["buildx", "build", "--progress", "plain", "--provenance=false"];
-    args.push("--network", options.network ?? "host", "--platform", platforms.join(","));
-    args.push("--output", ["type=oci", "dest=-", ...attributes].join(","));
-    if (dockerfile !== undefined) args.push("--file", path.resolve(dockerfile));
-    if (options.target !== undefined) args.push("--target", options.target);
-    for (const [name, value] of Object.entries(options.buildArgs ?? {}))
-      args.push("--build-arg", `${name}=${value}`);
-    args.push(path.resolve(options.context));
+    const args = buildxArgs(options, platforms, dockerfile, [
+      "--output",
+      ["type=oci", "dest=-", ...attributes].join(","),
+    ]);
     // Through startDocker (./docker-cli.ts), as every docker call here: the CLI runs buildx as a
     // plugin process (docker/cli cli-plugins/manager), and only a kill of the whole process group, on
     // the timeout or the estimate's abort signal, stops both.
@@ -355,14 +561,17 @@ async function measureWithDockerSave(
       uncompressedBytes: sum(layers.map((layer) => layer.uncompressedBytes)),
       layers,
     };
-    const scaled =
-      platforms.length > 1 ? ` × ${platforms.length} platforms (measured ${measuredPlatform} only)` : "";
+    const others =
+      platforms.length > 1
+        ? `; measured ${measuredPlatform} only, the other platforms assumed the same size`
+        : "";
     return {
-      sizeBytes: measured.sizeBytes * platforms.length,
-      uncompressedBytes: measured.uncompressedBytes * platforms.length,
+      // One platform's manifest: what ECR reports for an index too (the largest platform's).
+      sizeBytes: measured.sizeBytes,
+      uncompressedBytes: measured.uncompressedBytes,
       layers,
       platforms: [measured],
-      note: `local build of ${contextHash.slice(0, 16)} (no buildx: docker save, ${compression}-compressed here): ${layers.length} layers${scaled}`,
+      note: `local build of ${contextHash.slice(0, 16)} (no buildx: docker save, ${compression}-compressed here): ${layers.length} layers${others}; no layer digests, so storage uses the whole-image model`,
     };
   } finally {
     await runDocker(["image", "rm", "--force", imageRef], options.docker).catch(() => undefined);
@@ -435,8 +644,16 @@ function readCachedEstimate(
     ) {
       return undefined;
     }
-    const { sizeBytes, uncompressedBytes, layers, platforms, note } = parsed.result;
-    return { sizeBytes, uncompressedBytes, layers, platforms: platforms ?? [], note: `${note} (cached)` };
+    const { sizeBytes, uncompressedBytes, storedBytes, cacheBlobs, layers, platforms, note } = parsed.result;
+    return {
+      sizeBytes,
+      uncompressedBytes,
+      ...(storedBytes === undefined ? {} : { storedBytes }),
+      ...(cacheBlobs === undefined ? {} : { cacheBlobs }),
+      layers,
+      platforms: platforms ?? [],
+      note: `${note} (cached)`,
+    };
   } catch {
     return undefined; // a missing or corrupt cache entry just means "measure again"
   }

@@ -38,6 +38,16 @@ export interface MockScenario {
   /** What the local size estimate reports; undefined = no engine reachable. */
   estimateBytes?: number | undefined;
   /**
+   * The estimate's layer structure (its `platformLayers`, `cacheBlobs`, `renewedLayers`,
+   * `renewedCacheBlobs` outputs); absent = none measured, sent as null as the real provider does.
+   */
+  estimateLayers?: {
+    platformLayers: unknown;
+    cacheBlobs: unknown;
+    renewedLayers: unknown;
+    renewedCacheBlobs: unknown;
+  };
+  /**
    * What `aws.ecr.getImage` finds for the digest: the image with its size (default), the image without
    * `imageSizeInBytes` (AWS leaves it out), or nothing (the invoke fails, as for an image not found yet).
    */
@@ -115,6 +125,17 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
             });
             break;
           case "pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate":
+            // The layer structure: null when not measured, as the real provider sends it (estimate-resource.ts).
+            Object.assign(
+              state,
+              scenario.estimateLayers ?? {
+                storedBytes: null,
+                platformLayers: null,
+                cacheBlobs: null,
+                renewedLayers: null,
+                renewedCacheBlobs: null,
+              },
+            );
             Object.assign(
               state,
               estimateBytes === undefined

@@ -38,6 +38,9 @@ function rejectionOf(output: pulumi.Output<unknown>): Promise<unknown> {
   return (output as unknown as { promise(): Promise<unknown> }).promise();
 }
 
+const WHOLE_IMAGE_NOTE =
+  "; storage: no layers measured, so the whole-image model (every kept build stores every platform's whole image, the cache as big as the image)";
+
 describe("EcrImagePipeline", () => {
   it("wires exactly a repository, its lifecycle policy, the image and the size estimate", async () => {
     const rec = installMocks();
@@ -113,24 +116,66 @@ describe("EcrImagePipeline", () => {
     assert.ok(Math.abs(cost.transferUsd - 100 * gb * 0.045) < 1e-9, `transfer ${cost.transferUsd}`);
     const report = (await valueOf(p.costReport)) ?? "";
     // The report prices ECR's own size and says so (its last line), in us-east-1.
-    assert.equal(report.split("\n").at(-1), `size basis: ecr - imageSizeInBytes of ${DIGEST} in ECR`);
+    assert.equal(
+      report.split("\n").at(-1),
+      `size basis: ecr - imageSizeInBytes of ${DIGEST} in ECR${WHOLE_IMAGE_NOTE}`,
+    );
     assert.equal(report.split("\n")[0], "ECR monthly cost estimate: us-east-1");
   });
 
-  it("a multi-platform image is stored whole but each pull fetches one platform", async () => {
+  it("a multi-platform image: ECR's size is one (the largest) platform, each stored, each pull one platform", async () => {
     installMocks();
     const p = pipeline({ platforms: ["linux/amd64", "linux/arm64"], pullsPerMonthViaNat: 100 });
     const cost = await valueOf(p.monthlyCost);
     assert.ok(cost);
-    assert.equal(cost.assumptions.bytesPerPull, ECR_SIZE_BYTES / 2);
+    // imageSizeInBytes of an index is "the max size of all manifests in the list" (ECR API, ImageDetail).
+    assert.equal(cost.assumptions.bytesPerPull, ECR_SIZE_BYTES);
     // The keep rule counts index + 2 platform images per build (platformsPerImage): as many builds are
-    // retained, and priced whole, as for one platform.
+    // retained as for one platform; without measured layers each stores both platforms' whole images.
     installMocks();
     const single = await valueOf(pipeline({ pullsPerMonthViaNat: 100 }).monthlyCost);
     assert.equal(cost.assumptions.retainedImages, single?.assumptions.retainedImages);
-    assert.equal(cost.storageUsd, single?.storageUsd);
-    // 100 pulls × 25 MiB through NAT at $0.045/GB.
-    assert.ok(Math.abs(cost.transferUsd - ((100 * ECR_SIZE_BYTES) / 2 / 2 ** 30) * 0.045) < 1e-9);
+    assert.ok(
+      Math.abs(cost.storageUsd - 2 * (single?.storageUsd ?? 0)) < 1e-12,
+      `storage ${cost.storageUsd}`,
+    );
+    // 100 pulls × 50 MiB through NAT at $0.045/GB.
+    assert.ok(Math.abs(cost.transferUsd - ((100 * ECR_SIZE_BYTES) / 2 ** 30) * 0.045) < 1e-9);
+  });
+
+  it("prices storage from the estimate's layers, in preview and after deploy (basis ecr)", async () => {
+    const blob = (name: string, bytes: number) => ({ digest: `sha256:${name}`, bytes });
+    const estimateLayers = {
+      platformLayers: [
+        {
+          platform: "linux/amd64",
+          layers: [blob("base", 40 * MiB), blob("dist", 10 * MiB)],
+          baseLayerCount: 1,
+        },
+      ],
+      cacheBlobs: [blob("builder", 300 * MiB), blob("base", 40 * MiB), blob("dist", 10 * MiB)],
+      renewedLayers: [blob("dist", 10 * MiB)],
+      renewedCacheBlobs: [blob("dist", 10 * MiB)],
+    };
+    for (const scenario of [{ preview: true, imageChanged: true }, { preview: false }]) {
+      installMocks({ ...scenario, estimateLayers });
+      const p = pipeline({ pullsPerMonthViaNat: 100 });
+      await settled(p);
+      const cost = await valueOf(p.monthlyCost);
+      assert.ok(cost, JSON.stringify(scenario));
+      assert.deepEqual(
+        cost.lines.filter((line) => line.item.startsWith("storage")).map((line) => line.explanation),
+        [
+          `current image: every layer once: 2 layers, ${50 * MiB} bytes`,
+          `registry cache: layers not in the image: 1 layers, ${300 * MiB} bytes`,
+          // The default preset keeps 100 builds + the deployed one: 100 older builds, 10 MiB each.
+          `100 older kept builds x renewed layers: 100 layers, ${1000 * MiB} bytes`,
+        ],
+        JSON.stringify(scenario),
+      );
+      assert.equal(cost.assumptions.storedBytes, 1350 * MiB);
+      assert.match((await valueOf(p.costReport)) ?? "", /storage from measured layers/);
+    }
   });
 
   it("preview of an unchanged image: everything known, size basis ecr", async () => {
@@ -168,7 +213,7 @@ describe("EcrImagePipeline", () => {
     assert.equal((await valueOf(p.monthlyCost))?.assumptions.imageBytes, ESTIMATE_BYTES);
     assert.equal(
       ((await valueOf(p.costReport)) ?? "").split("\n").at(-1),
-      "size basis: estimate - local build of the context, gzip layers summed",
+      `size basis: estimate - local build of the context, gzip layers summed${WHOLE_IMAGE_NOTE}`,
     );
   });
 

@@ -90,8 +90,9 @@ describe("settings seam: the wiring files do not name the settings", () => {
 
   it("pipeline.ts names none of the repository, budget or usage settings, and only the image settings it wires itself", () => {
     // What the pipeline uses for itself, not forwards: the platforms and compression its hash, findings
-    // and estimate are keyed by; the scanning mode its cost prices.
-    const ownUse = new Set(["platforms", "compression", "scanningMode"]);
+    // and estimate are keyed by; the scanning mode its cost prices; whether a registry cache is written
+    // (the estimate measures it) and its tag (whose superseded manifests the storage cost counts).
+    const ownUse = new Set(["platforms", "compression", "scanningMode", "cache", "cacheTag"]);
     const names = [
       ...repositorySettings,
       ...imageSettings,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { costFor } from "../../components/cost/pipeline-cost";
 import { defaultUsageProfile } from "../../components/cost/usage";
-import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
+import { buildLifecyclePreset, imagesPerBuild, renderLifecyclePolicy } from "../../components/lifecycle";
 
 describe("costFor", () => {
   const input = {
@@ -34,12 +34,24 @@ describe("costFor: pushes, scans and pulls of one pipeline (issue 10)", () => {
     scanningMode: "enhanced" as const,
   };
 
+  // Measured layers whose push renews one `bytes` blob (both platforms share the base).
+  const renewedOnly = (bytes: number) => ({
+    platforms: [
+      { platform: "linux/amd64", layers: [{ digest: "sha256:base", bytes: 92 * MiB }], baseLayerCount: 1 },
+      { platform: "linux/arm64", layers: [{ digest: "sha256:base", bytes: 92 * MiB }], baseLayerCount: 1 },
+    ],
+    cache: [],
+    renewed: [{ digest: "sha256:renewed", bytes }],
+    cacheRenewed: [],
+  });
+
   // [what, input change, pushes per month, scans on push, rescans (scans), bytes per pull]
   const cases: [string, Partial<Parameters<typeof costFor>[0]>, number, number, number, number][] = [
     // 1 push a day x 30.4 days (AWS bills a 730-hour month); DAYS_14: 14 pushed within + 1 deployed = 15.
     ["one platform, the default DAYS_14", {}, 30.4, 30.4, 4 * 15, 100 * MiB],
-    // Two platforms: Inspector scans each platform's image manifest (not the index); a pull moves one platform.
-    ["two platforms", { platforms: 2 }, 30.4, 60.8, 4 * 15 * 2, 50 * MiB],
+    // Two platforms: Inspector scans each platform's image manifest (not the index); a pull moves one platform
+    // (`size.bytes` is one platform's image: ECR sizes an index by its largest manifest).
+    ["two platforms", { platforms: 2 }, 30.4, 60.8, 4 * 15 * 2, 100 * MiB],
     // DAYS_30: 30 pushed within + 1 deployed = 31 builds.
     ["DAYS_30", { usage: { ...base.usage, rescanDuration: "DAYS_30" } }, 30.4, 30.4, 4 * 31, 100 * MiB],
     // 3 pushes a day: 91.2 pushes a month; DAYS_14: 42 + 1 = 43 builds (prod keeps more).
@@ -47,7 +59,7 @@ describe("costFor: pushes, scans and pulls of one pipeline (issue 10)", () => {
     // Nodes that keep layers pull only the renewed layers of one platform: 8 MiB / 2 platforms.
     [
       "renewedLayers with a measurement",
-      { platforms: 2, usage: { ...base.usage, pullBytes: "renewedLayers" }, renewedBytesPerPush: 8 * MiB },
+      { platforms: 2, usage: { ...base.usage, pullBytes: "renewedLayers" }, layers: renewedOnly(8 * MiB) },
       30.4,
       60.8,
       4 * 15 * 2,
@@ -94,17 +106,84 @@ describe("costFor: pushes, scans and pulls of one pipeline (issue 10)", () => {
     assert.ok(!costFor(base).report.includes("pullBytes"));
   });
 
-  it("rejects a renewed-bytes measurement that is not a size, naming it", () => {
+  it("rejects a renewed layer whose size is not a size, naming it", () => {
     for (const bad of [-1, Number.NaN, Infinity]) {
       assert.throws(
         () =>
           costFor({
             ...base,
             usage: { ...base.usage, pullBytes: "renewedLayers" },
-            renewedBytesPerPush: bad,
+            layers: renewedOnly(bad),
           }),
-        { message: `renewedBytesPerPush must be a finite number of bytes >= 0, got ${bad}` },
+        { message: `blob sha256:renewed has size ${bad}: a blob size is a finite number of bytes >= 0` },
       );
     }
+  });
+});
+
+describe("costFor: storage from layers", () => {
+  const blob = (name: string, bytes: number) => ({ digest: `sha256:${name}`, bytes });
+  const base = blob("base", 47_853_527);
+  const armBase = blob("armbase", 47_600_000);
+  const workdir = blob("workdir", 97);
+  const dist = blob("dist", 2_582);
+  const builderBase = blob("builder", 395_678_697);
+  const modules = blob("modules", 10_209_056);
+  const src = blob("src", 1_539);
+  const prodPolicy = renderLifecyclePolicy(
+    buildLifecyclePreset("prod", { imagesPerBuild: imagesPerBuild(2) }),
+  );
+  const input = {
+    // One platform's image, as ECR sizes an index: the largest platform manifest.
+    size: { bytes: 47_856_206, basis: "estimate" as const, note: "local build" },
+    region: "us-east-1",
+    policy: prodPolicy,
+    usage: { ...defaultUsageProfile(), pushesPerDay: 1, pullsPerMonthViaNat: 500 },
+    scanningMode: "basic" as const,
+    platforms: 2,
+  };
+  const layers = {
+    platforms: [
+      { platform: "linux/amd64", layers: [base, workdir, dist], baseLayerCount: 1 },
+      { platform: "linux/arm64", layers: [armBase, workdir, dist], baseLayerCount: 1 },
+    ],
+    cache: [builderBase, modules, src, base, workdir, dist, armBase],
+    renewed: [workdir, dist],
+    cacheRenewed: [src, dist],
+  };
+
+  it("prod, two platforms: image layers once, the cache's own blobs, renewed layers per kept build, superseded caches", () => {
+    const { estimate, storage, renewedBytesPerPush, report } = costFor({ ...input, layers });
+    assert.deepEqual(
+      estimate.lines
+        .filter((line) => line.item.startsWith("storage"))
+        .map((line) => [line.item, line.explanation]),
+      [
+        ["storage image", "current image: every layer once: 4 layers, 95456206 bytes"],
+        ["storage cache", "registry cache: layers not in the image: 3 layers, 405889292 bytes"],
+        ["storage older builds", "100 older kept builds x renewed layers: 200 layers, 267900 bytes"],
+        [
+          "storage superseded caches",
+          "14 superseded caches x renewed cache-only layers: 14 layers, 21546 bytes",
+        ],
+      ],
+    );
+    assert.equal(storage?.bytes, 501_634_944);
+    assert.equal(estimate.assumptions.storedBytes, 501_634_944);
+    assert.equal(estimate.storageUsd, (501_634_944 / 2 ** 30) * 0.1);
+    assert.equal(renewedBytesPerPush, 2_679);
+    // A pull moves one platform's image; the NAT line prices 500 of them.
+    assert.equal(estimate.assumptions.bytesPerPull, 47_856_206);
+    assert.match(report, /storage from measured layers/);
+  });
+
+  it("without layers: the whole-image model, every platform stored, and the report says so", () => {
+    const { estimate, storage, renewedBytesPerPush, report } = costFor(input);
+    assert.equal(storage, undefined);
+    assert.equal(renewedBytesPerPush, 95_712_412);
+    // 101 builds x both platforms' images + a cache as big as the image.
+    assert.equal(estimate.assumptions.storedBytes, 95_712_412 * 102);
+    assert.equal(estimate.assumptions.bytesPerPull, 47_856_206);
+    assert.match(report, /storage: no layers measured, so the whole-image model/);
   });
 });

@@ -73,6 +73,118 @@ describe("checkEstimate", () => {
     });
   });
 
+  describe("layers, cache blobs and what a push renews (kept in state)", () => {
+    const layer = (digest: string, bytes: number, createdBy = "") => ({
+      createdBy,
+      digest: `sha256:${digest}`,
+      compressedBytes: bytes,
+      uncompressedBytes: bytes * 3,
+    });
+    const build = (dist: string, src: string): ImageSizeEstimateResult => {
+      const layers = [
+        layer("base", 47_853_527),
+        layer("workdir", 97, "WORKDIR /app"),
+        layer(dist, 2_582, "COPY"),
+      ];
+      return {
+        ...measured,
+        sizeBytes: 47_856_206,
+        uncompressedBytes: 143_568_618,
+        storedBytes: 47_856_206,
+        layers,
+        platforms: [
+          {
+            platform: "linux/amd64",
+            sizeBytes: 47_856_206,
+            uncompressedBytes: 143_568_618,
+            layers,
+            baseLayerCount: 1,
+          },
+        ],
+        cacheBlobs: [
+          {
+            digest: "sha256:builder",
+            bytes: 395_678_697,
+            mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+          },
+          { digest: `sha256:${src}`, bytes: 1_539, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip" },
+          {
+            digest: `sha256:${dist}`,
+            bytes: 2_582,
+            mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+          },
+        ],
+      };
+    };
+    const blob = (digest: string, bytes: number) => ({ digest: `sha256:${digest}`, bytes });
+
+    it("first build: the layers above the base, and the cache blobs among them", async () => {
+      const state = await checkEstimate(
+        undefined,
+        { ...inputs, cache: true },
+        recordingEstimator(build("dist1", "src1")).estimator,
+      );
+      assert.deepEqual(state.platformLayers, [
+        {
+          platform: "linux/amd64",
+          layers: [blob("base", 47_853_527), blob("workdir", 97), blob("dist1", 2_582)],
+          baseLayerCount: 1,
+        },
+      ]);
+      assert.equal(state.storedBytes, 47_856_206);
+      assert.deepEqual(state.renewedLayers, [blob("workdir", 97), blob("dist1", 2_582)]);
+      assert.deepEqual(state.renewedCacheBlobs, [
+        { digest: "sha256:dist1", bytes: 2_582, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip" },
+      ]);
+      // Digests live in platformLayers; `layers` stays the per-layer table it was.
+      assert.deepEqual(state.layers[1], {
+        createdBy: "WORKDIR /app",
+        compressedBytes: 97,
+        uncompressedBytes: 291,
+      });
+    });
+
+    it("next build: by digest against the previous state (nulls from the wire included)", async () => {
+      const first = await checkEstimate(
+        undefined,
+        { ...inputs, cache: true },
+        recordingEstimator(build("dist1", "src1")).estimator,
+      );
+      const olds = { ...first, renewedLayers: null, platformSizes: undefined } as unknown as typeof first;
+      const next = await checkEstimate(
+        olds,
+        { ...inputs, cache: true, contextHash: "bb".repeat(32) },
+        recordingEstimator(build("dist2", "src2")).estimator,
+      );
+      assert.deepEqual(next.renewedLayers, [blob("dist2", 2_582)]);
+      assert.deepEqual(
+        next.renewedCacheBlobs?.map((each) => each.digest),
+        ["sha256:src2", "sha256:dist2"],
+      );
+    });
+
+    it("the same build again: the state's layers and renewal reused as they are", async () => {
+      const first = await checkEstimate(
+        undefined,
+        { ...inputs, cache: true },
+        recordingEstimator(build("dist1", "src1")).estimator,
+      );
+      const again = await checkEstimate(
+        first,
+        { ...inputs, cache: true },
+        recordingEstimator(new Error("not called")).estimator,
+      );
+      assert.deepEqual(again, first);
+    });
+
+    it("measures again when the cache is switched on", async () => {
+      const { estimator, calls } = recordingEstimator(build("dist1", "src1"));
+      const first = await checkEstimate(undefined, inputs, estimator);
+      await checkEstimate(first, { ...inputs, cache: true }, estimator);
+      assert.equal(calls.length, 2);
+    });
+  });
+
   it("measures again when the content hash changed", async () => {
     const { estimator, calls } = recordingEstimator(measured);
     const olds = { ...inputs, sizeBytes: 42, layers: [], note: "earlier" };

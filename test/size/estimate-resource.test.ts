@@ -51,14 +51,21 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       inputs: Record<string, unknown>;
     };
     assert.deepEqual(Object.keys(checked.inputs).sort(), [
+      "cacheBlobs",
       "cacheDir",
       "context",
       "contextHash",
       "layers",
       "note",
+      "platformLayers",
+      "renewedCacheBlobs",
+      "renewedLayers",
       "sizeBytes",
+      "storedBytes",
       "uncompressedBytes",
     ]);
+    // The layer structure the cost reads is a known "none" too (null), or the cost would be unknown.
+    assert.equal(checked.inputs.platformLayers, null);
     assert.equal(checked.inputs.sizeBytes, null, "no size: null on the wire, known (not unknown) in preview");
     assert.match(String(checked.inputs.note), /^no Docker engine reachable/);
   });
@@ -71,7 +78,7 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
     fs.writeFileSync(
       path.join(cacheDir, `${contextHash}.gzip.json`),
       JSON.stringify({
-        format: 2,
+        format: 3,
         result: { sizeBytes: 777, uncompressedBytes: 2048, layers, note: "local build" },
       }),
     );
@@ -83,6 +90,12 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       ...news,
       sizeBytes: 777,
       uncompressedBytes: 2048,
+      // No layer structure in this entry: sent as null, known "none" in preview.
+      storedBytes: null,
+      platformLayers: null,
+      cacheBlobs: null,
+      renewedLayers: null,
+      renewedCacheBlobs: null,
       layers,
       note: "local build (cached)",
     });

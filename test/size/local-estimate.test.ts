@@ -56,7 +56,7 @@ describe("local size estimate without a Docker engine", () => {
     fs.writeFileSync(
       path.join(cacheDir, `${contextHash}.gzip.json`),
       JSON.stringify({
-        format: 2,
+        format: 3,
         result: { sizeBytes: 1234, uncompressedBytes: 4096, layers, platforms, note: "measured" },
       }),
     );
@@ -84,6 +84,46 @@ describe("local size estimate without a Docker engine", () => {
       compression: "zstd",
     });
     assert.equal(zstd.sizeBytes, undefined);
+  });
+
+  it("ignores a cache entry of format 2 (no layer digests, size = all platforms' distinct layers)", async () => {
+    const contextHash = "e2".repeat(32);
+    const cacheDir = path.join(workDir, "cache");
+    fs.mkdirSync(cacheDir);
+    fs.writeFileSync(
+      path.join(cacheDir, `${contextHash}.gzip.json`),
+      JSON.stringify({
+        format: 2,
+        result: { sizeBytes: 2468, uncompressedBytes: 8192, layers: [], note: "x" },
+      }),
+    );
+    const result = await estimateImageSize({
+      context: path.join(workDir, "context"),
+      contextHash,
+      cacheDir,
+      docker: deadEngine,
+    });
+    assert.equal(result.sizeBytes, undefined);
+  });
+
+  it("keeps a measurement with the cache apart from one without (file name), and returns its cache blobs", async () => {
+    const contextHash = "c3".repeat(32);
+    const cacheDir = path.join(workDir, "cache");
+    fs.mkdirSync(cacheDir);
+    const cacheBlobs = [{ digest: "sha256:builder", bytes: 395_678_697, mediaType: "x" }];
+    fs.writeFileSync(
+      path.join(cacheDir, `${contextHash}.gzip.cache.json`),
+      JSON.stringify({
+        format: 3,
+        result: { sizeBytes: 10, uncompressedBytes: 20, storedBytes: 15, cacheBlobs, layers: [], note: "m" },
+      }),
+    );
+    const options = { context: path.join(workDir, "context"), contextHash, cacheDir, docker: deadEngine };
+    assert.equal((await estimateImageSize(options)).sizeBytes, undefined);
+    const withCache = await estimateImageSize({ ...options, cache: true });
+    assert.equal(withCache.sizeBytes, 10);
+    assert.equal(withCache.storedBytes, 15);
+    assert.deepEqual(withCache.cacheBlobs, cacheBlobs);
   });
 
   it("ignores a cache entry of format 1 (one platform × the platform count)", async () => {

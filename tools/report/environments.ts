@@ -16,7 +16,10 @@ export interface EnvironmentWorkload {
   name: LifecyclePresetName;
   region: string;
   scanningMode: ScanningMode;
+  /** How many platforms a build pushes. */
   platforms: number;
+  /** The platforms themselves (`linux/amd64`, …), measured for this environment. */
+  platformList: string[];
   usage: UsageProfile;
 }
 
@@ -33,6 +36,7 @@ export function loadEnvironmentWorkloads(stacksDir: string): EnvironmentWorkload
       region: config["aws:region"] ?? "us-east-1",
       scanningMode: settings.repository.scanningMode,
       platforms: settings.image.platforms.length,
+      platformList: [...settings.image.platforms],
       usage: settings,
     };
   });

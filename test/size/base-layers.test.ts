@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { finalStageBaseDockerfile, sharedPrefixLength } from "../../components/size/base-layers";
+import { cacheManifestBlobs } from "../../components/size/image-tar";
+
+describe("finalStageBaseDockerfile", () => {
+  const cases: Array<[string, string, string | undefined, string | undefined]> = [
+    [
+      "app/-shaped: global ARGs, the runtime stage's FROM",
+      [
+        "ARG NODE_BUILD_IMAGE=node:22-bookworm",
+        "ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs22-debian12:nonroot",
+        "FROM --platform=$BUILDPLATFORM ${NODE_BUILD_IMAGE} AS deps",
+        "RUN npm ci",
+        "FROM deps AS build",
+        "RUN esbuild",
+        "FROM ${NODE_RUNTIME_IMAGE} AS runtime",
+        "COPY --from=build /app/dist ./dist",
+      ].join("\n"),
+      undefined,
+      [
+        "ARG NODE_BUILD_IMAGE=node:22-bookworm",
+        "ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs22-debian12:nonroot",
+        "FROM ${NODE_RUNTIME_IMAGE}",
+        "",
+      ].join("\n"),
+    ],
+    [
+      "a target built FROM an earlier stage: the root of its chain, with its --platform",
+      "FROM --platform=$BUILDPLATFORM node:22 AS deps\nRUN npm ci\nFROM deps AS build\nRUN x\nFROM nginx AS web\n",
+      "build",
+      "FROM --platform=$BUILDPLATFORM node:22\n",
+    ],
+    [
+      "scratch: no base layers",
+      "FROM golang AS build\nRUN go build\nFROM scratch\nCOPY --from=build /x /x\n",
+      undefined,
+      undefined,
+    ],
+  ];
+  for (const [name, dockerfile, target, expected] of cases) {
+    it(name, () => assert.equal(finalStageBaseDockerfile(dockerfile, target), expected));
+  }
+
+  it("throws for a Dockerfile Docker would reject", () => {
+    assert.throws(() => finalStageBaseDockerfile("RUN echo no FROM\n"), { name: "DockerfileParseError" });
+  });
+});
+
+describe("sharedPrefixLength", () => {
+  const cases: Array<[string[], string[], number]> = [
+    [["a", "b", "c"], ["a"], 1],
+    [["a", "b", "c"], ["a", "b", "c"], 3],
+    [["a", "b"], ["x"], 0],
+    [["a", "b"], [], 0],
+    // A layer equal to a base layer further up is not the base's: only the common prefix counts.
+    [["a", "x", "b"], ["a", "b"], 1],
+  ];
+  for (const [image, base, expected] of cases) {
+    it(`${image.join(",")} over ${base.join(",") || "nothing"}: ${expected}`, () =>
+      assert.equal(sharedPrefixLength(image, base), expected));
+  }
+});
+
+describe("cacheManifestBlobs", () => {
+  const gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+  it("lists each layer digest once with its size and media type", () => {
+    const manifest = {
+      config: { mediaType: "application/vnd.buildkit.cacheconfig.v0", digest: "sha256:c", size: 16_205 },
+      layers: [
+        { mediaType: gzip, digest: "sha256:a", size: 97 },
+        { mediaType: gzip, digest: "sha256:b", size: 395_678_697 },
+        { mediaType: gzip, digest: "sha256:a", size: 97 },
+      ],
+    };
+    assert.deepEqual(cacheManifestBlobs(manifest), [
+      { digest: "sha256:a", bytes: 97, mediaType: gzip },
+      { digest: "sha256:b", bytes: 395_678_697, mediaType: gzip },
+    ]);
+  });
+
+  it("rejects a manifest without layers or a layer without a size", () => {
+    assert.throws(() => cacheManifestBlobs({ manifests: [] }), {
+      message: "the cache manifest lists no layers[]",
+    });
+    assert.throws(() => cacheManifestBlobs({ layers: [{ digest: "sha256:a" }] }), {
+      message: "the cache manifest's layers[0] has no digest and size",
+    });
+  });
+});
