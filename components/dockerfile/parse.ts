@@ -36,7 +36,7 @@ export const MAX_DOCKERFILE_CHARS = 1_048_576;
  * instruction per line is 65,000 instructions and took 0.3–1.2 s to analyze; each instruction costs a
  * few microseconds however lean the rules are. Real Dockerfiles have tens to a few hundred.
  */
-export const MAX_DOCKERFILE_INSTRUCTIONS = 5_000;
+export const MAX_DOCKERFILE_INSTRUCTIONS = 2_000;
 
 /**
  * The most argument words (flags included) of all instructions together the parser reads: one ENV of
