@@ -71,6 +71,8 @@ const SHAPES: Array<[string, string, string]> = [
   ["one RUN per line (rm)", "FROM a\n", "RUN rm -rf /a/x\n"],
   ["one RUN per line (apt)", "FROM a\n", "RUN apt-get update\n"],
   ["COPY then rm per line", "FROM a\n", "COPY x /a/x\nRUN rm -rf /a/x\n"],
+  ["RUN a per line (one word)", "FROM a\n", "RUN a\n"],
+  ["USER a per line (one word)", "FROM a\n", "USER a\n"],
   ["one stage per line", "", "FROM a AS b\n"],
   ["ARG per line", "", "ARG A=1\n"],
   ["relative WORKDIR per line", "FROM a\n", "WORKDIR a\n"],

@@ -204,6 +204,7 @@ const atLimits: Record<keyof typeof random, Case[]> = {
     dockerfileCase("past limit: one RUN per line", fillDockerfile("FROM a\n", "RUN apt-get update\n")),
     dockerfileCase("past limit: one RUN of a;", fillDockerfile("FROM a\nRUN ", "a;")),
     dockerfileCase("past limit: continuation lines", fillDockerfile("FROM a\nRUN ", "x \\\n")),
+    dockerfileCase("past limit: one RUN of flags", fillDockerfile("FROM a\nRUN ", "--a=b ")),
     dockerfileCase("past limit: over 1 MiB", `FROM a\nRUN ${"x".repeat(MAX_DOCKERFILE_CHARS)}`),
   ],
   steadyStateRetention: [

@@ -155,10 +155,15 @@ export function splitWords(text: string, escape = "\\", maxWords = Number.POSITI
 }
 
 /** Leading `--name[=value]` words of an instruction's arguments, and where the rest starts. */
-function extractFlags(text: string, escape: string): { flags: InstructionFlag[]; rest: string } {
+function extractFlags(
+  text: string,
+  escape: string,
+  maxFlags: number,
+): { flags: InstructionFlag[]; rest: string } {
   const flags: InstructionFlag[] = [];
   let index = skipBlanks(text, 0, text.length);
-  while (text.startsWith("--", index)) {
+  // One flag past `maxFlags` is enough for the caller to reject the instruction; the rest is not read.
+  while (text.startsWith("--", index) && flags.length <= maxFlags) {
     // A flag ends at the first unquoted blank.
     let end = index;
     let quote: string | undefined;
@@ -212,11 +217,13 @@ function stripLeadingTabs(line: string): string {
 /**
  * The instructions of `text`, in order. Never throws for any string; malformed instructions are
  * reported by the caller (unknown keyword, missing arguments). Stops at the first instruction past
- * `maxInstructions` and returns its line as `overLimitLine`.
+ * `maxInstructions` and returns its line as `overLimitLine`, and reads at most `maxFlags` + 1 flags of
+ * an instruction (the caller rejects more).
  */
 export function lexDockerfile(
   text: string,
   maxInstructions = Number.POSITIVE_INFINITY,
+  maxFlags = Number.POSITIVE_INFINITY,
 ): { instructions: LexedInstruction[]; escape: string; overLimitLine?: number } {
   // BuildKit drops a UTF-8 byte-order mark.
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -260,7 +267,7 @@ export function lexDockerfile(
     const written = logical.slice(0, wordEnd);
     const keyword = written.toUpperCase();
     const rawArguments = logical.slice(wordEnd).trim();
-    const { flags, rest } = extractFlags(rawArguments, escape);
+    const { flags, rest } = extractFlags(rawArguments, escape, maxFlags);
 
     const heredocs: Heredoc[] = [];
     if (HEREDOC_INSTRUCTIONS.has(keyword)) {

@@ -288,7 +288,11 @@ function argDefaults(args: readonly ParsedInstruction[]): Map<string, string | u
 }
 
 function parseUnchecked(text: string, target: string | undefined): ParsedDockerfile {
-  const { instructions: lexed, escape, overLimitLine } = lexDockerfile(text, MAX_DOCKERFILE_INSTRUCTIONS);
+  const {
+    instructions: lexed,
+    escape,
+    overLimitLine,
+  } = lexDockerfile(text, MAX_DOCKERFILE_INSTRUCTIONS, MAX_DOCKERFILE_WORDS);
   if (overLimitLine !== undefined) {
     throw new DockerfileParseError(
       overLimitLine,

@@ -72,9 +72,12 @@ const SHAPES: Array<[string, string, boolean]> = [
   ["1 MiB of comment lines", fill("FROM a\n", "# c\n"), true],
   // 1 MiB, rejected up front by a limit.
   ["1 MiB of one RUN per line", fill("FROM a\n", "RUN apt-get update\n"), false],
+  ["1 MiB of RUN a, one per line (one word each)", fill("FROM a\n", "RUN a\n"), false],
+  ["1 MiB of USER a, one per line (one word each)", fill("FROM a\n", "USER a\n"), false],
   ["1 MiB of one stage per line", fill("", "FROM a AS b\n"), false],
   ["one RUN of 1 MiB of a;", fill("FROM a\nRUN ", "a;"), false],
   ["one RUN continued over 1 MiB of lines", fill("FROM a\nRUN ", "x \\\n"), false],
+  ["one RUN with 1 MiB of flags", fill("FROM a\nRUN ", "--a=b "), false],
 ];
 
 function analyze(text: string): void {
