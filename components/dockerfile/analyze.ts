@@ -3,7 +3,13 @@ import { findFullBaseImageFamily, fullToLeanSavings } from "./base-images";
 import { copyWholeContextChecker } from "./context-rules";
 import { formatMegabytes, listWords, makeFinding } from "./findings";
 import { LayerTracker } from "./layers";
-import { parseDockerfile, type ParsedDockerfile, type ParsedInstruction, type ParsedStage } from "./parse";
+import {
+  DockerfileParseError,
+  parseDockerfile,
+  type ParsedDockerfile,
+  type ParsedInstruction,
+  type ParsedStage,
+} from "./parse";
 import { aptUsage, finalImageRunFindings } from "./run-rules";
 import { withCommandCache } from "./shell";
 import type { AnalyzeDockerfileOptions, DockerfileFinding } from "./types";
@@ -311,7 +317,7 @@ function compareFindings(left: DockerfileFinding, right: DockerfileFinding): num
 /**
  * Finds what makes the image built from `text` bigger, slower or less safe than it needs to be. Pure and
  * deterministic: findings are sorted by line, then rule id. Throws DockerfileParseError when the text is
- * not a Dockerfile or is over MAX_DOCKERFILE_CHARS, and InternalError for a bug of the analyzer itself.
+ * not a Dockerfile or is over MAX_DOCKERFILE_CHARS, MAX_DOCKERFILE_INSTRUCTIONS or MAX_SHELL_WORDS, and InternalError for a bug of the analyzer itself.
  */
 export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOptions = {}): DockerfileFinding[] {
   const parsed = parseDockerfile(text, options.target);
@@ -325,6 +331,8 @@ export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOption
       return findings.sort(compareFindings);
     });
   } catch (error) {
+    // Past MAX_SHELL_WORDS (components/dockerfile/shell.ts): the Dockerfile is too big to analyze.
+    if (error instanceof DockerfileParseError) throw error;
     // The text parsed, so whatever went wrong is ours: say so instead of blaming the Dockerfile.
     throw new InternalError(
       `analyzeDockerfile failed unexpectedly, not because of the Dockerfile: ${error instanceof Error ? error.message : String(error)}`,

@@ -91,49 +91,79 @@ function isCommentLine(line: string): boolean {
   return line[skipBlanks(line, 0, line.length)] === "#";
 }
 
-/** Splits `text` at unquoted blanks, removing quotes and escapes (BuildKit's shell-word rules, simplified). */
-export function splitWords(text: string, escape = "\\"): string[] {
+/**
+ * Splits `text` at unquoted blanks, removing quotes and escapes (BuildKit's shell-word rules, simplified).
+ * Stops once it has more than `maxWords` words.
+ */
+export function splitWords(text: string, escape = "\\", maxWords = Number.POSITIVE_INFINITY): string[] {
   const words: string[] = [];
   let word = "";
   let inWord = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index] as string;
-    if (isBlank(char.charCodeAt(0)) || char === "\n") {
+  const length = text.length;
+  const escapeCode = escape.charCodeAt(0);
+  let index = 0;
+  while (index < length) {
+    const code = text.charCodeAt(index);
+    if (isBlank(code) || code === 10) {
       if (inWord) words.push(word);
+      // One word more than allowed tells the caller the limit is passed; the rest is not read.
+      if (words.length > maxWords) return words;
       word = "";
       inWord = false;
+      index += 1;
       continue;
     }
     inWord = true;
-    if (char === escape && index + 1 < text.length) {
+    if (code === escapeCode && index + 1 < length) {
       word += text[index + 1];
-      index += 1;
-    } else if (char === "'") {
+      index += 2;
+    } else if (code === 39 /* ' */) {
       const close = text.indexOf("'", index + 1);
-      const end = close < 0 ? text.length : close;
+      const end = close < 0 ? length : close;
       word += text.slice(index + 1, end);
-      index = end;
-    } else if (char === '"') {
+      index = end + 1;
+    } else if (code === 34 /* " */) {
+      // Runs of plain characters are sliced, not appended one by one (a 1 MB word stays cheap).
       index += 1;
-      for (; index < text.length && text[index] !== '"'; index += 1) {
-        const inner = text[index] as string;
+      let runStart = index;
+      for (; index < length && text.charCodeAt(index) !== 34; index += 1) {
         const next = text[index + 1];
-        if (inner === escape && next !== undefined && (next === '"' || next === escape || next === "$")) {
-          word += next;
+        if (
+          text.charCodeAt(index) === escapeCode &&
+          next !== undefined &&
+          (next === '"' || next === escape || next === "$")
+        ) {
+          word += text.slice(runStart, index) + next;
           index += 1;
-        } else word += inner;
+          runStart = index + 1;
+        }
       }
-    } else word += char;
+      word += text.slice(runStart, index);
+      index += 1;
+    } else {
+      let end = index + 1;
+      for (; end < length; end += 1) {
+        const next = text.charCodeAt(end);
+        if (isBlank(next) || next === 10 || next === 39 || next === 34 || next === escapeCode) break;
+      }
+      word += text.slice(index, end);
+      index = end;
+    }
   }
   if (inWord) words.push(word);
   return words;
 }
 
 /** Leading `--name[=value]` words of an instruction's arguments, and where the rest starts. */
-function extractFlags(text: string, escape: string): { flags: InstructionFlag[]; rest: string } {
+function extractFlags(
+  text: string,
+  escape: string,
+  maxFlags: number,
+): { flags: InstructionFlag[]; rest: string } {
   const flags: InstructionFlag[] = [];
   let index = skipBlanks(text, 0, text.length);
-  while (text.startsWith("--", index)) {
+  // One flag past `maxFlags` is enough for the caller to reject the instruction; the rest is not read.
+  while (text.startsWith("--", index) && flags.length <= maxFlags) {
     // A flag ends at the first unquoted blank.
     let end = index;
     let quote: string | undefined;
@@ -186,9 +216,15 @@ function stripLeadingTabs(line: string): string {
 
 /**
  * The instructions of `text`, in order. Never throws for any string; malformed instructions are
- * reported by the caller (unknown keyword, missing arguments).
+ * reported by the caller (unknown keyword, missing arguments). Stops at the first instruction past
+ * `maxInstructions` and returns its line as `overLimitLine`, and reads at most `maxFlags` + 1 flags of
+ * an instruction (the caller rejects more).
  */
-export function lexDockerfile(text: string): { instructions: LexedInstruction[]; escape: string } {
+export function lexDockerfile(
+  text: string,
+  maxInstructions = Number.POSITIVE_INFINITY,
+  maxFlags = Number.POSITIVE_INFINITY,
+): { instructions: LexedInstruction[]; escape: string; overLimitLine?: number } {
   // BuildKit drops a UTF-8 byte-order mark.
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = physicalLines(source);
@@ -201,6 +237,8 @@ export function lexDockerfile(text: string): { instructions: LexedInstruction[];
     index += 1;
     const start = skipBlanks(first, 0, first.length);
     if (start === first.length || first[start] === "#") continue;
+    // Past the limit the caller rejects the text: stop here instead of lexing the rest of it.
+    if (instructions.length >= maxInstructions) return { instructions, escape, overLimitLine: startLine };
 
     // Join continuation lines: a line ending in the escape character (trailing blanks ignored) goes on.
     const parts: string[] = [];
@@ -229,7 +267,7 @@ export function lexDockerfile(text: string): { instructions: LexedInstruction[];
     const written = logical.slice(0, wordEnd);
     const keyword = written.toUpperCase();
     const rawArguments = logical.slice(wordEnd).trim();
-    const { flags, rest } = extractFlags(rawArguments, escape);
+    const { flags, rest } = extractFlags(rawArguments, escape, maxFlags);
 
     const heredocs: Heredoc[] = [];
     if (HEREDOC_INSTRUCTIONS.has(keyword)) {

@@ -31,6 +31,20 @@ export type { InstructionFlag, Heredoc } from "./lexer";
 /** The most text the analyzer reads; larger input is rejected up front (issue 12: bounded on any input). */
 export const MAX_DOCKERFILE_CHARS = 1_048_576;
 
+/**
+ * The most instructions the parser reads (issue 12: 100 ms of CPU for any input). 1 MiB of one short
+ * instruction per line is 65,000 instructions and took 0.3–1.2 s to analyze; each instruction costs a
+ * few microseconds however lean the rules are. Real Dockerfiles have tens to a few hundred.
+ */
+export const MAX_DOCKERFILE_INSTRUCTIONS = 2_000;
+
+/**
+ * The most argument words (flags included) of all instructions together the parser reads: one ENV of
+ * 130,000 pairs or one RUN continued over 260,000 lines is read by the rules word by word (0.1 s and
+ * more). Real Dockerfiles have a few thousand.
+ */
+export const MAX_DOCKERFILE_WORDS = 20_000;
+
 export interface ParsedInstruction {
   keyword: string;
   /** 1-based line the instruction starts on. */
@@ -108,7 +122,11 @@ function jsonWords(text: string): string[] | undefined {
   return Array.isArray(value) && value.every((word) => typeof word === "string") ? value : undefined;
 }
 
-function toParsedInstruction(instruction: LexedInstruction, escape: string): ParsedInstruction {
+function toParsedInstruction(
+  instruction: LexedInstruction,
+  escape: string,
+  maxWords: number,
+): ParsedInstruction {
   const json = JSON_FORM_INSTRUCTIONS.has(instruction.keyword)
     ? jsonWords(instruction.argumentText)
     : undefined;
@@ -117,7 +135,7 @@ function toParsedInstruction(instruction: LexedInstruction, escape: string): Par
     line: instruction.line,
     rawArguments: instruction.rawArguments,
     argumentText: instruction.argumentText,
-    argumentWords: json ?? splitWords(instruction.argumentText, escape),
+    argumentWords: json ?? splitWords(instruction.argumentText, escape, maxWords),
     json: json !== undefined,
     flags: instruction.flags,
     heredocs: instruction.heredocs,
@@ -270,9 +288,33 @@ function argDefaults(args: readonly ParsedInstruction[]): Map<string, string | u
 }
 
 function parseUnchecked(text: string, target: string | undefined): ParsedDockerfile {
-  const { instructions: lexed, escape } = lexDockerfile(text);
+  const {
+    instructions: lexed,
+    escape,
+    overLimitLine,
+  } = lexDockerfile(text, MAX_DOCKERFILE_INSTRUCTIONS, MAX_DOCKERFILE_WORDS);
+  if (overLimitLine !== undefined) {
+    throw new DockerfileParseError(
+      overLimitLine,
+      `this is instruction ${MAX_DOCKERFILE_INSTRUCTIONS + 1}, more than the ${MAX_DOCKERFILE_INSTRUCTIONS} instructions the analyzer reads (MAX_DOCKERFILE_INSTRUCTIONS) to answer within 100 ms`,
+      "join related commands into one RUN with && (one layer instead of many), or split the build into several Dockerfiles; a real Dockerfile has a few hundred instructions at most",
+    );
+  }
   assertWellFormed(lexed);
-  const instructions = lexed.map((instruction) => toParsedInstruction(instruction, escape));
+  const instructions: ParsedInstruction[] = [];
+  let remainingWords = MAX_DOCKERFILE_WORDS;
+  for (const instruction of lexed) {
+    const parsed = toParsedInstruction(instruction, escape, remainingWords);
+    remainingWords -= parsed.argumentWords.length + parsed.flags.length;
+    if (remainingWords < 0) {
+      throw new DockerfileParseError(
+        parsed.line,
+        `the instructions up to this one have more than the ${MAX_DOCKERFILE_WORDS} words (flags included) the analyzer reads (MAX_DOCKERFILE_WORDS) to answer within 100 ms`,
+        "move long lists into a file (e.g. packages in a requirements file, variables in an env file that is COPYed), or split the build into several Dockerfiles; a real Dockerfile has a few thousand words at most",
+      );
+    }
+    instructions.push(parsed);
+  }
 
   const firstFrom = instructions.findIndex((instruction) => instruction.keyword === "FROM");
   const globalInstructions = instructions.slice(0, firstFrom);

@@ -1,4 +1,11 @@
-import type { ParsedInstruction } from "./parse";
+import { DockerfileParseError, type ParsedInstruction } from "./parse";
+
+/**
+ * The most shell words the analyzer reads in the RUN scripts of one Dockerfile, all RUNs together
+ * (issue 12: 100 ms of CPU for any input). 1 MiB of `a;a;a;…` is 500,000 commands and took 0.7 s;
+ * every command is read by a dozen rules. Real Dockerfiles have a few thousand words of shell at most.
+ */
+export const MAX_SHELL_WORDS = 20_000;
 
 /**
  * One simple command of a RUN: its words (quotes removed; leading `VAR=value`, `sudo`, `env` and shell
@@ -92,12 +99,21 @@ function redirection(word: string): [boolean, boolean] {
 // One shared marker: a script of 100k `;` allocates no object per separator.
 const SEPARATOR = null;
 
+// Characters the tokenizer treats specially somewhere (blanks, separators, quotes, escapes, `$(`,
+// backticks, `#`): a plain run ends before any of them.
+const TOKEN_BREAKS = new Uint8Array(128);
+for (const char of " \t\r\n;()#\\'\"$`&|") TOKEN_BREAKS[char.charCodeAt(0)] = 1;
+const breaksToken = (code: number): boolean => code < 128 && TOKEN_BREAKS[code] === 1;
+
 function tokenize(script: string): Array<string | typeof SEPARATOR> {
   const tokens: Array<string | typeof SEPARATOR> = [];
   let word = "";
   let inWord = false;
   const endWord = (): void => {
-    if (inWord) tokens.push(word);
+    if (inWord) {
+      tokens.push(word);
+      remainingWords -= 1;
+    }
     word = "";
     inWord = false;
   };
@@ -106,7 +122,8 @@ function tokenize(script: string): Array<string | typeof SEPARATOR> {
     if (tokens[tokens.length - 1] !== SEPARATOR) tokens.push(SEPARATOR);
   };
   const length = script.length;
-  for (let index = 0; index < length; index += 1) {
+  // Over the word budget the analysis is rejected (splitCommands): stop reading the script.
+  for (let index = 0; index < length && remainingWords >= 0; index += 1) {
     const char = script[index] as string;
     if (char === " " || char === "\t" || char === "\r") {
       endWord();
@@ -170,8 +187,12 @@ function tokenize(script: string): Array<string | typeof SEPARATOR> {
         separator();
       }
     } else {
-      word += char;
+      // A run of plain characters is sliced at once, not appended one by one.
+      let end = index + 1;
+      while (end < length && !breaksToken(script.charCodeAt(end))) end += 1;
+      word += end === index + 1 ? char : script.slice(index, end);
       inWord = true;
+      index = end - 1;
     }
   }
   endWord();
@@ -243,28 +264,45 @@ export function runCommands(run: ParsedInstruction): ShellCommand[] {
 // A Map for the duration of one analysis (withCommandCache), not a module-wide WeakMap: 65k RUNs
 // made WeakMap bookkeeping the single biggest cost.
 let commandCache: Map<ParsedInstruction, ShellCommand[]> | undefined;
+// Shell words left to read in this analysis (MAX_SHELL_WORDS); unlimited outside withCommandCache.
+let remainingWords = Number.POSITIVE_INFINITY;
 
 /** Runs `analysis` with RUNs split at most once each; the cache is dropped afterwards. */
 export function withCommandCache<T>(analysis: () => T): T {
   const outer = commandCache;
+  const outerWords = remainingWords;
   commandCache = new Map();
+  remainingWords = MAX_SHELL_WORDS;
   try {
     return analysis();
   } finally {
     commandCache = outer;
+    remainingWords = outerWords;
   }
+}
+
+function overWordLimit(run: ParsedInstruction): DockerfileParseError {
+  return new DockerfileParseError(
+    run.line,
+    `the RUN scripts up to this one hold more than the ${MAX_SHELL_WORDS} shell words the analyzer reads (MAX_SHELL_WORDS) to answer within 100 ms`,
+    "move long scripts into a file that is COPYed and run (RUN ./build.sh), or split the build into several Dockerfiles; a real Dockerfile has a few thousand words of shell at most",
+  );
 }
 
 function splitCommands(run: ParsedInstruction): ShellCommand[] {
   const script = shellScript(run);
   const exported = new Map<string, string>();
   if (script === undefined) {
+    remainingWords -= run.argumentWords.length;
+    if (remainingWords < 0) throw overWordLimit(run);
     const command = toCommand(run.argumentWords, exported);
     return command === undefined ? [] : [command];
   }
+  const tokens = tokenize(script);
+  if (remainingWords < 0) throw overWordLimit(run);
   const commands: ShellCommand[] = [];
   let words: string[] = [];
-  for (const token of tokenize(script)) {
+  for (const token of tokens) {
     if (token !== SEPARATOR) {
       words.push(token);
       continue;

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { analyzeDockerfile, DockerfileParseError, dockerfileRules } from "../../components/dockerfile";
 import { InternalError } from "../../components/errors";
 import { MAX_DOCKERFILE_CHARS } from "../../components/dockerfile/parse";
+import { dockerfileTextArb, hostileDockerfileArb } from "../fuzz/arbitraries";
 
 /**
  * Issue 12: the analyzer is bounded on any input. Seeded (reproducible) fast-check runs; each case
@@ -57,82 +58,6 @@ function checkBoundedOutcome(text: string): boolean {
   return true;
 }
 
-// Fragments that stress each scanner: heredoc markers, variables, quotes, continuations, options.
-const HOSTILE_FRAGMENTS = [
-  "<<", "<<-", "<<'E", '"', "'", "\\", "\\\n", "${", "${a:-", "$(", "`", "#", "\n", " ", "\t", "\r",
-  "&&", "||", ";", "|", "&", ">", "2>&1", "-o", "-t", "apt-get", "install", "update", "pip", "rm -rf /a/*",
-  "COPY . .", "=", "[", "]", ",", "--mount=type=cache,target=", "*", "/", "..", "a", "EOF",
-]; // prettier-ignore
-
-const instructionLine = fc.oneof(
-  {
-    weight: 30,
-    arbitrary: fc.constantFrom(
-      "FROM node:22-bookworm AS build",
-      "FROM --platform=$BUILDPLATFORM node:22 AS b2",
-      "FROM build",
-      "FROM ${BASE:-node}",
-      "ARG BASE=node:22-bookworm-slim",
-      'ENV NODE_ENV="production" A=1',
-      "ENV PIP_NO_CACHE_DIR 1",
-      "RUN apt-get -o Acquire::Retries=3 update && apt-get -t x install -y gcc",
-      "RUN PIP_NO_CACHE_DIR=1 pip install flask",
-      "RUN export PIP_NO_CACHE_DIR=1 && pip install flask",
-      "RUN --mount=type=tmpfs,target=/root/.cache/pip pip install x",
-      "RUN <<EOF\napt-get update\nEOF",
-      "RUN <<-EOT bash\n\tnpm ci\n\tEOT",
-      'RUN ["sh", "-c", "apt-get update && rm -rf /var/lib/apt/lists/*"]',
-      "RUN rm -rf /app/* && curl -o /tmp/x https://e",
-      'COPY [".", "/app"]',
-      'ADD "x y" /z',
-      "COPY <<EOF /etc/x\nhello\nEOF",
-      "WORKDIR a/../b",
-      'USER "root"',
-      "HEALTHCHECK CMD true",
-      "# escape=`",
-      "RUN echo a \\",
-    ),
-  },
-  { weight: 3, arbitrary: fc.stringMatching(/^[A-Z]{2,8} [ -~]{0,60}$/) },
-  { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
-  {
-    weight: 2,
-    arbitrary: fc
-      .array(fc.constantFrom(...HOSTILE_FRAGMENTS), { maxLength: 60 })
-      .map((parts) => parts.join("")),
-  },
-);
-
-const dockerfileText = fc
-  .tuple(
-    fc.constantFrom("", "FROM node:22\n", "# syntax=docker/dockerfile:1\nFROM debian:bookworm-slim\n"),
-    fc.array(instructionLine, { maxLength: 30 }),
-  )
-  .map(([head, lines]) => head + lines.join("\n"));
-
-/** One fragment repeated up to `maxChars`: the shapes that were superlinear (issue 12). */
-const hostileBlock = fc
-  .tuple(
-    fc.constantFrom(
-      "FROM a\nRUN ",
-      "FROM a\nCOPY ",
-      "FROM a\nENV ",
-      "FROM a\nWORKDIR ",
-      "FROM a\n",
-      "ARG A=1\n",
-      "FROM a\nRUN <<",
-    ),
-    fc.constantFrom(
-      ...HOSTILE_FRAGMENTS,
-      "FROM a AS b\n",
-      "COPY x /a/x\n",
-      "RUN rm -rf /a/x\n",
-      "WORKDIR a\n",
-    ),
-    fc.integer({ min: 1, max: 20_000 }),
-  )
-  .map(([head, fragment, times]) => head + fragment.repeat(Math.ceil(times / Math.max(1, fragment.length))));
-
 describe("analyzeDockerfile: bounded fuzz (fast-check, seeded)", function () {
   // 10,000+ cases on a shared 2-core machine; the per-case bound is asserted inside.
   this.timeout(240_000);
@@ -145,7 +70,7 @@ describe("analyzeDockerfile: bounded fuzz (fast-check, seeded)", function () {
   it("10,000 Dockerfile-like texts: findings or DockerfileParseError, each within 100 ms CPU", () => {
     let analyzed = 0;
     fc.assert(
-      fc.property(dockerfileText, (text) => {
+      fc.property(dockerfileTextArb, (text) => {
         if (checkBoundedOutcome(text)) analyzed += 1;
       }),
       { numRuns: 10_000, seed: SEED },
@@ -156,7 +81,7 @@ describe("analyzeDockerfile: bounded fuzz (fast-check, seeded)", function () {
 
   it("200 repeated-fragment texts up to 20,000 characters (the formerly superlinear shapes)", () => {
     fc.assert(
-      fc.property(hostileBlock, (text) => {
+      fc.property(hostileDockerfileArb, (text) => {
         checkBoundedOutcome(text);
       }),
       { numRuns: 200, seed: SEED },

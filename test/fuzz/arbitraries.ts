@@ -350,3 +350,80 @@ export const budgetInputArb: fc.Arbitrary<SizeBudgetInput> = fc
     { requiredKeys: ["sizeBytes", "basis"] },
   )
   .map((input) => input as unknown as SizeBudgetInput);
+
+// Fragments that stress each scanner: heredoc markers, variables, quotes, continuations, options.
+const HOSTILE_FRAGMENTS = [
+  "<<", "<<-", "<<'E", '"', "'", "\\", "\\\n", "${", "${a:-", "$(", "`", "#", "\n", " ", "\t", "\r",
+  "&&", "||", ";", "|", "&", ">", "2>&1", "-o", "-t", "apt-get", "install", "update", "pip", "rm -rf /a/*",
+  "COPY . .", "=", "[", "]", ",", "--mount=type=cache,target=", "*", "/", "..", "a", "EOF",
+]; // prettier-ignore
+
+const instructionLine = fc.oneof(
+  {
+    weight: 30,
+    arbitrary: fc.constantFrom(
+      "FROM node:22-bookworm AS build",
+      "FROM --platform=$BUILDPLATFORM node:22 AS b2",
+      "FROM build",
+      "FROM ${BASE:-node}",
+      "ARG BASE=node:22-bookworm-slim",
+      'ENV NODE_ENV="production" A=1',
+      "ENV PIP_NO_CACHE_DIR 1",
+      "RUN apt-get -o Acquire::Retries=3 update && apt-get -t x install -y gcc",
+      "RUN PIP_NO_CACHE_DIR=1 pip install flask",
+      "RUN export PIP_NO_CACHE_DIR=1 && pip install flask",
+      "RUN --mount=type=tmpfs,target=/root/.cache/pip pip install x",
+      "RUN <<EOF\napt-get update\nEOF",
+      "RUN <<-EOT bash\n\tnpm ci\n\tEOT",
+      'RUN ["sh", "-c", "apt-get update && rm -rf /var/lib/apt/lists/*"]',
+      "RUN rm -rf /app/* && curl -o /tmp/x https://e",
+      'COPY [".", "/app"]',
+      'ADD "x y" /z',
+      "COPY <<EOF /etc/x\nhello\nEOF",
+      "WORKDIR a/../b",
+      'USER "root"',
+      "HEALTHCHECK CMD true",
+      "# escape=`",
+      "RUN echo a \\",
+    ),
+  },
+  { weight: 3, arbitrary: fc.stringMatching(/^[A-Z]{2,8} [ -~]{0,60}$/) },
+  { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.constantFrom(...HOSTILE_FRAGMENTS), { maxLength: 60 })
+      .map((parts) => parts.join("")),
+  },
+);
+
+/** Dockerfile-like texts: real instruction lines, random instruction-shaped lines, hostile fragments. */
+export const dockerfileTextArb = fc
+  .tuple(
+    fc.constantFrom("", "FROM node:22\n", "# syntax=docker/dockerfile:1\nFROM debian:bookworm-slim\n"),
+    fc.array(instructionLine, { maxLength: 30 }),
+  )
+  .map(([head, lines]) => head + lines.join("\n"));
+
+/** One fragment repeated up to `maxChars`: the shapes that were superlinear (issue 12). */
+export const hostileDockerfileArb = fc
+  .tuple(
+    fc.constantFrom(
+      "FROM a\nRUN ",
+      "FROM a\nCOPY ",
+      "FROM a\nENV ",
+      "FROM a\nWORKDIR ",
+      "FROM a\n",
+      "ARG A=1\n",
+      "FROM a\nRUN <<",
+    ),
+    fc.constantFrom(
+      ...HOSTILE_FRAGMENTS,
+      "FROM a AS b\n",
+      "COPY x /a/x\n",
+      "RUN rm -rf /a/x\n",
+      "WORKDIR a\n",
+    ),
+    fc.integer({ min: 1, max: 20_000 }),
+  )
+  .map(([head, fragment, times]) => head + fragment.repeat(Math.ceil(times / Math.max(1, fragment.length))));

@@ -6,7 +6,9 @@ import {
   renderLifecyclePolicy,
   simulateLifecycle,
 } from "../../components/lifecycle";
+import fc from "fast-check";
 import awsExamples from "../fixtures/lifecycle/aws-examples.json";
+import { assertWithinBound, scaledBoundMs } from "../fuzz/cpu-bound";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const DAY = 86_400_000;
@@ -289,6 +291,70 @@ describe("simulateLifecycle: inputs it cannot reason about, and bounded work (is
     const small = cpuMs(children(9_999));
     const large = cpuMs(children(99_999));
     assert.ok(large < 30 * Math.max(small, 1), `10,000 images: ${small} ms, 100,000 images: ${large} ms`);
+  });
+
+  it("100,000 images at the limit: within 100 ms of CPU (median of 5, scaled by a reference workload)", function () {
+    this.timeout(120_000);
+    // The bench's two heaviest shapes (tools/bench-fuzz.ts): tagged images under the dev preset's keep-10
+    // rule (a full sort of 100,000 candidates before issue 12's quickselect), and untagged children of
+    // one manifest list.
+    const devPolicy = renderLifecyclePolicy(lifecyclePresets.dev.rules);
+    const tagged = Array.from({ length: 100_000 }, (_, i) =>
+      image(`sha256:${i}`, [`ctx-${i.toString(16).padStart(16, "0")}`], i % 400),
+    );
+    const children = Array.from({ length: 100_000 }, (_, i) =>
+      image(`sha256:${i}`, [], i % 400, i > 0 ? { referencedBy: ["sha256:0"] } : {}),
+    );
+    assert.equal(simulateLifecycle(devPolicy, tagged, NOW).expired.length, 99_990);
+    const bound = scaledBoundMs();
+    assertWithinBound(
+      () => simulateLifecycle(devPolicy, tagged, NOW),
+      bound,
+      "100,000 tagged images, keep 10",
+    );
+    assertWithinBound(
+      () => simulateLifecycle(devPolicy, children, NOW),
+      bound,
+      "100,000 children of one index",
+    );
+  });
+
+  it("keep-N expires exactly what a stable sort by push time, then digest, would (quickselect oracle)", () => {
+    // Few distinct push times and digests, so ties and duplicate digests are common; the expected set is
+    // the one the full sort computed before issue 12: newest first, then digest, then input order.
+    const imageArb = fc.record({
+      digest: fc.constantFrom("a", "b", "c", "d", "e"),
+      daysAgo: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(imageArb, { maxLength: 60 }), fc.integer({ min: 1, max: 20 }), (specs, keep) => {
+        const images = specs.map(({ digest, daysAgo }) => image(digest, ["ctx-1"], daysAgo));
+        const policy = [
+          {
+            selection: {
+              tagStatus: "tagged" as const,
+              tagPrefixList: ["ctx-"],
+              countType: "imageCountMoreThan" as const,
+              countNumber: keep,
+            },
+          },
+        ];
+        const order = images
+          .map((entry, index) => ({ entry, index }))
+          .sort(
+            (a, b) =>
+              b.entry.pushedAt.getTime() - a.entry.pushedAt.getTime() ||
+              (a.entry.digest < b.entry.digest ? -1 : a.entry.digest > b.entry.digest ? 1 : 0) ||
+              a.index - b.index,
+          );
+        const expected = new Set(order.slice(keep).map(({ index }) => index));
+        const outcomes = simulateLifecycle(policy, images, NOW).images;
+        outcomes.forEach((outcome, index) =>
+          assert.equal(outcome.action, expected.has(index) ? "expire" : "keep", `image ${index}`),
+        );
+      }),
+      { numRuns: 2_000, seed: 20_261_130 },
+    );
   });
 
   it("rejects more than 100,000 images up front", () => {
