@@ -96,15 +96,27 @@ export function makeProvider(
   });
   return {
     async check(olds: Partial<EstimateState>, news: EstimateInputs) {
+      const previous = olds !== undefined && Object.keys(olds).length > 0 ? olds : undefined;
+      // The deployed build, for the preview's cost comparison (components/cost/comparison.ts): `olds` are
+      // the inputs in the state, i.e. what the last check returned (the engine stores checked inputs);
+      // "" when there is none (a create: the host passes an empty struct). A string, never absent: an
+      // absent output is unknown in preview (see withNulls).
+      const deployed = {
+        deployedContextHash: typeof previous?.contextHash === "string" ? previous.contextHash : "",
+      };
       let logic: typeof import("./estimate-provider");
       try {
         logic = load();
       } catch (error) {
-        return { inputs: withNulls({ ...news, layers: [], note: unavailable(error) }) };
+        return { inputs: withNulls({ ...news, layers: [], note: unavailable(error), ...deployed }) };
       }
-      const previous = olds !== undefined && Object.keys(olds).length > 0 ? olds : undefined;
       const state = await logic.checkEstimate(previous, news, logic.defaultEstimator);
-      return { inputs: state.note === logic.UNKNOWN_VALUE ? state : withNulls({ ...state }) };
+      return {
+        inputs:
+          state.note === logic.UNKNOWN_VALUE
+            ? { ...state, ...deployed }
+            : withNulls({ ...state, ...deployed }),
+      };
     },
     async diff(_id: string, olds: Partial<EstimateState>, news: EstimateState) {
       try {
@@ -113,12 +125,17 @@ export function makeProvider(
         return { changes: olds.contextHash !== news.contextHash };
       }
     },
+    // Once created or updated, this build is the deployed one: its own hash, so that later runs that
+    // keep these outputs (an unchanged resource keeps its old outputs: pulumi/pulumi
+    // pkg/resource/deploy/step.go SameStep.Apply, "Retain the ID and outputs") never compare with a
+    // stale build. Only a preview shows check's value (create/update are not called then, see
+    // ./estimate-provider.ts).
     async create(inputs: EstimateState) {
       // Nothing to create: the measurement was made in check; the content hash names the estimate.
-      return { id: inputs.contextHash, outs: inputs };
+      return { id: inputs.contextHash, outs: { ...inputs, deployedContextHash: inputs.contextHash } };
     },
     async update(_id: string, _olds: EstimateState, news: EstimateState) {
-      return { outs: news };
+      return { outs: { ...news, deployedContextHash: news.contextHash } };
     },
   };
 }
@@ -172,6 +189,12 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
   /** How the number was obtained, or why there is none. */
   declare readonly note: pulumi.Output<string>;
   declare readonly contextHash: pulumi.Output<string>;
+  /**
+   * The context hash of the deployed build: in a preview, the one in the state (another than
+   * `contextHash` when this change builds another context; "" when nothing is deployed yet); after a
+   * create or update, `contextHash`. Undefined for a state written before this output existed.
+   */
+  declare readonly deployedContextHash: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageSizeEstimateArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -184,6 +207,7 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
         layers: undefined,
         platformSizes: undefined,
         note: undefined,
+        deployedContextHash: undefined,
       },
       opts,
       "ecr-pipeline",

@@ -54,6 +54,7 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       "cacheDir",
       "context",
       "contextHash",
+      "deployedContextHash",
       "layers",
       "note",
       "sizeBytes",
@@ -85,8 +86,13 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       uncompressedBytes: 2048,
       layers,
       note: "local build (cached)",
+      // No state: nothing deployed yet (a first deployment); create records this build as deployed.
+      deployedContextHash: "",
     });
     const created = runInPlainNode(`provider.create(${JSON.stringify(checked.inputs)})`, deadEngineEnv);
-    assert.deepEqual(created, { id: contextHash, outs: checked.inputs });
+    assert.deepEqual(created, {
+      id: contextHash,
+      outs: { ...checked.inputs, deployedContextHash: contextHash },
+    });
   });
 });
