@@ -6,7 +6,17 @@ import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
 import { firstKnown } from "./outputs";
-import { costFor } from "./cost/pipeline-cost";
+import {
+  comparedImage,
+  compareCosts,
+  costChangeLines,
+  deployedImageSize,
+  deployedUnknown,
+  planDeployedLookup,
+  type CostChange,
+  type TagLookup,
+} from "./cost/comparison";
+import { costFor, type CostForInput } from "./cost/pipeline-cost";
 import {
   analyzeBuildDockerfile,
   budgetVerdict,
@@ -58,8 +68,17 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   public readonly imageSize: pulumi.Output<KnownImageSize>;
   /** Estimated monthly ECR cost (storage, transfer, scanning, replication). Known in preview. */
   public readonly monthlyCost: pulumi.Output<CostEstimate>;
-  /** `monthlyCost` as a readable table with its assumptions and size basis. Known in preview. */
+  /**
+   * `monthlyCost` as a readable table with its assumptions and size basis, then `costChange` (one line
+   * each for size, stored bytes and monthly USD when compared). Known in preview.
+   */
   public readonly costReport: pulumi.Output<string>;
+  /**
+   * The deployed image (basis `ecr`) next to this change (basis `estimate`), each priced alike, with the
+   * differences (`change − deployed`), when a preview changes the image; otherwise `status` and `note`
+   * say why nothing is compared (unchanged, first deployment, deployed image not found). Known in preview.
+   */
+  public readonly costChange: pulumi.Output<CostChange>;
   /** Dockerfile analyzer findings for the built target (each is also logged on this component). */
   public readonly findings: pulumi.Output<DockerfileFinding[]>;
   /** Size-budget verdict: `ok`, `warn`, `fail` (the program stops) or `unchecked`, with a message. */
@@ -225,20 +244,44 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
           () => providerRegion(regionFromProvider(undefined), this),
         ),
       );
-    const cost = pulumi
+    const costInput = pulumi
       .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms])
-      .apply(([size, costRegion, policy, platforms]) =>
-        costFor({
-          size,
-          region: costRegion,
-          policy,
-          usage: resolved,
-          scanningMode: resolved.scanningMode,
-          platforms: platforms?.length ?? 1,
-        }),
-      );
+      .apply(([size, costRegion, policy, platforms]): CostForInput => ({
+        size,
+        region: costRegion,
+        policy,
+        usage: resolved,
+        scanningMode: resolved.scanningMode,
+        platforms: platforms?.length ?? 1,
+      }));
+    const cost = costInput.apply(costFor);
     this.monthlyCost = cost.estimate;
-    this.costReport = cost.report;
+
+    // What a reviewer sees in preview when the image changes (issue 10, item 5): the deployed image next
+    // to this change. The image's digest is unknown then, but the size estimate's `deployedContextHash`
+    // is known: its provider's `check` returns it, and a preview shows what check returns
+    // (components/size/estimate-resource.ts). Unknown (or a state written before it existed) means
+    // "not compared", never an unknown report: firstKnown turns it into undefined.
+    const deployedContextHash = firstKnown<string | undefined>([estimate?.deployedContextHash], undefined);
+    const plan = pulumi
+      .all([deployedContextHash, contextHash, args.platforms])
+      .apply(([deployed, hash, platforms]) =>
+        planDeployedLookup(deployed, hash, platforms, resolved.estimateSize),
+      );
+    this.costChange = plan.apply((next): pulumi.Output<CostChange> =>
+      next.lookup === undefined
+        ? pulumi.output(next.result)
+        : pulumi
+            .all([repository.repositoryName, costInput, cost.estimate])
+            .apply(([repositoryName, input, changeEstimate]) =>
+              deployedCostChange(repositoryName, next.lookup, input, changeEstimate, this),
+            ),
+    );
+    this.costReport = pulumi
+      .all([cost.report, firstKnown<CostChange | undefined>([this.costChange], undefined)])
+      .apply(([report, change]) =>
+        change === undefined ? report : [report, ...costChangeLines(change)].join("\n"),
+      );
 
     this.sizeBudget = pulumi.all([this.imageSize, this.findings]).apply(([size, findings]) => {
       const verdict = budgetVerdict(size, findings, resolved.maxImageSizeBytes, resolved.onBudgetExceeded);
@@ -258,10 +301,39 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       imageSize: this.imageSize,
       monthlyCost: this.monthlyCost,
       costReport: this.costReport,
+      costChange: this.costChange,
       findings: this.findings,
       sizeBudget: this.sizeBudget,
     });
   }
+}
+
+/**
+ * The deployed image, read from ECR by its content tag(s), priced with this change's cost inputs (only
+ * the size differs), next to this change. The promise form of getImage inside an apply, for the reason
+ * written at `ecrLookup` above: a failed lookup (an expired tag, no permission) is caught and becomes
+ * the note, and never fails the preview.
+ */
+async function deployedCostChange(
+  repositoryName: string,
+  lookup: { contentTag: string; tags: string[] },
+  input: CostForInput,
+  changeEstimate: CostEstimate,
+  component: pulumi.Resource,
+): Promise<CostChange> {
+  const change = comparedImage(input.size, changeEstimate);
+  const lookups = await Promise.all(
+    lookup.tags.map((tag) =>
+      aws.ecr.getImage({ repositoryName, imageTag: tag }, { parent: component }).then(
+        (found): TagLookup => ({ tag, imageSizeInBytes: found.imageSizeInBytes }),
+        (error: unknown): TagLookup => ({ tag, error }),
+      ),
+    ),
+  );
+  const deployed = deployedImageSize(repositoryName, lookups);
+  if (deployed.size === undefined) return deployedUnknown(change, deployed.missing);
+  const deployedCost = costFor({ ...input, size: deployed.size });
+  return compareCosts(comparedImage(deployed.size, deployedCost.estimate), change, lookup.contentTag);
 }
 
 /** The region to price, logging the note when the provider reported none. */

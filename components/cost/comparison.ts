@@ -141,7 +141,7 @@ export function planDeployedLookup(
     return {
       result: {
         status: CostChangeStatus.NotCompared,
-        note: "the size estimate does not say which build is deployed (its inputs are unknown, or its state predates deployedContextHash): nothing compared",
+        note: "the size estimate does not say which build is deployed (its state predates deployedContextHash, which the next change records): nothing compared",
       },
     };
   }
@@ -226,11 +226,15 @@ function percent(difference: number, before: number): string {
 
 /**
  * The comparison as lines appended to the cost report (ASCII, deterministic, like ./report.ts): a
- * heading, then one line each for size, stored bytes and monthly USD with its difference; or one line
- * saying why there is none. Nothing for `unchanged`: the report is then about the deployed image.
+ * heading, then one line each for size, stored bytes and monthly USD with its difference; for a change
+ * whose deployed image is unknown, or a first deployment, one line saying so. Nothing when the build is
+ * the deployed one (`unchanged`) or whether it changed is not known (`not-compared`: estimation off, or
+ * an estimate state from before `deployedContextHash`, which an unchanged resource keeps): the report is
+ * then about the image as it is, and `costChange.note` says why.
  */
 export function costChangeLines(change: CostChange): string[] {
-  if (change.status === CostChangeStatus.Unchanged) return [];
+  if (change.status === CostChangeStatus.Unchanged || change.status === CostChangeStatus.NotCompared)
+    return [];
   const { deployed, difference } = change;
   if (change.status !== CostChangeStatus.Compared || deployed === undefined || difference === undefined) {
     return [`change vs deployed image: ${change.note}`];

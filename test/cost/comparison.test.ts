@@ -137,12 +137,12 @@ describe("cost comparison: the deployed image next to this change", () => {
         },
       },
       {
-        name: "not recorded (or unknown in preview)",
+        name: "not recorded (a state from before deployedContextHash)",
         args: [undefined, HASH_B, undefined, true],
         plan: {
           result: {
             status: "not-compared",
-            note: "the size estimate does not say which build is deployed (its inputs are unknown, or its state predates deployedContextHash): nothing compared",
+            note: "the size estimate does not say which build is deployed (its state predates deployedContextHash, which the next change records): nothing compared",
           },
         },
       },
@@ -249,11 +249,13 @@ describe("cost comparison: the deployed image next to this change", () => {
         "  monthly USD: 0.00 -> 0.50 (+0.50)",
       ]);
     });
-    it("no comparison: one line with the reason; none when unchanged", () => {
+    it("no comparison: one line with the reason; none when unchanged or not known", () => {
       assert.deepEqual(costChangeLines(planDeployedLookup("", HASH_B, undefined, true).result!), [
         "change vs deployed image: nothing is deployed yet (first deployment): no deployed image to compare with",
       ]);
       assert.deepEqual(costChangeLines(planDeployedLookup(HASH_B, HASH_B, undefined, true).result!), []);
+      assert.deepEqual(costChangeLines(planDeployedLookup(undefined, HASH_B, undefined, true).result!), []);
+      assert.deepEqual(costChangeLines(planDeployedLookup(HASH_A, HASH_B, undefined, false).result!), []);
       assert.deepEqual(costChangeLines(deployedUnknown(smaller, "aws.ecr.getImage could not read x")), [
         "change vs deployed image: aws.ecr.getImage could not read x: this change is not compared",
       ]);
