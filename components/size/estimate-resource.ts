@@ -98,9 +98,10 @@ export function makeProvider(
     async check(olds: Partial<EstimateState>, news: EstimateInputs) {
       const previous = olds !== undefined && Object.keys(olds).length > 0 ? olds : undefined;
       // The deployed build, for the preview's cost comparison (components/cost/comparison.ts): `olds` are
-      // the inputs in the state, i.e. what the last check returned (the engine stores checked inputs);
-      // "" when there is none (a create: the host passes an empty struct). A string, never absent: an
-      // absent output is unknown in preview (see withNulls).
+      // the inputs in the state, i.e. what the last check returned (pulumi/pulumi
+      // pkg/resource/deploy/step_generator.go: Check gets `Olds: oldInputs`, then `new.Inputs =
+      // resp.Properties`); "" when there is none (a create: the host passes an empty struct). A string,
+      // never absent: an absent output is unknown in preview (see withNulls).
       const deployed = {
         deployedContextHash: typeof previous?.contextHash === "string" ? previous.contextHash : "",
       };
