@@ -14,6 +14,7 @@ import {
   deployedUnknown,
   planDeployedLookup,
   type CostChange,
+  type DeployedLookup,
   type TagLookup,
 } from "./cost/comparison";
 import { costFor, type CostForInput } from "./cost/pipeline-cost";
@@ -263,10 +264,14 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     // (components/size/estimate-resource.ts). Unknown (or a state written before it existed) means
     // "not compared", never an unknown report: firstKnown turns it into undefined.
     const deployedContextHash = firstKnown<string | undefined>([estimate?.deployedContextHash], undefined);
+    const deployedCompression = firstKnown<string | undefined>([estimate?.deployedCompression], undefined);
     const plan = pulumi
-      .all([deployedContextHash, contextHash, args.platforms])
-      .apply(([deployed, hash, platforms]) =>
-        planDeployedLookup(deployed, hash, platforms, resolved.estimateSize),
+      .all([deployedContextHash, deployedCompression, contextHash, args.platforms])
+      .apply(([deployed, compression, hash, platforms]) =>
+        planDeployedLookup(deployed, hash, platforms, resolved.estimateSize, {
+          deployed: compression,
+          current: resolved.compression,
+        }),
       );
     this.costChange = plan.apply((next): pulumi.Output<CostChange> =>
       next.lookup === undefined
@@ -316,7 +321,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
  */
 async function deployedCostChange(
   repositoryName: string,
-  lookup: { contentTag: string; tags: string[] },
+  lookup: DeployedLookup,
   input: CostForInput,
   changeEstimate: CostEstimate,
   component: pulumi.Resource,
@@ -333,7 +338,7 @@ async function deployedCostChange(
   const deployed = deployedImageSize(repositoryName, lookups);
   if (deployed.size === undefined) return deployedUnknown(change, deployed.missing);
   const deployedCost = costFor({ ...input, size: deployed.size });
-  return compareCosts(comparedImage(deployed.size, deployedCost.estimate), change, lookup.contentTag);
+  return compareCosts(comparedImage(deployed.size, deployedCost.estimate), change, lookup.label);
 }
 
 /** The region to price, logging the note when the provider reported none. */

@@ -109,17 +109,27 @@ export function compareCosts(
   };
 }
 
+/** The deployed image to read: its content tag, the tags to look up, and how the report names it. */
+export interface DeployedLookup {
+  contentTag: string;
+  tags: string[];
+  /** The content tag, plus the compressions when only the compression changed. */
+  label: string;
+}
+
 /** What to do for the deployed build the size estimate's state names: look up these tags, or nothing. */
 export type DeployedLookupPlan =
-  | { lookup: { contentTag: string; tags: string[] }; result?: undefined }
-  | { result: CostChange; lookup?: undefined };
+  { lookup: DeployedLookup; result?: undefined } | { result: CostChange; lookup?: undefined };
 
 /**
  * Decides from the estimate's `deployedContextHash` whether there is a deployed image to compare with:
  * - `undefined`: not known (size estimation off, the estimate's inputs unknown in preview, or a state
  *   written before the estimate recorded it);
  * - `""`: nothing deployed (the provider's `check` had no previous state: a first deployment);
- * - this build's context hash: the deployed build is this one (also after every `up`);
+ * - this build's context hash: the deployed build is this one (also after every `up`), unless only the
+ *   layer compression changed (`compressions`: the estimate's `deployedCompression` and this build's;
+ *   either unknown or "" counts as the same): the content tag is the same then, and still on the
+ *   deployed image until the push;
  * - another hash: look up that build's content tag; a multi-platform build tags each platform's image
  *   `<content tag>-<arch>` (../image.ts), and those are what is summed (see {@link deployedImageSize}).
  */
@@ -128,6 +138,7 @@ export function planDeployedLookup(
   contextHash: string,
   platforms: readonly string[] | undefined,
   estimating: boolean,
+  compressions: { deployed?: string; current?: string } = {},
 ): DeployedLookupPlan {
   if (!estimating) {
     return {
@@ -154,7 +165,13 @@ export function planDeployedLookup(
     };
   }
   const contentTag = contentTagFromHash(deployedContextHash);
-  if (deployedContextHash === contextHash) {
+  const { deployed: deployedCompression, current: compression } = compressions;
+  const compressionChanged =
+    deployedCompression !== undefined &&
+    deployedCompression !== "" &&
+    compression !== undefined &&
+    deployedCompression !== compression;
+  if (deployedContextHash === contextHash && !compressionChanged) {
     return {
       result: {
         status: CostChangeStatus.Unchanged,
@@ -166,7 +183,11 @@ export function planDeployedLookup(
     platforms !== undefined && platforms.length > 1
       ? platforms.map((platform) => `${contentTag}-${platformSuffix(platform)}`)
       : [contentTag];
-  return { lookup: { contentTag, tags } };
+  const label =
+    deployedContextHash === contextHash
+      ? `${contentTag} (${deployedCompression} layers; this change: ${compression})`
+      : contentTag;
+  return { lookup: { contentTag, tags, label } };
 }
 
 /** What `aws.ecr.getImage` answered for one tag: its `imageSizeInBytes`, or the invoke's error. */

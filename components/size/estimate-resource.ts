@@ -94,6 +94,10 @@ export function makeProvider(
     sizeBytes: state.sizeBytes ?? null,
     uncompressedBytes: state.uncompressedBytes ?? null,
   });
+  const deployedAs = (state: EstimateState) => ({
+    deployedContextHash: state.contextHash,
+    deployedCompression: state.compression ?? "gzip",
+  });
   return {
     async check(olds: Partial<EstimateState>, news: EstimateInputs) {
       const previous = olds !== undefined && Object.keys(olds).length > 0 ? olds : undefined;
@@ -102,8 +106,11 @@ export function makeProvider(
       // pkg/resource/deploy/step_generator.go: Check gets `Olds: oldInputs`, then `new.Inputs =
       // resp.Properties`); "" when there is none (a create: the host passes an empty struct). A string,
       // never absent: an absent output is unknown in preview (see withNulls).
+      // With its compression (absent = gzip, as estimate-provider.ts `sameBuild` reads it): a change of
+      // `compression` alone keeps the context hash and the content tag, yet pushes another image.
       const deployed = {
         deployedContextHash: typeof previous?.contextHash === "string" ? previous.contextHash : "",
+        deployedCompression: previous === undefined ? "" : (previous.compression ?? "gzip"),
       };
       let logic: typeof import("./estimate-provider");
       try {
@@ -133,10 +140,10 @@ export function makeProvider(
     // ./estimate-provider.ts).
     async create(inputs: EstimateState) {
       // Nothing to create: the measurement was made in check; the content hash names the estimate.
-      return { id: inputs.contextHash, outs: { ...inputs, deployedContextHash: inputs.contextHash } };
+      return { id: inputs.contextHash, outs: { ...inputs, ...deployedAs(inputs) } };
     },
     async update(_id: string, _olds: EstimateState, news: EstimateState) {
-      return { outs: { ...news, deployedContextHash: news.contextHash } };
+      return { outs: { ...news, ...deployedAs(news) } };
     },
   };
 }
@@ -196,6 +203,8 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
    * create or update, `contextHash`. Undefined for a state written before this output existed.
    */
   declare readonly deployedContextHash: pulumi.Output<string | undefined>;
+  /** The deployed build's layer compression, as `deployedContextHash` (`""` when nothing is deployed). */
+  declare readonly deployedCompression: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImageSizeEstimateArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -209,6 +218,7 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
         platformSizes: undefined,
         note: undefined,
         deployedContextHash: undefined,
+        deployedCompression: undefined,
       },
       opts,
       "ecr-pipeline",

@@ -56,6 +56,8 @@ export interface MockScenario {
    * (test/size/deployed-context-hash.test.ts), except `absent` (an unchanged resource keeps old outputs).
    */
   deployedBuild?: "this" | "other" | "none" | "absent";
+  /** In a preview, the deployed build's compression (`deployedCompression`); default this build's. */
+  deployedCompression?: string;
   /** What `aws.ecr.getImage` finds for the deployed image's tag(s); default its size. */
   deployedImage?: "found" | "no-size" | "not-found";
   /** `aws.getRegion` returns neither `region` nor `name`. */
@@ -147,6 +149,12 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
               if (deployedBuild !== "absent") {
                 const hashes = { this: args.inputs.contextHash, other: DEPLOYED_CONTEXT_HASH, none: "" };
                 state.deployedContextHash = preview ? hashes[deployedBuild] : args.inputs.contextHash;
+                const compression = (args.inputs.compression as string | undefined) ?? "gzip";
+                state.deployedCompression = !preview
+                  ? compression
+                  : deployedBuild === "none"
+                    ? ""
+                    : (scenario.deployedCompression ?? compression);
               }
             }
             break;

@@ -386,6 +386,26 @@ describe("EcrImagePipeline", () => {
       ]);
     });
 
+    it("preview of a compression change alone (gzip -> zstd): the same content tag is still the deployed image", async () => {
+      const rec = installMocks({ preview: true, imageChanged: true, deployedCompression: "gzip" });
+      const p = pipeline({ compression: "zstd" });
+      await settled(p);
+      const change = await valueOf(p.costChange);
+      const [lookup] = tagLookups(rec);
+      const tag = String(lookup?.imageTag);
+      assert.match(tag, /^ctx-[0-9a-f]{16}$/);
+      assert.notEqual(tag, DEPLOYED_TAG, "this build's own content tag");
+      assert.equal(change?.status, "compared");
+      assert.equal(
+        change?.note,
+        `deployed image ${tag} (gzip layers; this change: zstd) (basis ecr) next to this change (basis estimate)`,
+      );
+      assert.deepEqual(change?.difference?.sizeBytes, ESTIMATE_BYTES - DEPLOYED_SIZE_BYTES);
+      // Outside a preview, update recorded zstd: nothing to compare.
+      installMocks({ preview: false, deployedCompression: "gzip" });
+      assert.equal((await valueOf(pipeline({ compression: "zstd" }).costChange))?.status, "unchanged");
+    });
+
     it("several platforms: the deployed platforms' images are read by their tags and summed", async () => {
       const rec = installMocks({ preview: true, imageChanged: true, deployedBuild: "other" });
       const p = pipeline({ platforms: ["linux/amd64", "linux/arm64"] });

@@ -99,12 +99,24 @@ describe("cost comparison: the deployed image next to this change", () => {
       {
         name: "another build is deployed: look up its content tag",
         args: [HASH_A, HASH_B, undefined, true],
-        plan: { lookup: { contentTag: "ctx-a1a1a1a1a1a1a1a1", tags: ["ctx-a1a1a1a1a1a1a1a1"] } },
+        plan: {
+          lookup: {
+            contentTag: "ctx-a1a1a1a1a1a1a1a1",
+            tags: ["ctx-a1a1a1a1a1a1a1a1"],
+            label: "ctx-a1a1a1a1a1a1a1a1",
+          },
+        },
       },
       {
         name: "one platform listed: the content tag itself",
         args: [HASH_A, HASH_B, ["linux/arm64"], true],
-        plan: { lookup: { contentTag: "ctx-a1a1a1a1a1a1a1a1", tags: ["ctx-a1a1a1a1a1a1a1a1"] } },
+        plan: {
+          lookup: {
+            contentTag: "ctx-a1a1a1a1a1a1a1a1",
+            tags: ["ctx-a1a1a1a1a1a1a1a1"],
+            label: "ctx-a1a1a1a1a1a1a1a1",
+          },
+        },
       },
       {
         name: "several platforms: each platform's image, not the index",
@@ -113,12 +125,44 @@ describe("cost comparison: the deployed image next to this change", () => {
           lookup: {
             contentTag: "ctx-a1a1a1a1a1a1a1a1",
             tags: ["ctx-a1a1a1a1a1a1a1a1-amd64", "ctx-a1a1a1a1a1a1a1a1-arm-v7"],
+            label: "ctx-a1a1a1a1a1a1a1a1",
           },
         },
       },
       {
         name: "the deployed build is this one",
         args: [HASH_B, HASH_B, undefined, true],
+        plan: {
+          result: {
+            status: "unchanged",
+            note: "the deployed build has this build's context hash (ctx-b2b2b2b2b2b2b2b2): nothing else to compare with",
+          },
+        },
+      },
+      {
+        name: "same context, another compression: the same content tag, still the deployed image",
+        args: [HASH_B, HASH_B, undefined, true, { deployed: "gzip", current: "zstd" }],
+        plan: {
+          lookup: {
+            contentTag: "ctx-b2b2b2b2b2b2b2b2",
+            tags: ["ctx-b2b2b2b2b2b2b2b2"],
+            label: "ctx-b2b2b2b2b2b2b2b2 (gzip layers; this change: zstd)",
+          },
+        },
+      },
+      {
+        name: "same context and compression",
+        args: [HASH_B, HASH_B, undefined, true, { deployed: "zstd", current: "zstd" }],
+        plan: {
+          result: {
+            status: "unchanged",
+            note: "the deployed build has this build's context hash (ctx-b2b2b2b2b2b2b2b2): nothing else to compare with",
+          },
+        },
+      },
+      {
+        name: "same context, deployed compression not recorded: unchanged",
+        args: [HASH_B, HASH_B, undefined, true, { deployed: undefined, current: "zstd" }],
         plan: {
           result: {
             status: "unchanged",

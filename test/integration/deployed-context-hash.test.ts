@@ -68,6 +68,7 @@ describe("ImageSizeEstimate names the deployed build next to a real measurement"
     assert.equal(typeof checked.sizeBytes, "number", `measured: ${String(checked.note)}`);
     assert.ok((checked.sizeBytes as number) > 65536, `at least the payload: ${String(checked.sizeBytes)}`);
     assert.equal(checked.deployedContextHash, deployedHash);
+    assert.equal(checked.deployedCompression, "gzip");
 
     const updated = await host.update(deployedState, checked);
     assert.equal(updated.deployedContextHash, changedHash);

@@ -52,7 +52,18 @@ describe("ImageSizeEstimate deployedContextHash in the real dynamic-provider hos
   it("check with the state of another build returns that build's hash: the deployed one", async () => {
     const checked = await host.check(stateOf(deployedHash), news);
     assert.equal(checked.deployedContextHash, deployedHash);
+    assert.equal(checked.deployedCompression, "gzip", "no compression in the state: gzip");
     assert.equal(checked.contextHash, changedHash);
+  });
+
+  it("check with the state of the same context in another compression names that compression", async () => {
+    const checked = await host.check(
+      { ...stateOf(changedHash), compression: "gzip" },
+      { ...news, compression: "zstd" },
+    );
+    assert.equal(checked.deployedContextHash, changedHash);
+    assert.equal(checked.deployedCompression, "gzip");
+    assert.equal(checked.compression, "zstd");
   });
 
   it("check with the state of the same build returns this build's hash: nothing else deployed", async () => {
@@ -64,6 +75,7 @@ describe("ImageSizeEstimate deployedContextHash in the real dynamic-provider hos
   it("check without a state (a create) returns an empty string, not an absent key", async () => {
     const checked = await host.check({}, news);
     assert.equal(checked.deployedContextHash, "");
+    assert.equal(checked.deployedCompression, "");
   });
 
   it("create and update record this build as the deployed one", async () => {
@@ -71,8 +83,10 @@ describe("ImageSizeEstimate deployedContextHash in the real dynamic-provider hos
     assert.equal(checked.deployedContextHash, deployedHash);
     const updated = await host.update(stateOf(deployedHash), checked);
     assert.equal(updated.deployedContextHash, changedHash);
+    assert.equal(updated.deployedCompression, "gzip");
     assert.equal(updated.contextHash, changedHash);
-    const created = await host.create(await host.check({}, news));
+    const created = await host.create(await host.check({}, { ...news, compression: "zstd" }));
     assert.equal(created.properties.deployedContextHash, changedHash);
+    assert.equal(created.properties.deployedCompression, "zstd");
   });
 });

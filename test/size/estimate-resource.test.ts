@@ -54,6 +54,7 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       "cacheDir",
       "context",
       "contextHash",
+      "deployedCompression",
       "deployedContextHash",
       "layers",
       "note",
@@ -88,11 +89,12 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       note: "local build (cached)",
       // No state: nothing deployed yet (a first deployment); create records this build as deployed.
       deployedContextHash: "",
+      deployedCompression: "",
     });
     const created = runInPlainNode(`provider.create(${JSON.stringify(checked.inputs)})`, deadEngineEnv);
     assert.deepEqual(created, {
       id: contextHash,
-      outs: { ...checked.inputs, deployedContextHash: contextHash },
+      outs: { ...checked.inputs, deployedContextHash: contextHash, deployedCompression: "gzip" },
     });
   });
 });
