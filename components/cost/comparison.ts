@@ -19,13 +19,13 @@ import type { CostEstimate } from "./types";
 export const CostChangeStatus = {
   /** Both known: `deployed`, `change` and `difference` are set. */
   Compared: "compared",
-  /** This build has the deployed build's context hash: nothing else to compare with. */
+  /** This build has the deployed build's context hash (and compression): nothing else to compare with. */
   Unchanged: "unchanged",
   /** Nothing is deployed yet. */
   FirstDeployment: "first-deployment",
   /** The image changed but the deployed one could not be priced (the note says why); `change` is set. */
   DeployedUnknown: "deployed-unknown",
-  /** Whether the image changed is not known (size estimation off, or no deployed build in its state). */
+  /** Which build is deployed is not known (size estimation off, or an estimate state older than that output). */
   NotCompared: "not-compared",
 } as const;
 export type CostChangeStatus = (typeof CostChangeStatus)[keyof typeof CostChangeStatus];
