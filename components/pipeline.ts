@@ -7,7 +7,18 @@ import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, dockerfileOf, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
 import { firstKnown } from "./outputs";
-import { costFor } from "./cost/pipeline-cost";
+import {
+  comparedImage,
+  compareCosts,
+  costChangeLines,
+  deployedImageSize,
+  deployedUnknown,
+  planDeployedLookup,
+  type CostChange,
+  type DeployedLookup,
+  type TagLookup,
+} from "./cost/comparison";
+import { costFor, type CostForInput } from "./cost/pipeline-cost";
 import {
   analyzeBuildDockerfile,
   budgetVerdict,
@@ -59,8 +70,17 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   public readonly imageSize: pulumi.Output<KnownImageSize>;
   /** Estimated monthly ECR cost (storage, transfer, scanning, replication). Known in preview. */
   public readonly monthlyCost: pulumi.Output<CostEstimate>;
-  /** `monthlyCost` as a readable table with its assumptions and size basis. Known in preview. */
+  /**
+   * `monthlyCost` as a readable table with its assumptions and size basis, then `costChange` (one line
+   * each for size, stored bytes and monthly USD when compared). Known in preview.
+   */
   public readonly costReport: pulumi.Output<string>;
+  /**
+   * The deployed image (basis `ecr`) next to this change (basis `estimate`), each priced alike, with the
+   * differences (`change − deployed`), when a preview changes the image; otherwise `status` and `note`
+   * say why nothing is compared (unchanged, first deployment, deployed image not found). Known in preview.
+   */
+  public readonly costChange: pulumi.Output<CostChange>;
   /** Dockerfile analyzer findings for the built target (each is also logged on this component). */
   public readonly findings: pulumi.Output<DockerfileFinding[]>;
   /** Size-budget verdict: `ok`, `warn`, `fail` (the program stops) or `unchecked`, with a message. */
@@ -214,23 +234,56 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
                     cacheRenewed: cacheRenewed ?? [],
                   },
             );
-    const cost = pulumi
+    const costInput = pulumi
       .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms, measuredLayers])
-      .apply(([size, costRegion, policy, platforms, layers]) =>
-        costFor({
-          size,
-          region: costRegion,
-          policy,
-          usage: resolved,
-          scanningMode: resolved.repository.scanningMode,
-          platforms: platforms?.length ?? 1,
-          // Layers describe a measured build: not for a budget stand-in.
-          layers: size.basis === "budget" ? undefined : layers,
-          cacheTag: resolved.image.cacheTag,
+      .apply(([size, costRegion, policy, platforms, layers]): CostForInput => ({
+        size,
+        region: costRegion,
+        policy,
+        usage: resolved,
+        scanningMode: resolved.repository.scanningMode,
+        platforms: platforms?.length ?? 1,
+        // Layers describe a measured build: not for a budget stand-in.
+        layers: size.basis === "budget" ? undefined : layers,
+        cacheTag: resolved.image.cacheTag,
+      }));
+    const cost = costInput.apply(costFor);
+    this.monthlyCost = cost.estimate;
+
+    // What a reviewer sees in preview when the image changes (issue 10, item 5): the deployed image next
+    // to this change. The image's digest is unknown then, but the size estimate's `deployedContextHash`
+    // is known: its provider's `check` returns it, and a preview shows what check returns
+    // (components/size/estimate-resource.ts). Unknown (or a state written before it existed) means
+    // "not compared", never an unknown report: firstKnown turns it into undefined.
+    const deployedContextHash = firstKnown<string | undefined>([estimate?.deployedContextHash], undefined);
+    const deployedCompression = firstKnown<string | undefined>([estimate?.deployedCompression], undefined);
+    // The deployed build's own layers price its storage; none known (older state) means the whole-image model.
+    const deployedLayers = firstKnown<MeasuredLayers | null | undefined>(
+      [estimate?.deployedLayers],
+      undefined,
+    );
+    const plan = pulumi
+      .all([deployedContextHash, deployedCompression, contextHash, args.platforms])
+      .apply(([deployed, compression, hash, platforms]) =>
+        planDeployedLookup(deployed, hash, platforms, resolved.estimateSize, {
+          deployed: compression,
+          current: resolved.image.compression,
         }),
       );
-    this.monthlyCost = cost.estimate;
-    this.costReport = cost.report;
+    this.costChange = plan.apply((next): pulumi.Output<CostChange> =>
+      next.lookup === undefined
+        ? pulumi.output(next.result)
+        : pulumi
+            .all([repository.repositoryName, costInput, cost.estimate, deployedLayers])
+            .apply(([repositoryName, input, changeEstimate, layers]) =>
+              deployedCostChange(repositoryName, next.lookup, input, changeEstimate, layers, this),
+            ),
+    );
+    this.costReport = pulumi
+      .all([cost.report, firstKnown<CostChange | undefined>([this.costChange], undefined)])
+      .apply(([report, change]) =>
+        change === undefined ? report : [report, ...costChangeLines(change)].join("\n"),
+      );
 
     this.sizeBudget = pulumi.all([this.imageSize, this.findings]).apply(([size, findings]) => {
       const verdict = budgetVerdict(size, findings, resolved.budget.rule);
@@ -250,10 +303,41 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       imageSize: this.imageSize,
       monthlyCost: this.monthlyCost,
       costReport: this.costReport,
+      costChange: this.costChange,
       findings: this.findings,
       sizeBudget: this.sizeBudget,
     });
   }
+}
+
+/**
+ * The deployed image, read from ECR by its content tag(s), priced with this change's cost inputs (only
+ * the size differs), next to this change. The promise form of getImage inside an apply, for the reason
+ * written at `ecrLookup` above: a failed lookup (an expired tag, no permission) is caught and becomes
+ * the note, and never fails the preview.
+ */
+async function deployedCostChange(
+  repositoryName: string,
+  lookup: DeployedLookup,
+  input: CostForInput,
+  changeEstimate: CostEstimate,
+  deployedLayers: MeasuredLayers | null | undefined,
+  component: pulumi.Resource,
+): Promise<CostChange> {
+  const change = comparedImage(input.size, changeEstimate);
+  const lookups = await Promise.all(
+    lookup.tags.map((tag) =>
+      aws.ecr.getImage({ repositoryName, imageTag: tag }, { parent: component }).then(
+        (found): TagLookup => ({ tag, imageSizeInBytes: found.imageSizeInBytes }),
+        (error: unknown): TagLookup => ({ tag, error }),
+      ),
+    ),
+  );
+  const deployed = deployedImageSize(repositoryName, lookups);
+  if (deployed.size === undefined) return deployedUnknown(change, deployed.missing);
+  // Priced like this change (region, policy, usage), but from the deployed build's own measured layers.
+  const deployedCost = costFor({ ...input, size: deployed.size, layers: deployedLayers ?? undefined });
+  return compareCosts(comparedImage(deployed.size, deployedCost.estimate), change, lookup.label);
 }
 
 /** The region to price, logging the note when the provider reported none. */

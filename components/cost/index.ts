@@ -54,3 +54,14 @@ export {
   hasRateCard,
   type CostForInput,
 } from "./pipeline-cost";
+export {
+  CostChangeStatus,
+  compareCosts,
+  comparedImage,
+  costChangeLines,
+  deployedImageSize,
+  planDeployedLookup,
+  type ComparedImage,
+  type CostChange,
+  type CostDifference,
+} from "./comparison";

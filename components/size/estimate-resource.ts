@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformLayers, StoredBlob } from "../cost/storage";
+import type { MeasuredLayers, PlatformLayers, StoredBlob } from "../cost/storage";
 import type { LayerCompression } from "../defaults";
 import type { EstimateInputs, EstimateState } from "./estimate-provider";
 
@@ -103,17 +103,50 @@ export function makeProvider(
     renewedLayers: state.renewedLayers ?? null,
     renewedCacheBlobs: state.renewedCacheBlobs ?? null,
   });
+  // The deployed build's layer structure, so the preview prices the deployed image from its own layers
+  // (components/cost/storage.ts), not this change's; null (known "none") when it was not measured.
+  const layersOf = (state: Partial<EstimateState> | undefined) =>
+    state?.platformLayers != null && state.renewedLayers != null
+      ? {
+          platforms: state.platformLayers,
+          cache: state.cacheBlobs ?? [],
+          renewed: state.renewedLayers,
+          cacheRenewed: state.renewedCacheBlobs ?? [],
+        }
+      : null;
+  const deployedAs = (state: EstimateState) => ({
+    deployedContextHash: state.contextHash,
+    deployedCompression: state.compression ?? "gzip",
+    deployedLayers: layersOf(state),
+  });
   return {
     async check(olds: Partial<EstimateState>, news: EstimateInputs) {
+      const previous = olds !== undefined && Object.keys(olds).length > 0 ? olds : undefined;
+      // The deployed build, for the preview's cost comparison (components/cost/comparison.ts): `olds` are
+      // the inputs in the state, i.e. what the last check returned (pulumi/pulumi
+      // pkg/resource/deploy/step_generator.go: Check gets `Olds: oldInputs`, then `new.Inputs =
+      // resp.Properties`); "" when there is none (a create: the host passes an empty struct). A string,
+      // never absent: an absent output is unknown in preview (see withNulls).
+      // With its compression (absent = gzip, as estimate-provider.ts `sameBuild` reads it): a change of
+      // `compression` alone keeps the context hash and the content tag, yet pushes another image.
+      const deployed = {
+        deployedContextHash: typeof previous?.contextHash === "string" ? previous.contextHash : "",
+        deployedCompression: previous === undefined ? "" : (previous.compression ?? "gzip"),
+        deployedLayers: layersOf(previous),
+      };
       let logic: typeof import("./estimate-provider");
       try {
         logic = load();
       } catch (error) {
-        return { inputs: withNulls({ ...news, layers: [], note: unavailable(error) }) };
+        return { inputs: withNulls({ ...news, layers: [], note: unavailable(error), ...deployed }) };
       }
-      const previous = olds !== undefined && Object.keys(olds).length > 0 ? olds : undefined;
       const state = await logic.checkEstimate(previous, news, logic.defaultEstimator);
-      return { inputs: state.note === logic.UNKNOWN_VALUE ? state : withNulls({ ...state }) };
+      return {
+        inputs:
+          state.note === logic.UNKNOWN_VALUE
+            ? { ...state, ...deployed }
+            : withNulls({ ...state, ...deployed }),
+      };
     },
     async diff(_id: string, olds: Partial<EstimateState>, news: EstimateState) {
       try {
@@ -122,12 +155,17 @@ export function makeProvider(
         return { changes: olds.contextHash !== news.contextHash };
       }
     },
+    // Once created or updated, this build is the deployed one: its own hash, so that later runs that
+    // keep these outputs (an unchanged resource keeps its old outputs: pulumi/pulumi
+    // pkg/resource/deploy/step.go SameStep.Apply, "Retain the ID and outputs") never compare with a
+    // stale build. Only a preview shows check's value (create/update are not called then, see
+    // ./estimate-provider.ts).
     async create(inputs: EstimateState) {
       // Nothing to create: the measurement was made in check; the content hash names the estimate.
-      return { id: inputs.contextHash, outs: inputs };
+      return { id: inputs.contextHash, outs: { ...inputs, ...deployedAs(inputs) } };
     },
     async update(_id: string, _olds: EstimateState, news: EstimateState) {
-      return { outs: news };
+      return { outs: { ...news, ...deployedAs(news) } };
     },
   };
 }
@@ -189,6 +227,16 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
   /** How the number was obtained, or why there is none. */
   declare readonly note: pulumi.Output<string>;
   declare readonly contextHash: pulumi.Output<string>;
+  /**
+   * The context hash of the deployed build: in a preview, the one in the state (another than
+   * `contextHash` when this change builds another context; "" when nothing is deployed yet); after a
+   * create or update, `contextHash`. Undefined for a state written before this output existed.
+   */
+  declare readonly deployedContextHash: pulumi.Output<string | undefined>;
+  /** The deployed build's layer compression, as `deployedContextHash` (`""` when nothing is deployed). */
+  declare readonly deployedCompression: pulumi.Output<string | undefined>;
+  /** The deployed build's measured layers, as `deployedContextHash`; null when they were not measured. */
+  declare readonly deployedLayers: pulumi.Output<MeasuredLayers | null | undefined>;
 
   constructor(name: string, args: ImageSizeEstimateArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -205,6 +253,9 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
         renewedLayers: undefined,
         renewedCacheBlobs: undefined,
         note: undefined,
+        deployedContextHash: undefined,
+        deployedCompression: undefined,
+        deployedLayers: undefined,
       },
       opts,
       "ecr-pipeline",

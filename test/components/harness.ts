@@ -13,6 +13,12 @@ export const DIGEST = "sha256:" + "ab".repeat(32);
 export const INDEX_DIGEST = "sha256:" + "cd".repeat(32);
 export const ECR_SIZE_BYTES = 52_428_800; // 50 MiB
 export const ESTIMATE_BYTES = 47_185_920; // 45 MiB
+/** The context hash of the build deployed before this change (its content tag: `ctx-a1a1a1a1a1a1a1a1`). */
+export const DEPLOYED_CONTEXT_HASH = "a1".repeat(32);
+/** imageSizeInBytes ECR reports for the deployed image's content tag (55 MiB). */
+export const DEPLOYED_SIZE_BYTES = 57_671_680;
+/** imageSizeInBytes of each platform's image of the deployed build (`<content tag>-<arch>`). */
+export const DEPLOYED_PLATFORM_BYTES: Record<string, number> = { amd64: 30_000_000, arm64: 28_000_000 };
 
 export interface RecordedResource {
   type: string;
@@ -52,6 +58,20 @@ export interface MockScenario {
    * `imageSizeInBytes` (AWS leaves it out), or nothing (the invoke fails, as for an image not found yet).
    */
   ecrImage?: "found" | "no-size" | "not-found";
+  /**
+   * Which build the size estimate says is deployed (`deployedContextHash`). In a preview, what the
+   * provider's check returns: `this` build (default), an `other` one ({@link DEPLOYED_CONTEXT_HASH}),
+   * `none` ("" : no state, a first deployment), or `absent` (a state written before the output existed:
+   * the key is missing). Outside a preview the outputs are what create/update write, this build's hash
+   * (test/size/deployed-context-hash.test.ts), except `absent` (an unchanged resource keeps old outputs).
+   */
+  deployedBuild?: "this" | "other" | "none" | "absent";
+  /** In a preview, the deployed build's compression (`deployedCompression`); default this build's. */
+  deployedCompression?: string;
+  /** The deployed build's measured layers (`deployedLayers`); default null (not measured), as the provider sends it. */
+  deployedLayers?: Record<string, unknown>;
+  /** What `aws.ecr.getImage` finds for the deployed image's tag(s); default its size. */
+  deployedImage?: "found" | "no-size" | "not-found";
   /** `aws.getRegion` returns neither `region` nor `name`. */
   regionAbsent?: boolean;
   stack?: string;
@@ -147,6 +167,20 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
                   }
                 : { sizeBytes: estimateBytes, note: "local build of the context, gzip layers summed" },
             );
+            {
+              const deployedBuild = scenario.deployedBuild ?? "this";
+              if (deployedBuild !== "absent") {
+                const hashes = { this: args.inputs.contextHash, other: DEPLOYED_CONTEXT_HASH, none: "" };
+                state.deployedContextHash = preview ? hashes[deployedBuild] : args.inputs.contextHash;
+                const compression = (args.inputs.compression as string | undefined) ?? "gzip";
+                state.deployedCompression = !preview
+                  ? compression
+                  : deployedBuild === "none"
+                    ? ""
+                    : (scenario.deployedCompression ?? compression);
+                state.deployedLayers = scenario.deployedLayers ?? null;
+              }
+            }
             break;
           case "pulumi:pulumi:StackReference":
             Object.assign(state, { outputs: scenario.stackReferenceOutputs ?? {} });
@@ -160,6 +194,17 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
           case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return { userName: "AWS", password: "token-password", proxyEndpoint: `https://${REGISTRY}` };
           case "aws:ecr/getImage:getImage":
+            if (typeof args.inputs.imageTag === "string") {
+              // The deployed image, looked up by its content tag (or each platform's `<tag>-<arch>`).
+              const tag = args.inputs.imageTag;
+              if (scenario.deployedImage === "not-found") throw new Error(`ImageNotFoundException: ${tag}`);
+              if (scenario.deployedImage === "no-size") return { imageTag: tag };
+              const arch = /-([a-z0-9-]+)$/.exec(tag.slice("ctx-".length + 16))?.[1];
+              return {
+                imageTag: tag,
+                imageSizeInBytes: arch === undefined ? DEPLOYED_SIZE_BYTES : DEPLOYED_PLATFORM_BYTES[arch],
+              };
+            }
             if (scenario.ecrImage === "not-found") {
               throw new Error(`ImageNotFoundException: ${String(args.inputs.imageDigest)}`);
             }

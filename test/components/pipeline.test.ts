@@ -8,6 +8,7 @@ import {
   steadyStateRetention,
 } from "../../components/lifecycle";
 import {
+  DEPLOYED_SIZE_BYTES,
   DIGEST,
   ECR_SIZE_BYTES,
   ESTIMATE_BYTES,
@@ -176,6 +177,44 @@ describe("EcrImagePipeline", () => {
       assert.equal(cost.assumptions.storedBytes, 1350 * MiB);
       assert.match((await valueOf(p.costReport)) ?? "", /storage from measured layers/);
     }
+  });
+
+  it("costChange prices the deployed image from the deployed build's own layers, this change from its own", async () => {
+    const blob = (name: string, bytes: number) => ({ digest: `sha256:${name}`, bytes });
+    const measured = (dist: number) => ({
+      platforms: [
+        {
+          platform: "linux/amd64",
+          layers: [blob("base", 40 * MiB), blob(`dist${dist}`, dist * MiB)],
+          baseLayerCount: 1,
+        },
+      ],
+      cache: [blob("builder", 300 * MiB), blob("base", 40 * MiB), blob(`dist${dist}`, dist * MiB)],
+      renewed: [blob(`dist${dist}`, dist * MiB)],
+      cacheRenewed: [blob(`dist${dist}`, dist * MiB)],
+    });
+    const current = measured(10);
+    installMocks({
+      preview: true,
+      imageChanged: true,
+      deployedBuild: "other",
+      estimateLayers: {
+        platformLayers: current.platforms,
+        cacheBlobs: current.cache,
+        renewedLayers: current.renewed,
+        renewedCacheBlobs: current.cacheRenewed,
+      },
+      // The deployed build renewed 20 MiB per push: its 100 older kept builds hold twice as much.
+      deployedLayers: measured(20),
+    });
+    const p = pipeline();
+    await settled(p);
+    const change = await valueOf(p.costChange);
+    assert.equal(change?.status, "compared");
+    // This change: 50 MiB image + 300 MiB cache-only + 100 x 10 MiB; deployed: 60 + 300 + 100 x 20 MiB.
+    assert.equal(change?.change?.storedBytes, 1350 * MiB);
+    assert.equal(change?.deployed?.storedBytes, 2360 * MiB);
+    assert.equal(change?.difference?.storedBytes, -1010 * MiB);
   });
 
   it("preview of an unchanged image: everything known, size basis ecr", async () => {
@@ -382,6 +421,199 @@ describe("EcrImagePipeline", () => {
       const p = pipeline();
       await settled(p);
       assert.equal((await valueOf(p.monthlyCost))?.assumptions.region, "us-east-1");
+    });
+  });
+
+  describe("costChange: the deployed image next to this change, known in preview (issue 10 item 5)", () => {
+    const DEPLOYED_TAG = "ctx-a1a1a1a1a1a1a1a1";
+    const estimateNote = "local build of the context, gzip layers summed";
+    const tagLookups = (rec: ReturnType<typeof installMocks>) =>
+      rec.calls
+        .filter((c) => c.token === "aws:ecr/getImage:getImage" && "imageTag" in c.inputs)
+        .map((c) => c.inputs);
+    const reportTail = async (p: EcrImagePipeline, lines: number): Promise<string[]> =>
+      ((await valueOf(p.costReport)) ?? "").split("\n").slice(-lines);
+
+    it("preview of a changed image, deployed image found: both priced alike, exact differences, four report lines", async () => {
+      const rec = installMocks({ preview: true, imageChanged: true, deployedBuild: "other" });
+      const p = pipeline();
+      await settled(p);
+      assert.equal(await isKnown(p.costChange), true);
+      assert.equal(await isKnown(p.costReport), true);
+      // The default preset keeps 101 builds, plus the cache: 102 images' worth stored (costFor today),
+      // at $0.10/GB-month in us-east-1. 57,671,680 × 102 = 5,882,511,360 bytes = 5.478515625 GB.
+      const change = await valueOf(p.costChange);
+      assert.deepEqual(change, {
+        status: "compared",
+        note: `deployed image ${DEPLOYED_TAG} (basis ecr) next to this change (basis estimate)`,
+        deployed: {
+          basis: "ecr",
+          sizeBytes: DEPLOYED_SIZE_BYTES,
+          storedBytes: 5_882_511_360,
+          monthlyUsd: 0.5478515625,
+          note: `imageSizeInBytes of ${DEPLOYED_TAG} in ECR (the deployed image)`,
+        },
+        change: {
+          basis: "estimate",
+          sizeBytes: ESTIMATE_BYTES,
+          storedBytes: 4_812_963_840,
+          monthlyUsd: 0.4482421875,
+          note: estimateNote,
+        },
+        difference: { sizeBytes: -10_485_760, storedBytes: -1_069_547_520, monthlyUsd: -0.099609375 },
+      });
+      // The change side is the pipeline's own monthlyCost.
+      const cost = await valueOf(p.monthlyCost);
+      assert.equal(change?.change?.storedBytes, cost?.assumptions.storedBytes);
+      assert.equal(change?.change?.monthlyUsd, cost?.totalUsd);
+      assert.deepEqual(tagLookups(rec), [{ repositoryName: "web", imageTag: DEPLOYED_TAG }]);
+      assert.deepEqual(await reportTail(p, 5), [
+        `size basis: estimate - ${estimateNote}${WHOLE_IMAGE_NOTE}`,
+        `change vs deployed image: deployed image ${DEPLOYED_TAG} (basis ecr) next to this change (basis estimate)`,
+        "  image size: 57,671,680 -> 47,185,920 bytes (-10,485,760, -18.2%)",
+        "  stored bytes: 5,882,511,360 -> 4,812,963,840 bytes (-1,069,547,520, -18.2%)",
+        "  monthly USD: 0.55 -> 0.45 (-0.10, -18.2%)",
+      ]);
+    });
+
+    it("preview of a compression change alone (gzip -> zstd): the same content tag is still the deployed image", async () => {
+      const rec = installMocks({ preview: true, imageChanged: true, deployedCompression: "gzip" });
+      const p = pipeline({ compression: "zstd" });
+      await settled(p);
+      const change = await valueOf(p.costChange);
+      const [lookup] = tagLookups(rec);
+      const tag = String(lookup?.imageTag);
+      assert.match(tag, /^ctx-[0-9a-f]{16}$/);
+      assert.notEqual(tag, DEPLOYED_TAG, "this build's own content tag");
+      assert.equal(change?.status, "compared");
+      assert.equal(
+        change?.note,
+        `deployed image ${tag} (gzip layers; this change: zstd) (basis ecr) next to this change (basis estimate)`,
+      );
+      assert.deepEqual(change?.difference?.sizeBytes, ESTIMATE_BYTES - DEPLOYED_SIZE_BYTES);
+      // Outside a preview, update recorded zstd: nothing to compare.
+      installMocks({ preview: false, deployedCompression: "gzip" });
+      assert.equal((await valueOf(pipeline({ compression: "zstd" }).costChange))?.status, "unchanged");
+    });
+
+    it("several platforms: the deployed platforms' images are read by their tags, the largest counts (as ECR sizes an index)", async () => {
+      const rec = installMocks({ preview: true, imageChanged: true, deployedBuild: "other" });
+      const p = pipeline({ platforms: ["linux/amd64", "linux/arm64"] });
+      await settled(p);
+      const change = await valueOf(p.costChange);
+      assert.deepEqual(change?.deployed?.sizeBytes, 30_000_000);
+      assert.equal(
+        change?.deployed?.note,
+        `imageSizeInBytes of ${DEPLOYED_TAG}-amd64 + ${DEPLOYED_TAG}-arm64 in ECR, the largest (one platform's image, as ECR sizes an index)`,
+      );
+      assert.equal(change?.difference?.sizeBytes, ESTIMATE_BYTES - 30_000_000);
+      assert.deepEqual(tagLookups(rec), [
+        { repositoryName: "web", imageTag: `${DEPLOYED_TAG}-amd64` },
+        { repositoryName: "web", imageTag: `${DEPLOYED_TAG}-arm64` },
+      ]);
+    });
+
+    for (const deployedImage of ["not-found", "no-size"] as const) {
+      it(`preview of a changed image, deployed image ${deployedImage}: this change alone and why, never an error`, async () => {
+        installMocks({ preview: true, imageChanged: true, deployedBuild: "other", deployedImage });
+        const p = pipeline();
+        await settled(p);
+        const reason =
+          deployedImage === "not-found"
+            ? // The mock's error reaches the program as `new Error(err.details)` (runtime/invoke.js): no message.
+              `aws.ecr.getImage could not read the deployed image ${DEPLOYED_TAG} in web (no detail from the provider)`
+            : `aws.ecr.getImage returned no imageSizeInBytes for the deployed image ${DEPLOYED_TAG}`;
+        const change = await valueOf(p.costChange);
+        assert.deepEqual(change, {
+          status: "deployed-unknown",
+          note: `${reason}: this change is not compared`,
+          change: {
+            basis: "estimate",
+            sizeBytes: ESTIMATE_BYTES,
+            storedBytes: 4_812_963_840,
+            monthlyUsd: 0.4482421875,
+            note: estimateNote,
+          },
+        });
+        assert.deepEqual(await reportTail(p, 2), [
+          `size basis: estimate - ${estimateNote}${WHOLE_IMAGE_NOTE}`,
+          `change vs deployed image: ${reason}: this change is not compared`,
+        ]);
+        assert.equal((await valueOf(p.monthlyCost))?.assumptions.imageBytes, ESTIMATE_BYTES);
+      });
+    }
+
+    for (const preview of [true, false]) {
+      it(`unchanged image, preview=${preview}: no lookup, no comparison, the report as before`, async () => {
+        const rec = installMocks({ preview });
+        const p = pipeline();
+        await settled(p);
+        assert.equal(await isKnown(p.costChange), true);
+        const change = await valueOf(p.costChange);
+        assert.equal(change?.status, "unchanged");
+        assert.match(
+          change?.note ?? "",
+          /^the deployed build has this build's context hash \(ctx-[0-9a-f]{16}\): nothing else to compare with$/,
+        );
+        assert.deepEqual(tagLookups(rec), []);
+        assert.deepEqual(await reportTail(p, 1), [
+          `size basis: ecr - imageSizeInBytes of ${DIGEST} in ECR; storage: no layers measured, so the whole-image model (every kept build stores every platform's whole image, the cache as big as the image)`,
+        ]);
+      });
+    }
+
+    it("after `up` of a changed image: the estimate records this build as deployed, so nothing is compared", async () => {
+      // preview=false: the provider's update wrote this build's hash (test/size/deployed-context-hash.test.ts).
+      const rec = installMocks({ preview: false, deployedBuild: "other" });
+      const p = pipeline();
+      await settled(p);
+      assert.equal((await valueOf(p.costChange))?.status, "unchanged");
+      assert.deepEqual(tagLookups(rec), []);
+    });
+
+    for (const preview of [true, false]) {
+      it(`first deployment, preview=${preview}: nothing deployed, said so in preview`, async () => {
+        const rec = installMocks({ preview, imageChanged: true, deployedBuild: "none" });
+        const p = pipeline();
+        await settled(p);
+        assert.equal(await isKnown(p.costChange), true);
+        assert.deepEqual(tagLookups(rec), []);
+        if (preview) {
+          const note = "nothing is deployed yet (first deployment): no deployed image to compare with";
+          assert.deepEqual(await valueOf(p.costChange), { status: "first-deployment", note });
+          assert.deepEqual(await reportTail(p, 1), [`change vs deployed image: ${note}`]);
+        } else {
+          // create wrote this build's hash: the deployed image is this one.
+          assert.equal((await valueOf(p.costChange))?.status, "unchanged");
+        }
+      });
+    }
+
+    for (const preview of [true, false]) {
+      it(`an estimate state from before deployedContextHash, preview=${preview}: known, not compared, report unchanged`, async () => {
+        const rec = installMocks({ preview, deployedBuild: "absent" });
+        const p = pipeline();
+        await settled(p);
+        assert.equal(await isKnown(p.costChange), true);
+        assert.deepEqual(await valueOf(p.costChange), {
+          status: "not-compared",
+          note: "the size estimate does not say which build is deployed (its state predates deployedContextHash, which the next change records): nothing compared",
+        });
+        assert.deepEqual(tagLookups(rec), []);
+        assert.deepEqual(await reportTail(p, 1), [
+          `size basis: ecr - imageSizeInBytes of ${DIGEST} in ECR; storage: no layers measured, so the whole-image model (every kept build stores every platform's whole image, the cache as big as the image)`,
+        ]);
+      });
+    }
+
+    it("size estimation off: not compared, and says why", async () => {
+      installMocks({ preview: true, imageChanged: true });
+      const p = pipeline({ estimateSize: false });
+      await settled(p);
+      assert.deepEqual(await valueOf(p.costChange), {
+        status: "not-compared",
+        note: "size estimation is off (estimateSize: false): the deployed build is not known, so nothing is compared",
+      });
     });
   });
 

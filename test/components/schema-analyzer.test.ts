@@ -31,6 +31,13 @@ describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", functio
     assert.deepEqual(enumValues("BudgetAction"), ["warn", "fail"]);
     assert.deepEqual(enumValues("LifecyclePresetName"), ["dev", "staging", "prod"]);
     assert.deepEqual(enumValues("SizeBasis"), ["ecr", "estimate", "budget"]);
+    assert.deepEqual(enumValues("CostChangeStatus"), [
+      "compared",
+      "unchanged",
+      "first-deployment",
+      "deployed-unknown",
+      "not-compared",
+    ]);
     const pipelineInputs = result.components.EcrImagePipeline!.inputs;
     assert.deepEqual(pipelineInputs.scanningMode, {
       $ref: "#/types/ecr-pipeline:index:ScanningMode",
@@ -43,6 +50,7 @@ describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", functio
   it("exposes the pipeline's outputs, and requires only the build context", () => {
     const pipeline = result.components.EcrImagePipeline!;
     assert.deepEqual(Object.keys(pipeline.outputs).sort(), [
+      "costChange",
       "costReport",
       "findings",
       "imageDigest",

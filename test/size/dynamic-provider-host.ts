@@ -1,7 +1,7 @@
 /**
  * Pulumi's REAL dynamic-provider host (`node @pulumi/pulumi/cmd/dynamic-provider`), started as the engine
  * starts it (it prints its gRPC port on loopback) and driven with the gRPC client from @pulumi/pulumi's own
- * proto stubs: Check, Diff and Create, with the serialized provider in `__provider` as the SDK sends it
+ * proto stubs: Check, Diff, Create and Update, with the serialized provider in `__provider` as the SDK sends it
  * (@pulumi/pulumi dynamic/index.js). Test-only.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -36,6 +36,7 @@ interface GrpcClient {
   check(request: unknown, callback: Callback): void;
   diff(request: unknown, callback: Callback): void;
   create(request: unknown, callback: Callback): void;
+  update(request: unknown, callback: Callback): void;
   close(): void;
 }
 
@@ -53,6 +54,7 @@ export interface DynamicProviderHost {
   check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>>;
   diff(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: number }>;
   create(properties: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
+  update(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>>;
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -80,7 +82,7 @@ export async function startDynamicProviderHost(
     setTimeout(() => reject(new Error(`dynamic-provider host printed no port: ${stderr}`)), 30_000);
   });
   const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  const call = (method: "check" | "diff" | "create", request: unknown): Promise<ProtoMessage> =>
+  const call = (method: "check" | "diff" | "create" | "update", request: unknown): Promise<ProtoMessage> =>
     new Promise((resolve, reject) =>
       client[method](request, (error, response) => (error ? reject(error) : resolve(response))),
     );
@@ -107,6 +109,14 @@ export async function startDynamicProviderHost(
       request.setProperties!(struct(properties));
       const response = await call("create", request);
       return { id: response.getId(), properties: response.getProperties().toJavaScript() };
+    },
+    async update(olds, news) {
+      const request = new provproto.UpdateRequest!();
+      request.setId!("id");
+      request.setUrn!(URN);
+      request.setOlds!(struct(olds));
+      request.setNews!(struct(news));
+      return (await call("update", request)).getProperties().toJavaScript();
     },
     stderr: () => stderr,
     async stop() {

@@ -55,6 +55,9 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       "cacheDir",
       "context",
       "contextHash",
+      "deployedCompression",
+      "deployedContextHash",
+      "deployedLayers",
       "layers",
       "note",
       "platformLayers",
@@ -98,8 +101,16 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
       renewedCacheBlobs: null,
       layers,
       note: "local build (cached)",
+      // No state: nothing deployed yet (a first deployment); create records this build as deployed.
+      deployedContextHash: "",
+      deployedCompression: "",
+      // Nor its layers.
+      deployedLayers: null,
     });
     const created = runInPlainNode(`provider.create(${JSON.stringify(checked.inputs)})`, deadEngineEnv);
-    assert.deepEqual(created, { id: contextHash, outs: checked.inputs });
+    assert.deepEqual(created, {
+      id: contextHash,
+      outs: { ...checked.inputs, deployedContextHash: contextHash, deployedCompression: "gzip" },
+    });
   });
 });
