@@ -46,7 +46,7 @@ import {
 import { buildx, registryHasTag } from "./lib/buildx";
 import { removePrivateEngine, startPrivateEngine, type PrivateEngine } from "./lib/private-engine";
 import { runCommand } from "./lib/process";
-import { LOCAL_REGISTRY, fetchManifest } from "./lib/registry";
+import { LOCAL_REGISTRY, MANIFEST_ACCEPT, fetchManifest } from "./lib/registry";
 import {
   cacheBlobsFromLayoutDir,
   imageBlobsFromLayout,
@@ -73,13 +73,6 @@ const REGISTRY_DIR = join(BENCH_DIR, "registry");
 const ENGINE_DIR = process.env.BENCH_STORAGE_ENGINE_DIR ?? "/var/cache/ecr-pipeline/storagebench-engine";
 /** The changed runtime base of the base-image step, built on the private engine only. */
 const CHANGED_RUNTIME_BASE = "storagebench/node:22-distroless-extra";
-const MANIFEST_ACCEPT = [
-  "application/vnd.docker.distribution.manifest.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-].join(", ");
-
 function log(message: string): void {
   process.stderr.write(`[bench:storage ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }

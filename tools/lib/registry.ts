@@ -17,7 +17,8 @@ export interface ImageManifest {
   layers: ManifestLayer[];
 }
 
-const MANIFEST_ACCEPT = [
+/** Every manifest media type a registry may answer with (image, index, Docker v2 and OCI). */
+export const MANIFEST_ACCEPT = [
   "application/vnd.docker.distribution.manifest.v2+json",
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.oci.image.index.v1+json",
