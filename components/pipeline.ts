@@ -211,29 +211,37 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
         ),
       );
     // The estimate's layer structure (kept in its state, so the `ecr` basis after deploy uses it too).
+    // Unknown (an estimate state written before these outputs existed keeps its old outputs for an unchanged
+    // image, and a missing output is unknown in preview, @pulumi/pulumi runtime/rpc.js) counts as "not
+    // measured": the whole-image model, never an unknown cost.
     const measuredLayers: pulumi.Output<MeasuredLayers | undefined> =
       estimate === undefined
         ? pulumi.output(undefined)
-        : pulumi
-            .all([
-              estimate.platformLayers,
-              estimate.cacheBlobs,
-              estimate.renewedLayers,
-              estimate.renewedCacheBlobs,
-            ])
-            .apply(([platformLayers, cacheBlobs, renewed, cacheRenewed]) =>
-              platformLayers === undefined ||
-              platformLayers === null ||
-              renewed === undefined ||
-              renewed === null
-                ? undefined
-                : {
-                    platforms: platformLayers,
-                    cache: cacheBlobs ?? [],
-                    renewed,
-                    cacheRenewed: cacheRenewed ?? [],
-                  },
-            );
+        : firstKnown<MeasuredLayers | undefined>(
+            [
+              pulumi
+                .all([
+                  estimate.platformLayers,
+                  estimate.cacheBlobs,
+                  estimate.renewedLayers,
+                  estimate.renewedCacheBlobs,
+                ])
+                .apply(([platformLayers, cacheBlobs, renewed, cacheRenewed]) =>
+                  platformLayers === undefined ||
+                  platformLayers === null ||
+                  renewed === undefined ||
+                  renewed === null
+                    ? undefined
+                    : {
+                        platforms: platformLayers,
+                        cache: cacheBlobs ?? [],
+                        renewed,
+                        cacheRenewed: cacheRenewed ?? [],
+                      },
+                ),
+            ],
+            undefined,
+          );
     const costInput = pulumi
       .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms, measuredLayers])
       .apply(([size, costRegion, policy, platforms, layers]): CostForInput => ({

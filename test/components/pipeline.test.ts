@@ -217,6 +217,18 @@ describe("EcrImagePipeline", () => {
     assert.equal(change?.difference?.storedBytes, -1010 * MiB);
   });
 
+  it("an estimate state from before the layer outputs (keys absent, unknown in preview): cost known, whole-image model", async () => {
+    installMocks({ preview: true, estimateLayers: {} });
+    const p = pipeline();
+    await settled(p);
+    assert.equal(await isKnown(p.monthlyCost), true);
+    assert.equal(await isKnown(p.costReport), true);
+    assert.match(
+      (await valueOf(p.costReport)) ?? "",
+      /storage: no layers measured, so the whole-image model/,
+    );
+  });
+
   it("preview of an unchanged image: everything known, size basis ecr", async () => {
     installMocks({ preview: true });
     const p = pipeline();
