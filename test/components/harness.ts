@@ -47,12 +47,13 @@ export interface MockScenario {
    * The estimate's layer structure (its `platformLayers`, `cacheBlobs`, `renewedLayers`,
    * `renewedCacheBlobs` outputs); absent = none measured, sent as null as the real provider does.
    */
-  estimateLayers?: {
+  // A key left out is absent from the state, as in a state written before the output existed.
+  estimateLayers?: Partial<{
     platformLayers: unknown;
     cacheBlobs: unknown;
     renewedLayers: unknown;
     renewedCacheBlobs: unknown;
-  };
+  }>;
   /**
    * What `aws.ecr.getImage` finds for the digest: the image with its size (default), the image without
    * `imageSizeInBytes` (AWS leaves it out), or nothing (the invoke fails, as for an image not found yet).
