@@ -195,8 +195,9 @@ function kthNewestPushTime(order: Int32Array, k: number, pushedMs: Float64Array)
 }
 
 /**
- * Decides (decidedBy[i] = stamp) the candidates the rule acts on that no earlier rule shields.
- * `candidates` holds image indexes, and is used as scratch space (its contents are lost).
+ * Decides (decidedBy[i] = stamp) the candidates the rule acts on that no earlier rule shields (those
+ * with shieldedBy[i] === stamp). `candidates` holds image indexes, and is used as scratch space (its
+ * contents are lost).
  */
 function decideSelected(
   rule: LifecyclePolicyRule,
@@ -224,7 +225,7 @@ function decideSelected(
       const pushed = pushedMs[i] as number;
       if (pushed > cutoff) newer += 1;
       else if (pushed < cutoff) {
-        if (shieldedBy[i] === 0) decidedBy[i] = stamp;
+        if (shieldedBy[i] === stamp) decidedBy[i] = stamp;
       } else candidates[tied++] = i; // tied <= at: only entries already read are overwritten
     }
     const keepTied = countNumber - newer;
@@ -232,7 +233,7 @@ function decideSelected(
     selectNewest(order, keepTied, pushedMs, images);
     for (let at = keepTied; at < tied; at += 1) {
       const i = order[at] as number;
-      if (shieldedBy[i] === 0) decidedBy[i] = stamp;
+      if (shieldedBy[i] === stamp) decidedBy[i] = stamp;
     }
     return;
   }
@@ -241,7 +242,7 @@ function decideSelected(
   const limitMs = countNumber * DAY_MS;
   for (let at = 0; at < count; at += 1) {
     const i = candidates[at] as number;
-    if (shieldedBy[i] !== 0) continue;
+    if (shieldedBy[i] !== stamp) continue;
     let momentMs = pushedMs[i] as number;
     if (countType === "sinceImagePulled") {
       const pulled = (images[i] as LifecycleImage).lastPulledAt;
@@ -351,13 +352,16 @@ export function simulateLifecycleRules(
     const stamp = r + 1;
     const bit = 1 << (r % RULES_PER_MATCH_PASS);
     if (bit === 1) matchTags(rules, r, images, matched);
+    // The candidates, and the shield of those no earlier rule matched: shieldedBy[i] === stamp then
+    // says "this rule is the first to match image i", which is what decideSelected asks.
     let found = 0;
-    for (let i = 0; i < count; i += 1) if (((matched[i] as number) & bit) !== 0) buffer[found++] = i;
-    decideSelected(rule, images, pushedMs, buffer.subarray(0, found), nowMs, shieldedBy, decidedBy, stamp);
-    // Then this rule shields the images it matched that no earlier rule did.
     for (let i = 0; i < count; i += 1) {
-      if (((matched[i] as number) & bit) !== 0 && shieldedBy[i] === 0) shieldedBy[i] = stamp;
+      if (((matched[i] as number) & bit) === 0) continue;
+      buffer[found++] = i;
+      if (shieldedBy[i] === 0) shieldedBy[i] = stamp;
     }
+    if (found > 0)
+      decideSelected(rule, images, pushedMs, buffer.subarray(0, found), nowMs, shieldedBy, decidedBy, stamp);
   }
   // A child of a manifest list that is not itself leaving standard storage stays. One Map of the
   // digests that matter, not a scan of the images per reference: that was quadratic in the number of
