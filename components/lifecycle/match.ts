@@ -16,14 +16,22 @@ import type { LifecycleSelection, LifecycleStorageClass } from "./types";
  * a later placement never leaves more room for the segments after it.
  */
 export function tagMatchesPattern(tag: string, pattern: string): boolean {
-  const parts = pattern.split("*");
-  if (parts.length === 1) return tag === pattern;
+  return tagMatchesPatternParts(tag, pattern.split("*"));
+}
+
+/**
+ * tagMatchesPattern with the pattern already split at `*` (`parts.length >= 1`): the simulation splits
+ * each pattern once per rule, not once per image, and walks the middle segments by index (no slice).
+ */
+export function tagMatchesPatternParts(tag: string, parts: readonly string[]): boolean {
+  if (parts.length === 1) return tag === parts[0];
   const first = parts[0] as string;
   const last = parts[parts.length - 1] as string;
   if (tag.length < first.length + last.length || !tag.startsWith(first) || !tag.endsWith(last)) return false;
   let from = first.length;
   const end = tag.length - last.length;
-  for (const middle of parts.slice(1, -1)) {
+  for (let m = 1; m < parts.length - 1; m += 1) {
+    const middle = parts[m] as string;
     const at = tag.indexOf(middle, from);
     if (at < 0 || at + middle.length > end) return false;
     from = at + middle.length;
@@ -61,27 +69,61 @@ export function selectionMatchesTags(
 }
 
 /**
- * selectionMatchesTags for one selection, prepared once: the filter list and its patterns are read
- * and compiled before the loop over images (the simulation runs it on up to 100,000 images per rule).
+ * A selection's tag filter read once, for selectionMatchesTags on many images (the simulation runs it
+ * on up to 100,000 images per rule): plain data, patterns split at `*` up front, matched by
+ * compiledSelectionMatches with loops, so no closure or array is made per image.
  */
-export function tagMatcher(
+export interface CompiledTagSelection {
+  /** "none": tagged with an empty filter list, which selects nothing. */
+  status: "any" | "untagged" | "tagged" | "none";
+  kind: "prefix" | "pattern";
+  filters: readonly string[];
+  /** filters split at `*`, for kind "pattern". */
+  patternParts: readonly (readonly string[])[];
+}
+
+export function compileTagSelection(
   selection: Pick<LifecycleSelection, "tagStatus" | "tagPrefixList" | "tagPatternList">,
-): (tags: readonly string[]) => boolean {
-  if (selection.tagStatus === "any") return () => true;
-  if (selection.tagStatus === "untagged") return (tags) => tags.length === 0;
+): CompiledTagSelection {
   const { kind, filters } = tagFilterOf(selection);
-  if (filters.length === 0) return () => false;
-  const tests: ((tag: string) => boolean)[] = filters.map((filter) => {
-    if (kind === "prefix") return (tag) => tag.startsWith(filter);
-    return (tag) => tagMatchesPattern(tag, filter);
-  });
-  return (tags) => {
-    if (tags.length === 0) return false;
-    for (const test of tests) {
-      if (!tags.some(test)) return false;
-    }
-    return true;
+  const status =
+    selection.tagStatus === "any" || selection.tagStatus === "untagged"
+      ? selection.tagStatus
+      : filters.length === 0
+        ? "none"
+        : "tagged";
+  return {
+    status,
+    kind,
+    filters,
+    patternParts: kind === "pattern" ? filters.map((filter) => filter.split("*")) : [],
   };
+}
+
+/** selectionMatchesTags(selection, tags) for the compiled selection. */
+export function compiledSelectionMatches(selection: CompiledTagSelection, tags: readonly string[]): boolean {
+  switch (selection.status) {
+    case "any":
+      return true;
+    case "untagged":
+      return tags.length === 0;
+    case "none":
+      return false;
+  }
+  if (tags.length === 0) return false;
+  const { filters, patternParts } = selection;
+  const prefix = selection.kind === "prefix";
+  // Every filter must match some tag (the entries of one list are ANDed).
+  for (let f = 0; f < filters.length; f += 1) {
+    const filter = filters[f] as string;
+    let found = false;
+    for (let t = 0; t < tags.length && !found; t += 1) {
+      const tag = tags[t] as string;
+      found = prefix ? tag.startsWith(filter) : tagMatchesPatternParts(tag, patternParts[f] as string[]);
+    }
+    if (!found) return false;
+  }
+  return true;
 }
 
 /** ECR reads an omitted storageClass as `standard`. */

@@ -357,6 +357,36 @@ describe("simulateLifecycle: inputs it cannot reason about, and bounded work (is
     );
   });
 
+  it("70 rules: each selects only its own tags (tags are matched 32 rules per pass, a bit per rule)", () => {
+    // Rules 32 (bit 31, the sign bit), 33 and 65 start or end a pass; every third rule uses a pattern.
+    const rules = Array.from({ length: 70 }, (_, i) => ({
+      selection: {
+        tagStatus: "tagged" as const,
+        ...(i % 3 === 0 ? { tagPatternList: [`p${i}-*`] } : { tagPrefixList: [`p${i}-`] }),
+        countType: "imageCountMoreThan" as const,
+        countNumber: 1,
+      },
+    }));
+    const images = rules.flatMap((_, i) => [
+      image(`old-${i}`, [`p${i}-old`], 5),
+      image(`new-${i}`, [`p${i}-new`], 0),
+    ]);
+    const result = simulateLifecycle(rules, images, NOW);
+    assert.deepEqual(
+      result.images,
+      rules.flatMap((_, i) => [
+        { digest: `old-${i}`, action: "expire", rulePriority: i + 1, reason: `rule ${i + 1} expires it` },
+        {
+          digest: `new-${i}`,
+          action: "keep",
+          rulePriority: i + 1,
+          reason: `rule ${i + 1} selects it and keeps it`,
+        },
+      ]),
+    );
+    assert.equal(result.expired.length, 70);
+  });
+
   it("rejects more than 100,000 images up front", () => {
     const images = Array.from({ length: 100_001 }, (_, i) => image(`i${i}`, [], 1));
     assert.throws(() => simulateLifecycle(policy, images, NOW), { name: "InvalidInputError", key: "images" });
