@@ -194,7 +194,8 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
     uniqueBytesPerImage,
     retainedImages,
     cacheBytes,
-    storedBytes: imageBytes + (retainedImages - 1) * uniqueBytesPerImage + cacheBytes,
+    // Layer-based storage (./storage.ts) is the stored total as it is; the formula is the whole-image model.
+    storedBytes: input.storage?.bytes ?? imageBytes + (retainedImages - 1) * uniqueBytesPerImage + cacheBytes,
     pushesPerMonth,
     pulls,
     bytesPerPull,

@@ -158,7 +158,7 @@ export function costFor(input: CostForInput): PipelineCost {
         })
       : estimateMonthlyCost({
           ...common,
-          ...storageAssumptions(storage, size.bytes, renewedBytesPerPush, retainedBuilds),
+          ...storageAssumptions(storage, size.bytes, renewedBytesPerPush),
         });
   const title = priced
     ? undefined
@@ -211,22 +211,18 @@ function layerStorage(input: CostForInput, retainedBuilds: number): SteadyStateS
 }
 
 /**
- * CostEstimateInput fields that make the estimate's own `storedBytes` (used by replication) equal the
- * layer-based total: one image, (retainedBuilds − 1) × the renewed bytes, and everything else (the
- * other platforms' layers, the cache, superseded caches) as `cacheBytes`. The storage lines come
- * from `storage` itself.
+ * CostEstimateInput fields of the layer model: one platform's image, what a push renews (what replication
+ * transfers per push), the registry cache's own blobs (the cache and superseded-cache lines), and the
+ * storage itself, whose total is the estimate's `storedBytes`.
  */
-function storageAssumptions(
-  storage: SteadyStateStorage,
-  imageBytes: number,
-  renewedBytesPerPush: number,
-  retainedBuilds: number,
-) {
-  const uniqueBytesPerImage = Math.min(renewedBytesPerPush, imageBytes);
+function storageAssumptions(storage: SteadyStateStorage, imageBytes: number, renewedBytesPerPush: number) {
+  const cacheKeys = new Set(["cache", "superseded caches"]);
   return {
     imageBytes,
-    uniqueBytesPerImage,
-    cacheBytes: Math.max(0, storage.bytes - imageBytes - (retainedBuilds - 1) * uniqueBytesPerImage),
+    uniqueBytesPerImage: Math.min(renewedBytesPerPush, imageBytes),
+    cacheBytes: storage.lines
+      .filter((line) => line.key !== undefined && cacheKeys.has(line.key))
+      .reduce((total, line) => total + line.bytes, 0),
     storage,
   };
 }

@@ -167,7 +167,7 @@ export interface CostEstimateInput {
   pricing?: RegionPricing;
   /**
    * Stored bytes computed from layers (./storage.ts `steadyStateStorage`). When given, the storage
-   * cost is one line per StorageLine instead of the whole-image formula of `storedBytes`.
+   * cost is one line per StorageLine and `storedBytes` is its total, instead of the whole-image formula.
    */
   storage?: SteadyStateStorage;
 }
@@ -194,7 +194,7 @@ export interface CostAssumptions {
   uniqueBytesPerImage: number;
   retainedImages: number;
   cacheBytes: number;
-  /** imageBytes + (retainedImages − 1) × uniqueBytesPerImage + cacheBytes. */
+  /** `storage.bytes` when layer-based storage was given, else imageBytes + (retainedImages − 1) × uniqueBytesPerImage + cacheBytes. */
   storedBytes: number;
   pushesPerMonth: number;
   pulls: Required<PullsPerMonth>;

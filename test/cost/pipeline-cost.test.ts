@@ -170,6 +170,8 @@ describe("costFor: storage from layers", () => {
     );
     assert.equal(storage?.bytes, 501_634_944);
     assert.equal(estimate.assumptions.storedBytes, 501_634_944);
+    // The registry cache's own blobs: the cache line and the superseded caches' line.
+    assert.equal(estimate.assumptions.cacheBytes, 405_889_292 + 21_546);
     assert.equal(estimate.storageUsd, (501_634_944 / 2 ** 30) * 0.1);
     assert.equal(renewedBytesPerPush, 2_679);
     // A pull moves one platform's image; the NAT line prices 500 of them.
