@@ -468,20 +468,49 @@ export async function measureOciLayout(archive: AsyncIterable<Buffer>): Promise<
  */
 export function cacheManifestBlobs(
   manifest: unknown,
-): Array<{ digest: string; bytes: number; mediaType: string }> {
+): Array<{ digest: string; bytes: number; mediaType: string; uncompressed: string }> {
   const layers = (manifest as { layers?: unknown } | null)?.layers;
   if (!Array.isArray(layers)) throw new Error("the cache manifest lists no layers[]");
-  const seen = new Map<string, { digest: string; bytes: number; mediaType: string }>();
+  const seen = new Map<string, { digest: string; bytes: number; mediaType: string; uncompressed: string }>();
   layers.forEach((layer: unknown, index) => {
-    const { digest, size, mediaType } = (layer ?? {}) as {
+    const { digest, size, mediaType, annotations } = (layer ?? {}) as {
       digest?: unknown;
       size?: unknown;
       mediaType?: unknown;
+      annotations?: Record<string, unknown>;
     };
     if (typeof digest !== "string" || typeof size !== "number" || !Number.isFinite(size) || size < 0)
       throw new Error(`the cache manifest's layers[${index}] has no digest and size`);
+    // Which layer a blob is, whatever its compression: BuildKit annotates each cache layer with its
+    // uncompressed digest (the diff id); an uncompressed blob is its own.
+    const uncompressed = annotations?.["containerd.io/uncompressed"];
     if (!seen.has(digest))
-      seen.set(digest, { digest, bytes: size, mediaType: typeof mediaType === "string" ? mediaType : "" });
+      seen.set(digest, {
+        digest,
+        bytes: size,
+        mediaType: typeof mediaType === "string" ? mediaType : "",
+        uncompressed: typeof uncompressed === "string" ? uncompressed : digest,
+      });
   });
   return [...seen.values()];
+}
+
+/**
+ * The blobs a registry cache export pushes, per layer: the variants in the push's compression when the
+ * engine holds one, else the variants it holds (a cache export without force-compression lists what the
+ * engine's content store has, so a layer held only as zstd goes out as zstd). Dropping such a layer
+ * would leave its bytes out of the estimate. `dropped` counts the other-compression variants left out.
+ */
+export function pushedCacheVariants<T extends { mediaType: string; uncompressed: string }>(
+  blobs: readonly T[],
+  pushedType: RegExp,
+): { kept: T[]; dropped: number } {
+  const byLayer = new Map<string, T[]>();
+  for (const blob of blobs) byLayer.set(blob.uncompressed, [...(byLayer.get(blob.uncompressed) ?? []), blob]);
+  const kept: T[] = [];
+  for (const variants of byLayer.values()) {
+    const pushed = variants.filter((blob) => pushedType.test(blob.mediaType));
+    kept.push(...(pushed.length > 0 ? pushed : variants));
+  }
+  return { kept, dropped: blobs.length - kept.length };
 }

@@ -33,6 +33,7 @@ import type { StoredBlob } from "../cost/storage";
 import { finalStageBaseDockerfile, sharedPrefixLength } from "./base-layers";
 import {
   cacheManifestBlobs,
+  pushedCacheVariants,
   measureOciLayout,
   measureSavedImage,
   type LayerCompression,
@@ -356,7 +357,9 @@ async function exportBaseLayout(
  * cache's manifest lists the blobs a registry cache export pushes (test/integration/cache-export.test.ts
  * compares the two on a real registry).
  *
- * Only the blobs of the push's compression are kept. Without force-compression (gzip) BuildKit adds to
+ * Per layer, only the blobs of the push's compression are kept when there are any (a layer the engine
+ * holds only in another compression is kept as that: it is what the push sends, ./image-tar.ts
+ * `pushedCacheVariants`). Without force-compression (gzip) BuildKit adds to
  * a cache export the other compression variants of a layer that this engine's content store happens to
  * hold (made by zstd or uncompressed exports of the same layers, this estimate's own uncompressed
  * export included), and which it adds differed between two exports a minute apart on the shared engine
@@ -375,7 +378,7 @@ async function measureCacheExport(
   attributes: string[],
   compression: LayerCompression,
 ): Promise<{ blobs: CacheBlob[]; variants: number }> {
-  const lists: CacheBlob[][] = [];
+  const lists: ReturnType<typeof cacheManifestBlobs>[] = [];
   for (const platform of platforms) {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-pipeline-cache-"));
     try {
@@ -402,11 +405,13 @@ async function measureCacheExport(
       fs.rmSync(directory, { recursive: true, force: true });
     }
   }
-  const distinct = new Map<string, CacheBlob>();
+  const distinct = new Map<string, (typeof lists)[number][number]>();
   for (const blob of lists.flat()) if (!distinct.has(blob.digest)) distinct.set(blob.digest, blob);
-  const all = [...distinct.values()];
-  const kept = all.filter((blob) => CACHE_LAYER_TYPE[compression].test(blob.mediaType));
-  return { blobs: kept, variants: all.length - kept.length };
+  const { kept, dropped } = pushedCacheVariants([...distinct.values()], CACHE_LAYER_TYPE[compression]);
+  return {
+    blobs: kept.map(({ digest, bytes, mediaType }): CacheBlob => ({ digest, bytes, mediaType })),
+    variants: dropped,
+  };
 }
 
 /** `docker buildx build` of the estimate's build with `extraArgs` (outputs), output discarded. */

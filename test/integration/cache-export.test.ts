@@ -3,14 +3,14 @@
  * app/ (BuildKitImage's docker-build Image, recorded under mocks and run as pulumi-docker-build runs it,
  * ./lib/component-build.ts) pushes its mode=max registry cache to 127.0.0.1:5000/storage-cache-<run>;
  * the estimate (components/size/local-estimate.ts, `cache: true`) exports the same build's cache with
- * `type=local`. Every blob the local export measures must be in the registry's cache manifest, and the
- * registry's blobs of the pushed compression may hold at most 1 % more bytes (see the assertion).
+ * `type=local`. Per layer the two must agree (see the assertions for what an engine guarantees).
  *
  * Needs `bash scripts/test-infra.sh up`. Without it the suite is skipped with the reason, unless CI=true.
  */
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { cacheManifestBlobs } from "../../components/size/image-tar";
 import { estimateImageSize } from "../../components/size/local-estimate";
 import { benchVariant, prepareContext } from "../../tools/lib/bench-variants";
 import {
@@ -95,28 +95,43 @@ describe("registry cache blobs: local cache export vs the component's registry c
           `only pushed: ${onlyPushed.map((layer) => `${layer.digest.slice(7, 19)} ${layer.mediaType} ${layer.size}`).join(", ") || "none"}; ` +
           `only measured: ${onlyMeasured.map((blob) => `${blob.digest.slice(7, 19)} ${blob.mediaType} ${blob.bytes}`).join(", ") || "none"}`,
       );
-      // The blobs of the compression the build pushes: every measured blob is in the registry cache, and
-      // the registry cache holds at most 1 % more bytes of that compression. Other compression variants of
-      // the same layers are in a cache export only on an engine that made them, and which ones varies
-      // between exports (components/size/local-estimate.ts measureCacheExport): the estimate leaves them
-      // out, the line above shows them. A shared engine can add a small variant of the pushed type too:
-      // CI saw one 3,584 B gzip blob in the pushed cache that the export a minute later did not list
-      // (139,198,560 B measured), so equality of the sets is not what an engine guarantees.
+      // Per layer (BuildKit's containerd.io/uncompressed annotation names it, whatever its compression):
+      // the estimate measures every layer the registry cache holds, once, and where both hold a layer in
+      // the pushed compression it is the same blob. Which variant an export lists for a layer depends on
+      // what the engine's content store holds at that moment (a cache export without force-compression):
+      // on this shared engine CI saw the push list a layer as zstd that the export a minute later listed
+      // as gzip, and the reverse. On an engine that builds only this pipeline both are the same blobs to
+      // the byte: `npm run bench:storage` (a private engine, run in CI) checks that at every step.
+      const pushedBlobs = cacheManifestBlobs(cacheManifest);
+      const pushedLayers = new Set(pushedBlobs.map((blob) => blob.uncompressed));
       assert.ok(ofType(pushed).length > 0, `no ${compression} blob in the registry cache`);
-      const pushedOfTypeDigests = new Set(ofType(pushed));
-      assert.deepEqual(
-        ofType(measured).filter((digest) => !pushedOfTypeDigests.has(digest)),
-        [],
-        "measured blobs missing from the registry cache",
-      );
-      const pushedOfType = distinctBy(pushed).filter((layer) =>
-        PUSHED_TYPE[compression].test(layer.mediaType),
-      );
-      const extra = sum(pushedOfType) - measuredBytes;
-      assert.ok(
-        extra >= 0 && extra <= measuredBytes * 0.01,
-        `registry cache ${sum(pushedOfType)} B of ${compression} vs ${measuredBytes} B measured: ${extra} B apart (at most 1 %)`,
-      );
+      assert.equal(measured.length, pushedLayers.size, "one measured blob per layer of the registry cache");
+      const measuredDigests = new Set(measured.map((blob) => blob.digest));
+      const layersWithPushedType = (blobs: ReadonlyArray<{ mediaType: string; uncompressed: string }>) =>
+        new Set(
+          blobs.filter((blob) => PUSHED_TYPE[compression].test(blob.mediaType)).map((b) => b.uncompressed),
+        );
+      const pushedTypeLayers = layersWithPushedType(pushedBlobs);
+      for (const blob of pushedBlobs) {
+        if (!PUSHED_TYPE[compression].test(blob.mediaType) || measuredDigests.has(blob.digest)) continue;
+        // A pushed blob of the pushed type that the estimate did not measure: only when the estimate's
+        // export listed that layer in another compression (then it measured no blob of this type for it).
+        const measuredOfType = measured.filter((each) =>
+          PUSHED_TYPE[compression].test(each.mediaType),
+        ).length;
+        assert.ok(
+          measuredOfType < pushedTypeLayers.size,
+          `${blob.digest} (${blob.bytes} B) is in the registry cache in ${compression} but not measured`,
+        );
+      }
+      if (compression === "zstd") {
+        // zstd is forced (force-compression=true): every layer in zstd on both sides, the same blobs.
+        assert.deepEqual(ofType(measured), ofType(pushed));
+        assert.equal(
+          measuredBytes,
+          sum(distinctBy(pushed).filter((l) => PUSHED_TYPE.zstd.test(l.mediaType))),
+        );
+      }
     });
   }
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { finalStageBaseDockerfile, sharedPrefixLength } from "../../components/size/base-layers";
-import { cacheManifestBlobs } from "../../components/size/image-tar";
+import { cacheManifestBlobs, pushedCacheVariants } from "../../components/size/image-tar";
 
 describe("finalStageBaseDockerfile", () => {
   const cases: Array<[string, string, string | undefined, string | undefined]> = [
@@ -73,17 +73,56 @@ describe("cacheManifestBlobs", () => {
       ],
     };
     assert.deepEqual(cacheManifestBlobs(manifest), [
-      { digest: "sha256:a", bytes: 97, mediaType: gzip },
-      { digest: "sha256:b", bytes: 395_678_697, mediaType: gzip },
+      { digest: "sha256:a", bytes: 97, mediaType: gzip, uncompressed: "sha256:a" },
+      { digest: "sha256:b", bytes: 395_678_697, mediaType: gzip, uncompressed: "sha256:b" },
     ]);
   });
 
+  it("names each blob's layer by its containerd.io/uncompressed annotation", () => {
+    const manifest = {
+      layers: [
+        {
+          mediaType: gzip,
+          digest: "sha256:g",
+          size: 81,
+          annotations: { "containerd.io/uncompressed": "sha256:u" },
+        },
+      ],
+    };
+    assert.deepEqual(cacheManifestBlobs(manifest), [
+      { digest: "sha256:g", bytes: 81, mediaType: gzip, uncompressed: "sha256:u" },
+    ]);
+  });
   it("rejects a manifest without layers or a layer without a size", () => {
     assert.throws(() => cacheManifestBlobs({ manifests: [] }), {
       message: "the cache manifest lists no layers[]",
     });
     assert.throws(() => cacheManifestBlobs({ layers: [{ digest: "sha256:a" }] }), {
       message: "the cache manifest's layers[0] has no digest and size",
+    });
+  });
+});
+
+describe("pushedCacheVariants", () => {
+  const gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+  const zstd = "application/vnd.oci.image.layer.v1.tar+zstd";
+  const tar = "application/vnd.oci.image.layer.v1.tar";
+  const blob = (digest: string, mediaType: string, uncompressed: string) => ({
+    digest,
+    mediaType,
+    uncompressed,
+  });
+  it("keeps the push's compression per layer, and a layer held only in another compression as that", () => {
+    // Layer u1: gzip and zstd variants; layer u2: only zstd and uncompressed (as CI's shared engine held).
+    const blobs = [
+      blob("sha256:g1", gzip, "sha256:u1"),
+      blob("sha256:z1", zstd, "sha256:u1"),
+      blob("sha256:z2", zstd, "sha256:u2"),
+      blob("sha256:u2", tar, "sha256:u2"),
+    ];
+    assert.deepEqual(pushedCacheVariants(blobs, /\.tar\+gzip$/), {
+      kept: [blobs[0], blobs[2], blobs[3]],
+      dropped: 1,
     });
   });
 });
