@@ -21,24 +21,37 @@ import type { LayerCompression } from "./defaults";
  */
 export const ZSTD_COMPRESSION_LEVEL = 3;
 
+/**
+ * gzip level 6: what BuildKit uses for gzip when no level is given. BuildKit's gzip writer is Go's
+ * `compress/gzip` at `gzip.DefaultCompression` unless a level is set (moby/buildkit
+ * util/compression/gzip.go, `gzipWriter`), and `compress/flate` turns DefaultCompression into level 6
+ * (deflate.go, `case level == DefaultCompression: level = 6`). So the level changes no byte; it is sent
+ * only because the provider drops every compression field, force included, without one.
+ */
+export const GZIP_COMPRESSION_LEVEL = 6;
+
 /** The `compression*` fields of a docker-build export or cacheTo entry. */
 export interface CompressionInputs {
-  compression?: LayerCompression;
-  compressionLevel?: number;
-  forceCompression?: boolean;
+  compression: LayerCompression;
+  compressionLevel: number;
+  forceCompression: boolean;
 }
 
 /**
- * What to send for a layer compression.
+ * What to send for a layer compression: the compression, its level (so the provider sends it at all)
+ * and `forceCompression: true`, for gzip as for zstd.
  *
- * - `gzip`: nothing. It is BuildKit's default, and the provider would drop `compression: "gzip"` without
- *   a level anyway; with no fields the inputs say exactly what reaches BuildKit (no `compression=` attr).
- * - `zstd`: `compression: "zstd"`, `compressionLevel: 3` (so the provider sends it at all) and
- *   `forceCompression: true`. Forcing recompresses the base image's gzip layers too, so the pushed image
- *   is zstd throughout; on the cache it makes the cache's layers the same zstd blobs as the image's
- *   (same content, same level), which the repository then stores once instead of once per compression.
+ * Force is what makes the choice hold. Without it BuildKit reuses whatever blob of a layer its content
+ * store already holds: on an engine that had built the same layers as zstd (another stack, an earlier
+ * `compression: "zstd"`, an estimate), a gzip build pushed those layers as `tar+zstd`, image and cache
+ * alike (seen on docker 26.1.5 / BuildKit 0.13, 2026-11-30; test/integration/provider-equivalence.test.ts
+ * "gzip after zstd"). A cache export without force also lists every compression variant the engine
+ * holds, so the repository stored a layer once per compression. Forcing converts only a layer held in
+ * another compression: a gzip layer already held (a gzip base image) is kept as it is, digest unchanged
+ * (`gzipType.NeedsConversion` is false for gzip, util/compression/gzip.go); forcing zstd recompresses the
+ * gzip base layers, so the pushed image is zstd throughout and the cache's layers are the image's blobs.
  */
 export function compressionInputs(compression: LayerCompression): CompressionInputs {
-  if (compression === "gzip") return {};
-  return { compression, compressionLevel: ZSTD_COMPRESSION_LEVEL, forceCompression: true };
+  const compressionLevel = compression === "gzip" ? GZIP_COMPRESSION_LEVEL : ZSTD_COMPRESSION_LEVEL;
+  return { compression, compressionLevel, forceCompression: true };
 }

@@ -79,8 +79,9 @@ export interface ImageBuildSettings {
    */
   cache?: boolean;
   /**
-   * Layer compression of the pushed image and the registry cache. `zstd` decompresses faster and is
-   * usually smaller; it is sent with level 3 and forced onto the base layers too, with OCI media types,
+   * Layer compression of the pushed image and the registry cache, forced onto every layer (so a runner
+   * that holds the layers in another compression still pushes this one). `zstd` decompresses faster and
+   * is usually smaller; it is sent with level 3 and OCI media types, recompresses the base layers too,
    * and needs a runtime that reads zstd layers (containerd 1.5+, Fargate platform 1.4).
    * @default "gzip"
    */
@@ -180,7 +181,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
       .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, settings.cacheTag));
     this.imageTags = refs.tags;
 
-    // The provider drops compression without a level (see ./compression.ts): zstd sends one, gzip nothing.
+    // The provider drops compression without a level (see ./compression.ts): both send one, and force.
     const compression = compressionInputs(settings.compression);
     // The cache is written in previews too, on purpose. docker-build sets push=false on image exports in a
     // preview (provider/internal/export.go 236-239, v0.0.22) but never filters cacheTo
@@ -234,7 +235,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
           buildOnPreview: settings.buildOnPreview,
           tags,
           // One registry export instead of `push: true`, so the layer compression can be chosen; zstd
-          // layers need OCI media types, and forceCompression recompresses gzip base layers too.
+          // layers need OCI media types; forceCompression makes every layer the chosen compression.
           push: false,
           exports: [
             { registry: { push: true, ociMediaTypes: settings.compression === "zstd", ...compression } },

@@ -209,7 +209,7 @@ export async function benchFixture(fixture: CacheFixture, bases: BaseImages): Pr
       buildArgs: { NODE_BUILD_IMAGE: bases[fixture.builder], NODE_RUNTIME_IMAGE: bases.distroless },
       outputs: [registryOutput(`${LOCAL_REGISTRY}/${repository}:${tag}`, "gzip")],
       cacheFrom: withCache ? [registryCacheFrom(cacheRef)] : [],
-      cacheTo: [registryCacheTo(cacheRef)],
+      cacheTo: [registryCacheTo(cacheRef, "gzip")],
     });
 
   fixture.setVersion(context, "1");

@@ -6,7 +6,7 @@
 // a dependency change, a base image change, then code-only changes until the lifecycle expires builds.
 // Each build is pushed the way the pipeline pushes: the content tag `ctx-…` (components/image-refs.ts),
 // the registry cache `buildcache` in ECR's form (mode=max, image-manifest=true, oci-mediatypes=true) with
-// `--cache-from` the same ref, gzip as the component sends it (components/compression.ts: no attribute),
+// `--cache-from` the same ref, gzip as the component sends it (components/compression.ts: level 6, forced),
 // to the bench's OWN registry (Debian's docker-registry on 127.0.0.1:5002, fresh storage, deletes on).
 // The same build also exports, locally, the image as an OCI layout and the cache as a local cache
 // (same compression); the model reads only those, never the registry.
@@ -313,7 +313,7 @@ async function buildAndPush(
   const contentTag = contentTagFromHash(
     contextHashFor({ context, dockerfile, buildArgs, platforms: [PLATFORM] }),
   );
-  const compression = ociExportAttributes(COMPRESSION); // [] for gzip: the component sends nothing
+  const compression = ociExportAttributes(COMPRESSION); // the component's fields: level and force for both
   const repository = `${BENCH_REGISTRY}/${REPOSITORY}`;
   const cacheRef = `${repository}:${CACHE_TAG}`;
   rmSync(stepDir, { recursive: true, force: true });

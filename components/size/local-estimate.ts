@@ -201,18 +201,17 @@ export const DEFAULT_PLATFORM = "linux/amd64";
 /**
  * The `--output` attributes that give the OCI layout the layers the push uploads: the compression
  * fields the component sends on its registry export (../compression.ts `compressionInputs`), written as
- * pulumi-docker-build writes them (export.go `ExportWithCompression.String()`: nothing without a
- * level), plus OCI media types for zstd as the component sets them. `type=oci` uses OCI media types
- * anyway; a media type changes the manifest, never a layer blob's bytes.
+ * pulumi-docker-build writes them (export.go `ExportWithCompression.String()`), plus OCI media types for
+ * zstd as the component sets them. `type=oci` uses OCI media types anyway; a media type changes the
+ * manifest, never a layer blob's bytes.
  */
 export function ociExportAttributes(compression: LayerCompression): string[] {
   const sent = compressionInputs(compression);
-  if (sent.compressionLevel === undefined || sent.compressionLevel === 0) return [];
   const attributes = [
-    `compression=${sent.compression ?? "gzip"}`,
+    `compression=${sent.compression}`,
     `compression-level=${sent.compressionLevel}`,
+    `force-compression=${sent.forceCompression}`,
   ];
-  if (sent.forceCompression !== undefined) attributes.push(`force-compression=${sent.forceCompression}`);
   if (compression === "zstd") attributes.push("oci-mediatypes=true");
   return attributes;
 }
@@ -357,14 +356,14 @@ async function exportBaseLayout(
  * cache's manifest lists the blobs a registry cache export pushes (test/integration/cache-export.test.ts
  * compares the two on a real registry).
  *
- * Per layer, only the blobs of the push's compression are kept when there are any (a layer the engine
- * holds only in another compression is kept as that: it is what the push sends, ./image-tar.ts
- * `pushedCacheVariants`). Without force-compression (gzip) BuildKit adds to
- * a cache export the other compression variants of a layer that this engine's content store happens to
- * hold (made by zstd or uncompressed exports of the same layers, this estimate's own uncompressed
- * export included), and which it adds differed between two exports a minute apart on the shared engine
- * here (2026-11-30: a 230,819,840 B `tar` blob in one, not in the other). A runner that builds only
- * this pipeline holds only the push's compression; the note counts the variants left out.
+ * Per layer, only the blobs of the push's compression are kept when there are any (a layer held only in
+ * another compression is kept as that, ./image-tar.ts `pushedCacheVariants`), and the note counts the
+ * variants left out. With force-compression, which the component sends for gzip and zstd alike
+ * (../compression.ts), BuildKit lists one variant per layer and nothing is left out. Without it (the
+ * component sent no gzip fields before) a cache export added every variant the engine's content store
+ * held, and which ones differed between two exports a minute apart on the shared engine here
+ * (2026-11-30: a 230,819,840 B `tar` blob in one, not in the other); the filter keeps the measurement
+ * right should an engine do that again.
  */
 /** Layer media types of each compression (OCI and Docker v2 names). */
 const CACHE_LAYER_TYPE: Record<LayerCompression, RegExp> = {

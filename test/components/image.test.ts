@@ -61,8 +61,19 @@ describe("BuildKitImage", () => {
       buildOnPreview: true,
       tags: [`${repositoryUrl}:${contentTag}`, `${repositoryUrl}:deployed-dev`],
       push: false,
-      // gzip is BuildKit's default: no compression fields, as the provider would send none without a level.
-      exports: [{ registry: { push: true, ociMediaTypes: false } }],
+      // gzip at BuildKit's default level, forced: without force BuildKit reuses a zstd blob the engine
+      // already holds (components/compression.ts); without a level the provider would drop both fields.
+      exports: [
+        {
+          registry: {
+            push: true,
+            ociMediaTypes: false,
+            compression: "gzip",
+            compressionLevel: 6,
+            forceCompression: true,
+          },
+        },
+      ],
       cacheFrom: [{ registry: { ref: cacheRef } }],
       cacheTo: [
         {
@@ -72,6 +83,9 @@ describe("BuildKitImage", () => {
             imageManifest: true,
             ociMediaTypes: true,
             ignoreError: true,
+            compression: "gzip",
+            compressionLevel: 6,
+            forceCompression: true,
           },
         },
       ],

@@ -61,9 +61,10 @@ describe("providerBuildInvocation (what pulumi-docker-build runs for the recorde
       "--cache-from",
       `type=registry,ref=${cacheRef}`,
       "--cache-to",
-      `type=registry,ref=${cacheRef},mode=max,ignore-error=true,oci-mediatypes=true,image-manifest=true`,
+      `type=registry,ref=${cacheRef},mode=max,ignore-error=true,oci-mediatypes=true,image-manifest=true,` +
+        "compression=gzip,compression-level=6,force-compression=true",
       "--output",
-      "type=image,push=true,store=true,oci-mediatypes=false",
+      "type=image,push=true,store=true,oci-mediatypes=false,compression=gzip,compression-level=6,force-compression=true",
       "--network",
       "host",
       "--platform",
@@ -142,7 +143,7 @@ describe("providerBuildInvocation (what pulumi-docker-build runs for the recorde
       "type=registry,ref=127.0.0.1:5000/proof-x:buildcache,registry.insecure=true",
     ]);
     assert.deepEqual(flagValues(invocation.argv, "--output"), [
-      "type=image,push=true,store=true,oci-mediatypes=false,registry.insecure=true",
+      "type=image,push=true,store=true,oci-mediatypes=false,compression=gzip,compression-level=6,force-compression=true,registry.insecure=true",
     ]);
     assert.ok(!invocation.argv.join(" ").includes(REGISTRY), "an ECR URL is left in the argv");
   });

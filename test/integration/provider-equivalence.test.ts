@@ -136,6 +136,39 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
     assert.deepEqual(layerMediaTypes(image), ["application/vnd.oci.image.layer.v1.tar+zstd"]);
   });
 
+  it("gzip after zstd on one engine: every layer of the image and of the cache is still tar+gzip", async function () {
+    // A runner that builds several stacks (or changed `compression`) holds the layers as zstd first. A
+    // gzip export without force-compression reuses those zstd blobs: on main at 65cb82f the pushed
+    // "gzip" image had tar+zstd layers and the cache listed them too (components/compression.ts).
+    const own = prepareContext(benchVariant("optimized"), join(WORK, "context-gzip-after-zstd"));
+    setAppVersion(own, `gzip-after-zstd-${RUN_ID}`);
+    const zstd = await recordComponentBuild(appArgs(own, { compression: "zstd" }));
+    await runProviderBuild(zstd.inputs, repositoryFor("first-zstd"));
+    const build = await recordComponentBuild(appArgs(own, { compression: "gzip" }));
+    const run = await runProviderBuild(build.inputs, repositoryFor("then-gzip"));
+    await assertPushedAsProviderWould(build, run);
+    const gzipTypes = [
+      "application/vnd.docker.image.rootfs.diff.tar.gzip",
+      "application/vnd.oci.image.layer.v1.tar+gzip",
+    ];
+    const image = await getManifest(run.repository, build.contentTag);
+    const cache = await getManifest(run.repository, "buildcache");
+    for (const [what, manifest] of [
+      ["image", image],
+      ["cache", cache],
+    ] as const) {
+      const other = layerMediaTypes(manifest).filter((type) => !gzipTypes.includes(type));
+      assert.deepEqual(other, [], `the ${what} has layers that are not gzip: ${other.join(", ")}`);
+    }
+    // The cache holds the image's own blobs (one variant per layer), so the repository stores them once.
+    const imageBlobs = new Set((image.layers ?? []).map((layer) => layer.digest));
+    const cacheBlobs = (cache.layers ?? []).map((layer) => layer.digest);
+    assert.ok(
+      [...imageBlobs].every((digest) => cacheBlobs.includes(digest)),
+      "a layer of the image is not in the cache as the same blob",
+    );
+  });
+
   it("a fresh engine gets every step before the changed COPY from the registry cache", async function () {
     const unavailable = privateEngineUnavailable();
     if (unavailable !== undefined) {

@@ -163,8 +163,12 @@ describe("local size estimate without a Docker engine", () => {
 });
 
 describe("ociExportAttributes (the layers the component's registry export pushes)", () => {
-  it("gzip: none, BuildKit's default gzip as for the component's export", () => {
-    assert.deepEqual(ociExportAttributes("gzip"), []);
+  it("gzip: level 6 (BuildKit's default level) and forced, as the component's export sends it", () => {
+    assert.deepEqual(ociExportAttributes("gzip"), [
+      "compression=gzip",
+      "compression-level=6",
+      "force-compression=true",
+    ]);
   });
   it("zstd: level 3, forced onto base layers, OCI media types", () => {
     assert.deepEqual(ociExportAttributes("zstd"), [

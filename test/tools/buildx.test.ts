@@ -99,7 +99,7 @@ describe("tools/lib/buildx (pure)", function () {
     );
   });
 
-  it("registryOutput and the cache strings: zstd with level and force, the cache in ECR's form", function () {
+  it("registryOutput and the cache strings: the compression with level and force, the cache in ECR's form", function () {
     assert.equal(
       registryOutput("127.0.0.1:5000/bench-x:1", "zstd"),
       "type=image,name=127.0.0.1:5000/bench-x:1,push=true,registry.insecure=true,oci-mediatypes=true," +
@@ -107,11 +107,18 @@ describe("tools/lib/buildx (pure)", function () {
     );
     assert.equal(
       registryOutput("127.0.0.1:5000/bench-x:1", "gzip"),
-      "type=image,name=127.0.0.1:5000/bench-x:1,push=true,registry.insecure=true,oci-mediatypes=true,compression=gzip",
+      "type=image,name=127.0.0.1:5000/bench-x:1,push=true,registry.insecure=true,oci-mediatypes=true," +
+        "compression=gzip,compression-level=6,force-compression=true",
     );
     assert.equal(
       registryCacheTo("127.0.0.1:5000/bench-x:buildcache"),
-      "type=registry,ref=127.0.0.1:5000/bench-x:buildcache,mode=max,image-manifest=true,oci-mediatypes=true,registry.insecure=true",
+      "type=registry,ref=127.0.0.1:5000/bench-x:buildcache,mode=max,image-manifest=true,oci-mediatypes=true," +
+        "compression=gzip,compression-level=6,force-compression=true,registry.insecure=true",
+    );
+    assert.equal(
+      registryCacheTo("127.0.0.1:5000/bench-x:buildcache", "zstd"),
+      "type=registry,ref=127.0.0.1:5000/bench-x:buildcache,mode=max,image-manifest=true,oci-mediatypes=true," +
+        "compression=zstd,compression-level=3,force-compression=true,registry.insecure=true",
     );
     assert.equal(
       registryCacheFrom("127.0.0.1:5000/bench-x:buildcache"),

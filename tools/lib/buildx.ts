@@ -2,6 +2,7 @@
 // the benchmarks: registry outputs with a chosen compression, registry caches in ECR's form, one platform
 // per build, and which steps BuildKit ran or took from its cache (parsed from `--progress=plain`).
 import { existsSync } from "node:fs";
+import { compressionInputs } from "../../components/compression";
 import { uncompressedImageBytes } from "./docker";
 import { runCommand } from "./process";
 import { LOCAL_REGISTRY, type ImageManifest } from "./registry";
@@ -43,10 +44,17 @@ export async function uncompressedBytes(
 
 export type Compression = "gzip" | "zstd";
 
+/** The compression attributes the component's export and cacheTo reach BuildKit with (../../components/compression.ts). */
+function compressionAttributes(compression: Compression): string {
+  const sent = compressionInputs(compression);
+  return `compression=${sent.compression},compression-level=${sent.compressionLevel},force-compression=${sent.forceCompression}`;
+}
+
 /**
  * An `--output` that pushes to the registry the way the component's exports do for ECR: OCI media types,
- * and for zstd the level and force-compression, without which BuildKit keeps existing gzip blobs
- * (pulumi-docker-build provider/internal/export.go drops compression entirely when the level is 0).
+ * and the compression with its level and force-compression as the component sends them (without a level
+ * pulumi-docker-build provider/internal/export.go drops the compression fields; without force BuildKit
+ * reuses a layer's blob in whatever compression the engine already holds it).
  */
 export function registryOutput(reference: string, compression: Compression): string {
   const options = [
@@ -55,16 +63,17 @@ export function registryOutput(reference: string, compression: Compression): str
     "push=true",
     "registry.insecure=true",
     "oci-mediatypes=true",
-    compression === "zstd"
-      ? "compression=zstd,compression-level=3,force-compression=true"
-      : "compression=gzip",
+    compressionAttributes(compression),
   ];
   return options.join(",");
 }
 
-/** The registry cache as the component writes it for ECR (mode=max, image manifest, OCI media types). */
-export function registryCacheTo(reference: string): string {
-  return `type=registry,ref=${reference},mode=max,image-manifest=true,oci-mediatypes=true,registry.insecure=true`;
+/**
+ * The registry cache as the component writes it for ECR (mode=max, image manifest, OCI media types, the
+ * push's compression forced).
+ */
+export function registryCacheTo(reference: string, compression: Compression = "gzip"): string {
+  return `type=registry,ref=${reference},mode=max,image-manifest=true,oci-mediatypes=true,${compressionAttributes(compression)},registry.insecure=true`;
 }
 
 export function registryCacheFrom(reference: string): string {
