@@ -12,7 +12,7 @@
 import { InvalidInputError } from "../errors";
 import { contentTagFromHash, platformSuffix } from "../image-refs";
 import type { KnownImageSize, SizeBasis } from "../size/basis";
-import { formatFixed, formatUsd } from "./report";
+import { formatFixed, formatUsd, MAX_REPORTED_AMOUNT } from "./report";
 import type { CostEstimate } from "./types";
 
 /** Whether the deployed image and this change were compared, and if not, why. */
@@ -78,10 +78,11 @@ export function comparedImage(size: KnownImageSize, estimate: CostEstimate): Com
 function checked(side: string, image: ComparedImage): ComparedImage {
   for (const key of ["sizeBytes", "storedBytes", "monthlyUsd"] as const) {
     const value = image[key];
-    if (!Number.isFinite(value) || value < 0) {
+    // The bound of the cost report's amounts (./report.ts): the lines print these, and their difference.
+    if (!Number.isFinite(value) || value < 0 || value > MAX_REPORTED_AMOUNT) {
       throw new InvalidInputError(
         `${side}.${key}`,
-        `${side}.${key} is ${value}: a size or cost to compare is a finite number >= 0`,
+        `${side}.${key} is ${value}: a size or cost to compare is a number from 0 to ${MAX_REPORTED_AMOUNT}`,
       );
     }
   }
@@ -242,8 +243,12 @@ function signed(text: string, value: number): string {
   return value > 0 ? `+${text}` : text;
 }
 
-function percent(difference: number, before: number): string {
-  if (before === 0) return "";
+/**
+ * The difference as a percentage of `before`, or nothing when `before` prints as zero (below `smallest`:
+ * 1 byte, or half a cent): a percentage of 0 is undefined, and of 5e-324 it overflowed to Infinity.
+ */
+function percent(difference: number, before: number, smallest: number): string {
+  if (before < smallest) return "";
   return `, ${signed(formatFixed((difference / before) * 100, 1), difference)}%`;
 }
 
@@ -264,11 +269,11 @@ export function costChangeLines(change: CostChange): string[] {
   }
   const after = change.change!;
   const bytesLine = (what: string, before: number, now: number, diff: number): string =>
-    `  ${what}: ${formatFixed(before, 0)} -> ${formatFixed(now, 0)} bytes (${signed(formatFixed(diff, 0), diff)}${percent(diff, before)})`;
+    `  ${what}: ${formatFixed(before, 0)} -> ${formatFixed(now, 0)} bytes (${signed(formatFixed(diff, 0), diff)}${percent(diff, before, 1)})`;
   return [
     `change vs deployed image: ${change.note}`,
     bytesLine("image size", deployed.sizeBytes, after.sizeBytes, difference.sizeBytes),
     bytesLine("stored bytes", deployed.storedBytes, after.storedBytes, difference.storedBytes),
-    `  monthly USD: ${formatUsd(deployed.monthlyUsd)} -> ${formatUsd(after.monthlyUsd)} (${signed(formatUsd(difference.monthlyUsd), difference.monthlyUsd)}${percent(difference.monthlyUsd, deployed.monthlyUsd)})`,
+    `  monthly USD: ${formatUsd(deployed.monthlyUsd)} -> ${formatUsd(after.monthlyUsd)} (${signed(formatUsd(difference.monthlyUsd), difference.monthlyUsd)}${percent(difference.monthlyUsd, deployed.monthlyUsd, 0.005)})`,
   ];
 }

@@ -24,20 +24,37 @@ export interface StoredBlob {
   bytes: number;
 }
 
-/** Blobs each digest once, in first-seen order; throws on a size that is not a finite count. */
+/**
+ * Bounds of the storage model's inputs (issue 12: every number out finite, every call within 100 ms):
+ * a blob of at most 1 PiB (the bound of every image size in this project, e.g. estimateMonthlyCost's
+ * imageBytes), at most 100,000 blobs in one list, and at most 100,000 kept builds or caches (the
+ * images a repository holds, components/lifecycle/simulate.ts MAX_SIMULATED_IMAGES). At every bound at
+ * once a line is below 2^50 x 1e5 x 1e5, about 1.1e25 bytes: finite.
+ */
+export const MAX_BLOB_BYTES = 2 ** 50;
+export const MAX_BLOBS_PER_LIST = 100_000;
+export const MAX_RETAINED_MANIFESTS = 100_000;
+
+/** Blobs each digest once, in first-seen order; throws on a size that is not a count of bytes. */
 export function distinctBlobs(lists: readonly (readonly StoredBlob[])[]): StoredBlob[] {
   const seen = new Map<string, StoredBlob>();
-  lists.forEach((list, listIndex) =>
+  lists.forEach((list, listIndex) => {
+    if (list.length > MAX_BLOBS_PER_LIST) {
+      throw new InvalidInputError(
+        `blobs[${listIndex}]`,
+        `blobs[${listIndex}] lists ${list.length} blobs, more than the ${MAX_BLOBS_PER_LIST} a manifest of this model may list`,
+      );
+    }
     list.forEach((blob, blobIndex) => {
-      if (!Number.isFinite(blob.bytes) || blob.bytes < 0) {
+      if (!Number.isFinite(blob.bytes) || blob.bytes < 0 || blob.bytes > MAX_BLOB_BYTES) {
         throw new InvalidInputError(
           `blobs[${listIndex}][${blobIndex}].bytes`,
-          `blob ${blob.digest} has size ${blob.bytes}: a blob size is a finite number of bytes >= 0`,
+          `blob ${blob.digest} has size ${blob.bytes}: a blob size is a finite number of bytes from 0 to ${MAX_BLOB_BYTES} (1 PiB)`,
         );
       }
       if (!seen.has(blob.digest)) seen.set(blob.digest, blob);
-    }),
-  );
+    });
+  });
   return [...seen.values()];
 }
 
@@ -101,8 +118,11 @@ export interface SteadyStateStorage {
 }
 
 function count(key: string, value: number, minimum: number): number {
-  if (!Number.isFinite(value) || value < minimum || !Number.isInteger(value)) {
-    throw new InvalidInputError(key, `${key} is ${value}: expected a whole number >= ${minimum}`);
+  if (!Number.isInteger(value) || value < minimum || value > MAX_RETAINED_MANIFESTS) {
+    throw new InvalidInputError(
+      key,
+      `${key} is ${value}: expected a whole number from ${minimum} to ${MAX_RETAINED_MANIFESTS}`,
+    );
   }
   return value;
 }

@@ -75,6 +75,13 @@ describe("cost comparison: the deployed image next to this change", () => {
         value: "NaN",
       },
       { side: "change", image: { ...smaller, storedBytes: -1 }, key: "change.storedBytes", value: "-1" },
+      // Past the report's bound: formatUsd(1.8e308) overflowed to a raw RangeError (the fuzz suite's case).
+      {
+        side: "deployed",
+        image: { ...deployed, monthlyUsd: Number.MAX_VALUE },
+        key: "deployed.monthlyUsd",
+        value: "1.7976931348623157e+308",
+      },
       {
         side: "change",
         image: { ...smaller, monthlyUsd: Infinity },
@@ -88,7 +95,7 @@ describe("cost comparison: the deployed image next to this change", () => {
         assert.throws(() => compareCosts(left, right, "ctx-a1a1a1a1a1a1a1a1"), {
           name: "InvalidInputError",
           key,
-          message: `${key} is ${value}: a size or cost to compare is a finite number >= 0`,
+          message: `${key} is ${value}: a size or cost to compare is a number from 0 to 1e+300`,
         });
       });
     }
@@ -293,6 +300,19 @@ describe("cost comparison: the deployed image next to this change", () => {
         "  stored bytes: 0 -> 566,231,040 bytes (+566,231,040)",
         "  monthly USD: 0.00 -> 0.50 (+0.50)",
       ]);
+    });
+    it("from an amount that prints as zero: no percentage (5e-324 made it Infinity and threw)", () => {
+      const almostEmpty = { ...deployed, sizeBytes: 5e-324, storedBytes: 0.4, monthlyUsd: 0.004 };
+      assert.deepEqual(costChangeLines(compareCosts(almostEmpty, smaller, "ctx-a1")).slice(1), [
+        "  image size: 0 -> 47,185,920 bytes (+47,185,920)",
+        "  stored bytes: 0 -> 566,231,040 bytes (+566,231,040)",
+        "  monthly USD: 0.00 -> 0.50 (+0.50)",
+      ]);
+      const aCent = { ...deployed, monthlyUsd: 0.005 };
+      assert.equal(
+        costChangeLines(compareCosts(aCent, smaller, "ctx-a1"))[3],
+        "  monthly USD: 0.01 -> 0.50 (+0.50, +9,900.0%)",
+      );
     });
     it("no comparison: one line with the reason; none when unchanged or not known", () => {
       assert.deepEqual(costChangeLines(planDeployedLookup("", HASH_B, undefined, true).result!), [

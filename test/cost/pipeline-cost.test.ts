@@ -115,7 +115,9 @@ describe("costFor: pushes, scans and pulls of one pipeline (issue 10)", () => {
             usage: { ...base.usage, pullBytes: "renewedLayers" },
             layers: renewedOnly(bad),
           }),
-        { message: `blob sha256:renewed has size ${bad}: a blob size is a finite number of bytes >= 0` },
+        {
+          message: `blob sha256:renewed has size ${bad}: a blob size is a finite number of bytes from 0 to 1125899906842624 (1 PiB)`,
+        },
       );
     }
   });

@@ -63,11 +63,24 @@ describe("distinctBlobs / uniqueBlobBytes / repositoryStoredBytes", () => {
   it("rejects a size that is not a finite count, naming the blob", () => {
     assert.throws(() => uniqueBlobBytes([[base], [blob("x", Number.NaN)]]), {
       key: "blobs[1][0].bytes",
-      message: "blob sha256:x has size NaN: a blob size is a finite number of bytes >= 0",
+      message:
+        "blob sha256:x has size NaN: a blob size is a finite number of bytes from 0 to 1125899906842624 (1 PiB)",
     });
     assert.throws(() => uniqueBlobBytes([[blob("y", -1)]]), {
       key: "blobs[0][0].bytes",
-      message: "blob sha256:y has size -1: a blob size is a finite number of bytes >= 0",
+      message:
+        "blob sha256:y has size -1: a blob size is a finite number of bytes from 0 to 1125899906842624 (1 PiB)",
+    });
+    // Past 1 PiB: two blobs of 1e308 added up to Infinity (test/fuzz/storage-cost.test.ts found it).
+    assert.throws(() => uniqueBlobBytes([[blob("z", 1e308)], [blob("w", 1e308)]]), {
+      key: "blobs[0][0].bytes",
+      message:
+        "blob sha256:z has size 1e+308: a blob size is a finite number of bytes from 0 to 1125899906842624 (1 PiB)",
+    });
+    assert.equal(uniqueBlobBytes([[blob("z", 2 ** 50)]]), 2 ** 50);
+    assert.throws(() => uniqueBlobBytes([Array.from({ length: 100_001 }, (_, i) => blob(`n${i}`, 1))]), {
+      key: "blobs[0]",
+      message: "blobs[0] lists 100001 blobs, more than the 100000 a manifest of this model may list",
     });
   });
 });
@@ -206,11 +219,16 @@ describe("steadyStateStorage", () => {
     };
     assert.throws(() => steadyStateStorage({ ...input, retainedBuilds: 0 }), {
       key: "retainedBuilds",
-      message: "retainedBuilds is 0: expected a whole number >= 1",
+      message: "retainedBuilds is 0: expected a whole number from 1 to 100000",
     });
     assert.throws(() => steadyStateStorage({ ...input, retainedSupersededCaches: 1.5 }), {
       key: "retainedSupersededCaches",
-      message: "retainedSupersededCaches is 1.5: expected a whole number >= 0",
+      message: "retainedSupersededCaches is 1.5: expected a whole number from 0 to 100000",
+    });
+    // 3.9e80 superseded caches x a 4.6e227-byte blob was Infinity bytes (the fuzz suite's counterexample).
+    assert.throws(() => steadyStateStorage({ ...input, retainedSupersededCaches: 3.911374659776037e80 }), {
+      key: "retainedSupersededCaches",
+      message: "retainedSupersededCaches is 3.911374659776037e+80: expected a whole number from 0 to 100000",
     });
   });
 });

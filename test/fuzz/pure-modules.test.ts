@@ -9,7 +9,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { estimateMonthlyCost, formatCostReport } from "../../components/cost";
-import { InvalidInputError } from "../../components/errors";
 import {
   renderLifecyclePolicy,
   simulateLifecycle,
@@ -28,50 +27,15 @@ import {
   rulesArb,
   validatorInputArb,
 } from "./arbitraries";
-
-export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
-export const FUZZ_SEED = 20_261_130;
-export const TIME_BOUND_MS = 100;
-
-type Outcome<T> = { value: T } | { error: unknown };
-
-/** Runs one case, asserts the time bound, and returns what it returned or threw. */
-function timedCase<T>(run: () => T, shape: () => string): Outcome<T> {
-  const start = process.cpuUsage();
-  let outcome: Outcome<T>;
-  try {
-    outcome = { value: run() };
-  } catch (error) {
-    outcome = { error };
-  }
-  const used = process.cpuUsage(start);
-  const ms = (used.user + used.system) / 1000;
-  assert.ok(ms < TIME_BOUND_MS, `${ms.toFixed(1)} ms of CPU for ${shape()}`);
-  return outcome;
-}
-
-/** A throw is only acceptable as our own typed input error. */
-function valueOrInputError<T>(outcome: Outcome<T>): T | undefined {
-  if ("value" in outcome) return outcome.value;
-  const { error } = outcome;
-  assert.ok(error instanceof InvalidInputError, `not an InvalidInputError: ${String(error)}`);
-  assert.ok(error.key.length > 0 && error.message.length > 0);
-  return undefined;
-}
-
-function assertAmounts(values: readonly number[], where: string): void {
-  values.forEach((value, i) => assert.ok(Number.isFinite(value) && value >= 0, `${where}[${i}] = ${value}`));
-}
-
-const size = (value: unknown): string => {
-  try {
-    return `${(JSON.stringify(value) ?? "").length} chars of JSON`;
-  } catch {
-    return "an unserializable value";
-  }
-};
-
-const options = { numRuns: FUZZ_RUNS, seed: FUZZ_SEED };
+import {
+  assertAmounts,
+  FUZZ_RUNS,
+  options,
+  size,
+  TIME_BOUND_MS,
+  timedCase,
+  valueOrInputError,
+} from "./harness";
 
 describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issue 12)`, function () {
   this.timeout(300_000);

@@ -1,0 +1,256 @@
+/**
+ * Fuzz suite for the pure functions issue 10 added after issue 12's suite was written (the layer
+ * storage model, the pipeline's cost, the deployed-vs-change comparison), held to issue 12's rule:
+ * each returns, or throws the project's InvalidInputError naming the key, within TIME_BOUND_MS of CPU
+ * per case, and every amount it returns is finite and >= 0 (a difference is signed, but finite).
+ * Seeded, FUZZ_RUNS cases per function, as test/fuzz/pure-modules.test.ts.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  compareCosts,
+  costChangeLines,
+  deployedImageSize,
+  type ComparedImage,
+} from "../../components/cost/comparison";
+import { costFor, type CostForInput } from "../../components/cost/pipeline-cost";
+import { ecrPricing, PullBytes, RescanDuration, ScanningMode } from "../../components/cost";
+import {
+  renewalOf,
+  repositoryStoredBytes,
+  steadyStateStorage,
+  type MeasuredLayers,
+  type PlatformLayers,
+  type StoredBlob,
+} from "../../components/cost/storage";
+import { lifecyclePresets, renderLifecyclePolicy } from "../../components/lifecycle";
+import { anyNumber } from "./arbitraries";
+import {
+  assertAmounts,
+  FUZZ_RUNS,
+  options,
+  size,
+  TIME_BOUND_MS,
+  timedCase,
+  valueOrInputError,
+} from "./harness";
+
+/** A few digests, so that lists share blobs (the case the model is about). */
+const digestArb = fc.constantFrom(...Array.from({ length: 8 }, (_, i) => `sha256:${String(i).repeat(64)}`));
+const blobArb: fc.Arbitrary<StoredBlob> = fc.record({ digest: digestArb, bytes: anyNumber });
+const blobsArb = fc.array(blobArb, { maxLength: 24 });
+/** Realistic sizes too, so most cases get past validation and reach the arithmetic. */
+const sizedBlobsArb = fc.oneof(
+  blobsArb,
+  fc.array(fc.record({ digest: digestArb, bytes: fc.integer({ min: 0, max: 2 ** 40 }) }), { maxLength: 24 }),
+);
+
+const platformLayersArb: fc.Arbitrary<PlatformLayers> = fc.record(
+  {
+    platform: fc.constantFrom("linux/amd64", "linux/arm64"),
+    layers: sizedBlobsArb,
+    baseLayerCount: anyNumber,
+  },
+  { requiredKeys: ["platform", "layers"] },
+);
+
+const measuredLayersArb: fc.Arbitrary<MeasuredLayers> = fc.record({
+  platforms: fc.array(platformLayersArb, { minLength: 1, maxLength: 3 }),
+  cache: sizedBlobsArb,
+  renewed: sizedBlobsArb,
+  cacheRenewed: sizedBlobsArb,
+});
+
+const presetPolicies = Object.values(lifecyclePresets).map((preset) => renderLifecyclePolicy(preset.rules));
+const regions = Object.keys(ecrPricing);
+
+const costForInputArb: fc.Arbitrary<CostForInput> = fc.record(
+  {
+    size: fc.record({
+      bytes: fc.oneof(anyNumber, fc.integer({ min: 0, max: 2 ** 40 })),
+      basis: fc.constantFrom("estimate", "ecr", "budget") as fc.Arbitrary<"estimate" | "ecr" | "budget">,
+      note: fc.string({ maxLength: 40 }),
+    }),
+    region: fc.constantFrom(...regions, "mars-north-1"),
+    policy: fc.constantFrom(...presetPolicies),
+    usage: fc.record({
+      pushesPerDay: anyNumber,
+      pullsPerMonthSameRegion: anyNumber,
+      pullsPerMonthViaInterfaceEndpoint: anyNumber,
+      pullsPerMonthViaNat: anyNumber,
+      pullsPerMonthCrossRegion: anyNumber,
+      pullsPerMonthInternet: anyNumber,
+      rescansPerMonth: anyNumber,
+      rescanDuration: fc.constantFrom(...Object.values(RescanDuration)),
+      pullBytes: fc.constantFrom(...Object.values(PullBytes)),
+      replicationRegions: fc.subarray(regions, { maxLength: 3 }),
+      applyFreeTier: fc.boolean(),
+    }),
+    scanningMode: fc.constantFrom(...Object.values(ScanningMode)),
+    platforms: anyNumber,
+    layers: measuredLayersArb,
+    cacheTag: fc.constantFrom("buildcache", "cache"),
+  },
+  { requiredKeys: ["size", "region", "policy", "usage", "scanningMode"] },
+);
+
+const comparedImageArb: fc.Arbitrary<ComparedImage> = fc.record({
+  basis: fc.constantFrom("estimate", "ecr", "budget") as fc.Arbitrary<"estimate" | "ecr" | "budget">,
+  sizeBytes: anyNumber,
+  storedBytes: anyNumber,
+  monthlyUsd: anyNumber,
+  note: fc.string({ maxLength: 20 }),
+});
+
+describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issues 10, 12)`, function () {
+  this.timeout(300_000);
+
+  it("repositoryStoredBytes: finite bytes >= 0, or InvalidInputError", () => {
+    fc.assert(
+      fc.property(fc.array(blobsArb, { maxLength: 6 }), (manifests) => {
+        const bytes = valueOrInputError(
+          timedCase(
+            () => repositoryStoredBytes(manifests),
+            () => size(manifests),
+          ),
+        );
+        if (bytes !== undefined) assertAmounts([bytes], "repositoryStoredBytes");
+      }),
+      options,
+    );
+  });
+
+  it("steadyStateStorage: finite lines that add up to the total, or InvalidInputError", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          image: sizedBlobsArb,
+          renewed: sizedBlobsArb,
+          cache: sizedBlobsArb,
+          cacheRenewed: sizedBlobsArb,
+          retainedBuilds: anyNumber,
+          retainedSupersededCaches: anyNumber,
+        }),
+        (input) => {
+          const storage = valueOrInputError(
+            timedCase(
+              () => steadyStateStorage(input),
+              () => size(input),
+            ),
+          );
+          if (storage === undefined) return;
+          assertAmounts(
+            [storage.bytes, ...storage.lines.flatMap((line) => [line.bytes, line.layers])],
+            "steadyStateStorage",
+          );
+          assert.equal(
+            storage.bytes,
+            storage.lines.reduce((total, line) => total + line.bytes, 0),
+          );
+        },
+      ),
+      options,
+    );
+  });
+
+  it("renewalOf: renewed layers are the current build's, finite, or InvalidInputError", () => {
+    fc.assert(
+      fc.property(
+        fc.array(platformLayersArb, { maxLength: 3 }),
+        sizedBlobsArb,
+        fc.option(
+          fc.record({ platforms: fc.array(platformLayersArb, { maxLength: 3 }), cache: sizedBlobsArb }),
+        ),
+        (platforms, cache, previous) => {
+          const renewal = valueOrInputError(
+            timedCase(
+              () => renewalOf({ platforms, cache }, previous ?? undefined),
+              () => size({ platforms, cache, previous }),
+            ),
+          );
+          if (renewal === undefined) return;
+          const current = new Set(
+            platforms.flatMap((platform) => platform.layers.map((blob) => blob.digest)),
+          );
+          assert.ok(renewal.renewed.every((blob) => current.has(blob.digest)));
+          assertAmounts(
+            [...renewal.renewed, ...renewal.cacheRenewed].map((blob) => blob.bytes),
+            "renewalOf",
+          );
+        },
+      ),
+      options,
+    );
+  });
+
+  it("costFor: every amount and the report's numbers finite, or InvalidInputError naming the key", () => {
+    fc.assert(
+      fc.property(costForInputArb, (input) => {
+        const cost = valueOrInputError(
+          timedCase(
+            () => costFor(input),
+            () => size(input),
+          ),
+        );
+        if (cost === undefined) return;
+        const { estimate } = cost;
+        assertAmounts(
+          [
+            estimate.storageUsd,
+            estimate.transferUsd,
+            estimate.scanningUsd,
+            estimate.replicationUsd,
+            estimate.totalUsd,
+            cost.renewedBytesPerPush,
+            ...(cost.storage === undefined ? [] : [cost.storage.bytes]),
+            ...estimate.lines.flatMap((line) => [line.quantity, line.rate, line.usd]),
+          ],
+          "costFor",
+        );
+        assert.doesNotMatch(cost.report, /NaN|Infinity/);
+      }),
+      options,
+    );
+  });
+
+  it("compareCosts and costChangeLines: finite differences and lines without NaN, or InvalidInputError", () => {
+    fc.assert(
+      fc.property(comparedImageArb, comparedImageArb, (deployed, change) => {
+        const compared = valueOrInputError(
+          timedCase(
+            () => compareCosts(deployed, change, "ctx-0123456789abcdef"),
+            () => size({ deployed, change }),
+          ),
+        );
+        if (compared === undefined) return;
+        const { difference } = compared;
+        assert.ok(difference !== undefined);
+        for (const value of [difference.sizeBytes, difference.storedBytes, difference.monthlyUsd]) {
+          assert.ok(Number.isFinite(value), `difference ${value}`);
+        }
+        const lines = costChangeLines(compared);
+        assert.equal(lines.length, 4);
+        for (const line of lines) assert.doesNotMatch(line, /NaN|Infinity/);
+      }),
+      options,
+    );
+  });
+
+  it("deployedImageSize: the largest finite size, or why there is none; never throws", () => {
+    const lookupArb = fc.oneof(
+      fc.record({ tag: fc.string({ maxLength: 20 }), imageSizeInBytes: fc.oneof(anyNumber, fc.anything()) }),
+      fc.record({ tag: fc.string({ maxLength: 20 }), error: fc.anything() }),
+    );
+    fc.assert(
+      fc.property(fc.array(lookupArb, { minLength: 1, maxLength: 4 }), (lookups) => {
+        const start = process.cpuUsage();
+        const result = deployedImageSize("web", lookups);
+        const used = process.cpuUsage(start);
+        assert.ok((used.user + used.system) / 1000 < TIME_BOUND_MS);
+        if (result.size !== undefined) assertAmounts([result.size.bytes], "deployedImageSize");
+        else assert.ok(result.missing.length > 0);
+      }),
+      options,
+    );
+  });
+});
