@@ -9,6 +9,7 @@
  * Checks that need the disk or the rate cards are ./preflight.ts's.
  */
 import {
+  CONTENT_TAG_PREFIX,
   DEFAULT_CACHE_TAG,
   DEPLOYED_TAG_PREFIX,
   IMAGE_TAG_PATTERN,
@@ -82,6 +83,27 @@ export class InvalidArgumentError extends Error {
   }
 }
 
+/**
+ * An arg's value as an error message shows it: JSON where JSON can say it (`"brotli"`, `["linux/x"]`,
+ * `1.5`), else what String() says (`NaN`, `Infinity`, a function), else its kind. Never throws: a
+ * message about a bad value must not itself fail on one (a BigInt, a cycle, an object whose toString is
+ * not a function: test/fuzz/pipeline-args.test.ts).
+ */
+export function describeArgValue(value: unknown): string {
+  try {
+    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+  } catch {
+    // Not JSON: fall through.
+  }
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 function oneOf<T extends string>(
   component: string,
   argument: string,
@@ -94,7 +116,7 @@ function oneOf<T extends string>(
     throw new InvalidArgumentError(
       component,
       argument,
-      `got ${JSON.stringify(value)}`,
+      `got ${describeArgValue(value)}`,
       `Use one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}.`,
     );
   }
@@ -112,22 +134,72 @@ function numberArg(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !accepts(value)) {
-    throw new InvalidArgumentError(component, argument, `got ${String(value)}`, rule);
+    throw new InvalidArgumentError(component, argument, `got ${describeArgValue(value)}`, rule);
   }
   return value;
+}
+
+/** A plain boolean arg; a string such as "false" would read as true, so anything else is rejected. */
+function booleanArg(
+  component: string,
+  argument: string,
+  value: boolean | undefined,
+  fallback: boolean,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new InvalidArgumentError(
+      component,
+      argument,
+      `got ${describeArgValue(value)}`,
+      "Use true or false (a boolean, not a string).",
+    );
+  }
+  return value;
+}
+
+/** A plain list of strings, e.g. region names. */
+function stringListArg(
+  component: string,
+  argument: string,
+  value: readonly string[] | undefined,
+  fallback: readonly string[],
+  example: string,
+): string[] {
+  if (value === undefined) return [...fallback];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+    throw new InvalidArgumentError(
+      component,
+      argument,
+      `got ${describeArgValue(value)}`,
+      `Use a list of strings, e.g. ${example}.`,
+    );
+  }
+  return [...value];
 }
 
 const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1;
 const isFiniteNonNegative = (value: number): boolean => Number.isFinite(value) && value >= 0;
 
 export function validateCacheTag(component: string, cacheTag: string | undefined): string {
-  const tag = cacheTag ?? DEFAULT_CACHE_TAG;
-  if (!IMAGE_TAG_PATTERN.test(tag)) {
+  const tag: unknown = cacheTag ?? DEFAULT_CACHE_TAG;
+  // A regex test coerces: `cacheTag: 0` matched as "0" and then failed as a number further on.
+  if (typeof tag !== "string" || !IMAGE_TAG_PATTERN.test(tag)) {
     throw new InvalidArgumentError(
       component,
       "cacheTag",
-      `${JSON.stringify(tag)} is not a valid image tag`,
+      `${describeArgValue(tag)} is not a valid image tag`,
       `Use ${IMAGE_TAG_RULE}.`,
+    );
+  }
+  if (tag.startsWith(CONTENT_TAG_PREFIX)) {
+    // The lifecycle's keep-N rule selects the content tags by this prefix: the cache would count as a
+    // build, and be expired like one (components/lifecycle/presets.ts refuses to build that policy).
+    throw new InvalidArgumentError(
+      component,
+      "cacheTag",
+      `${JSON.stringify(tag)} starts with "${CONTENT_TAG_PREFIX}", the prefix of the content tags the lifecycle policy keeps a number of`,
+      `Use a tag that does not start with "${CONTENT_TAG_PREFIX}", e.g. "${DEFAULT_CACHE_TAG}".`,
     );
   }
   return tag;
@@ -237,17 +309,29 @@ export function resolveRepositorySettings<A extends RepositoryDefaultsInput>(
   const problems = validateLifecyclePolicy(lifecyclePolicyText, policyContext);
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
-    throw new Error(
-      `${component} ${name}: the lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}`,
+    // Named as the user wrote it: their policy, or the preset that this cacheTag and these platforms shaped.
+    const given = args.lifecyclePolicy !== undefined;
+    throw new InvalidArgumentError(
+      component,
+      given ? "lifecyclePolicy" : "lifecyclePreset",
+      `${name}'s lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}\n`,
+      given
+        ? "Fix the rules listed, or leave lifecyclePolicy unset to use lifecyclePreset."
+        : "Use another lifecyclePreset or cacheTag, or give lifecyclePolicy.",
     );
   }
   const resolved: RepositoryDefaults = {
-    scanOnPush: args.scanOnPush ?? true,
-    forceDelete: args.forceDelete ?? false,
+    scanOnPush: booleanArg(component, "scanOnPush", args.scanOnPush, true),
+    forceDelete: booleanArg(component, "forceDelete", args.forceDelete, false),
     cacheTag,
     lifecyclePreset,
     scanningMode: oneOf(component, "scanningMode", args.scanningMode, SCANNING_MODES, "basic"),
-    manageRegistryScanning: args.manageRegistryScanning ?? false,
+    manageRegistryScanning: booleanArg(
+      component,
+      "manageRegistryScanning",
+      args.manageRegistryScanning,
+      false,
+    ),
     platformsPerImage,
     // `<cacheTag>*` covers the per-platform caches (`<cacheTag>-amd64`, …) of a multi-platform build.
     mutableTagFilters: [`${cacheTag}*`, `${DEPLOYED_TAG_PREFIX}*`],
@@ -313,12 +397,15 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
   args: A,
   component: string,
 ): ImageSettingsResolved<A> {
-  const platforms = [...(args.platforms ?? [ImagePlatform.LinuxAmd64])];
-  if (!Array.isArray(args.platforms ?? []) || platforms.length === 0) {
+  // Checked before it is spread: `platforms: 0` threw a TypeError ("not iterable") instead of naming it.
+  const platforms = Array.isArray(args.platforms ?? [])
+    ? [...(args.platforms ?? [ImagePlatform.LinuxAmd64])]
+    : [];
+  if (platforms.length === 0) {
     throw new InvalidArgumentError(
       component,
       "platforms",
-      `got ${JSON.stringify(args.platforms)}`,
+      `got ${describeArgValue(args.platforms)}`,
       'List at least one platform, e.g. ["linux/amd64"], or leave it unset.',
     );
   }
@@ -328,19 +415,28 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
       throw new InvalidArgumentError(
         component,
         "platforms",
-        `${JSON.stringify(platform)} is listed twice`,
+        `${describeArgValue(platform)} is listed twice`,
         "List each platform once.",
       );
     }
   }
   checkBuilderName(component, "builderName", args.builderName);
-  const platformBuilders = { ...(args.platformBuilders ?? {}) };
+  const givenBuilders: unknown = args.platformBuilders ?? {};
+  if (typeof givenBuilders !== "object" || givenBuilders === null || Array.isArray(givenBuilders)) {
+    throw new InvalidArgumentError(
+      component,
+      "platformBuilders",
+      `got ${describeArgValue(givenBuilders)}`,
+      'Map platforms to builder names, e.g. { "linux/arm64": "arm-builder" }, or leave it unset.',
+    );
+  }
+  const platformBuilders = { ...(givenBuilders as Record<string, string>) };
   for (const [platform, builder] of Object.entries(platformBuilders)) {
     if (!platforms.includes(platform as ImagePlatform)) {
       throw new InvalidArgumentError(
         component,
         "platformBuilders",
-        `${JSON.stringify(platform)} is not one of the platforms built (${platforms.join(", ")})`,
+        `${describeArgValue(platform)} is not one of the platforms built (${platforms.join(", ")})`,
         'Key it by a platform listed in platforms, e.g. { "linux/arm64": "arm-builder" }.',
       );
     }
@@ -361,9 +457,9 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
   }
   const resolved: ImageDefaults = {
     cacheTag: validateCacheTag(component, args.cacheTag),
-    cache: args.cache ?? true,
+    cache: booleanArg(component, "cache", args.cache, true),
     compression: oneOf(component, "compression", args.compression, LAYER_COMPRESSIONS, "gzip"),
-    retainOnDelete: args.retainOnDelete ?? true,
+    retainOnDelete: booleanArg(component, "retainOnDelete", args.retainOnDelete, true),
     platforms,
     platformBuilders,
     extraTagIndexes,
@@ -479,7 +575,7 @@ export function resolvePipelineDefaults(
     throw new InvalidArgumentError(
       component,
       "maxImageSizeBytes",
-      `got ${String(budget)}`,
+      `got ${describeArgValue(budget)}`,
       "Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.",
     );
   }
@@ -494,11 +590,17 @@ export function resolvePipelineDefaults(
       "Use a finite number >= 0.",
     );
   }
-  const estimateSize = args.estimateSize ?? !host.componentProvider;
+  const estimateSize = booleanArg(component, "estimateSize", args.estimateSize, !host.componentProvider);
   return {
     ...usage,
-    replicationRegions: [...(args.replicationRegions ?? usage.replicationRegions)],
-    applyFreeTier: args.applyFreeTier ?? usage.applyFreeTier,
+    replicationRegions: stringListArg(
+      component,
+      "replicationRegions",
+      args.replicationRegions,
+      usage.replicationRegions,
+      '["eu-west-1"]',
+    ),
+    applyFreeTier: booleanArg(component, "applyFreeTier", args.applyFreeTier, usage.applyFreeTier),
     rescanDuration: oneOf(
       component,
       "rescanDuration",

@@ -74,6 +74,42 @@ const pipelineCases: Case<EcrImagePipelineArgs>[] = [
     { compression: "brotli" as never },
     'EcrImagePipeline: invalid argument "compression": got "brotli". Use one of "gzip", "zstd".',
   ],
+  // Found by test/fuzz/pipeline-args.test.ts: each threw a TypeError, or was taken as it was.
+  [
+    "platforms that are not a list",
+    { platforms: 0 as never },
+    'EcrImagePipeline: invalid argument "platforms": got 0. List at least one platform, e.g. ["linux/amd64"], or leave it unset.',
+  ],
+  [
+    "replication regions that are not a list",
+    { replicationRegions: false as never },
+    'EcrImagePipeline: invalid argument "replicationRegions": got false. Use a list of strings, e.g. ["eu-west-1"].',
+  ],
+  [
+    'forceDelete as the string "false" (passed on as it was: a string where the provider takes a boolean)',
+    { forceDelete: "false" as never },
+    'EcrImagePipeline: invalid argument "forceDelete": got "false". Use true or false (a boolean, not a string).',
+  ],
+  [
+    "a cache tag that is a number",
+    { cacheTag: 0 as never },
+    'EcrImagePipeline: invalid argument "cacheTag": 0 is not a valid image tag. ' + TAG_RULE,
+  ],
+  [
+    "a cache tag with the content tags' prefix (the lifecycle would expire it as a build)",
+    { cacheTag: "ctx-cache" },
+    'EcrImagePipeline: invalid argument "cacheTag": "ctx-cache" starts with "ctx-", the prefix of the content tags the lifecycle policy keeps a number of. Use a tag that does not start with "ctx-", e.g. "buildcache".',
+  ],
+  [
+    "platform builders that are not a map",
+    { platformBuilders: "arm-builder" as never },
+    'EcrImagePipeline: invalid argument "platformBuilders": got "arm-builder". Map platforms to builder names, e.g. { "linux/arm64": "arm-builder" }, or leave it unset.',
+  ],
+  [
+    "a budget whose value cannot even be printed",
+    { maxImageSizeBytes: { toString: 0 } as never },
+    'EcrImagePipeline: invalid argument "maxImageSizeBytes": got {"toString":0}. Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.',
+  ],
 ];
 
 describe("validation before registration", () => {
@@ -93,7 +129,9 @@ describe("validation before registration", () => {
     assert.throws(
       () => new EcrImagePipeline("web", { context: hello, lifecyclePolicy: "{not json" }),
       (error: Error) =>
-        error.message.startsWith("EcrImagePipeline web: the lifecycle policy would be rejected:\n"),
+        error.message.startsWith(
+          `EcrImagePipeline: invalid argument "lifecyclePolicy": web's lifecycle policy would be rejected:\n`,
+        ),
     );
     await drained();
     assert.deepEqual(rec.resources, []);

@@ -145,7 +145,14 @@ describe("EcrRepository", () => {
           ]),
         }),
       (error: Error) => {
-        assert.match(error.message, /^EcrRepository web: the lifecycle policy would be rejected:\n/);
+        assert.match(
+          error.message,
+          /^EcrRepository: invalid argument "lifecyclePolicy": web's lifecycle policy would be rejected:\n/,
+        );
+        assert.match(
+          error.message,
+          /\n\. Fix the rules listed, or leave lifecyclePolicy unset to use lifecyclePreset\.$/,
+        );
         assert.match(error.message, /rule 1/);
         assert.match(error.message, /tagPrefixList|tagPatternList/);
         return true;
