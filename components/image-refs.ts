@@ -9,6 +9,57 @@ export function contextHashFor(input: BuildContextInput): string {
   return hashBuildContext(input).hash;
 }
 
+/**
+ * Bumped when the docker-build inputs the component derives from the same settings change (a library
+ * upgrade that sends other export or cache fields): those inputs make docker-build rebuild, so the
+ * content tag must change with them. 2: gzip sent with level 6 and forced (./compression.ts).
+ */
+export const BUILD_RECIPE_VERSION = 2;
+
+/** The settings besides the build files that reach docker-build's Image (and its Diff). */
+export interface BuildTagSettings {
+  /** `context.location` and `dockerfile.location` as sent: the Diff compares the strings. */
+  context: string;
+  dockerfile: string;
+  compression: string;
+  cache: boolean;
+  cacheTag: string;
+  network?: string;
+  builderName?: string;
+  platformBuilders?: Readonly<Record<string, string>>;
+  buildOnPreview?: boolean;
+  extraTags?: readonly string[];
+  /** Build secret ids (never their values: those are left out of the Diff, ./image.ts). */
+  secretIds?: readonly string[];
+}
+
+/**
+ * The build settings as one canonical text for the content-tag hash. Why they are hashed: docker-build's
+ * Image Diff (provider/internal/image.go `Diff`) rebuilds and pushes again when any of its inputs changes
+ * (exports, cacheTo, network, builder, buildOnPreview, tags, the context and Dockerfile locations…), and
+ * an ECR repository with immutable tags refuses a push to a tag it holds even when the digest is the same
+ * (`ImageTagAlreadyExistsException`: aws/containers-roadmap#2179, moby/buildkit#3776). With the settings
+ * in the hash such a rebuild pushes a new content tag instead, and the deployment goes through.
+ */
+export function buildSettingsKey(settings: BuildTagSettings): string {
+  const sortedEntries = (record: Readonly<Record<string, string>> | undefined) =>
+    Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify({
+    recipe: BUILD_RECIPE_VERSION,
+    context: settings.context,
+    dockerfile: settings.dockerfile,
+    compression: settings.compression,
+    cache: settings.cache,
+    cacheTag: settings.cacheTag,
+    network: settings.network ?? null,
+    builderName: settings.builderName ?? null,
+    platformBuilders: sortedEntries(settings.platformBuilders),
+    buildOnPreview: settings.buildOnPreview ?? null,
+    extraTags: [...(settings.extraTags ?? [])],
+    secretIds: [...(settings.secretIds ?? [])].sort(),
+  });
+}
+
 /** `ctx-` + the first 16 hex digits of a build-context hash. */
 export function contentTagFromHash(contextHash: string): string {
   return CONTENT_TAG_PREFIX + contextHash.slice(0, 16);

@@ -5,6 +5,7 @@ import { handedOver, type BuildNetworkMode, type ImagePlatform, type LayerCompre
 import { preflightImage } from "./preflight";
 import { compressionInputs } from "./compression";
 import {
+  buildSettingsKey,
   contentTagFromHash,
   contextHashFor,
   digestOfRef,
@@ -113,6 +114,53 @@ export function dockerfileOf(args: Pick<ImageBuildSettings, "context" | "dockerf
   return args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
 }
 
+/**
+ * The build settings the content tag hashes besides the files (../image-refs.ts `buildSettingsKey`, which
+ * says why), from the resolved settings as BuildKitImage sends them to docker-build: one function for
+ * the pipeline, which hashes once, and for BuildKitImage on its own, so that both name the same tag.
+ */
+export function buildSettingsText(
+  settings: Pick<ImageBuildSettings, "context" | "network" | "builderName" | "extraTags" | "secrets"> & {
+    compression: LayerCompression;
+    cache: boolean;
+    cacheTag: string;
+    platformBuilders: Readonly<Record<string, string>>;
+    buildOnPreview?: unknown;
+  },
+  dockerfile: pulumi.Input<string>,
+): pulumi.Output<string> {
+  // Secret ids are not secret (`RUN --mount=type=secret,id=<id>` names them); unsecret keeps the tag
+  // readable. Their values are left out: the Image ignores them in its Diff (ignoreSecretsInDiffCalculation).
+  const secretIds = pulumi.unsecret(
+    pulumi.output(settings.secrets ?? {}).apply((secrets) => Object.keys(secrets)),
+  );
+  return pulumi
+    .all([
+      settings.context,
+      dockerfile,
+      settings.network,
+      settings.builderName,
+      settings.buildOnPreview as pulumi.Input<boolean | undefined>,
+      settings.extraTags ?? [],
+      secretIds,
+    ])
+    .apply(([context, file, network, builderName, buildOnPreview, extraTags, ids]) =>
+      buildSettingsKey({
+        context,
+        dockerfile: file,
+        compression: settings.compression,
+        cache: settings.cache,
+        cacheTag: settings.cacheTag,
+        network,
+        builderName,
+        platformBuilders: settings.platformBuilders,
+        buildOnPreview,
+        extraTags,
+        secretIds: ids,
+      }),
+    );
+}
+
 export interface BuildKitImageArgs extends ImageBuildSettings {
   /** URL of the ECR repository to push to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
   repositoryUrl: pulumi.Input<string>;
@@ -123,7 +171,7 @@ export interface BuildKitImageArgs extends ImageBuildSettings {
   registryId?: pulumi.Input<string>;
   /**
    * Content-addressed tag to push. Override only to bring your own (e.g. a git commit).
-   * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args and platforms
+   * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args, platforms and the other build settings (compression, cache, network, builder, extra tags, secret ids)
    */
   contentTag?: pulumi.Input<string>;
 }
@@ -167,9 +215,16 @@ export class BuildKitImage extends pulumi.ComponentResource {
       settings.contentTag !== undefined
         ? pulumi.output(undefined)
         : pulumi
-            .all([settings.context, dockerfile, settings.target, settings.buildArgs, settings.platforms])
-            .apply(([context, file, target, buildArgs, platforms]) =>
-              contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
+            .all([
+              settings.context,
+              dockerfile,
+              settings.target,
+              settings.buildArgs,
+              settings.platforms,
+              buildSettingsText(settings, dockerfile),
+            ])
+            .apply(([context, file, target, buildArgs, platforms, buildSettings]) =>
+              contextHashFor({ context, dockerfile: file, target, buildArgs, platforms, buildSettings }),
             );
     this.contentTag =
       settings.contentTag !== undefined
@@ -229,6 +284,12 @@ export class BuildKitImage extends pulumi.ComponentResource {
           target: settings.target,
           buildArgs: settings.buildArgs,
           secrets: settings.secrets,
+          // A new secret value alone does not rebuild: the rebuild would push the same immutable content
+          // tag, which ECR refuses (../image-refs.ts `buildSettingsKey`); build secrets such as registry
+          // tokens rotate without changing what is built. Adding or removing a secret id changes the tag.
+          ignoreSecretsInDiffCalculation: pulumi
+            .output(settings.secrets ?? {})
+            .apply((secrets) => Object.keys(secrets)),
           platforms,
           builder: builder === undefined ? undefined : { name: builder },
           network: settings.network,

@@ -4,7 +4,7 @@ import type { CostEstimate } from "./cost";
 import { withWiring, type SizeAndCostSettings } from "./defaults";
 import type { MeasuredLayers } from "./cost/storage";
 import type { DockerfileFinding } from "./dockerfile";
-import { BuildKitImage, dockerfileOf, type ImageBuildSettings } from "./image";
+import { BuildKitImage, buildSettingsText, dockerfileOf, type ImageBuildSettings } from "./image";
 import { contentTagFromHash, contextHashFor } from "./image-refs";
 import { firstKnown } from "./outputs";
 import {
@@ -100,10 +100,19 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     // The context hash names the content tag and keys the size estimate; computed once here.
     // `args.platforms` as given (unset hashes as []), as before the settings were resolved once: the
     // hash names the content tag, and a different hash would rebuild and re-tag every deployed image.
+    // The build settings are hashed too (./image-refs.ts `buildSettingsKey`: a rebuild must not push an
+    // immutable tag again), from the settings handed to BuildKitImage, as it would hash them on its own.
     const contextHash = pulumi
-      .all([args.context, dockerfile, args.target, args.buildArgs, args.platforms])
-      .apply(([context, file, target, buildArgs, platforms]) =>
-        contextHashFor({ context, dockerfile: file, target, buildArgs, platforms }),
+      .all([
+        args.context,
+        dockerfile,
+        args.target,
+        args.buildArgs,
+        args.platforms,
+        buildSettingsText(resolved.image, dockerfile),
+      ])
+      .apply(([context, file, target, buildArgs, platforms, buildSettings]) =>
+        contextHashFor({ context, dockerfile: file, target, buildArgs, platforms, buildSettings }),
       );
 
     this.findings = pulumi.all([args.context, dockerfile, args.target]).apply(([context, file, target]) => {

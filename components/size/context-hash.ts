@@ -33,6 +33,11 @@ export interface BuildContextInput {
   target?: string;
   buildArgs?: Record<string, string>;
   platforms?: readonly string[];
+  /**
+   * The build's other settings as one canonical text (../image-refs.ts `buildSettingsKey`): hashed too,
+   * so that every change docker-build rebuilds for also changes the content tag. Absent: not hashed.
+   */
+  buildSettings?: string;
 }
 
 export interface BuildContextHash {
@@ -89,6 +94,7 @@ export function hashBuildContext(input: BuildContextInput): BuildContextHash {
   // Platforms keep their order: the order of a multi-platform index's manifests follows it, so a
   // reordered list is a different index digest (and must not reuse an immutable tag).
   field("platforms", JSON.stringify(input.platforms ?? []));
+  if (input.buildSettings !== undefined) field("settings", input.buildSettings);
 
   let files = 0;
   let bytes = 0;

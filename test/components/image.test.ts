@@ -3,7 +3,13 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { BuildKitImage } from "../../components/image";
 import { EcrImagePipeline } from "../../components/pipeline";
-import { contentTagFor, imageRefs, registryHost } from "../../components/image-refs";
+import {
+  buildSettingsKey,
+  contentTagFor,
+  imageRefs,
+  registryHost,
+  type BuildTagSettings,
+} from "../../components/image-refs";
 import { imageInputValidator } from "./docker-build-schema";
 import {
   DIGEST,
@@ -26,10 +32,27 @@ const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
 /** A context whose Dockerfile has a named stage (`builder`), for the `target` arg. */
 const twoStage = path.join(__dirname, "..", "fixtures", "contexts", "two-stage");
 const repositoryUrl = `${REGISTRY}/web`;
+/** What the content tag hashes besides the files: every setting docker-build's Diff would rebuild for. */
+const settingsOf = (overrides: Partial<BuildTagSettings> = {}): string =>
+  buildSettingsKey({
+    context,
+    dockerfile: `${context}/Dockerfile`,
+    compression: "gzip",
+    cache: true,
+    cacheTag: "buildcache",
+    // Unset: docker-build's own default ("default") is not in the component's settings.
+    network: undefined,
+    platformBuilders: {},
+    buildOnPreview: true,
+    extraTags: ["deployed-dev"],
+    secretIds: [],
+    ...overrides,
+  });
 const contentTag = contentTagFor({
   context,
   dockerfile: path.join(context, "Dockerfile"),
   platforms: ["linux/amd64"],
+  buildSettings: settingsOf(),
 });
 
 describe("BuildKitImage", () => {
@@ -58,6 +81,8 @@ describe("BuildKitImage", () => {
       dockerfile: { location: `${context}/Dockerfile` },
       platforms: ["linux/amd64"],
       network: "default",
+      // Secret values never rebuild (an immutable tag cannot be pushed twice): none here.
+      ignoreSecretsInDiffCalculation: [],
       buildOnPreview: true,
       tags: [`${repositoryUrl}:${contentTag}`, `${repositoryUrl}:deployed-dev`],
       push: false,
@@ -226,6 +251,12 @@ describe("BuildKitImage", () => {
       context,
       dockerfile: path.join(context, "Dockerfile"),
       platforms: [...twoPlatforms],
+      buildSettings: settingsOf({
+        compression: "zstd",
+        builderName: "ci",
+        platformBuilders: { "linux/arm64": "arm-native" },
+        extraTags: ["deployed-prod"],
+      }),
     });
 
     async function build2(preview: boolean, imageChanged = false) {
@@ -286,6 +317,7 @@ describe("BuildKitImage", () => {
             platforms: [`linux/${arch}`],
             builder: { name: builder },
             network: "default",
+            ignoreSecretsInDiffCalculation: [],
             buildOnPreview: true,
             tags: [`${repositoryUrl}:${contentTag2}-${arch}`],
             push: false,
@@ -474,5 +506,89 @@ describe("BuildKitImage", () => {
       },
     );
     assert.deepEqual(rec.resources, []);
+  });
+});
+
+describe("the content tag changes with every input docker-build would rebuild for (ECR refuses an immutable tag twice)", () => {
+  // The Image inputs docker-build's Diff compares (pulumi-docker-build provider/internal/image.go
+  // `Diff`): a change of any makes it build and push every tag again, and ECR answers a push to an
+  // immutable tag it holds with ImageTagAlreadyExistsException even for the same digest
+  // (aws/containers-roadmap#2179, moby/buildkit#3776). `registries` passwords are ignored there.
+  const DIFFED = [
+    "buildArgs",
+    "buildOnPreview",
+    "builder",
+    "cacheFrom",
+    "cacheTo",
+    "context",
+    "dockerfile",
+    "exports",
+    "network",
+    "platforms",
+    "push",
+    "registries",
+    "secrets",
+    "tags",
+    "target",
+  ];
+  type Args = ConstructorParameters<typeof BuildKitImage>[1];
+  const base: Args = { repositoryUrl, context, platforms: ["linux/amd64"], secrets: { npm: "t0ken" } };
+
+  async function recorded(args: Args): Promise<{ inputs: Record<string, unknown>; tag: string }> {
+    const rec = installMocks();
+    const image = new BuildKitImage("web", args);
+    await settle(image.imageUri, image.imageTags);
+    const built = rec.resources.find((r) => r.type === "docker-build:index:Image");
+    assert.ok(built);
+    return { inputs: built.inputs as Record<string, unknown>, tag: String(await valueOf(image.contentTag)) };
+  }
+  const changedKeys = (left: Record<string, unknown>, right: Record<string, unknown>): string[] =>
+    [...new Set([...Object.keys(left), ...Object.keys(right)])]
+      .filter((key) => JSON.stringify(left[key]) !== JSON.stringify(right[key]))
+      .sort();
+
+  const variations: Array<[string, Partial<Args>]> = [
+    ["compression", { compression: "zstd" }],
+    ["cache off", { cache: false }],
+    ["cache tag", { cacheTag: "cache2" }],
+    ["network", { network: "host" }],
+    ["builder", { builderName: "ci" }],
+    ["buildOnPreview", { buildOnPreview: false }],
+    ["an extra tag", { extraTags: ["release-1.0"] }],
+    ["a secret id", { secrets: { npm: "t0ken", pip: "t1" } }],
+    ["target", { context: twoStage, target: "builder" }],
+    ["build args", { buildArgs: { A: "1" } }],
+    ["platforms", { platforms: ["linux/arm64"] }],
+    ["the Dockerfile's path", { dockerfile: `${context}/./Dockerfile` }],
+  ];
+
+  it("sends only inputs its Diff compares (a new one must be looked at here)", async () => {
+    const { inputs } = await recorded(base);
+    const extra = Object.keys(inputs).filter(
+      (key) => !DIFFED.includes(key) && key !== "ignoreSecretsInDiffCalculation",
+    );
+    assert.deepEqual(extra, []);
+  });
+
+  for (const [what, change] of variations) {
+    it(`${what}: a new content tag`, async () => {
+      const before = await recorded(base);
+      const after = await recorded({ ...base, ...change });
+      const changed = changedKeys(before.inputs, after.inputs).filter((key) => key !== "tags");
+      // Every variation changes what docker-build compares (else it would not rebuild, and the tag may stay).
+      assert.ok(
+        changed.length > 0 || JSON.stringify(after.inputs.tags) !== JSON.stringify(before.inputs.tags),
+        `${what} changes no Image input`,
+      );
+      assert.notEqual(after.tag, before.tag, `${what} changes ${changed.join(", ")} but not the content tag`);
+    });
+  }
+
+  it("a new secret value: the same tag, and the Image told to ignore secret values in its Diff", async () => {
+    const before = await recorded(base);
+    const after = await recorded({ ...base, secrets: { npm: "rotated" } });
+    assert.deepEqual(changedKeys(before.inputs, after.inputs), ["secrets"]);
+    assert.equal(after.tag, before.tag);
+    assert.deepEqual(after.inputs.ignoreSecretsInDiffCalculation, ["npm"]);
   });
 });
