@@ -192,7 +192,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
   /** Every tag pushed, without the repository (`ctx-…` first). */
   public readonly imageTags: pulumi.Output<string[]>;
   public readonly contentTag: pulumi.Output<string>;
-  /** SHA-256 over the context files, Dockerfile, target, build args and platforms (unset with `contentTag`). */
+  /** SHA-256 over the context files, Dockerfile, target, build args, platforms and build settings (unset with `contentTag`). */
   public readonly contextHash: pulumi.Output<string | undefined>;
   /** `<repositoryUrl>:<cacheTag>` (the first platform's cache for several), or undefined when the cache is off. */
   public readonly cacheRef: pulumi.Output<string | undefined>;
