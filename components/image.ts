@@ -170,7 +170,9 @@ export interface BuildKitImageArgs extends ImageBuildSettings {
    */
   registryId?: pulumi.Input<string>;
   /**
-   * Content-addressed tag to push. Override only to bring your own (e.g. a git commit).
+   * Content-addressed tag to push. Override only to bring your own (e.g. a git commit); it must then
+   * change whenever a build setting does, since the rebuild pushes it again and ECR refuses a second push
+   * to an immutable tag (even of the same digest).
    * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args, platforms and the other build settings (compression, cache, network, builder, extra tags, secret ids)
    */
   contentTag?: pulumi.Input<string>;
