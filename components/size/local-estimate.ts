@@ -140,9 +140,11 @@ export class ImageBuildError extends Error {
   }
 }
 
+// 4: gzip exported with level 6 and force-compression, as the component now pushes it (../compression.ts):
+//    an older gzip measurement may hold other-compression variants the engine had.
 // 3: layer digests, base layer counts, cache blobs, sizeBytes = largest platform (ECR's index size).
 // 2: per-platform sizes, distinct layers counted once (1 was one platform × the platform count).
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 export function defaultEstimateCacheDir(): string {
   return path.join(os.homedir() || os.tmpdir(), ".cache", "ecr-pipeline", "size-estimates");

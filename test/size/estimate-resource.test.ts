@@ -81,7 +81,7 @@ describe("ImageSizeEstimate provider, serialized as Pulumi ships it", function (
     fs.writeFileSync(
       path.join(cacheDir, `${contextHash}.gzip.json`),
       JSON.stringify({
-        format: 3,
+        format: 4,
         result: { sizeBytes: 777, uncompressedBytes: 2048, layers, note: "local build" },
       }),
     );

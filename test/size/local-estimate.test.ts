@@ -56,7 +56,7 @@ describe("local size estimate without a Docker engine", () => {
     fs.writeFileSync(
       path.join(cacheDir, `${contextHash}.gzip.json`),
       JSON.stringify({
-        format: 3,
+        format: 4,
         result: { sizeBytes: 1234, uncompressedBytes: 4096, layers, platforms, note: "measured" },
       }),
     );
@@ -114,7 +114,7 @@ describe("local size estimate without a Docker engine", () => {
     fs.writeFileSync(
       path.join(cacheDir, `${contextHash}.gzip.cache.json`),
       JSON.stringify({
-        format: 3,
+        format: 4,
         result: { sizeBytes: 10, uncompressedBytes: 20, storedBytes: 15, cacheBlobs, layers: [], note: "m" },
       }),
     );
