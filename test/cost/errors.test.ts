@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { estimateMonthlyCost, type CostEstimateInput, type RegionPricing } from "../../components/cost";
+import { estimateAmounts } from "../fuzz/harness";
 
 const valid: CostEstimateInput = {
   region: "us-east-1",
@@ -258,14 +259,7 @@ describe("estimateMonthlyCost: every amount is a finite number, or the input is 
       applyFreeTier: true,
       pricing: { ...goodPricing, storagePerGBMonth: 1e6, natPerGB: 1e6, enhancedRescanPerImage: 1e6 },
     });
-    const numbers = [
-      estimate.storageUsd,
-      estimate.transferUsd,
-      estimate.scanningUsd,
-      estimate.replicationUsd,
-      estimate.totalUsd,
-      ...estimate.lines.flatMap((line) => [line.quantity, line.rate, line.usd]),
-    ];
+    const numbers = estimateAmounts(estimate);
     assert.ok(
       numbers.every((n) => Number.isFinite(n) && n >= 0),
       JSON.stringify(numbers),

@@ -4,6 +4,7 @@
  * finite and >= 0. CPU time of this process (process.cpuUsage), not wall time: the machine is shared.
  */
 import assert from "node:assert/strict";
+import type { CostEstimate } from "../../components/cost";
 import { InvalidInputError } from "../../components/errors";
 
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -49,3 +50,15 @@ export const size = (value: unknown): string => {
 };
 
 export const options = { numRuns: FUZZ_RUNS, seed: FUZZ_SEED };
+
+/** Every amount of a cost estimate: the totals and each line's quantity, rate and USD. */
+export function estimateAmounts(estimate: CostEstimate): number[] {
+  return [
+    estimate.storageUsd,
+    estimate.transferUsd,
+    estimate.scanningUsd,
+    estimate.replicationUsd,
+    estimate.totalUsd,
+    ...estimate.lines.flatMap((line) => [line.quantity, line.rate, line.usd]),
+  ];
+}

@@ -29,6 +29,7 @@ import {
 } from "./arbitraries";
 import {
   assertAmounts,
+  estimateAmounts,
   FUZZ_RUNS,
   options,
   size,
@@ -140,17 +141,7 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
           ),
         );
         if (estimate === undefined) return;
-        assertAmounts(
-          [
-            estimate.storageUsd,
-            estimate.transferUsd,
-            estimate.scanningUsd,
-            estimate.replicationUsd,
-            estimate.totalUsd,
-            ...estimate.lines.flatMap((line) => [line.quantity, line.rate, line.usd]),
-          ],
-          "estimate",
-        );
+        assertAmounts(estimateAmounts(estimate), "estimate");
       }),
       options,
     );

@@ -27,6 +27,7 @@ import { lifecyclePresets, renderLifecyclePolicy } from "../../components/lifecy
 import { anyNumber } from "./arbitraries";
 import {
   assertAmounts,
+  estimateAmounts,
   FUZZ_RUNS,
   options,
   size,
@@ -196,14 +197,9 @@ describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUN
         const { estimate } = cost;
         assertAmounts(
           [
-            estimate.storageUsd,
-            estimate.transferUsd,
-            estimate.scanningUsd,
-            estimate.replicationUsd,
-            estimate.totalUsd,
+            ...estimateAmounts(estimate),
             cost.renewedBytesPerPush,
             ...(cost.storage === undefined ? [] : [cost.storage.bytes]),
-            ...estimate.lines.flatMap((line) => [line.quantity, line.rate, line.usd]),
           ],
           "costFor",
         );
