@@ -6,7 +6,16 @@
  */
 import fc from "fast-check";
 import type { CostEstimate, CostEstimateInput, CostReportContext } from "../../components/cost";
-import { RescanDuration, ecrPricing, estimateMonthlyCost } from "../../components/cost";
+import {
+  PullBytes,
+  RescanDuration,
+  ScanningMode,
+  ecrPricing,
+  estimateMonthlyCost,
+} from "../../components/cost";
+import type { ComparedImage } from "../../components/cost/comparison";
+import type { CostForInput } from "../../components/cost/pipeline-cost";
+import type { MeasuredLayers, PlatformLayers, StoredBlob } from "../../components/cost/storage";
 import type { DockerfileFinding } from "../../components/dockerfile";
 import {
   lifecyclePresets,
@@ -427,3 +436,73 @@ export const hostileDockerfileArb = fc
     fc.integer({ min: 1, max: 20_000 }),
   )
   .map(([head, fragment, times]) => head + fragment.repeat(Math.ceil(times / Math.max(1, fragment.length))));
+
+// Layer storage, the pipeline cost and the cost comparison (test/fuzz/storage-cost.test.ts).
+
+/** A few digests, so that lists share blobs (the case the model is about). */
+const digestArb = fc.constantFrom(...Array.from({ length: 8 }, (_, i) => `sha256:${String(i).repeat(64)}`));
+const blobArb: fc.Arbitrary<StoredBlob> = fc.record({ digest: digestArb, bytes: anyNumber });
+export const blobsArb = fc.array(blobArb, { maxLength: 24 });
+/** Realistic sizes too, so most cases get past validation and reach the arithmetic. */
+export const sizedBlobsArb = fc.oneof(
+  blobsArb,
+  fc.array(fc.record({ digest: digestArb, bytes: fc.integer({ min: 0, max: 2 ** 40 }) }), { maxLength: 24 }),
+);
+
+export const platformLayersArb: fc.Arbitrary<PlatformLayers> = fc.record(
+  {
+    platform: fc.constantFrom("linux/amd64", "linux/arm64"),
+    layers: sizedBlobsArb,
+    baseLayerCount: anyNumber,
+  },
+  { requiredKeys: ["platform", "layers"] },
+);
+
+export const measuredLayersArb: fc.Arbitrary<MeasuredLayers> = fc.record({
+  platforms: fc.array(platformLayersArb, { minLength: 1, maxLength: 3 }),
+  cache: sizedBlobsArb,
+  renewed: sizedBlobsArb,
+  cacheRenewed: sizedBlobsArb,
+});
+
+const pricedRegions = Object.keys(ecrPricing);
+
+export const costForInputArb: fc.Arbitrary<CostForInput> = fc.record(
+  {
+    size: fc.record({
+      bytes: fc.oneof(anyNumber, fc.integer({ min: 0, max: 2 ** 40 })),
+      basis: fc.constantFrom("estimate", "ecr", "budget") as fc.Arbitrary<"estimate" | "ecr" | "budget">,
+      note: fc.string({ maxLength: 40 }),
+    }),
+    region: fc.constantFrom(...pricedRegions, "mars-north-1"),
+    policy: fc.constantFrom(
+      ...Object.values(lifecyclePresets).map((preset) => renderLifecyclePolicy(preset.rules)),
+    ),
+    usage: fc.record({
+      pushesPerDay: anyNumber,
+      pullsPerMonthSameRegion: anyNumber,
+      pullsPerMonthViaInterfaceEndpoint: anyNumber,
+      pullsPerMonthViaNat: anyNumber,
+      pullsPerMonthCrossRegion: anyNumber,
+      pullsPerMonthInternet: anyNumber,
+      rescansPerMonth: anyNumber,
+      rescanDuration: fc.constantFrom(...Object.values(RescanDuration)),
+      pullBytes: fc.constantFrom(...Object.values(PullBytes)),
+      replicationRegions: fc.subarray(pricedRegions, { maxLength: 3 }),
+      applyFreeTier: fc.boolean(),
+    }),
+    scanningMode: fc.constantFrom(...Object.values(ScanningMode)),
+    platforms: anyNumber,
+    layers: measuredLayersArb,
+    cacheTag: fc.constantFrom("buildcache", "cache"),
+  },
+  { requiredKeys: ["size", "region", "policy", "usage", "scanningMode"] },
+);
+
+export const comparedImageArb: fc.Arbitrary<ComparedImage> = fc.record({
+  basis: fc.constantFrom("estimate", "ecr", "budget") as fc.Arbitrary<"estimate" | "ecr" | "budget">,
+  sizeBytes: anyNumber,
+  storedBytes: anyNumber,
+  monthlyUsd: anyNumber,
+  note: fc.string({ maxLength: 20 }),
+});

@@ -7,24 +7,17 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { compareCosts, costChangeLines, deployedImageSize } from "../../components/cost/comparison";
+import { costFor } from "../../components/cost/pipeline-cost";
+import { renewalOf, repositoryStoredBytes, steadyStateStorage } from "../../components/cost/storage";
 import {
-  compareCosts,
-  costChangeLines,
-  deployedImageSize,
-  type ComparedImage,
-} from "../../components/cost/comparison";
-import { costFor, type CostForInput } from "../../components/cost/pipeline-cost";
-import { ecrPricing, PullBytes, RescanDuration, ScanningMode } from "../../components/cost";
-import {
-  renewalOf,
-  repositoryStoredBytes,
-  steadyStateStorage,
-  type MeasuredLayers,
-  type PlatformLayers,
-  type StoredBlob,
-} from "../../components/cost/storage";
-import { lifecyclePresets, renderLifecyclePolicy } from "../../components/lifecycle";
-import { anyNumber } from "./arbitraries";
+  anyNumber,
+  blobsArb,
+  comparedImageArb,
+  costForInputArb,
+  platformLayersArb,
+  sizedBlobsArb,
+} from "./arbitraries";
 import {
   assertAmounts,
   estimateAmounts,
@@ -35,73 +28,6 @@ import {
   timedCase,
   valueOrInputError,
 } from "./harness";
-
-/** A few digests, so that lists share blobs (the case the model is about). */
-const digestArb = fc.constantFrom(...Array.from({ length: 8 }, (_, i) => `sha256:${String(i).repeat(64)}`));
-const blobArb: fc.Arbitrary<StoredBlob> = fc.record({ digest: digestArb, bytes: anyNumber });
-const blobsArb = fc.array(blobArb, { maxLength: 24 });
-/** Realistic sizes too, so most cases get past validation and reach the arithmetic. */
-const sizedBlobsArb = fc.oneof(
-  blobsArb,
-  fc.array(fc.record({ digest: digestArb, bytes: fc.integer({ min: 0, max: 2 ** 40 }) }), { maxLength: 24 }),
-);
-
-const platformLayersArb: fc.Arbitrary<PlatformLayers> = fc.record(
-  {
-    platform: fc.constantFrom("linux/amd64", "linux/arm64"),
-    layers: sizedBlobsArb,
-    baseLayerCount: anyNumber,
-  },
-  { requiredKeys: ["platform", "layers"] },
-);
-
-const measuredLayersArb: fc.Arbitrary<MeasuredLayers> = fc.record({
-  platforms: fc.array(platformLayersArb, { minLength: 1, maxLength: 3 }),
-  cache: sizedBlobsArb,
-  renewed: sizedBlobsArb,
-  cacheRenewed: sizedBlobsArb,
-});
-
-const presetPolicies = Object.values(lifecyclePresets).map((preset) => renderLifecyclePolicy(preset.rules));
-const regions = Object.keys(ecrPricing);
-
-const costForInputArb: fc.Arbitrary<CostForInput> = fc.record(
-  {
-    size: fc.record({
-      bytes: fc.oneof(anyNumber, fc.integer({ min: 0, max: 2 ** 40 })),
-      basis: fc.constantFrom("estimate", "ecr", "budget") as fc.Arbitrary<"estimate" | "ecr" | "budget">,
-      note: fc.string({ maxLength: 40 }),
-    }),
-    region: fc.constantFrom(...regions, "mars-north-1"),
-    policy: fc.constantFrom(...presetPolicies),
-    usage: fc.record({
-      pushesPerDay: anyNumber,
-      pullsPerMonthSameRegion: anyNumber,
-      pullsPerMonthViaInterfaceEndpoint: anyNumber,
-      pullsPerMonthViaNat: anyNumber,
-      pullsPerMonthCrossRegion: anyNumber,
-      pullsPerMonthInternet: anyNumber,
-      rescansPerMonth: anyNumber,
-      rescanDuration: fc.constantFrom(...Object.values(RescanDuration)),
-      pullBytes: fc.constantFrom(...Object.values(PullBytes)),
-      replicationRegions: fc.subarray(regions, { maxLength: 3 }),
-      applyFreeTier: fc.boolean(),
-    }),
-    scanningMode: fc.constantFrom(...Object.values(ScanningMode)),
-    platforms: anyNumber,
-    layers: measuredLayersArb,
-    cacheTag: fc.constantFrom("buildcache", "cache"),
-  },
-  { requiredKeys: ["size", "region", "policy", "usage", "scanningMode"] },
-);
-
-const comparedImageArb: fc.Arbitrary<ComparedImage> = fc.record({
-  basis: fc.constantFrom("estimate", "ecr", "budget") as fc.Arbitrary<"estimate" | "ecr" | "budget">,
-  sizeBytes: anyNumber,
-  storedBytes: anyNumber,
-  monthlyUsd: anyNumber,
-  note: fc.string({ maxLength: 20 }),
-});
 
 describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issues 10, 12)`, function () {
   this.timeout(300_000);
