@@ -630,9 +630,11 @@ function simulateWithPushTimes(
   nowMs: number,
 ): LifecycleSimulation {
   const count = images.length;
-  // Four typed arrays of `count` numbers (2 MB at the limit; before issue 12's allocation pass 2.8 MB
-  // and a number[] per rule), nothing else per image until the outcomes. Their memory is outside the
-  // JavaScript heap but counts toward V8's external-memory limit, which starts full collections.
+  // With pushedMs and applyRules' two, five typed arrays of `count` numbers (2.4 MB at the limit; a
+  // sixth in keepReferenced when some leaving image is referenced; before issue 12's allocation pass
+  // 2.8 MB and a number[] per rule), nothing else per image until the outcomes. Their memory is
+  // outside the JavaScript heap but counts toward V8's external-memory limit, which starts full
+  // collections.
   /** 1 + index of the rule that acts on the image (0: none). */
   const decidedBy = new Int32Array(count);
   /** 1 + index of the first rule whose tags match the image (0: none yet); it shields the image. */
