@@ -377,7 +377,11 @@ function matchTags(
   matched: Int32Array,
 ): void {
   const chunk = rules.slice(first, first + RULES_PER_MATCH_PASS);
-  const selections = chunk.map((rule) => rule.selection);
+  // Arrays built by push from an empty literal, not by Array.prototype.map: the hot loop below reads
+  // them, and map's results did not always have the same hidden class, which made V8 deoptimize this
+  // loop ("wrong map") in the first calls on a new input (node --trace-deopt).
+  const selections: CompiledTagSelection[] = [];
+  for (const rule of chunk) selections.push(rule.selection);
   const wantArchive = Uint8Array.from(chunk, (rule) => (rule.archive ? 1 : 0));
   const rulesInChunk = chunk.length;
   // A local binding: under a CommonJS loader an imported function can be a getter on the module object,
@@ -639,7 +643,8 @@ function simulateWithPushTimes(
   const decidedBy = new Int32Array(count);
   /** 1 + index of the first rule whose tags match the image (0: none yet); it shields the image. */
   const shieldedBy = new Int32Array(count);
-  const compiled = rules.map(compileRule);
+  const compiled: CompiledRule[] = []; // by push, as `selections` in matchTags
+  for (const rule of rules) compiled.push(compileRule(rule));
   applyRules(compiled, images, pushedMs, nowMs, shieldedBy, decidedBy);
   return outcomesOf(
     compiled,
