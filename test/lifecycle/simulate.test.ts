@@ -8,7 +8,7 @@ import {
 } from "../../components/lifecycle";
 import fc from "fast-check";
 import awsExamples from "../fixtures/lifecycle/aws-examples.json";
-import { assertWithinBound, scaledBoundMs } from "../fuzz/cpu-bound";
+import { assertEveryRunWithinBound, scaledBoundMs } from "../fuzz/cpu-bound";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const DAY = 86_400_000;
@@ -293,11 +293,12 @@ describe("simulateLifecycle: inputs it cannot reason about, and bounded work (is
     assert.ok(large < 30 * Math.max(small, 1), `10,000 images: ${small} ms, 100,000 images: ${large} ms`);
   });
 
-  it("100,000 images at the limit: within 100 ms of CPU (median of 5, scaled by a reference workload)", function () {
+  it("100,000 images at the limit: every call within 100 ms of CPU (each of 5 after a warm-up, scaled by a reference workload)", function () {
     this.timeout(120_000);
     // The bench's two heaviest shapes (tools/bench-fuzz.ts): tagged images under the dev preset's keep-10
     // rule (a full sort of 100,000 candidates before issue 12's quickselect), and untagged children of
-    // one manifest list.
+    // one manifest list. Every run is bounded, not the median: the bound is per call, and the runs a
+    // garbage collection or a recompilation lands in were the ones over it (up to 122 ms at 65cb82f).
     const devPolicy = renderLifecyclePolicy(lifecyclePresets.dev.rules);
     const tagged = Array.from({ length: 100_000 }, (_, i) =>
       image(`sha256:${i}`, [`ctx-${i.toString(16).padStart(16, "0")}`], i % 400),
@@ -307,12 +308,12 @@ describe("simulateLifecycle: inputs it cannot reason about, and bounded work (is
     );
     assert.equal(simulateLifecycle(devPolicy, tagged, NOW).expired.length, 99_990);
     const bound = scaledBoundMs();
-    assertWithinBound(
+    assertEveryRunWithinBound(
       () => simulateLifecycle(devPolicy, tagged, NOW),
       bound,
       "100,000 tagged images, keep 10",
     );
-    assertWithinBound(
+    assertEveryRunWithinBound(
       () => simulateLifecycle(devPolicy, children, NOW),
       bound,
       "100,000 children of one index",
