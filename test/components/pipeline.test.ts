@@ -488,7 +488,7 @@ describe("EcrImagePipeline", () => {
       ]);
     });
 
-    it("preview of a compression change alone (gzip -> zstd): the same content tag is still the deployed image", async () => {
+    it("a deployed build with this hash but another compression (gzip -> zstd) is looked up and compared, never called unchanged", async () => {
       const rec = installMocks({ preview: true, imageChanged: true, deployedCompression: "gzip" });
       const p = pipeline({ compression: "zstd" });
       await settled(p);
