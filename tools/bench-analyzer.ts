@@ -51,6 +51,21 @@ function timesOf(run: () => unknown, repeats: number): number[] {
 const fill = (head: string, fragment: string, chars: number): string =>
   head + fragment.repeat(Math.max(1, Math.floor((chars - head.length) / fragment.length)));
 
+/** The most repetitions of `fragment` after `head` (within `chars`) that no size limit rejects. */
+function largestAccepted(head: string, fragment: string, chars: number): number {
+  const accepts = (repeats: number): boolean =>
+    !answer(analyzeDockerfile, head + fragment.repeat(repeats)).includes("MAX_");
+  let high = Math.floor((chars - head.length) / fragment.length);
+  if (accepts(high)) return high;
+  let low = 1;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (accepts(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
 /** What the analyzer answered: how many findings, or which error. */
 function answer(analyze: Analyze, text: string): string {
   try {
@@ -115,6 +130,13 @@ function benchAnalyzer(size: number, before: Analyze | undefined): void {
     if (before !== undefined) {
       const [beforeRuns, beforeMax, beforeSaid] = row(before, text);
       line += ` ${beforeRuns.padEnd(20)} ${beforeMax.toFixed(0).padStart(6)}  ${beforeSaid}`;
+    }
+    if (said.includes("MAX_")) {
+      // Rejected at this size: also the largest input of the shape that is analyzed.
+      const largest = head + fragment.repeat(largestAccepted(head, fragment, size));
+      const [limitRuns, limitMax, limitSaid] = row(analyzeDockerfile, largest);
+      if (limitMax > worst.ms) worst = { ms: limitMax, shape: `${name}, at the limit` };
+      line += `\n${"  at the limit:".padEnd(34)} ${limitRuns.padEnd(20)} ${limitMax.toFixed(0).padStart(6)}  ${`${limitSaid}, ${Math.round(largest.length / KIB)} KiB`.padEnd(36)}`;
     }
     console.log(line);
   }
