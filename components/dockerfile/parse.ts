@@ -28,12 +28,13 @@ export const MAX_DOCKERFILE_CHARS = 1_048_576;
 /**
  * The most instructions the parser reads (issue 12: 100 ms of CPU for any input). Each instruction costs
  * about half a microsecond to a microsecond and a half of CPU, lexing, rules and garbage collection
- * included; 1 MiB of one short instruction per line is up to 174,000 of them (0.1–0.3 s). At 50,000 the
- * heaviest per-line shapes took 80–140 ms on the shared development machine, so the limit is 30,000
- * (docs/ROBUSTNESS-DOCKERFILE.md). It was 2,000 before the analyzer stopped keeping an object per
- * instruction. Real Dockerfiles have tens to a few hundred.
+ * included; 1 MiB of one short instruction per line is up to 174,000 of them (0.1–0.3 s). What the
+ * layer tracker must remember grows with the instructions too: 30,000 COPYs of distinct paths or
+ * installs of distinct packages took 100–210 ms on the shared development machine, so the limit is
+ * 15,000 (docs/ROBUSTNESS-DOCKERFILE.md). It was 2,000 before the analyzer stopped keeping an object
+ * per instruction. Real Dockerfiles have tens to a few hundred.
  */
-export const MAX_DOCKERFILE_INSTRUCTIONS = 30_000;
+export const MAX_DOCKERFILE_INSTRUCTIONS = 15_000;
 
 /** An instruction of a parsed Dockerfile: the lexer's object (lexer.ts), words split on first use. */
 export type ParsedInstruction = LexedInstruction;

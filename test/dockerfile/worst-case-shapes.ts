@@ -63,8 +63,14 @@ export const SHAPES: Array<[string, () => string, Expected]> = [
   ["1 MiB of RUN apt-get install -y gcc, one per line", () => fill("FROM a\n", "RUN apt-get install -y gcc\n"), I],
   ["At the limit: RUN apt-get install -y gcc", () => atLimit("FROM a\n", "RUN apt-get install -y gcc\n", 1), A],
   [`one RUN of ${MAX_SHELL_WORDS_PER_RUN} commands a;a;… (the limit)`, () => `FROM a\nRUN ${"a;".repeat(MAX_SHELL_WORDS_PER_RUN)}`, A],
-  // Distinct paths and stage names: each one is remembered, so these stay at 2,000 instructions
-  // (at 1 MiB they take 0.3 s: docs/ROBUSTNESS-DOCKERFILE.md, "What is left").
+  // What the layer tracker must remember, at the instruction limit (the per-pair work it did is bounded
+  // by MAX_DESCRIBED_DIRECTORY_ADDITIONS and MAX_GLOB_ENTRIES in layers.ts).
+  ["At the limit: COPY x /a/ then RUN rm -rf /a/b (a directory added again and again)", () => "FROM a\n" + lines(MAX_DOCKERFILE_INSTRUCTIONS - 1, (i) => (i % 2 === 0 ? "COPY x /a/\n" : "RUN rm -rf /a/b\n")), A],
+  ["At the limit: COPY to distinct paths, then globs that match none", () => "FROM a\n" + lines(MAX_DOCKERFILE_INSTRUCTIONS - 1, (i) => (i < MAX_DOCKERFILE_INSTRUCTIONS / 2 ? `COPY f${i} /a/f${i}\n` : `RUN rm -rf /a/x${i}*\n`)), A],
+  ["At the limit: RUN apt-get install -y of distinct packages", () => "FROM a\n" + lines(MAX_DOCKERFILE_INSTRUCTIONS - 1, (i) => `RUN apt-get install -y p${i}\n`), A],
+  ["At the limit: RUN --mount=type=cache per line", () => atLimit("FROM a\n", "RUN --mount=type=cache,target=/root/.cache a\n", 1), A],
+  [`One apt-get install of ${MAX_SHELL_WORDS_PER_RUN - 2} distinct packages (the limit)`, () => `FROM a\nRUN apt-get install ${lines(MAX_SHELL_WORDS_PER_RUN - 2, (i) => `p${i} `)}`, A],
+  // Distinct paths and stage names at 2,000 instructions, as before.
   ["999 COPYs then as many rm (the layer tracker compared every pair)", () => `FROM a\n${lines(999, (i) => `COPY f${i} /a/f${i}\n`)}${lines(999, (i) => `RUN rm -rf /a/f${i}\n`)}`, A],
   ["2,000 named stages (each FROM searched all earlier stages)", () => lines(2000, (i) => `FROM a AS s${i}\n`), A],
 ]; // prettier-ignore

@@ -11,7 +11,7 @@ import type { ShapeTiming } from "./worst-cases.worker";
  * every shape of tools/bench-analyzer.ts and the formerly superlinear ones (heredoc regex, layer
  * tracker, `${a:-` rescans, stage search, per-COPY context check, unbounded WORKDIR). Each must be
  * analyzed, or rejected by one of the two limits left besides 1 MiB (MAX_DOCKERFILE_INSTRUCTIONS,
- * 30,000 instructions; MAX_SHELL_WORDS_PER_RUN, one RUN script of more than 50,000 shell words; the
+ * 15,000 instructions; MAX_SHELL_WORDS_PER_RUN, one RUN script of more than 25,000 shell words; the
  * shapes at those limits are analyzed), and EVERY timed run (3, after two warm-up runs, garbage
  * collection included) must take at most the issue-12 bound of 100 ms of CPU, stretched by the
  * reference workload measured right before and after that run (test/fuzz/cpu-bound.ts), so a slower
