@@ -1,19 +1,26 @@
 /**
  * Worst cases of the Dockerfile analyzer and the build-context hash (issue 12), measured in one run:
- * CPU time (user + system of this process, so a busy shared machine inflates it less than wall time)
- * per function and input shape (min and median of 5 runs), the largest input each shape may have within
- * the limits (MAX_DOCKERFILE_CHARS, MAX_DOCKERFILE_INSTRUCTIONS, MAX_SHELL_WORDS), and side-by-side ratios against the patterns
- * they replaced. Results are recorded in docs/ROBUSTNESS-DOCKERFILE.md; this is not a timed test.
+ * CPU time (user + system of this process, garbage collection included, so a busy shared machine
+ * inflates it less than wall time) of EVERY one of 3 runs after a warm-up run, per input shape at
+ * 1 MiB (MAX_DOCKERFILE_CHARS), and side-by-side ratios against the patterns they replaced. With
+ * `--before=<module>` (a file exporting an older `analyzeDockerfile`, e.g. from a checkout of main at
+ * 65cb82f with its instruction and word limits raised, see docs/ROBUSTNESS-DOCKERFILE.md) the same
+ * shapes are timed with it too, in the same run. Results are recorded in docs/ROBUSTNESS-DOCKERFILE.md;
+ * this is not a timed test.
  *
- *   npx tsx tools/bench-analyzer.ts            # shapes up to 1 MiB
- *   npx tsx tools/bench-analyzer.ts --quick    # shapes up to 64 KiB
+ *   npx tsx tools/bench-analyzer.ts                       # every shape at 1 MiB
+ *   npx tsx tools/bench-analyzer.ts --quick               # at 64 KiB
+ *   npx tsx tools/bench-analyzer.ts --before=/tmp/before/components/dockerfile/index.ts
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { analyzeDockerfile } from "../components/dockerfile";
-import { DockerfileParseError, MAX_DOCKERFILE_CHARS } from "../components/dockerfile/parse";
+import { type DockerfileFinding } from "../components/dockerfile";
+import { MAX_DOCKERFILE_CHARS } from "../components/dockerfile/parse";
 import { hashBuildContext } from "../components/size/context-hash";
+
+type Analyze = (text: string, options?: { dockerignore?: string | null }) => DockerfileFinding[];
 
 const cpuMs = (): number => {
   const usage = process.cpuUsage();
@@ -22,6 +29,12 @@ const cpuMs = (): number => {
 
 /** CPU ms of `repeats` runs (after one untimed run): the least disturbed (min) and the median. */
 function measure(run: () => unknown, repeats = 5): { min: number; median: number } {
+  const times = timesOf(run, repeats).sort((left, right) => left - right);
+  return { min: times[0] ?? 0, median: times[Math.floor(times.length / 2)] ?? 0 };
+}
+
+/** CPU ms of each of `repeats` runs, after one untimed run (JIT compilation). */
+function timesOf(run: () => unknown, repeats: number): number[] {
   const times: number[] = [];
   for (let index = -1; index < repeats; index += 1) {
     const start = cpuMs();
@@ -32,27 +45,17 @@ function measure(run: () => unknown, repeats = 5): { min: number; median: number
     }
     if (index >= 0) times.push(cpuMs() - start);
   }
-  times.sort((left, right) => left - right);
-  return { min: times[0] ?? 0, median: times[Math.floor(times.length / 2)] ?? 0 };
+  return times;
 }
 
 const fill = (head: string, fragment: string, chars: number): string =>
   head + fragment.repeat(Math.max(1, Math.floor((chars - head.length) / fragment.length)));
 
-const isLimitError = (error: unknown): boolean =>
-  error instanceof DockerfileParseError && /to answer within 100 ms/.test(error.message);
-
-/** The most repetitions of `fragment` (within MAX_DOCKERFILE_CHARS) the analyzer accepts. */
-function largestAccepted(head: string, fragment: string): number {
-  const accepts = (repeats: number): boolean => {
-    try {
-      analyzeDockerfile(head + fragment.repeat(repeats), { dockerignore: null });
-      return true;
-    } catch (error) {
-      return !isLimitError(error);
-    }
-  };
-  let high = Math.floor((MAX_DOCKERFILE_CHARS - head.length) / fragment.length);
+/** The most repetitions of `fragment` after `head` (within `chars`) that no size limit rejects. */
+function largestAccepted(head: string, fragment: string, chars: number): number {
+  const accepts = (repeats: number): boolean =>
+    !answer(analyzeDockerfile, head + fragment.repeat(repeats)).includes("MAX_");
+  let high = Math.floor((chars - head.length) / fragment.length);
   if (accepts(high)) return high;
   let low = 1;
   while (high - low > 1) {
@@ -61,6 +64,18 @@ function largestAccepted(head: string, fragment: string): number {
     else high = middle;
   }
   return low;
+}
+
+/** What the analyzer answered: how many findings, or which error. */
+function answer(analyze: Analyze, text: string): string {
+  try {
+    return `${analyze(text, { dockerignore: null }).length} findings`;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.includes("MAX_")
+      ? `rejected (${/MAX_[A-Z_]+/.exec(message)?.[0] ?? ""})`
+      : "rejected (malformed)";
+  }
 }
 
 // The shapes that were superlinear before issue 12, and the heaviest linear ones found since.
@@ -87,38 +102,45 @@ const SHAPES: Array<[string, string, string]> = [
   ["one COPY with many sources", "FROM a\nCOPY ", "src/a "],
   ["one RUN with many flags", "FROM a\nRUN ", "--a=b "],
   ["one EXPOSE with many ports", "FROM a\nEXPOSE ", "80 "],
+  ["one ENV with many a=1", "FROM a\nENV ", "a=1 "],
+  ["one RUN of a \\ lines", "FROM a\nRUN ", "a \\\n"],
+  ["WORKDIR a + COPY per line", "FROM a\n", "WORKDIR a\nCOPY x y\n"],
+  ["RUN apt-get install gcc per line", "FROM a\n", "RUN apt-get install -y gcc\n"],
 ];
 
 const KIB = 1024;
 
-function benchAnalyzer(sizes: readonly number[]): void {
+function benchAnalyzer(size: number, before: Analyze | undefined): void {
   console.log(
-    "analyzeDockerfile: CPU ms per input shape and size, min/median of 5 runs (r: rejected by a limit)",
+    `analyzeDockerfile at ${Math.round(size / KIB)} KiB: CPU ms of each of 3 runs after a warm-up run (GC included), max${before === undefined ? "" : "; before: the --before module"}`,
   );
-  const sizeHeads = sizes.map((size) => `${Math.round(size / KIB)} KiB`.padStart(13));
-  console.log(`${"shape".padEnd(28)} ${sizeHeads.join(" ")}   largest accepted: size, min/median ms`);
+  console.log(
+    `${"shape".padEnd(34)} ${"now: runs".padEnd(20)} ${"max".padStart(6)}  ${"answer".padEnd(36)}${before === undefined ? "" : ` ${"before: runs".padEnd(20)} ${"max".padStart(6)}  answer`}`,
+  );
   let worst = { ms: 0, shape: "" };
+  const row = (analyze: Analyze, text: string): [string, number, string] => {
+    const times = timesOf(() => analyze(text, { dockerignore: null }), 3);
+    return [times.map((ms) => ms.toFixed(0)).join(" "), Math.max(...times), answer(analyze, text)];
+  };
   for (const [name, head, fragment] of SHAPES) {
-    const cells = sizes.map((size) => {
-      const text = fill(head, fragment, size);
-      let rejected = false;
-      try {
-        analyzeDockerfile(text, { dockerignore: null });
-      } catch (error) {
-        rejected = isLimitError(error);
-      }
-      const { min, median } = measure(() => analyzeDockerfile(text, { dockerignore: null }));
-      return `${rejected ? "r " : ""}${min.toFixed(1)}/${median.toFixed(1)}`.padStart(13);
-    });
-    const repeats = largestAccepted(head, fragment);
-    const largest = head + fragment.repeat(repeats);
-    const atLimit = measure(() => analyzeDockerfile(largest, { dockerignore: null }));
-    if (atLimit.median > worst.ms) worst = { ms: atLimit.median, shape: name };
-    console.log(
-      `${name.padEnd(28)} ${cells.join(" ")}   ${`${(largest.length / KIB).toFixed(0)} KiB`.padStart(8)}, ${atLimit.min.toFixed(1)}/${atLimit.median.toFixed(1)}`,
-    );
+    const text = fill(head, fragment, size);
+    const [runs, max, said] = row(analyzeDockerfile, text);
+    if (max > worst.ms) worst = { ms: max, shape: name };
+    let line = `${name.padEnd(34)} ${runs.padEnd(20)} ${max.toFixed(0).padStart(6)}  ${said.padEnd(36)}`;
+    if (before !== undefined) {
+      const [beforeRuns, beforeMax, beforeSaid] = row(before, text);
+      line += ` ${beforeRuns.padEnd(20)} ${beforeMax.toFixed(0).padStart(6)}  ${beforeSaid}`;
+    }
+    if (said.includes("MAX_")) {
+      // Rejected at this size: also the largest input of the shape that is analyzed.
+      const largest = head + fragment.repeat(largestAccepted(head, fragment, size));
+      const [limitRuns, limitMax, limitSaid] = row(analyzeDockerfile, largest);
+      if (limitMax > worst.ms) worst = { ms: limitMax, shape: `${name}, at the limit` };
+      line += `\n${"  at the limit:".padEnd(34)} ${limitRuns.padEnd(20)} ${limitMax.toFixed(0).padStart(6)}  ${`${limitSaid}, ${Math.round(largest.length / KIB)} KiB`.padEnd(36)}`;
+    }
+    console.log(line);
   }
-  console.log(`worst accepted input: ${worst.ms.toFixed(1)} ms CPU median (${worst.shape})`);
+  console.log(`slowest run: ${worst.ms.toFixed(1)} ms CPU (${worst.shape})`);
   const over = fill("FROM a\nRUN ", "x", MAX_DOCKERFILE_CHARS + 10);
   console.log(
     `over the ${MAX_DOCKERFILE_CHARS}-char limit: rejected in ${measure(() => analyzeDockerfile(over)).median.toFixed(2)} ms CPU`,
@@ -188,6 +210,19 @@ console.log(
     .map((load) => load.toFixed(1))
     .join(" ")} on ${os.cpus().length} CPUs\n`,
 );
-benchAnalyzer(quick ? [16 * KIB, 64 * KIB] : [64 * KIB, 256 * KIB, MAX_DOCKERFILE_CHARS]);
-benchHeredocRatio();
-benchContextHash();
+async function main(): Promise<void> {
+  const beforeArgument = process.argv.find((argument) => argument.startsWith("--before="));
+  const before =
+    beforeArgument === undefined
+      ? undefined
+      : (
+          (await import(path.resolve(beforeArgument.slice("--before=".length)))) as {
+            analyzeDockerfile: Analyze;
+          }
+        ).analyzeDockerfile;
+  benchAnalyzer(quick ? 64 * KIB : MAX_DOCKERFILE_CHARS, before);
+  benchHeredocRatio();
+  benchContextHash();
+}
+
+void main();

@@ -1,7 +1,7 @@
 import { InternalError } from "../errors";
 import { findFullBaseImageFamily, fullToLeanSavings } from "./base-images";
-import { copyWholeContextChecker } from "./context-rules";
-import { formatMegabytes, listWords, makeFinding } from "./findings";
+import { CopyWholeContextChecker } from "./context-rules";
+import { FindingCollector, formatMegabytes, listWords, makeFinding } from "./findings";
 import { LayerTracker } from "./layers";
 import {
   DockerfileParseError,
@@ -10,24 +10,43 @@ import {
   type ParsedInstruction,
   type ParsedStage,
 } from "./parse";
-import { aptUsage, finalImageRunFindings } from "./run-rules";
-import { withCommandCache } from "./shell";
+import * as runRules from "./run-rules";
+import * as shell from "./shell";
+import type { ShellCommand } from "./shell";
 import type { AnalyzeDockerfileOptions, DockerfileFinding } from "./types";
 import { emulatedBuildStageFindings } from "./platform-rules";
 
+// Bound once at load: tsx (esbuild) compiles each use of an imported function into a call of a getter
+// on the module object, a cost per call in the per-command loops (measured: 7 % of 1 MiB of `RUN a`).
+const { APT_INSTALLS, APT_UPDATES, aptUsage, finalImageRunFindings } = runRules;
+const { cacheMountTargets, runCommands } = shell;
+
 /**
- * `NAME=value` pairs of an ENV or ARG (`ENV NAME value` legacy form included); value undefined if none.
- * The words already have their quotes removed (`ENV A="x y"` → `A=x y`).
+ * The `NAME=value` pairs of an ENV or ARG (`ENV NAME value` legacy form included: one pair), read by
+ * index rather than returned as an array of pairs (one ENV can have 200,000). The words already have
+ * their quotes removed (`ENV A="x y"` → `A=x y`).
  */
-function variablePairs(instruction: ParsedInstruction): Array<[string, string | undefined]> {
-  const words = instruction.argumentWords;
-  const first = words[0] ?? "";
-  if (instruction.keyword === "ENV" && !first.includes("=")) return [[first, words.slice(1).join(" ")]];
-  return words.map((word) => {
-    const equals = word.indexOf("=");
-    if (equals < 0) return [word, undefined];
-    return [word.slice(0, equals), word.slice(equals + 1)];
-  });
+function isLegacyEnv(instruction: ParsedInstruction): boolean {
+  return instruction.keyword === "ENV" && !(instruction.argumentWords[0] ?? "").includes("=");
+}
+
+function variableCount(instruction: ParsedInstruction, legacy: boolean): number {
+  return legacy ? 1 : instruction.argumentWords.length;
+}
+
+function variableName(instruction: ParsedInstruction, legacy: boolean, index: number): string {
+  const word = instruction.argumentWords[index] ?? "";
+  if (legacy) return word;
+  const equals = word.indexOf("=");
+  return equals < 0 ? word : word.slice(0, equals);
+}
+
+/** The value of pair `index`; undefined when there is no `=`. */
+function variableValue(instruction: ParsedInstruction, legacy: boolean, index: number): string | undefined {
+  if (legacy) return instruction.argumentWords.slice(1).join(" ");
+  const word = instruction.argumentWords[index] as string;
+  const equals = word.indexOf("=");
+  return equals < 0 ? undefined : word.slice(equals + 1);
 }
 
 // Name parts that mark a secret, and parts that mark something merely about one (a public key, a path).
@@ -47,15 +66,29 @@ const NOT_SECRET_PARTS = new Set([
   "TYPE",
 ]);
 
+// Every secret part above contains one of these (checked first, without allocating, for ASCII names:
+// `toUpperCase` maps some non-ASCII letters to ASCII ones, e.g. "ſ" to "S", which this test would miss).
+const SECRET_WORDS = /KEY|TOKEN|SECRET|PASSW|CREDENTIAL/i;
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export function looksLikeSecretName(name: string): boolean {
+  if (!SECRET_WORDS.test(name) && !NON_ASCII.test(name)) return false;
   const parts = name.toUpperCase().split(/[_.-]+/);
   return parts.some((part) => SECRET_PARTS.test(part)) && !parts.some((part) => NOT_SECRET_PARTS.has(part));
 }
 
-function secretFindings(instruction: ParsedInstruction, stage: string | undefined): DockerfileFinding[] {
-  return variablePairs(instruction)
-    .filter(([name]) => looksLikeSecretName(name))
-    .map(([name]) =>
+function secretFindings(
+  instruction: ParsedInstruction,
+  stage: string | undefined,
+  findings: FindingCollector,
+): void {
+  const legacy = isLegacyEnv(instruction);
+  const count = variableCount(instruction, legacy);
+  for (let index = 0; index < count; index += 1) {
+    const name = variableName(instruction, legacy, index);
+    if (!looksLikeSecretName(name) || findings.omits("secret-in-build-arg-or-env", instruction.line))
+      continue;
+    findings.add(
       makeFinding(
         "secret-in-build-arg-or-env",
         instruction.line,
@@ -65,17 +98,24 @@ function secretFindings(instruction: ParsedInstruction, stage: string | undefine
         stage === undefined ? {} : { stage },
       ),
     );
+  }
 }
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 
-function addInsteadOfCopyFindings(instruction: ParsedInstruction, stage: string): DockerfileFinding[] {
+const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+const isRemote = (source: string): boolean => REMOTE.test(source) || source.startsWith("git@");
+
+function addInsteadOfCopyFindings(
+  instruction: ParsedInstruction,
+  stage: string,
+  findings: FindingCollector,
+): void {
   // Heredoc sources (`ADD <<EOF /x`) are inline text, which COPY takes too.
   const sources = instruction.argumentWords.slice(0, -1);
-  const isRemote = (source: string): boolean =>
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith("git@");
-  if (sources.length === 0 || sources.some((source) => isRemote(source) || ARCHIVE.test(source))) return [];
-  return [
+  if (sources.length === 0 || sources.some((source) => isRemote(source) || ARCHIVE.test(source))) return;
+  if (findings.omits("add-instead-of-copy", instruction.line)) return;
+  findings.add(
     makeFinding(
       "add-instead-of-copy",
       instruction.line,
@@ -83,50 +123,93 @@ function addInsteadOfCopyFindings(instruction: ParsedInstruction, stage: string)
       // The same arguments as written (flags, quotes, JSON form), with the keyword swapped.
       { stage, fix: `COPY ${instruction.rawArguments}` },
     ),
-  ];
+  );
 }
 
 /** Rules that look at every stage: base-image pinning, secrets, ADD, apt update/install split. */
-function anyStageFindings(stage: ParsedStage): DockerfileFinding[] {
-  const findings: DockerfileFinding[] = [];
+function anyStageFindings(
+  parsed: ParsedDockerfile,
+  stage: ParsedStage,
+  inFinalImage: boolean,
+  findings: FindingCollector,
+): void {
   const base = stage.baseImage;
-  if (base !== undefined && base.repository !== "scratch" && base.digest === undefined) {
+  if (
+    base !== undefined &&
+    base.repository !== "scratch" &&
+    base.digest === undefined &&
+    (base.tag === undefined || base.tag === "latest") &&
+    !findings.omits("unpinned-base-image", stage.fromLine)
+  ) {
     const resolvedNote =
       base.resolved === stage.baseWritten ? "" : ` (${stage.baseWritten} resolves to ${base.resolved})`;
-    if (base.tag === undefined || base.tag === "latest") {
-      const problem = base.tag === undefined ? "has no tag" : 'uses the "latest" tag';
-      findings.push(
-        makeFinding(
-          "unpinned-base-image",
-          stage.fromLine,
-          `Base image ${base.resolved}${resolvedNote} ${problem}`,
-          {
-            stage: stage.label,
-          },
-        ),
-      );
-    }
+    const problem = base.tag === undefined ? "has no tag" : 'uses the "latest" tag';
+    findings.add(
+      makeFinding(
+        "unpinned-base-image",
+        stage.fromLine,
+        `Base image ${base.resolved}${resolvedNote} ${problem}`,
+        {
+          stage: stage.label,
+        },
+      ),
+    );
   }
-  let aptUpdateOnlyLine: number | undefined;
-  for (const instruction of stage.instructions) {
-    if (instruction.keyword === "ARG" || instruction.keyword === "ENV")
-      findings.push(...secretFindings(instruction, stage.label));
-    if (instruction.keyword === "ADD") findings.push(...addInsteadOfCopyFindings(instruction, stage.label));
-    if (instruction.keyword !== "RUN") continue;
-    const apt = aptUsage(instruction);
-    if (apt.installs && !apt.updates && aptUpdateOnlyLine !== undefined) {
-      findings.push(
+  // The stages of the final image get these rules in finalImageFindings' pass over them (one pass, so
+  // that each RUN is split into commands once).
+  if (inFinalImage) return;
+  const aptSplit = new AptUpdateSeparate();
+  for (let index = stage.firstInstruction; index < stage.endInstruction; index += 1) {
+    // Only the instructions these rules read are made into objects.
+    const keyword = parsed.keyword(index);
+    if (keyword !== "ARG" && keyword !== "ENV" && keyword !== "ADD" && keyword !== "RUN") continue;
+    const instruction = parsed.instruction(index);
+    if (keyword === "RUN") aptSplit.check(instruction, runCommands(instruction), stage, findings);
+    else anyStageInstructionFindings(instruction, stage, findings);
+  }
+}
+
+/** The any-stage rules of one ARG, ENV or ADD. */
+function anyStageInstructionFindings(
+  instruction: ParsedInstruction,
+  stage: ParsedStage,
+  findings: FindingCollector,
+): void {
+  if (instruction.keyword === "ARG" || instruction.keyword === "ENV")
+    secretFindings(instruction, stage.label, findings);
+  if (instruction.keyword === "ADD") addInsteadOfCopyFindings(instruction, stage.label, findings);
+}
+
+/** `apt-update-separate` over the RUNs of one stage, in order. */
+class AptUpdateSeparate {
+  private updateOnlyLine: number | undefined;
+
+  check(
+    run: ParsedInstruction,
+    commands: readonly ShellCommand[],
+    stage: ParsedStage,
+    findings: FindingCollector,
+  ): void {
+    const apt = aptUsage(commands);
+    const updates = (apt & APT_UPDATES) !== 0;
+    const installs = (apt & APT_INSTALLS) !== 0;
+    if (
+      installs &&
+      !updates &&
+      this.updateOnlyLine !== undefined &&
+      !findings.omits("apt-update-separate", run.line)
+    ) {
+      findings.add(
         makeFinding(
           "apt-update-separate",
-          instruction.line,
-          `apt-get install on line ${instruction.line} runs in a different RUN from apt-get update on line ${aptUpdateOnlyLine}`,
+          run.line,
+          `apt-get install on line ${run.line} runs in a different RUN from apt-get update on line ${this.updateOnlyLine}`,
           { stage: stage.label },
         ),
       );
     }
-    if (apt.updates && !apt.installs) aptUpdateOnlyLine = instruction.line;
+    if (updates && !installs) this.updateOnlyLine = run.line;
   }
-  return findings;
 }
 
 function baseImageFindings(root: ParsedStage, target: ParsedStage): DockerfileFinding[] {
@@ -189,85 +272,142 @@ function nextWorkdir(current: string | undefined, argument: string): string | un
   return normalized.length > MAX_WORKDIR_CHARS ? undefined : normalized;
 }
 
+/** RUNs listed by line in a `consecutive-run` message; longer runs of RUNs are counted. */
+const MAX_LISTED_RUNS = 20;
+
+/** The RUNs in a row seen so far in a stage, for `consecutive-run`. */
+class ConsecutiveRuns {
+  private count = 0;
+  private lines: number[] = [];
+  private lastLine = 0;
+
+  add(line: number): void {
+    this.count += 1;
+    this.lastLine = line;
+    if (this.lines.length < MAX_LISTED_RUNS) this.lines.push(line);
+  }
+
+  /** Reports the RUNs so far if there are two or more, and starts over. */
+  flush(stage: ParsedStage, findings: FindingCollector): void {
+    const count = this.count;
+    if (count === 0) return;
+    const first = this.lines[0] as number;
+    if (count > 1 && !findings.omits("consecutive-run", first)) {
+      const listed = this.lines.map(String);
+      if (count > listed.length) listed.push(`${count - listed.length} more up to line ${this.lastLine}`);
+      findings.add(
+        makeFinding(
+          "consecutive-run",
+          first,
+          `RUNs on lines ${listWords(listed)} are consecutive and could be one layer`,
+          {
+            stage: stage.label,
+          },
+        ),
+      );
+    }
+    this.count = 0;
+    this.lines = [];
+  }
+}
+
 /** Rules about what ends up in the built image: the target stage and the stages it is built FROM. */
 function finalImageFindings(
   parsed: ParsedDockerfile,
   options: AnalyzeDockerfileOptions,
-): DockerfileFinding[] {
-  const chain = parsed.finalChain.map((index) => parsed.stages[index]).filter((stage) => stage !== undefined);
+  findings: FindingCollector,
+): void {
+  const chain = parsed.finalChain.map((index) => parsed.stage(index));
   const root = chain[0];
   const target = chain[chain.length - 1];
-  if (root === undefined || target === undefined) return [];
-  const findings = baseImageFindings(root, target);
+  if (root === undefined || target === undefined) return;
+  for (const finding of baseImageFindings(root, target)) findings.add(finding);
   const variables = new Map<string, string>();
-  for (const arg of parsed.globalArgs)
-    for (const [name, value] of variablePairs(arg)) variables.set(name, value ?? "");
-  const layers = new LayerTracker();
-  const copyWholeContext = copyWholeContextChecker(options.dockerignore, options.contextFiles);
+  // One object for every RUN: the map in it changes as ENV and ARG instructions are read.
+  const environment = { variables };
+  for (let at = 0; at < parsed.globalArgCount; at += 1) {
+    const arg = parsed.instruction(at);
+    const legacy = isLegacyEnv(arg);
+    const count = variableCount(arg, legacy);
+    for (let index = 0; index < count; index += 1)
+      variables.set(variableName(arg, legacy, index), variableValue(arg, legacy, index) ?? "");
+  }
+  const layers = new LayerTracker(findings);
+  const copyWholeContext = new CopyWholeContextChecker(options.dockerignore, options.contextFiles);
   // undefined once WORKDIR is unknowable (a variable) or longer than a path can be.
   let workdir: string | undefined = "/";
   let lastUser: ParsedInstruction | undefined;
   let hasHealthcheck = false;
+  const consecutiveRuns = new ConsecutiveRuns();
   for (const stage of chain) {
-    let consecutiveRuns: ParsedInstruction[] = [];
-    const flushRuns = (): void => {
-      if (consecutiveRuns.length > 1) {
-        const lines = consecutiveRuns.map((run) => String(run.line));
-        findings.push(
-          makeFinding(
-            "consecutive-run",
-            consecutiveRuns[0]?.line ?? stage.fromLine,
-            `RUNs on lines ${listWords(lines)} are consecutive and could be one layer`,
-            {
-              stage: stage.label,
-            },
-          ),
-        );
-      }
-      consecutiveRuns = [];
-    };
-    for (const instruction of stage.instructions) {
-      if (instruction.keyword === "RUN") consecutiveRuns.push(instruction);
-      else flushRuns();
-      switch (instruction.keyword) {
+    const aptSplit = new AptUpdateSeparate();
+    for (let index = stage.firstInstruction; index < stage.endInstruction; index += 1) {
+      const keyword = parsed.keyword(index);
+      if (keyword === "RUN") consecutiveRuns.add(parsed.lineOf(index));
+      else consecutiveRuns.flush(stage, findings);
+      switch (keyword) {
         case "ENV":
         case "ARG":
-          for (const [name, value] of variablePairs(instruction)) {
+        case "WORKDIR":
+        case "USER":
+        case "COPY":
+        case "ADD":
+        case "RUN":
+          break;
+        case "HEALTHCHECK":
+          hasHealthcheck = true;
+          continue;
+        default:
+          continue;
+      }
+      // Only the instructions these rules read are made into objects.
+      const instruction = parsed.instruction(index);
+      // The any-stage rules too (anyStageFindings leaves the stages of the final image to this pass).
+      if (keyword === "ARG" || keyword === "ENV" || keyword === "ADD")
+        anyStageInstructionFindings(instruction, stage, findings);
+      switch (keyword) {
+        case "ENV":
+        case "ARG": {
+          const legacy = isLegacyEnv(instruction);
+          const count = variableCount(instruction, legacy);
+          for (let index = 0; index < count; index += 1) {
+            const name = variableName(instruction, legacy, index);
+            const value = variableValue(instruction, legacy, index);
             if (value !== undefined || !variables.has(name)) variables.set(name, value ?? "");
           }
           break;
+        }
         case "WORKDIR":
           workdir = nextWorkdir(workdir, instruction.argumentWords[0] ?? "");
           break;
         case "USER":
           lastUser = instruction;
           break;
-        case "HEALTHCHECK":
-          hasHealthcheck = true;
-          break;
         case "COPY":
         case "ADD":
-          findings.push(...copyWholeContext(instruction, stage.label));
+          copyWholeContext.check(instruction, stage.label, findings);
           layers.copy(instruction, workdir);
           break;
-        case "RUN":
-          findings.push(...finalImageRunFindings(instruction, stage.label, { variables }));
-          layers.run(instruction, workdir, stage.label);
+        case "RUN": {
+          const commands = runCommands(instruction);
+          aptSplit.check(instruction, commands, stage, findings);
+          const cacheTargets = cacheMountTargets(instruction);
+          finalImageRunFindings(instruction, stage.label, environment, commands, cacheTargets, findings);
+          layers.run(instruction, workdir, stage.label, commands, cacheTargets);
           break;
+        }
       }
     }
-    flushRuns();
+    consecutiveRuns.flush(stage, findings);
   }
-  findings.push(...layers.findings);
-  findings.push(...userFindings(lastUser, root, target));
+  for (const finding of userFindings(lastUser, root, target)) findings.add(finding);
   if (!hasHealthcheck) {
-    findings.push(
+    findings.add(
       makeFinding("no-healthcheck", target.fromLine, `The final stage (${target.label}) has no HEALTHCHECK`, {
         stage: target.label,
       }),
     );
   }
-  return findings;
 }
 
 function userFindings(
@@ -308,30 +448,27 @@ function userFindings(
   ];
 }
 
-function compareFindings(left: DockerfileFinding, right: DockerfileFinding): number {
-  if (left.line !== right.line) return left.line - right.line;
-  if (left.id !== right.id) return left.id < right.id ? -1 : 1;
-  return left.message < right.message ? -1 : left.message > right.message ? 1 : 0;
-}
-
 /**
  * Finds what makes the image built from `text` bigger, slower or less safe than it needs to be. Pure and
- * deterministic: findings are sorted by line, then rule id. Throws DockerfileParseError when the text is
- * not a Dockerfile or is over MAX_DOCKERFILE_CHARS, MAX_DOCKERFILE_INSTRUCTIONS or MAX_SHELL_WORDS, and InternalError for a bug of the analyzer itself.
+ * deterministic: findings are sorted by line, then rule id, then message; each rule lists at most
+ * MAX_FINDINGS_PER_RULE findings and sums up the rest in one more (components/dockerfile/findings.ts).
+ * Throws DockerfileParseError when the text is not a Dockerfile, is over MAX_DOCKERFILE_CHARS or has
+ * a RUN over MAX_SHELL_WORDS_PER_RUN, and InternalError for a bug of the analyzer itself.
  */
 export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOptions = {}): DockerfileFinding[] {
   const parsed = parseDockerfile(text, options.target);
   try {
-    return withCommandCache(() => {
-      const findings: DockerfileFinding[] = [];
-      for (const arg of parsed.globalArgs) findings.push(...secretFindings(arg, undefined));
-      for (const stage of parsed.stages) findings.push(...anyStageFindings(stage));
-      findings.push(...finalImageFindings(parsed, options));
-      findings.push(...emulatedBuildStageFindings(parsed, options.platforms));
-      return findings.sort(compareFindings);
-    });
+    const findings = new FindingCollector();
+    for (let index = 0; index < parsed.globalArgCount; index += 1)
+      secretFindings(parsed.instruction(index), undefined, findings);
+    const finalStages = new Set(parsed.finalChain);
+    for (let index = 0; index < parsed.stageCount; index += 1)
+      anyStageFindings(parsed, parsed.stage(index), finalStages.has(index), findings);
+    finalImageFindings(parsed, options, findings);
+    for (const finding of emulatedBuildStageFindings(parsed, options.platforms)) findings.add(finding);
+    return findings.sorted();
   } catch (error) {
-    // Past MAX_SHELL_WORDS (components/dockerfile/shell.ts): the Dockerfile is too big to analyze.
+    // Past MAX_SHELL_WORDS_PER_RUN (components/dockerfile/shell.ts): a RUN is too long to analyze.
     if (error instanceof DockerfileParseError) throw error;
     // The text parsed, so whatever went wrong is ours: say so instead of blaming the Dockerfile.
     throw new InternalError(

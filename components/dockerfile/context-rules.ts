@@ -1,7 +1,6 @@
 import dockerignore from "@balena/dockerignore";
-import { makeFinding, listWords } from "./findings";
+import { makeFinding, listWords, type FindingCollector } from "./findings";
 import type { ParsedInstruction } from "./parse";
-import type { DockerfileFinding } from "./types";
 
 /** What a `.dockerignore` should keep out of a whole-context COPY, and how to recognise it. */
 interface ContextCategory {
@@ -39,11 +38,15 @@ const CONTEXT_CATEGORIES: readonly ContextCategory[] = [
 ];
 
 function copiesWholeContext(instruction: ParsedInstruction): boolean {
-  if (instruction.flags.some((flag) => flag.name === "from")) return false;
+  for (const flag of instruction.flags) if (flag.name === "from") return false;
   // argumentWords are the JSON array's elements or the unquoted words: `COPY [".", "/app"]` and
-  // `COPY "." /app` copy the whole context as `COPY . /app` does.
-  const sources = instruction.argumentWords.slice(0, -1);
-  return sources.some((source) => source === "." || source === "./" || source === "./.");
+  // `COPY "." /app` copy the whole context as `COPY . /app` does. The last word is the destination.
+  const words = instruction.argumentWords;
+  for (let index = 0; index < words.length - 1; index += 1) {
+    const source = words[index];
+    if (source === "." || source === "./" || source === "./.") return true;
+  }
+  return false;
 }
 
 /**
@@ -51,49 +54,58 @@ function copiesWholeContext(instruction: ParsedInstruction): boolean {
  * unknown. What the .dockerignore misses does not depend on the instruction, so it is worked out once
  * (on first use) and not per COPY: a file with 100k `COPY . .` lines stays linear.
  */
-export function copyWholeContextChecker(
-  dockerignoreText: string | null | undefined,
-  contextFiles: readonly string[] | undefined,
-): (instruction: ParsedInstruction, stage: string) => DockerfileFinding[] {
-  let missing: string[] | undefined;
-  const whatIsMissing = (): string[] => {
-    if (missing !== undefined) return missing;
-    const matcher = dockerignore().add(dockerignoreText ?? "");
-    missing = [];
+export class CopyWholeContextChecker {
+  private missing: string[] | undefined;
+
+  constructor(
+    private readonly dockerignoreText: string | null | undefined,
+    private readonly contextFiles: readonly string[] | undefined,
+  ) {}
+
+  private whatIsMissing(): string[] {
+    if (this.missing !== undefined) return this.missing;
+    const matcher = dockerignore().add(this.dockerignoreText ?? "");
+    const missing: string[] = [];
     for (const category of CONTEXT_CATEGORIES) {
-      if (contextFiles === undefined) {
+      if (this.contextFiles === undefined) {
         if (!category.probes.some((probe) => matcher.ignores(probe))) missing.push(category.label);
         continue;
       }
       let copied = 0;
-      for (const path of contextFiles) if (category.isMember(path) && !matcher.ignores(path)) copied += 1;
+      for (const path of this.contextFiles)
+        if (category.isMember(path) && !matcher.ignores(path)) copied += 1;
       if (copied > 0) missing.push(`${category.label} (${copied} file${copied === 1 ? "" : "s"})`);
     }
+    this.missing = missing;
     return missing;
-  };
-  return (instruction, stage) => {
-    if (dockerignoreText === undefined || !copiesWholeContext(instruction)) return [];
-    const found = whatIsMissing();
+  }
+
+  check(instruction: ParsedInstruction, stage: string, findings: FindingCollector): void {
+    const dockerignoreText = this.dockerignoreText;
+    if (dockerignoreText === undefined || !copiesWholeContext(instruction)) return;
+    const found = this.whatIsMissing();
+    if (dockerignoreText !== null && found.length === 0) return;
+    if (findings.omits("copy-whole-context", instruction.line)) return;
     const written = `${instruction.keyword} ${instruction.argumentText}`;
     if (dockerignoreText === null) {
       const what = found.length > 0 ? `, including ${listWords(found)}` : "";
-      return [
+      findings.add(
         makeFinding(
           "copy-whole-context",
           instruction.line,
           `${written} on line ${instruction.line} copies the whole build context and there is no .dockerignore${what}`,
           { stage },
         ),
-      ];
+      );
+      return;
     }
-    if (found.length === 0) return [];
-    return [
+    findings.add(
       makeFinding(
         "copy-whole-context",
         instruction.line,
         `${written} on line ${instruction.line} copies the whole build context and the .dockerignore does not exclude ${listWords(found)}`,
         { stage },
       ),
-    ];
-  };
+    );
+  }
 }

@@ -1,8 +1,13 @@
-import { makeFinding, listWords } from "./findings";
+import { makeFinding, listWords, type FindingCollector } from "./findings";
 import type { ParsedInstruction } from "./parse";
-import { aptArguments, aptSubcommand, cacheMountTargets, isPipInstall, runCommands } from "./shell";
-import { installedPackages } from "./run-rules";
-import type { DockerfileFinding } from "./types";
+import * as runRules from "./run-rules";
+import * as shell from "./shell";
+import type { ShellCommand } from "./shell";
+
+// Bound once at load: tsx (esbuild) compiles each use of an imported function into a call of a getter
+// on the module object, a cost per call in the per-command loops (measured: 7 % of 1 MiB of `RUN a`).
+const { aptArguments, aptSubcommand, isPipInstall } = shell;
+const { installedPackages } = runRules;
 
 /** Something one layer of the final image added: a path, or an installed package. */
 interface AddedContent {
@@ -13,8 +18,31 @@ interface AddedContent {
   how: string;
 }
 
+/** True for an absolute path with no empty, `.` or `..` part and no trailing slash (or "/" itself). */
+function isNormalAbsolute(path: string): boolean {
+  if (path.charCodeAt(0) !== 47) return false;
+  if (path.length === 1) return true;
+  let start = 1;
+  for (;;) {
+    let end = path.indexOf("/", start);
+    if (end < 0) end = path.length;
+    const size = end - start;
+    if (size === 0) return false;
+    if (path.charCodeAt(start) === 46 && (size === 1 || (size === 2 && path.charCodeAt(start + 1) === 46)))
+      return false;
+    if (end === path.length) return true;
+    start = end + 1;
+  }
+}
+
 function normalizePath(path: string, workdir: string): string {
-  const absolute = path.startsWith("/") ? path : `${workdir.replace(/\/$/, "")}/${path}`;
+  // Most paths already are (`rm -rf /var/lib/apt/lists`, `COPY . .` in a known WORKDIR): no arrays.
+  if (isNormalAbsolute(path)) return path;
+  const absolute = path.startsWith("/")
+    ? path
+    : `${workdir.endsWith("/") ? workdir.slice(0, -1) : workdir}/${path}`;
+  if (absolute !== path && isNormalAbsolute(absolute)) return absolute;
+  if ((path === "." || path === "./") && isNormalAbsolute(workdir)) return workdir;
   const parts: string[] = [];
   for (const part of absolute.split("/")) {
     if (part === "" || part === ".") continue;
@@ -24,11 +52,11 @@ function normalizePath(path: string, workdir: string): string {
   return `/${parts.join("/")}`;
 }
 
-/** The value of option `short` or `long` (`-o x`, `--output x`, `--output=x`) among `args`. */
-function optionValue(args: readonly string[], short: string, long: string): string | undefined {
-  for (let index = 0; index < args.length; index += 1) {
-    const word = args[index] as string;
-    if (word === short || word === long) return args[index + 1];
+/** The value of option `short` or `long` (`-o x`, `--output x`, `--output=x`) among `words` after the first. */
+function optionValue(words: readonly string[], short: string, long: string): string | undefined {
+  for (let index = 1; index < words.length; index += 1) {
+    const word = words[index] as string;
+    if (word === short || word === long) return words[index + 1];
     if (word.startsWith(`${long}=`)) return word.slice(long.length + 1);
   }
   return undefined;
@@ -37,11 +65,85 @@ function optionValue(args: readonly string[], short: string, long: string): stri
 /** A directory node of the paths added so far, so a deletion looks at its own subtree, not at every path. */
 interface PathNode {
   children: Map<string, PathNode>;
-  /** What was added exactly at this path. */
-  added: AddedContent[];
+  /** What was added exactly at this path; undefined when nothing (is left). */
+  added: AddedList | undefined;
 }
 
-const newNode = (): PathNode => ({ children: new Map(), added: [] });
+const newNode = (): PathNode => ({ children: new Map(), added: undefined });
+
+const KINDS: ReadonlyArray<AddedContent["kind"]> = ["path", "directory", "package"];
+
+/**
+ * Additions of one directory a deletion inside it describes one by one; the rest are counted. A
+ * directory added 15,000 times and 15,000 `rm`s inside it compared every pair (3.5 s).
+ */
+const MAX_DESCRIBED_DIRECTORY_ADDITIONS = 20;
+/**
+ * Tracked entries of one directory a glob deletion (`rm /a/x*`) compares with its pattern; entries past
+ * it are not matched (a deletion can be missed, never invented). 15,000 tracked files and 15,000 globs
+ * that match none of them compared every pair (2.8 s; 0.3 s with 1,000).
+ */
+const MAX_GLOB_ENTRIES = 200;
+
+/**
+ * What layers added at one path, or as one package, without an object per addition: 1 MiB of
+ * `RUN apt-get update` lines adds /var/lib/apt/lists 55,000 times, and objects that live through the
+ * analysis cost garbage-collection time (docs/ROBUSTNESS-DOCKERFILE.md). `at` makes one on demand.
+ */
+class AddedList {
+  /** Line × 4 + the kind's index in KINDS (small integers, stored unboxed). */
+  private readonly codes: number[] = [];
+  private readonly hows: string[] = [];
+  /** Indexes of the directory additions (the ones a deletion inside the directory reports). */
+  readonly directories: number[] = [];
+
+  /** The path or package name everything in the list was added as. */
+  constructor(readonly value: string) {}
+
+  get length(): number {
+    return this.codes.length;
+  }
+
+  push(kind: AddedContent["kind"], line: number, how: string): void {
+    if (kind === "directory") this.directories.push(this.codes.length);
+    this.codes.push(line * 4 + KINDS.indexOf(kind));
+    this.hows.push(how);
+  }
+
+  at(index: number): AddedContent {
+    const code = this.codes[index] as number;
+    return {
+      kind: KINDS[code % 4] as AddedContent["kind"],
+      value: this.value,
+      line: Math.floor(code / 4),
+      how: this.hows[index] as string,
+    };
+  }
+}
+
+/** The program name as a shared constant when it is a usual one (not one string kept per addition). */
+function sharedProgramName(program: string): string {
+  switch (program) {
+    case "apt-get":
+      return "apt-get";
+    case "apt":
+      return "apt";
+    case "apk":
+      return "apk";
+    case "dnf":
+      return "dnf";
+    case "yum":
+      return "yum";
+    case "microdnf":
+      return "microdnf";
+    case "curl":
+      return "curl";
+    case "wget":
+      return "wget";
+    default:
+      return program;
+  }
+}
 
 const pathParts = (absolute: string): string[] => absolute.split("/").filter((part) => part !== "");
 
@@ -59,85 +161,107 @@ const MAX_TRACKED_DEPTH = 64;
  */
 export class LayerTracker {
   private readonly root: PathNode = newNode();
-  private readonly packages = new Map<string, AddedContent[]>();
-  readonly findings: DockerfileFinding[] = [];
+  private readonly packages = new Map<string, AddedList>();
 
-  private add(content: AddedContent): void {
-    if (content.kind === "package") {
-      const list = this.packages.get(content.value) ?? [];
-      list.push(content);
-      this.packages.set(content.value, list);
+  constructor(private readonly findings: FindingCollector) {}
+
+  private add(kind: AddedContent["kind"], value: string, line: number, how: string): void {
+    if (kind === "package") {
+      let list = this.packages.get(value);
+      if (list === undefined) {
+        list = new AddedList(value);
+        this.packages.set(value, list);
+      }
+      list.push(kind, line, how);
       return;
     }
-    if (content.value.length > MAX_PATH_CHARS) return;
-    const parts = pathParts(content.value);
-    if (parts.length > MAX_TRACKED_DEPTH) return;
+    const path = value;
+    if (path.length > MAX_PATH_CHARS) return;
+    // The value is normalized: its parts are between single slashes ("/" has none).
+    let depth = 0;
+    for (let slash = path.indexOf("/", 1); slash >= 0; slash = path.indexOf("/", slash + 1)) depth += 1;
+    if (path.length > 1 && depth + 1 > MAX_TRACKED_DEPTH) return;
     let node = this.root;
-    for (const part of parts) {
+    for (let start = 1; start < path.length;) {
+      let end = path.indexOf("/", start);
+      if (end < 0) end = path.length;
+      const part = path.slice(start, end);
       let child = node.children.get(part);
       if (child === undefined) {
         child = newNode();
         node.children.set(part, child);
       }
       node = child;
+      start = end + 1;
     }
-    node.added.push(content);
+    (node.added ??= new AddedList(path)).push(kind, line, how);
   }
 
   /**
-   * The added content a deletion of `target` (absolute, possibly a glob) removes bytes of, as
-   * [how to describe the deleted path, content]. Fully removed content is forgotten.
+   * The added content a deletion of `target` (absolute, possibly a glob) removes bytes of, added to
+   * `result` as [how to describe the deleted path, content]. Fully removed content is forgotten.
    */
-  private deletedBy(target: string): Array<[string, AddedContent]> {
-    const result: Array<[string, AddedContent]> = [];
+  private deletedBy(target: string, result: Array<[string, AddedContent]>): void {
     const globAt = target.search(/[*?[]/);
     const literal = globAt < 0 ? target : target.slice(0, globAt);
     // The deletion is inside an added directory: that directory loses bytes (but stays, partly).
     const parts = pathParts(literal);
     const exact = globAt < 0 || literal.endsWith("/");
-    const parentParts = exact ? parts : parts.slice(0, -1);
+    const parentCount = exact ? parts.length : parts.length - 1;
     const partial = exact ? undefined : parts[parts.length - 1];
     let node: PathNode | undefined = this.root;
-    const ancestors: PathNode[] = [];
-    for (const part of parentParts) {
-      ancestors.push(node);
-      node = node.children.get(part);
-      if (node === undefined) break;
+    for (let index = 0; index < parentCount; index += 1) {
+      // What was added at the root is "/" itself, which the ancestor rule below never reports.
+      if (node !== this.root && node.added !== undefined)
+        this.describeDirectoryAdditions(node.added, globAt < 0 ? target : undefined, result);
+      node = node.children.get(parts[index] as string);
+      if (node === undefined) return;
     }
-    for (const ancestor of ancestors) {
-      for (const added of ancestor.added) {
-        if (added.kind === "directory" && added.value !== "/")
-          result.push([globAt < 0 ? target : added.value, added]);
-      }
-    }
-    if (node === undefined) return result;
     // Everything at or under the deleted path is gone: report it and forget it.
-    const collect = (subtree: PathNode): void => {
-      for (const added of subtree.added) result.push([added.value, added]);
-      subtree.added = [];
-      for (const child of subtree.children.values()) collect(child);
-      subtree.children.clear();
-    };
     if (partial === undefined) {
       if (globAt < 0 && node !== this.root) {
         // `rm /a/b` where /a/b itself was added: name the more specific path (the target).
-        for (const added of node.added) result.push([target, added]);
-        node.added = [];
-        for (const child of node.children.values()) collect(child);
+        const list = node.added;
+        if (list !== undefined)
+          for (let at = 0; at < list.length; at += 1) result.push([target, list.at(at)]);
+        node.added = undefined;
+        for (const child of node.children.values()) collectSubtree(child, result);
         node.children.clear();
-      } else collect(node);
+      } else collectSubtree(node, result);
     } else {
+      let compared = 0;
       for (const [name, child] of node.children) {
+        if (compared++ === MAX_GLOB_ENTRIES) break;
         if (name.startsWith(partial)) {
-          collect(child);
+          collectSubtree(child, result);
           node.children.delete(name);
         }
       }
       // A glob inside a directory that was itself added at `node`.
-      for (const added of node.added)
-        if (added.kind === "directory" && added.value !== "/") result.push([added.value, added]);
+      if (node.added !== undefined) this.describeDirectoryAdditions(node.added, undefined, result);
     }
-    return result;
+  }
+
+  /** Directory additions of this RUN's deletions that were counted, not described (per run). */
+  private undescribed = 0;
+
+  /**
+   * The directory additions in `list` (not "/"), described as `path` (or the directory itself): the
+   * first MAX_DESCRIBED_DIRECTORY_ADDITIONS into `result`, the rest counted in `undescribed`.
+   */
+  private describeDirectoryAdditions(
+    list: AddedList,
+    path: string | undefined,
+    result: Array<[string, AddedContent]>,
+  ): void {
+    if (list.value === "/") return;
+    const directories = list.directories;
+    const described = Math.min(directories.length, MAX_DESCRIBED_DIRECTORY_ADDITIONS);
+    for (let at = 0; at < described; at += 1) {
+      const added = list.at(directories[at] as number);
+      result.push([path ?? added.value, added]);
+    }
+    this.undescribed += directories.length - described;
   }
 
   copy(instruction: ParsedInstruction, workdir: string | undefined): void {
@@ -147,45 +271,62 @@ export class LayerTracker {
     if (workdir === undefined && !destination.startsWith("/")) return;
     const isDirectory =
       destination.endsWith("/") || destination === "." || words.length > 2 || words[0] === ".";
-    this.add({
-      kind: isDirectory ? "directory" : "path",
-      value: normalizePath(destination, workdir ?? "/"),
-      line: instruction.line,
-      how: instruction.keyword,
-    });
+    this.add(
+      isDirectory ? "directory" : "path",
+      normalizePath(destination, workdir ?? "/"),
+      instruction.line,
+      instruction.keyword,
+    );
   }
 
-  run(instruction: ParsedInstruction, workdir: string | undefined, stage: string): void {
-    const commands = runCommands(instruction);
-    const cacheTargets = cacheMountTargets(instruction);
-    // What this RUN deletes from earlier layers, described by the more specific of the two paths.
-    const deleted = new Map<string, string>();
-    const record = (path: string, added: AddedContent): void => {
-      deleted.set(`${path}|${added.line}`, `${path} (${added.how}, line ${added.line})`);
-    };
+  run(
+    instruction: ParsedInstruction,
+    workdir: string | undefined,
+    stage: string,
+    commands: readonly ShellCommand[],
+    cacheTargets: readonly string[],
+  ): void {
+    // What this RUN deletes from earlier layers: [the more specific of the two paths, content].
+    let deletions: Array<[string, AddedContent]> | undefined;
+    this.undescribed = 0;
     for (const command of commands) {
-      const [program, ...args] = command.words;
-      if (program === "rm") {
-        for (const target of args) {
+      const words = command.words;
+      if (words[0] === "rm") {
+        for (let index = 1; index < words.length; index += 1) {
+          const target = words[index] as string;
           if (target.startsWith("-") || target.includes("$")) continue;
           if (workdir === undefined && !target.startsWith("/")) continue;
           const absoluteTarget = normalizePath(target, workdir ?? "/");
           if (absoluteTarget.length > MAX_PATH_CHARS) continue;
-          for (const [path, added] of this.deletedBy(absoluteTarget)) record(path, added);
+          this.deletedBy(absoluteTarget, (deletions ??= []));
         }
       }
       const sub = aptSubcommand(command);
       if (sub === "purge" || sub === "remove") {
         for (const name of aptArguments(command)) {
-          for (const added of this.packages.get(name) ?? []) record(`package ${added.value}`, added);
+          const list = this.packages.get(name);
+          for (let at = 0; list !== undefined && at < list.length; at += 1) {
+            const added = list.at(at);
+            (deletions ??= []).push([`package ${added.value}`, added]);
+          }
           this.packages.delete(name);
         }
       }
     }
-    const described = [...deleted.values()];
-    if (described.length > 0) {
-      const more = described.length > 3 ? ` and ${described.length - 3} more` : "";
-      this.findings.push(
+    if (
+      deletions !== undefined &&
+      (deletions.length > 0 || this.undescribed > 0) &&
+      !this.findings.omits("removed-in-later-layer", instruction.line)
+    ) {
+      // One entry per deleted path and layer, described by the last content recorded for it.
+      const deleted = new Map<string, string>();
+      for (const [path, added] of deletions)
+        deleted.set(`${path}|${added.line}`, `${path} (${added.how}, line ${added.line})`);
+      const described = [...deleted.values()];
+      // Additions of a directory past MAX_DESCRIBED_DIRECTORY_ADDITIONS are counted, not described.
+      const others = Math.max(0, described.length - 3) + this.undescribed;
+      const more = others > 0 ? ` and ${others} more` : "";
+      this.findings.add(
         makeFinding(
           "removed-in-later-layer",
           instruction.line,
@@ -194,83 +335,115 @@ export class LayerTracker {
         ),
       );
     }
-    this.recordRunOutputs(instruction, commands, cacheTargets, workdir);
+    this.recordRunOutputs(instruction.line, commands, cacheTargets, workdir);
+  }
+
+  private addPath(
+    kind: AddedContent["kind"],
+    path: string,
+    how: string,
+    line: number,
+    workdir: string | undefined,
+  ): void {
+    if (workdir === undefined && !path.startsWith("/")) return;
+    this.add(kind, normalizePath(path, workdir ?? "/"), line, how);
   }
 
   private recordRunOutputs(
-    instruction: ParsedInstruction,
-    commands: ReturnType<typeof runCommands>,
-    cacheTargets: string[],
+    line: number,
+    commands: readonly ShellCommand[],
+    cacheTargets: readonly string[],
     workdir: string | undefined,
   ): void {
-    const line = instruction.line;
     // Words of this RUN's `rm` commands, sorted, so "is `path` removed in the same RUN" is a binary search.
     // Built on first use: most RUNs create nothing this looks for.
     let sortedRemoved: string[] | undefined;
-    const removedInSameRun = (path: string): boolean => {
-      sortedRemoved ??= commands
-        .filter((command) => command.words[0] === "rm")
-        .flatMap((command) => command.words.slice(1))
-        .sort();
-      const removed = sortedRemoved;
-      let low = 0;
-      let high = removed.length;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if ((removed[middle] as string) < path) low = middle + 1;
-        else high = middle;
-      }
-      return removed[low]?.startsWith(path) === true;
-    };
-    const addPath = (kind: AddedContent["kind"], path: string, how: string): void => {
-      if (workdir === undefined && !path.startsWith("/")) return;
-      this.add({ kind, value: normalizePath(path, workdir ?? "/"), line, how });
-    };
     for (const command of commands) {
-      const [program = "", ...args] = command.words;
+      const words = command.words;
+      const program = words[0] ?? "";
       const output =
         program === "curl"
-          ? optionValue(args, "-o", "--output")
+          ? optionValue(words, "-o", "--output")
           : program === "wget"
-            ? optionValue(args, "-O", "--output-document")
+            ? optionValue(words, "-O", "--output-document")
             : undefined;
-      if (output !== undefined && output !== "-" && !output.includes("$") && !removedInSameRun(output)) {
-        addPath("path", output, program);
+      if (output !== undefined && output !== "-" && !output.includes("$")) {
+        sortedRemoved ??= removedWords(commands);
+        if (!isRemoved(sortedRemoved, output))
+          this.addPath("path", output, sharedProgramName(program), line, workdir);
       }
-      if (program === "git" && args[0] === "clone") {
-        const positional = args.slice(1).filter((word) => !word.startsWith("-"));
+      if (program === "git" && words[1] === "clone") {
+        const positional = words.slice(2).filter((word) => !word.startsWith("-"));
         const directory =
           positional[1] ??
           positional[0]
             ?.replace(/\.git$/, "")
             .split("/")
             .pop();
-        if (
-          directory !== undefined &&
-          directory !== "" &&
-          !directory.includes("$") &&
-          !removedInSameRun(directory)
-        ) {
-          addPath("directory", directory, "git clone");
+        if (directory !== undefined && directory !== "" && !directory.includes("$")) {
+          sortedRemoved ??= removedWords(commands);
+          if (!isRemoved(sortedRemoved, directory))
+            this.addPath("directory", directory, "git clone", line, workdir);
         }
       }
-      if (
-        aptSubcommand(command) === "update" &&
-        !removedInSameRun("/var/lib/apt/lists") &&
-        !cacheTargets.some((t) => t.startsWith("/var/lib/apt"))
-      ) {
-        this.add({ kind: "directory", value: "/var/lib/apt/lists", line, how: "apt-get update" });
+      if (aptSubcommand(command) === "update") {
+        sortedRemoved ??= removedWords(commands);
+        if (!isRemoved(sortedRemoved, "/var/lib/apt/lists") && !startsWithAny(cacheTargets, "/var/lib/apt"))
+          this.add("directory", "/var/lib/apt/lists", line, "apt-get update");
       }
-      for (const name of installedPackages(command))
-        this.add({ kind: "package", value: name.replace(/=.*$/, ""), line, how: program });
+      for (const name of installedPackages(command)) {
+        // A version (`gcc=12.2`) is not part of the name.
+        const value = name.includes("=") ? name.replace(/=.*$/, "") : name;
+        this.add("package", value, line, sharedProgramName(program));
+      }
       if (
         isPipInstall(command) &&
-        !command.words.includes("--no-cache-dir") &&
+        !words.includes("--no-cache-dir") &&
         command.environment.get("PIP_NO_CACHE_DIR") === undefined &&
         cacheTargets.length === 0
       ) {
-        this.add({ kind: "directory", value: "/root/.cache/pip", line, how: "pip install" });
+        this.add("directory", "/root/.cache/pip", line, "pip install");
       }
     }
   }
+}
+
+/** Everything added at or under `subtree`, added to `result`, and forgotten. */
+function collectSubtree(subtree: PathNode, result: Array<[string, AddedContent]>): void {
+  const list = subtree.added;
+  for (let at = 0; list !== undefined && at < list.length; at += 1) {
+    const added = list.at(at);
+    result.push([added.value, added]);
+  }
+  subtree.added = undefined;
+  for (const child of subtree.children.values()) collectSubtree(child, result);
+  subtree.children.clear();
+}
+
+const startsWithAny = (targets: readonly string[], prefix: string): boolean => {
+  for (const target of targets) if (target.startsWith(prefix)) return true;
+  return false;
+};
+
+/** The arguments of the `rm` commands of a RUN, sorted. */
+function removedWords(commands: readonly ShellCommand[]): string[] {
+  const removed: string[] = [];
+  for (const command of commands) {
+    if (command.words[0] !== "rm") continue;
+    for (let index = 1; index < command.words.length; index += 1)
+      removed.push(command.words[index] as string);
+  }
+  return removed.sort();
+}
+
+/** True when a word of `sortedRemoved` starts with `path` (binary search). */
+function isRemoved(sortedRemoved: readonly string[], path: string): boolean {
+  let low = 0;
+  let high = sortedRemoved.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sortedRemoved[middle] as string) < path) low = middle + 1;
+    else high = middle;
+  }
+  return sortedRemoved[low]?.startsWith(path) === true;
 }

@@ -1,11 +1,5 @@
 import { InternalError } from "../errors";
-import {
-  lexDockerfile,
-  splitWords,
-  type Heredoc,
-  type InstructionFlag,
-  type LexedInstruction,
-} from "./lexer";
+import { lexDockerfile, type InstructionFlag, type InstructionTable, type LexedInstruction } from "./lexer";
 
 /**
  * The text is not a Dockerfile `docker build` would accept. The message names the line, what is wrong and
@@ -32,37 +26,18 @@ export type { InstructionFlag, Heredoc } from "./lexer";
 export const MAX_DOCKERFILE_CHARS = 1_048_576;
 
 /**
- * The most instructions the parser reads (issue 12: 100 ms of CPU for any input). 1 MiB of one short
- * instruction per line is 65,000 instructions and took 0.3–1.2 s to analyze; each instruction costs a
- * few microseconds however lean the rules are. Real Dockerfiles have tens to a few hundred.
+ * The most instructions the parser reads (issue 12: 100 ms of CPU for any input). Each instruction costs
+ * about half a microsecond to a microsecond and a half of CPU, lexing, rules and garbage collection
+ * included; 1 MiB of one short instruction per line is up to 174,000 of them (0.1–0.3 s). What the
+ * layer tracker must remember grows with the instructions too: 30,000 COPYs of distinct paths or
+ * installs of distinct packages took 100–210 ms on the shared development machine, so the limit is
+ * 15,000 (docs/ROBUSTNESS-DOCKERFILE.md). It was 2,000 before the analyzer stopped keeping an object
+ * per instruction. Real Dockerfiles have tens to a few hundred.
  */
-export const MAX_DOCKERFILE_INSTRUCTIONS = 2_000;
+export const MAX_DOCKERFILE_INSTRUCTIONS = 15_000;
 
-/**
- * The most argument words (flags included) of all instructions together the parser reads: one ENV of
- * 130,000 pairs or one RUN continued over 260,000 lines is read by the rules word by word (0.1 s and
- * more). Real Dockerfiles have a few thousand.
- */
-export const MAX_DOCKERFILE_WORDS = 20_000;
-
-export interface ParsedInstruction {
-  keyword: string;
-  /** 1-based line the instruction starts on. */
-  line: number;
-  /** Everything after the keyword, flags included, as written (continuations joined): what a fix keeps. */
-  rawArguments: string;
-  /** Arguments after the flags (continuations joined, comment lines dropped, heredoc bodies left out). */
-  argumentText: string;
-  /**
-   * Arguments after the flags as Docker reads them: the elements of a JSON array (exec form) when
-   * `json`, else the words with quotes and escapes removed (`COPY "a b" /x` → `a b`, `/x`).
-   */
-  argumentWords: string[];
-  /** The arguments are a JSON array of strings (exec form of RUN/CMD/ENTRYPOINT, JSON form of COPY/ADD). */
-  json: boolean;
-  flags: InstructionFlag[];
-  heredocs: Heredoc[];
-}
+/** An instruction of a parsed Dockerfile: the lexer's object (lexer.ts), words split on first use. */
+export type ParsedInstruction = LexedInstruction;
 
 export interface ImageReference {
   /** The FROM argument after ARG substitution, e.g. "node:22-bookworm-slim". */
@@ -73,6 +48,10 @@ export interface ImageReference {
   digest: string | undefined;
 }
 
+/**
+ * One build stage, looked at through the parsed Dockerfile (made on demand by `ParsedDockerfile.stage`;
+ * nothing here is computed for stages the analysis does not look at twice).
+ */
 export interface ParsedStage {
   index: number;
   /** The `AS` name, lower-cased as Docker compares it. */
@@ -89,14 +68,149 @@ export interface ParsedStage {
   baseUnresolved: boolean;
   /** Flags of the stage's FROM, e.g. `--platform=$BUILDPLATFORM`. */
   fromFlags: InstructionFlag[];
-  instructions: ParsedInstruction[];
+  /** The stage's instructions after its FROM are `ParsedDockerfile.instruction(i)` for i in [first, end). */
+  firstInstruction: number;
+  endInstruction: number;
 }
 
-export interface ParsedDockerfile {
-  globalArgs: ParsedInstruction[];
-  stages: ParsedStage[];
+/**
+ * A parsed Dockerfile. Instructions and stages are kept as numbers (lexer.ts `InstructionTable`, typed
+ * arrays here) and made into objects when looked at, so that nothing per instruction or per stage
+ * lives through the analysis: 1 MiB is up to 262,000 instructions or 87,000 stages, and objects that
+ * survive cost garbage-collection time the 100 ms bound has no room for.
+ */
+export class ParsedDockerfile {
   /** Stage indices whose layers make up the built image: the target and its FROM ancestors, root first. */
-  finalChain: number[];
+  readonly finalChain: number[];
+
+  constructor(
+    private readonly table: InstructionTable,
+    /** Index of the first FROM: instructions before it are the global ARGs. */
+    readonly globalArgCount: number,
+    /** Instruction index of each stage's FROM. */
+    private readonly stageFroms: Int32Array,
+    /** Index of each stage's parent stage, -1 for none. */
+    private readonly stageParents: Int32Array,
+    readonly stageCount: number,
+    private readonly argDefaults: ReadonlyMap<string, string | undefined>,
+    finalChain: number[],
+  ) {
+    this.finalChain = finalChain;
+  }
+
+  get instructionCount(): number {
+    return this.table.count;
+  }
+
+  /** Instruction `index` (a new object each time). */
+  instruction(index: number): ParsedInstruction {
+    return this.table.get(index);
+  }
+
+  /** The line instruction `index` starts on, without making the instruction. */
+  lineOf(index: number): number {
+    return this.table.line(index);
+  }
+
+  /** The upper-cased keyword of instruction `index`, without making the instruction. */
+  keyword(index: number): string {
+    return this.table.keyword(index);
+  }
+
+  /** The global ARG instructions (before the first FROM). */
+  get globalArgs(): ParsedInstruction[] {
+    const args: ParsedInstruction[] = [];
+    for (let index = 0; index < this.globalArgCount; index += 1) args.push(this.table.get(index));
+    return args;
+  }
+
+  /** Stages with a long FROM (LONG_FROM_CHARS), made once. */
+  private readonly longStages = new Map<number, ParsedStage>();
+
+  /**
+   * Stage `index`: a new object each time, except for a stage whose FROM is long, which is made once
+   * (its ARG substitution is linear in the FROM's length; at most 1 MiB / LONG_FROM_CHARS are kept).
+   */
+  stage(index: number): ParsedStage {
+    const made = this.longStages.get(index);
+    if (made !== undefined) return made;
+    const fromIndex = this.stageFroms[index] as number;
+    const from = this.table.get(fromIndex);
+    const { written, name } = fromWords(from);
+    const stage = this.makeStage(
+      index,
+      fromIndex,
+      from,
+      written,
+      name,
+      substituteVariables(written, this.argDefaults),
+    );
+    if (from.rawArguments.length > LONG_FROM_CHARS) this.longStages.set(index, stage);
+    return stage;
+  }
+
+  /** Keeps a stage with a long FROM the parser has just substituted (so it is substituted once). */
+  keepLongStage(
+    index: number,
+    fromIndex: number,
+    from: ParsedInstruction,
+    written: string,
+    name: string | undefined,
+    substitution: { text: string; unresolved: boolean },
+  ): void {
+    if (from.rawArguments.length > LONG_FROM_CHARS)
+      this.longStages.set(index, this.makeStage(index, fromIndex, from, written, name, substitution));
+  }
+
+  private makeStage(
+    index: number,
+    fromIndex: number,
+    from: ParsedInstruction,
+    written: string,
+    name: string | undefined,
+    substitution: { text: string; unresolved: boolean },
+  ): ParsedStage {
+    const parent = this.stageParents[index] as number;
+    const isExternal = parent < 0 && !substitution.unresolved && substitution.text !== "";
+    return {
+      index,
+      name,
+      label: name ?? String(index),
+      fromLine: from.line,
+      baseWritten: written,
+      baseImage: isExternal ? parseImageReference(substitution.text) : undefined,
+      parentStageIndex: parent < 0 ? undefined : parent,
+      baseUnresolved: substitution.unresolved,
+      fromFlags: from.flags,
+      firstInstruction: fromIndex + 1,
+      endInstruction: index + 1 < this.stageCount ? (this.stageFroms[index + 1] as number) : this.table.count,
+    };
+  }
+
+  /** Every stage (objects made now: for callers that look at a few stages of a small file). */
+  get stages(): ParsedStage[] {
+    const stages: ParsedStage[] = [];
+    for (let index = 0; index < this.stageCount; index += 1) stages.push(this.stage(index));
+    return stages;
+  }
+
+  /** The instructions of `stage` after its FROM (objects made now). */
+  instructionsOf(stage: ParsedStage): ParsedInstruction[] {
+    const instructions: ParsedInstruction[] = [];
+    for (let index = stage.firstInstruction; index < stage.endInstruction; index += 1)
+      instructions.push(this.table.get(index));
+    return instructions;
+  }
+}
+
+const LONG_FROM_CHARS = 1024;
+
+/** The base as written and the lower-cased `AS` name of a FROM. */
+function fromWords(from: ParsedInstruction): { written: string; name: string | undefined } {
+  const [written = "", asWord, stageName] = from.argumentWords;
+  const name =
+    asWord?.toLowerCase() === "as" && stageName !== undefined ? stageName.toLowerCase() : undefined;
+  return { written, name };
 }
 
 // Every instruction `docker build` knows (Dockerfile reference). Anything else is a typo or a broken
@@ -106,46 +220,24 @@ const KNOWN_INSTRUCTIONS = new Set([
   "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
 ]); // prettier-ignore
 
-// Instructions whose arguments Docker reads as a JSON array when they are one (Dockerfile reference,
-// "shell and exec form"; COPY/ADD: "COPY [\"<src>\", ... \"<dest>\"]").
-const JSON_FORM_INSTRUCTIONS = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "VOLUME"]);
-
-function jsonWords(text: string): string[] | undefined {
-  if (!text.startsWith("[")) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // Not valid JSON: Docker runs it in a shell (RUN/CMD) or reads it as words.
-    return undefined;
-  }
-  return Array.isArray(value) && value.every((word) => typeof word === "string") ? value : undefined;
-}
-
-function toParsedInstruction(
-  instruction: LexedInstruction,
-  escape: string,
-  maxWords: number,
-): ParsedInstruction {
-  const json = JSON_FORM_INSTRUCTIONS.has(instruction.keyword)
-    ? jsonWords(instruction.argumentText)
-    : undefined;
-  return {
-    keyword: instruction.keyword,
-    line: instruction.line,
-    rawArguments: instruction.rawArguments,
-    argumentText: instruction.argumentText,
-    argumentWords: json ?? splitWords(instruction.argumentText, escape, maxWords),
-    json: json !== undefined,
-    flags: instruction.flags,
-    heredocs: instruction.heredocs,
-  };
-}
-
 const isNameStart = (char: string | undefined): boolean =>
   char !== undefined && ((char >= "A" && char <= "Z") || (char >= "a" && char <= "z") || char === "_");
 const isNameChar = (char: string | undefined): boolean =>
   isNameStart(char) || (char !== undefined && char >= "0" && char <= "9");
+
+/** What `${name<operator>word}` expands to; undefined (expanded to "") when the variable has no value. */
+function lookupVariable(
+  values: ReadonlyMap<string, string | undefined>,
+  name: string,
+  operator: string | undefined,
+  word: string,
+): string | undefined {
+  const value = values.get(name);
+  const isSet = value !== undefined && (value !== "" || operator === "-" || operator === "+");
+  if (operator?.endsWith("+")) return isSet ? word : "";
+  if (operator?.endsWith("-") && !isSet) return word;
+  return value;
+}
 
 /**
  * Replaces $NAME, ${NAME}, ${NAME:-default} and ${NAME-default} (and :+ / +) with the ARG defaults given.
@@ -155,25 +247,18 @@ export function substituteVariables(
   text: string,
   values: ReadonlyMap<string, string | undefined>,
 ): { text: string; unresolved: boolean } {
+  // Most FROM lines have no variable: nothing to scan.
+  if (!text.includes("$")) return { text, unresolved: false };
   let unresolved = false;
+  // The text before `copied` is in `out`; a "$" that stays literal is copied with the text after it,
+  // so `${a:-${a:-...` (nothing substituted) builds no string piece by piece.
   let out = "";
+  let copied = 0;
   let index = 0;
   let nextClose = -2;
-  const lookup = (name: string, operator: string | undefined, word: string): string => {
-    const value = values.get(name);
-    const isSet = value !== undefined && (value !== "" || operator === "-" || operator === "+");
-    if (operator?.endsWith("+")) return isSet ? word : "";
-    if (operator?.endsWith("-") && !isSet) return word;
-    if (value === undefined) {
-      unresolved = true;
-      return "";
-    }
-    return value;
-  };
   while (index < text.length) {
     const dollar = text.indexOf("$", index);
     if (dollar < 0) break;
-    out += text.slice(index, dollar);
     index = dollar + 1;
     if (text[index] === "{") {
       let nameEnd = index + 1;
@@ -193,25 +278,31 @@ export function substituteVariables(
         operatorEnd = nameEnd + 1;
       }
       if (name !== "" && close >= 0 && (operator !== undefined || close === nameEnd)) {
-        out += lookup(name, operator, text.slice(operatorEnd, close));
+        const value = lookupVariable(values, name, operator, text.slice(operatorEnd, close));
+        if (value === undefined) unresolved = true;
+        out += text.slice(copied, dollar) + (value ?? "");
         index = close + 1;
+        copied = index;
         continue;
       }
-      out += "$";
       continue;
     }
     if (isNameStart(text[index])) {
       let nameEnd = index;
       while (isNameChar(text[nameEnd])) nameEnd += 1;
-      out += lookup(text.slice(index, nameEnd), undefined, "");
+      const value = lookupVariable(values, text.slice(index, nameEnd), undefined, "");
+      if (value === undefined) unresolved = true;
+      out += text.slice(copied, dollar) + (value ?? "");
       index = nameEnd;
+      copied = index;
       continue;
     }
-    out += "$";
   }
-  out += text.slice(index);
+  out += text.slice(copied);
   return { text: out, unresolved };
 }
+
+const DOCKER_HUB_REGISTRIES = ["docker.io/", "index.docker.io/", "registry-1.docker.io/"];
 
 export function parseImageReference(resolved: string): ImageReference {
   let rest = resolved;
@@ -227,21 +318,28 @@ export function parseImageReference(resolved: string): ImageReference {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
   }
-  const repository = rest
-    .toLowerCase()
-    .replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "")
-    .replace(/^library\//, "");
+  // Docker Hub's registry names and `library/` are dropped (string checks, not regular expressions:
+  // 87,000 FROMs fit in 1 MiB).
+  let repository = rest.toLowerCase();
+  for (const registry of DOCKER_HUB_REGISTRIES) {
+    if (repository.startsWith(registry)) {
+      repository = repository.slice(registry.length);
+      break;
+    }
+  }
+  if (repository.startsWith("library/")) repository = repository.slice("library/".length);
   return { resolved, repository, tag: tag === "" ? undefined : tag, digest };
 }
 
-function assertWellFormed(instructions: readonly LexedInstruction[]): void {
+function assertWellFormed(table: InstructionTable): void {
   let seenFrom = false;
-  for (const instruction of instructions) {
-    const { keyword, line } = instruction;
+  for (let index = 0; index < table.count; index += 1) {
+    const keyword = table.keyword(index);
+    const line = table.line(index);
     if (!KNOWN_INSTRUCTIONS.has(keyword)) {
       throw new DockerfileParseError(
         line,
-        `unknown instruction "${instruction.written}"`,
+        `unknown instruction "${table.get(index).written}"`,
         "start the line with a Dockerfile instruction (FROM, RUN, COPY, ...), or end the previous line with \\ if it continues there",
       );
     }
@@ -252,7 +350,7 @@ function assertWellFormed(instructions: readonly LexedInstruction[]): void {
         "start the build stage with FROM <image> before this line",
       );
     }
-    if (instruction.argumentText === "") {
+    if (table.hasNoArguments(index)) {
       throw new DockerfileParseError(
         line,
         `${keyword} has no arguments`,
@@ -278,84 +376,57 @@ export function argPairs(arg: ParsedInstruction): Array<[string, string | undefi
   });
 }
 
-function argDefaults(args: readonly ParsedInstruction[]): Map<string, string | undefined> {
-  const defaults = new Map<string, string | undefined>();
-  for (const arg of args) {
-    if (arg.keyword !== "ARG") continue;
-    for (const [name, value] of argPairs(arg)) defaults.set(name, value);
-  }
-  return defaults;
-}
-
 function parseUnchecked(text: string, target: string | undefined): ParsedDockerfile {
-  const {
-    instructions: lexed,
-    escape,
-    overLimitLine,
-  } = lexDockerfile(text, MAX_DOCKERFILE_INSTRUCTIONS, MAX_DOCKERFILE_WORDS);
-  if (overLimitLine !== undefined) {
+  const table = lexDockerfile(text, MAX_DOCKERFILE_INSTRUCTIONS);
+  if (table.overLimitLine !== undefined) {
     throw new DockerfileParseError(
-      overLimitLine,
+      table.overLimitLine,
       `this is instruction ${MAX_DOCKERFILE_INSTRUCTIONS + 1}, more than the ${MAX_DOCKERFILE_INSTRUCTIONS} instructions the analyzer reads (MAX_DOCKERFILE_INSTRUCTIONS) to answer within 100 ms`,
       "join related commands into one RUN with && (one layer instead of many), or split the build into several Dockerfiles; a real Dockerfile has a few hundred instructions at most",
     );
   }
-  assertWellFormed(lexed);
-  const instructions: ParsedInstruction[] = [];
-  let remainingWords = MAX_DOCKERFILE_WORDS;
-  for (const instruction of lexed) {
-    const parsed = toParsedInstruction(instruction, escape, remainingWords);
-    remainingWords -= parsed.argumentWords.length + parsed.flags.length;
-    if (remainingWords < 0) {
-      throw new DockerfileParseError(
-        parsed.line,
-        `the instructions up to this one have more than the ${MAX_DOCKERFILE_WORDS} words (flags included) the analyzer reads (MAX_DOCKERFILE_WORDS) to answer within 100 ms`,
-        "move long lists into a file (e.g. packages in a requirements file, variables in an env file that is COPYed), or split the build into several Dockerfiles; a real Dockerfile has a few thousand words at most",
-      );
-    }
-    instructions.push(parsed);
+  assertWellFormed(table);
+  let firstFrom = 0;
+  while (table.keyword(firstFrom) !== "FROM") firstFrom += 1;
+  const defaults = new Map<string, string | undefined>();
+  for (let index = 0; index < firstFrom; index += 1) {
+    for (const [name, value] of argPairs(table.get(index))) defaults.set(name, value);
   }
-
-  const firstFrom = instructions.findIndex((instruction) => instruction.keyword === "FROM");
-  const globalInstructions = instructions.slice(0, firstFrom);
-  const defaults = argDefaults(globalInstructions);
-  const stages: ParsedStage[] = [];
+  let stageFroms: Int32Array = new Int32Array(16);
+  let stageParents: Int32Array = new Int32Array(16);
+  let stageCount = 0;
   // Stage names seen so far (a FROM can only name an earlier stage): a map, so 100k stages stay linear.
-  const stagesByName = new Map<string, ParsedStage>();
-  for (const instruction of instructions.slice(firstFrom)) {
-    if (instruction.keyword === "FROM") {
-      const index = stages.length;
-      const [written = "", asWord, stageName] = instruction.argumentWords;
-      const substitution = substituteVariables(written, defaults);
-      const resolvedLower = substitution.text.toLowerCase();
-      const parent = stagesByName.get(resolvedLower);
-      const name =
-        asWord?.toLowerCase() === "as" && stageName !== undefined ? stageName.toLowerCase() : undefined;
-      const isExternal = parent === undefined && !substitution.unresolved && substitution.text !== "";
-      const stage: ParsedStage = {
-        index,
-        name,
-        label: name ?? String(index),
-        fromLine: instruction.line,
-        baseWritten: written,
-        baseImage: isExternal ? parseImageReference(substitution.text) : undefined,
-        parentStageIndex: parent?.index,
-        baseUnresolved: substitution.unresolved,
-        fromFlags: instruction.flags,
-        instructions: [],
-      };
-      stages.push(stage);
-      if (name !== undefined && !stagesByName.has(name)) stagesByName.set(name, stage);
-      continue;
+  const stagesByName = new Map<string, number>();
+  // Stages whose FROM is long, to be kept made (ParsedDockerfile.stage) with the substitution done here.
+  const longFroms: Array<
+    [number, number, ParsedInstruction, string, string | undefined, { text: string; unresolved: boolean }]
+  > = [];
+  for (let index = firstFrom; index < table.count; index += 1) {
+    if (table.keyword(index) !== "FROM") continue;
+    if (stageCount === stageFroms.length) {
+      stageFroms = grown(stageFroms);
+      stageParents = grown(stageParents);
     }
-    stages[stages.length - 1]?.instructions.push(instruction);
+    const from = table.get(index);
+    const { written, name } = fromWords(from);
+    const substitution = substituteVariables(written, defaults);
+    if (from.rawArguments.length > LONG_FROM_CHARS)
+      longFroms.push([stageCount, index, from, written, name, substitution]);
+    stageFroms[stageCount] = index;
+    stageParents[stageCount] = stagesByName.get(substitution.text.toLowerCase()) ?? -1;
+    if (name !== undefined && !stagesByName.has(name)) stagesByName.set(name, stageCount);
+    stageCount += 1;
   }
 
-  let finalIndex = stages.length - 1;
+  let finalIndex = stageCount - 1;
   if (target !== undefined) {
-    const targetStage = stagesByName.get(target.toLowerCase());
-    if (targetStage === undefined) {
-      const names = stages.map((stage) => stage.label);
+    const targetIndex = stagesByName.get(target.toLowerCase());
+    if (targetIndex === undefined) {
+      const names: string[] = [];
+      for (let index = 0; index < stageCount && index < 21; index += 1) {
+        const { name } = fromWords(table.get(stageFroms[index] as number));
+        names.push(name ?? String(index));
+      }
       const listed = names.length > 20 ? `${names.slice(0, 20).join(", ")}, ...` : names.join(", ");
       throw new DockerfileParseError(
         undefined,
@@ -363,15 +434,28 @@ function parseUnchecked(text: string, target: string | undefined): ParsedDockerf
         `name a stage with FROM <image> AS ${target}, or build one of: ${listed}`,
       );
     }
-    finalIndex = targetStage.index;
+    finalIndex = targetIndex;
   }
   const finalChain: number[] = [];
-  for (let index: number | undefined = finalIndex; index !== undefined;) {
-    finalChain.push(index);
-    index = stages[index]?.parentStageIndex;
-  }
+  for (let index = finalIndex; index >= 0; index = stageParents[index] as number) finalChain.push(index);
   finalChain.reverse();
-  return { globalArgs: globalInstructions, stages, finalChain };
+  const parsed = new ParsedDockerfile(
+    table,
+    firstFrom,
+    stageFroms,
+    stageParents,
+    stageCount,
+    defaults,
+    finalChain,
+  );
+  for (const long of longFroms) parsed.keepLongStage(...long);
+  return parsed;
+}
+
+function grown(array: Int32Array): Int32Array {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 /** Rejects text larger than MAX_DOCKERFILE_CHARS before any work is done on it. */

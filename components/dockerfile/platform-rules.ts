@@ -16,27 +16,39 @@ import type { DockerfileFinding } from "./types";
 
 const BUILD_PLATFORM = /\$\{?BUILD(PLATFORM|OS|ARCH)\}?/;
 
-/** Index of the stage a `--from=` value names (a stage name or a stage index), or undefined. */
-function stageNamed(stages: readonly ParsedStage[], value: string): number | undefined {
-  const lower = value.toLowerCase();
-  const named = stages.find((stage) => stage.name === lower);
-  if (named !== undefined) return named.index;
+/**
+ * Index of the stage a `--from=` value names (a stage name, the first stage of that name, or a stage
+ * index), or undefined. `firstByName` is built once: a search of all stages per COPY was quadratic.
+ */
+function stageNamed(
+  stages: readonly ParsedStage[],
+  firstByName: ReadonlyMap<string, number>,
+  value: string,
+): number | undefined {
+  const named = firstByName.get(value.toLowerCase());
+  if (named !== undefined) return named;
   return /^\d+$/.test(value) && Number(value) < stages.length ? Number(value) : undefined;
 }
 
 /** Stages the target needs only for what they hand over with COPY/ADD --from (not its FROM chain). */
 function copiedFromStages(parsed: ParsedDockerfile): number[] {
+  const stages = parsed.stages;
+  const firstByName = new Map<string, number>();
+  for (const stage of stages)
+    if (stage.name !== undefined && !firstByName.has(stage.name)) firstByName.set(stage.name, stage.index);
   const needed = new Set<number>(parsed.finalChain);
   const queue = [...parsed.finalChain];
-  while (queue.length > 0) {
-    const stage = parsed.stages[queue.shift()!];
+  // An index into the queue, not `shift()`, which moves every element each time.
+  for (let next = 0; next < queue.length; next += 1) {
+    const stage = stages[queue[next]!];
     if (stage === undefined) continue;
     const sources = [
       stage.parentStageIndex,
-      ...stage.instructions
+      ...parsed
+        .instructionsOf(stage)
         .filter((instruction) => instruction.keyword === "COPY" || instruction.keyword === "ADD")
         .flatMap((instruction) => instruction.flags.filter((flag) => flag.name === "from"))
-        .map((flag) => stageNamed(parsed.stages, flag.value ?? "")),
+        .map((flag) => stageNamed(stages, firstByName, flag.value ?? "")),
     ];
     for (const source of sources) {
       if (source !== undefined && !needed.has(source)) {
@@ -55,11 +67,12 @@ export function emulatedBuildStageFindings(
 ): DockerfileFinding[] {
   if (platforms === undefined || new Set(platforms).size < 2) return [];
   // `--platform` of each stage's FROM (the value as written, before ARG substitution).
-  const flags = parsed.stages.map(
+  const stages = parsed.stages;
+  const flags = stages.map(
     (stage) => stage.fromFlags.find((flag) => flag.name === "platform")?.value ?? undefined,
   );
   const onBuildPlatform = (index: number | undefined): boolean => {
-    for (let current = index; current !== undefined; current = parsed.stages[current]?.parentStageIndex) {
+    for (let current = index; current !== undefined; current = stages[current]?.parentStageIndex) {
       const flag = flags[current];
       if (flag !== undefined) return BUILD_PLATFORM.test(flag);
     }
@@ -67,8 +80,8 @@ export function emulatedBuildStageFindings(
   };
   const findings: DockerfileFinding[] = [];
   for (const index of copiedFromStages(parsed)) {
-    const stage = parsed.stages[index]!;
-    const run = stage.instructions.find((instruction) => instruction.keyword === "RUN");
+    const stage = parsed.stage(index);
+    const run = parsed.instructionsOf(stage).find((instruction) => instruction.keyword === "RUN");
     if (run === undefined || onBuildPlatform(index)) continue;
     findings.push(
       makeFinding(

@@ -1,11 +1,14 @@
 import { DockerfileParseError, type ParsedInstruction } from "./parse";
 
 /**
- * The most shell words the analyzer reads in the RUN scripts of one Dockerfile, all RUNs together
- * (issue 12: 100 ms of CPU for any input). 1 MiB of `a;a;a;…` is 500,000 commands and took 0.7 s;
- * every command is read by a dozen rules. Real Dockerfiles have a few thousand words of shell at most.
+ * The most shell words one RUN script may have (issue 12: 100 ms of CPU for any input up to 1 MiB).
+ * A long script's commands are kept while the rules read them, and one RUN of 1 MiB is up to 500,000
+ * commands (`a;a;…`, 0.4–0.6 s) or 45,000 commands of a heredoc (0.16–0.19 s); one `apt-get install`
+ * of 50,000 distinct packages took 100–120 ms, so the limit is 25,000 words
+ * (docs/ROBUSTNESS-DOCKERFILE.md). Short RUNs are not counted together, however many there are. A real
+ * RUN has tens to a few thousand words.
  */
-export const MAX_SHELL_WORDS = 20_000;
+export const MAX_SHELL_WORDS_PER_RUN = 25_000;
 
 /**
  * One simple command of a RUN: its words (quotes removed; leading `VAR=value`, `sudo`, `env` and shell
@@ -18,13 +21,17 @@ export interface ShellCommand {
   environment: ReadonlyMap<string, string>;
 }
 
+const NO_TARGETS: readonly string[] = [];
+
 // Mount types whose contents are not committed to the layer (Dockerfile reference, RUN --mount:
 // https://docs.docker.com/reference/dockerfile/#run---mount): a cache mount keeps files in the
 // builder's cache, a tmpfs mount discards them.
 const UNCOMMITTED_MOUNT_TYPES = new Set(["cache", "tmpfs"]);
 
 /** Targets of `RUN --mount=type=cache|tmpfs,target=...`: directories whose contents stay out of the layer. */
-export function cacheMountTargets(run: ParsedInstruction): string[] {
+export function cacheMountTargets(run: ParsedInstruction): readonly string[] {
+  // Most RUNs have no flags: no array for them.
+  if (run.flags.length === 0) return NO_TARGETS;
   const targets: string[] = [];
   for (const flag of run.flags) {
     if (flag.name !== "mount" || flag.value === null) continue;
@@ -66,9 +73,42 @@ function shellScript(run: ParsedInstruction): string | undefined {
   return run.argumentText;
 }
 
-// Reserved words that may precede a simple command (POSIX shell grammar: compound commands).
-const LEADING_KEYWORDS = new Set(["then", "do", "else", "elif", "if", "while", "until", "!", "{", "time"]);
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** Reserved words that may precede a simple command (POSIX shell grammar: compound commands). */
+function isLeadingKeyword(word: string): boolean {
+  switch (word) {
+    case "then":
+    case "do":
+    case "else":
+    case "elif":
+    case "if":
+    case "while":
+    case "until":
+    case "!":
+    case "{":
+    case "time":
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** `NAME=...` with NAME a shell variable name (`[A-Za-z_][A-Za-z0-9_]*`). */
+function isAssignment(word: string): boolean {
+  const first = word.charCodeAt(0);
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first === 95)) return false;
+  for (let index = 1; index < word.length; index += 1) {
+    const code = word.charCodeAt(index);
+    if (code === 61) return true;
+    if (!(
+      (code >= 65 && code <= 90) ||
+      (code >= 97 && code <= 122) ||
+      (code >= 48 && code <= 57) ||
+      code === 95
+    ))
+      return false;
+  }
+  return false;
+}
 
 /**
  * The variables the rules read from a command's environment. Only these are tracked, so that copying a
@@ -80,124 +120,36 @@ const TRACKED_VARIABLES = new Set([
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
-/** A redirection word (`>`, `2>&1`, `>>/dev/null`, `<file`): [is one, takes the next word as target]. */
-function redirection(word: string): [boolean, boolean] {
-  let index = 0;
-  while (index < word.length && isDigit(word.charCodeAt(index))) index += 1;
-  const char = word[index];
-  if (char !== ">" && char !== "<" && !(char === "&" && word[index + 1] === ">")) return [false, false];
-  let end = index;
-  while (end < word.length && ">&<|".includes(word[end] as string)) end += 1;
-  return [true, end === word.length];
-}
+// What `redirection` says about a word.
+const NOT_REDIRECTION = 0;
+const REDIRECTION = 1;
+const REDIRECTION_TO_NEXT_WORD = 2;
 
 /**
- * Splits a script into words and separators in one pass: quotes and backslash escapes are honoured,
- * `$(...)` and backticks stay inside their word, `#` at the start of a word comments to the end of
- * the line. Separators: && || ; | & newline ( ).
+ * A redirection word (`>`, `2>&1`, `>>/dev/null`, `<file`): NOT_REDIRECTION, REDIRECTION (target in
+ * the word) or REDIRECTION_TO_NEXT_WORD (the next word is the target).
  */
-// One shared marker: a script of 100k `;` allocates no object per separator.
-const SEPARATOR = null;
+function redirection(word: string): number {
+  let index = 0;
+  while (index < word.length && isDigit(word.charCodeAt(index))) index += 1;
+  const code = word.charCodeAt(index);
+  // > < or &>
+  if (code !== 62 && code !== 60 && !(code === 38 && word.charCodeAt(index + 1) === 62))
+    return NOT_REDIRECTION;
+  let end = index;
+  for (; end < word.length; end += 1) {
+    const next = word.charCodeAt(end);
+    // > & < |
+    if (next !== 62 && next !== 38 && next !== 60 && next !== 124) break;
+  }
+  return end === word.length ? REDIRECTION_TO_NEXT_WORD : REDIRECTION;
+}
 
 // Characters the tokenizer treats specially somewhere (blanks, separators, quotes, escapes, `$(`,
 // backticks, `#`): a plain run ends before any of them.
 const TOKEN_BREAKS = new Uint8Array(128);
 for (const char of " \t\r\n;()#\\'\"$`&|") TOKEN_BREAKS[char.charCodeAt(0)] = 1;
 const breaksToken = (code: number): boolean => code < 128 && TOKEN_BREAKS[code] === 1;
-
-function tokenize(script: string): Array<string | typeof SEPARATOR> {
-  const tokens: Array<string | typeof SEPARATOR> = [];
-  let word = "";
-  let inWord = false;
-  const endWord = (): void => {
-    if (inWord) {
-      tokens.push(word);
-      remainingWords -= 1;
-    }
-    word = "";
-    inWord = false;
-  };
-  const separator = (): void => {
-    endWord();
-    if (tokens[tokens.length - 1] !== SEPARATOR) tokens.push(SEPARATOR);
-  };
-  const length = script.length;
-  // Over the word budget the analysis is rejected (splitCommands): stop reading the script.
-  for (let index = 0; index < length && remainingWords >= 0; index += 1) {
-    const char = script[index] as string;
-    if (char === " " || char === "\t" || char === "\r") {
-      endWord();
-    } else if (char === "\n" || char === ";" || char === "(" || char === ")") {
-      separator();
-    } else if (char === "#" && !inWord) {
-      const newline = script.indexOf("\n", index);
-      index = (newline < 0 ? length : newline) - 1;
-    } else if (char === "\\") {
-      // A backslash-newline joins lines; any other escaped character is literal.
-      if (script[index + 1] !== "\n") {
-        word += script[index + 1] ?? "";
-        inWord = true;
-      }
-      index += 1;
-    } else if (char === "'") {
-      const close = script.indexOf("'", index + 1);
-      const end = close < 0 ? length : close;
-      word += script.slice(index + 1, end);
-      inWord = true;
-      index = end;
-    } else if (char === '"') {
-      inWord = true;
-      for (index += 1; index < length && script[index] !== '"'; index += 1) {
-        const inner = script[index] as string;
-        if (inner === "\\" && index + 1 < length && '"\\$`\n'.includes(script[index + 1] as string)) {
-          if (script[index + 1] !== "\n") word += script[index + 1];
-          index += 1;
-        } else word += inner;
-      }
-    } else if (char === "$" && script[index + 1] === "(") {
-      // Command substitution: kept in the word, up to the matching parenthesis.
-      let depth = 0;
-      let end = index + 1;
-      for (; end < length; end += 1) {
-        if (script[end] === "(") depth += 1;
-        else if (script[end] === ")" && --depth === 0) break;
-      }
-      word += script.slice(index, end + 1);
-      inWord = true;
-      index = end;
-    } else if (char === "`") {
-      const close = script.indexOf("`", index + 1);
-      const end = close < 0 ? length : close;
-      word += script.slice(index, end + 1);
-      inWord = true;
-      index = end;
-    } else if (char === "&" || char === "|") {
-      // The raw character before this one, not `word[word.length - 1]`: indexing a string built by
-      // `+=` flattens it, which made `2>&12>&1...` quadratic.
-      const previous = index > 0 ? script[index - 1] : undefined;
-      // `2>&1`, `>&2`, `&>file`, `>|file` are redirections, not separators.
-      if (inWord && (previous === ">" || previous === "<")) {
-        word += char;
-      } else if (char === "&" && script[index + 1] === ">") {
-        endWord();
-        word = "&";
-        inWord = true;
-      } else {
-        if (script[index + 1] === char) index += 1;
-        separator();
-      }
-    } else {
-      // A run of plain characters is sliced at once, not appended one by one.
-      let end = index + 1;
-      while (end < length && !breaksToken(script.charCodeAt(end))) end += 1;
-      word += end === index + 1 ? char : script.slice(index, end);
-      inWord = true;
-      index = end - 1;
-    }
-  }
-  endWord();
-  return tokens;
-}
 
 // Never written to: a command with no tracked variables shares it.
 const NO_VARIABLES: Map<string, string> = new Map();
@@ -209,111 +161,194 @@ function assignTracked(word: string, into: Map<string, string>): void {
   if (TRACKED_VARIABLES.has(name)) into.set(name, word.slice(equals + 1));
 }
 
-/** Turns the words between two separators into a command (or nothing), updating `exported`. */
-function toCommand(rawWords: readonly string[], exported: Map<string, string>): ShellCommand | undefined {
-  if (rawWords.length === 0) return undefined;
-  const words: string[] = [];
-  for (let index = 0; index < rawWords.length; index += 1) {
-    const [isRedirection, takesNext] = redirection(rawWords[index] as string);
-    if (isRedirection) {
-      if (takesNext) index += 1;
-    } else words.push(rawWords[index] as string);
+/**
+ * Splits a script into simple commands in one pass: words (quotes and backslash escapes honoured,
+ * `$(...)` and backticks kept inside their word, `#` at the start of a word comments to the end of the
+ * line), cut into commands at the separators && || ; | & newline ( ). An object with methods rather
+ * than closures: a RUN per line is 174,000 RUNs in 1 MiB, and each closure is an allocation.
+ */
+class CommandSplitter {
+  readonly commands: ShellCommand[] = [];
+  /** What `export NAME=value` set so far in this RUN (tracked variables only); created on first use. */
+  private exported: Map<string, string> | undefined;
+  /** Words of the current command so far. */
+  private words: string[] = [];
+  private word = "";
+  private inWord = false;
+
+  /** Words read so far in this script (MAX_SHELL_WORDS_PER_RUN). */
+  wordCount = 0;
+
+  endWord(): void {
+    if (this.inWord) {
+      this.words.push(this.word);
+      this.wordCount += 1;
+    }
+    this.word = "";
+    this.inWord = false;
   }
-  // Copied only when it differs from the RUN's exports: 500k bare commands allocate no map each.
-  let environment: Map<string, string> = exported.size === 0 ? NO_VARIABLES : new Map(exported);
-  let start = 0;
-  let inWrapper = false;
-  for (; start < words.length; start += 1) {
-    const word = words[start] as string;
-    if (ASSIGNMENT.test(word)) {
-      if (environment === NO_VARIABLES) environment = new Map();
-      assignTracked(word, environment);
-    } else if (word === "sudo" || word === "env") inWrapper = true;
-    // `sudo -E`, `env -i`: options of the wrapper, not the command.
-    else if (!(LEADING_KEYWORDS.has(word) || (inWrapper && word.startsWith("-")))) break;
+
+  /** Ends the current command (at a separator or the end of the script). */
+  endCommand(): void {
+    this.endWord();
+    if (this.words.length === 0) return;
+    this.addCommand(this.words);
+    this.words = [];
   }
-  const command = start === 0 ? words : words.slice(start);
-  if (command[0] === "export") {
-    // `export NAME=value` sets the variable for the commands after it in the same RUN (same shell).
-    for (let index = 1; index < command.length; index += 1) {
-      const word = command[index] as string;
-      if (ASSIGNMENT.test(word)) {
-        assignTracked(word, exported);
+
+  /** Turns a command's words into a command (or nothing), updating `exported`. */
+  addCommand(rawWords: string[]): void {
+    let words = rawWords;
+    for (let index = 0; index < rawWords.length; index += 1) {
+      const kind = redirection(rawWords[index] as string);
+      if (kind === NOT_REDIRECTION) {
+        if (words !== rawWords) words.push(rawWords[index] as string);
+        continue;
+      }
+      // Redirections are dropped: copy the words before this one, then skip it (and its target).
+      if (words === rawWords) words = rawWords.slice(0, index);
+      if (kind === REDIRECTION_TO_NEXT_WORD) index += 1;
+    }
+    const exported = this.exported;
+    // Copied only when it differs from the RUN's exports: 500k bare commands allocate no map each.
+    let environment: Map<string, string> =
+      exported === undefined || exported.size === 0 ? NO_VARIABLES : new Map(exported);
+    let start = 0;
+    let inWrapper = false;
+    for (; start < words.length; start += 1) {
+      const word = words[start] as string;
+      if (isAssignment(word)) {
         if (environment === NO_VARIABLES) environment = new Map();
         assignTracked(word, environment);
+      } else if (word === "sudo" || word === "env") inWrapper = true;
+      // `sudo -E`, `env -i`: options of the wrapper, not the command.
+      else if (!(isLeadingKeyword(word) || (inWrapper && word.startsWith("-")))) break;
+    }
+    const command = start === 0 ? words : words.slice(start);
+    if (command[0] === "export") {
+      // `export NAME=value` sets the variable for the commands after it in the same RUN (same shell).
+      for (let index = 1; index < command.length; index += 1) {
+        const word = command[index] as string;
+        if (isAssignment(word)) {
+          this.exported ??= new Map();
+          assignTracked(word, this.exported);
+          if (environment === NO_VARIABLES) environment = new Map();
+          assignTracked(word, environment);
+        }
       }
     }
+    if (command.length > 0) this.commands.push({ words: command, environment });
   }
-  return command.length === 0 ? undefined : { words: command, environment };
+
+  /** Reads `script` (a shell-form RUN, a heredoc body or an exec-form `sh -c` argument). */
+  read(script: string): void {
+    const length = script.length;
+    // Past the limit the RUN is rejected (splitCommands): the rest is not read.
+    for (let index = 0; index < length && this.wordCount <= MAX_SHELL_WORDS_PER_RUN; index += 1) {
+      const char = script[index] as string;
+      if (char === " " || char === "\t" || char === "\r") {
+        this.endWord();
+      } else if (char === "\n" || char === ";" || char === "(" || char === ")") {
+        this.endCommand();
+      } else if (char === "#" && !this.inWord) {
+        const newline = script.indexOf("\n", index);
+        index = (newline < 0 ? length : newline) - 1;
+      } else if (char === "\\") {
+        // A backslash-newline joins lines; any other escaped character is literal.
+        if (script[index + 1] !== "\n") {
+          this.word += script[index + 1] ?? "";
+          this.inWord = true;
+        }
+        index += 1;
+      } else if (char === "'") {
+        const close = script.indexOf("'", index + 1);
+        const end = close < 0 ? length : close;
+        this.word += script.slice(index + 1, end);
+        this.inWord = true;
+        index = end;
+      } else if (char === '"') {
+        this.inWord = true;
+        for (index += 1; index < length && script[index] !== '"'; index += 1) {
+          const inner = script[index] as string;
+          if (inner === "\\" && index + 1 < length && '"\\$`\n'.includes(script[index + 1] as string)) {
+            if (script[index + 1] !== "\n") this.word += script[index + 1];
+            index += 1;
+          } else this.word += inner;
+        }
+      } else if (char === "$" && script[index + 1] === "(") {
+        // Command substitution: kept in the word, up to the matching parenthesis.
+        let depth = 0;
+        let end = index + 1;
+        for (; end < length; end += 1) {
+          if (script[end] === "(") depth += 1;
+          else if (script[end] === ")" && --depth === 0) break;
+        }
+        this.word += script.slice(index, end + 1);
+        this.inWord = true;
+        index = end;
+      } else if (char === "`") {
+        const close = script.indexOf("`", index + 1);
+        const end = close < 0 ? length : close;
+        this.word += script.slice(index, end + 1);
+        this.inWord = true;
+        index = end;
+      } else if (char === "&" || char === "|") {
+        // The raw character before this one, not `word[word.length - 1]`: indexing a string built by
+        // `+=` flattens it, which made `2>&12>&1...` quadratic.
+        const previous = index > 0 ? script[index - 1] : undefined;
+        // `2>&1`, `>&2`, `&>file`, `>|file` are redirections, not separators.
+        if (this.inWord && (previous === ">" || previous === "<")) {
+          this.word += char;
+        } else if (char === "&" && script[index + 1] === ">") {
+          this.endWord();
+          this.word = "&";
+          this.inWord = true;
+        } else {
+          if (script[index + 1] === char) index += 1;
+          this.endCommand();
+        }
+      } else {
+        // A run of plain characters is sliced at once, not appended one by one.
+        let end = index + 1;
+        while (end < length && !breaksToken(script.charCodeAt(end))) end += 1;
+        this.word += end === index + 1 ? char : script.slice(index, end);
+        this.inWord = true;
+        index = end - 1;
+      }
+    }
+    this.endCommand();
+  }
 }
 
 /**
  * Splits a RUN into simple commands at &&, ||, ;, |, &, ( ) and newlines. Linear in the script's
- * length: one tokenizer pass, no backtracking regular expression.
+ * length: one tokenizer pass, no backtracking regular expression. The commands are kept on the
+ * instruction object, which the rules of one pass share; a short instruction's object is made anew
+ * per pass and dies young with its commands (a cache of 174,000 RUNs' commands in a map survived
+ * into the old generation, and garbage collection became the biggest cost), a long one is kept
+ * (lexer.ts, LONG_INSTRUCTION_CHARS), so its script is split once.
  */
 export function runCommands(run: ParsedInstruction): ShellCommand[] {
-  // Several rules read the same RUN: within one analysis it is split once.
-  if (commandCache === undefined) return splitCommands(run);
-  const cached = commandCache.get(run);
-  if (cached !== undefined) return cached;
-  const commands = splitCommands(run);
-  commandCache.set(run, commands);
-  return commands;
-}
-
-// A Map for the duration of one analysis (withCommandCache), not a module-wide WeakMap: 65k RUNs
-// made WeakMap bookkeeping the single biggest cost.
-let commandCache: Map<ParsedInstruction, ShellCommand[]> | undefined;
-// Shell words left to read in this analysis (MAX_SHELL_WORDS); unlimited outside withCommandCache.
-let remainingWords = Number.POSITIVE_INFINITY;
-
-/** Runs `analysis` with RUNs split at most once each; the cache is dropped afterwards. */
-export function withCommandCache<T>(analysis: () => T): T {
-  const outer = commandCache;
-  const outerWords = remainingWords;
-  commandCache = new Map();
-  remainingWords = MAX_SHELL_WORDS;
-  try {
-    return analysis();
-  } finally {
-    commandCache = outer;
-    remainingWords = outerWords;
-  }
-}
-
-function overWordLimit(run: ParsedInstruction): DockerfileParseError {
-  return new DockerfileParseError(
-    run.line,
-    `the RUN scripts up to this one hold more than the ${MAX_SHELL_WORDS} shell words the analyzer reads (MAX_SHELL_WORDS) to answer within 100 ms`,
-    "move long scripts into a file that is COPYed and run (RUN ./build.sh), or split the build into several Dockerfiles; a real Dockerfile has a few thousand words of shell at most",
-  );
+  return (run.shellCommands ??= splitCommands(run));
 }
 
 function splitCommands(run: ParsedInstruction): ShellCommand[] {
   const script = shellScript(run);
-  const exported = new Map<string, string>();
+  const splitter = new CommandSplitter();
   if (script === undefined) {
-    remainingWords -= run.argumentWords.length;
-    if (remainingWords < 0) throw overWordLimit(run);
-    const command = toCommand(run.argumentWords, exported);
-    return command === undefined ? [] : [command];
+    // Exec form running one program: its words are the command (copied: the splitter may keep them).
+    splitter.wordCount = run.argumentWords.length;
+    if (run.argumentWords.length > 0 && splitter.wordCount <= MAX_SHELL_WORDS_PER_RUN)
+      splitter.addCommand(run.argumentWords.slice());
+  } else splitter.read(script);
+  if (splitter.wordCount > MAX_SHELL_WORDS_PER_RUN) {
+    throw new DockerfileParseError(
+      run.line,
+      `this RUN's script has more than the ${MAX_SHELL_WORDS_PER_RUN} shell words the analyzer reads in one RUN (MAX_SHELL_WORDS_PER_RUN) to answer within 100 ms`,
+      "move the script into a file that is COPYed and run (RUN ./build.sh), or split it over several RUNs; a real RUN has a few thousand words of shell at most",
+    );
   }
-  const tokens = tokenize(script);
-  if (remainingWords < 0) throw overWordLimit(run);
-  const commands: ShellCommand[] = [];
-  let words: string[] = [];
-  for (const token of tokens) {
-    if (token !== SEPARATOR) {
-      words.push(token);
-      continue;
-    }
-    const command = toCommand(words, exported);
-    if (command !== undefined) commands.push(command);
-    words = [];
-  }
-  const last = toCommand(words, exported);
-  if (last !== undefined) commands.push(last);
-  return commands;
+  return splitter.commands;
 }
 
 // apt-get/apt options that take a value in the next word (apt-get(8): -o, -c, -t, -a and their long forms).

@@ -25,7 +25,7 @@ import { parseDockerfile } from "../dockerfile/parse";
 export function finalStageBaseDockerfile(text: string, target?: string): string | undefined {
   const parsed = parseDockerfile(text, target);
   const rootIndex = parsed.finalChain[0];
-  const root = rootIndex === undefined ? undefined : parsed.stages[rootIndex];
+  const root = rootIndex === undefined ? undefined : parsed.stage(rootIndex);
   if (root === undefined) return undefined;
   if (root.baseImage?.resolved.toLowerCase() === "scratch" || root.baseWritten.toLowerCase() === "scratch")
     return undefined;

@@ -1,110 +1,66 @@
 import assert from "node:assert/strict";
-import { analyzeDockerfile } from "../../components/dockerfile";
-import {
-  MAX_DOCKERFILE_CHARS,
-  MAX_DOCKERFILE_INSTRUCTIONS,
-  MAX_DOCKERFILE_WORDS,
-} from "../../components/dockerfile/parse";
-import { MAX_SHELL_WORDS } from "../../components/dockerfile/shell";
-import { assertWithinBound, scaledBoundMs } from "../fuzz/cpu-bound";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { MAX_DOCKERFILE_CHARS } from "../../components/dockerfile/parse";
+import { REFERENCE_MS_ON_DEV_MACHINE, TIME_BOUND_MS, runBoundMs } from "../fuzz/cpu-bound";
+import { SHAPES } from "./worst-case-shapes";
+import type { ShapeTiming } from "./worst-cases.worker";
 
 /**
- * The heaviest input shapes (docs/ROBUSTNESS-DOCKERFILE.md), each at the largest size the analyzer
- * accepts (MAX_DOCKERFILE_INSTRUCTIONS, MAX_DOCKERFILE_WORDS, MAX_SHELL_WORDS, 1 MiB of text) and at
- * 1 MiB, where the instruction-heavy shapes are rejected up front: each must answer within the issue-12
- * bound of 100 ms of CPU (median of 5), scaled by a reference workload measured in the same run so a
- * slower Node or a busy machine does not fail it (test/fuzz/cpu-bound.ts). The shapes include the
- * formerly superlinear ones (heredoc regex, layer tracker, `${a:-` rescans, stage search, per-COPY
- * context check, unbounded WORKDIR), which took from half a second to minutes. Only the public API is
- * used, so the same file runs against older code.
+ * The heaviest input shapes (worst-case-shapes.ts), each at 1 MiB (the most text the analyzer reads):
+ * every shape of tools/bench-analyzer.ts and the formerly superlinear ones (heredoc regex, layer
+ * tracker, `${a:-` rescans, stage search, per-COPY context check, unbounded WORKDIR). Each must be
+ * analyzed, or rejected by one of the two limits left besides 1 MiB (MAX_DOCKERFILE_INSTRUCTIONS,
+ * 15,000 instructions; MAX_SHELL_WORDS_PER_RUN, one RUN script of more than 25,000 shell words; the
+ * shapes at those limits are analyzed), and EVERY timed run (3, after two warm-up runs, garbage
+ * collection included) must take at most the issue-12 bound of 100 ms of CPU, stretched by the
+ * reference workload measured right before and after that run (test/fuzz/cpu-bound.ts), so a slower
+ * Node or a burst of load on the shared machine does not fail it. The runs are timed in a fresh
+ * process (worst-cases.worker.ts) after two warm-up runs: in the mocha process a run would pay for
+ * collecting the heap of every other test (a run of 1 MiB of `RUN a` took 600 ms there once). Only the public API is used, so the same file runs against older code.
  */
-const lines = (count: number, line: (index: number) => string): string =>
-  Array.from({ length: count }, (_, index) => line(index)).join("");
-
-const fill = (head: string, fragment: string): string =>
-  head + fragment.repeat(Math.floor((MAX_DOCKERFILE_CHARS - head.length) / fragment.length));
-
-const CONTEXT_FILES = Array.from({ length: 5000 }, (_, index) => `src/file${index}.js`);
-const INSTRUCTIONS = MAX_DOCKERFILE_INSTRUCTIONS;
-
-/** Name, Dockerfile text, and whether the analyzer accepts it (false: rejected by a limit). */
-const SHAPES: Array<[string, string, boolean]> = [
-  // At the limits: accepted.
-  [
-    `${INSTRUCTIONS - 1} RUN apt-get install -y gcc (every limit at once)`,
-    `FROM a\n${"RUN apt-get install -y gcc\n".repeat(INSTRUCTIONS - 1)}`,
-    true,
-  ],
-  [
-    `${INSTRUCTIONS / 2 - 1} COPYs then as many rm (the layer tracker compared every pair)`,
-    `FROM a\n${lines(INSTRUCTIONS / 2 - 1, (i) => `COPY f${i} /a/f${i}\n`)}${lines(INSTRUCTIONS / 2 - 1, (i) => `RUN rm -rf /a/f${i}\n`)}`,
-    true,
-  ],
-  [
-    `${INSTRUCTIONS} named stages (each FROM searched all earlier stages)`,
-    lines(INSTRUCTIONS, (i) => `FROM a AS s${i}\n`),
-    true,
-  ],
-  [
-    `${INSTRUCTIONS - 1} COPY . . with a 5,000-file context (context checked per COPY)`,
-    `FROM a\n${"COPY . .\n".repeat(INSTRUCTIONS - 1)}`,
-    true,
-  ],
-  [
-    `${INSTRUCTIONS / 2 - 1} relative WORKDIRs with a COPY each (working directory grew unbounded)`,
-    `FROM a\n${"WORKDIR a\nCOPY x y\n".repeat(INSTRUCTIONS / 2 - 1)}`,
-    true,
-  ],
-  [`one RUN of ${MAX_SHELL_WORDS} commands a;a;…`, `FROM a\nRUN ${"a;".repeat(MAX_SHELL_WORDS)}`, true],
-  [
-    `one ENV with ${MAX_DOCKERFILE_WORDS - 1} pairs`,
-    `FROM a\nENV ${'A="1 2" '.repeat(MAX_DOCKERFILE_WORDS - 1)}`,
-    true,
-  ],
-  // 1 MiB, accepted: one instruction or few words, long text.
-  [
-    "RUN << followed by 1 MiB of name characters (heredoc regex backtracking)",
-    fill("FROM a\nRUN <<", "a"),
-    true,
-  ],
-  ["FROM with 1 MiB of unclosed ${a:- (variable pattern rescanned the rest)", fill("FROM ", "${a:-"), true],
-  ["one RUN of 1 MiB of 2>&1", fill("FROM a\nRUN ", "2>&1"), true],
-  ["1 MiB of comment lines", fill("FROM a\n", "# c\n"), true],
-  // 1 MiB, rejected up front by a limit.
-  ["1 MiB of one RUN per line", fill("FROM a\n", "RUN apt-get update\n"), false],
-  ["1 MiB of RUN a, one per line (one word each)", fill("FROM a\n", "RUN a\n"), false],
-  ["1 MiB of USER a, one per line (one word each)", fill("FROM a\n", "USER a\n"), false],
-  ["1 MiB of one stage per line", fill("", "FROM a AS b\n"), false],
-  ["one RUN of 1 MiB of a;", fill("FROM a\nRUN ", "a;"), false],
-  ["one RUN continued over 1 MiB of lines", fill("FROM a\nRUN ", "x \\\n"), false],
-  ["one RUN with 1 MiB of flags", fill("FROM a\nRUN ", "--a=b "), false],
-];
-
-function analyze(text: string): void {
-  analyzeDockerfile(text, { dockerignore: null, contextFiles: CONTEXT_FILES });
-}
-
-describe("analyzeDockerfile: the heaviest shapes at the limits answer within 100 ms of CPU (scaled)", function () {
-  this.timeout(300_000);
-  let bound = { boundMs: 0, referenceMs: 0 };
+describe("analyzeDockerfile: the heaviest shapes at 1 MiB answer within 100 ms of CPU (scaled), every run", function () {
+  this.timeout(600_000);
+  const timings = new Map<string, ShapeTiming>();
   before(() => {
-    bound = scaledBoundMs();
+    const worker = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "worst-cases.worker.ts")],
+      { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
+    );
+    assert.equal(worker.status, 0, worker.stderr);
+    for (const timing of JSON.parse(worker.stdout) as ShapeTiming[]) timings.set(timing.name, timing);
   });
-  for (const [name, text, accepted] of SHAPES) {
+  for (const [name, , expected] of SHAPES) {
     it(name, () => {
-      assert.ok(text.length <= MAX_DOCKERFILE_CHARS, `${text.length} characters`);
-      let thrown: unknown;
-      try {
-        analyze(text);
-      } catch (error) {
-        thrown = error;
+      const timing = timings.get(name);
+      assert.ok(timing !== undefined, `no timing for ${name}`);
+      assert.ok(timing.length <= MAX_DOCKERFILE_CHARS, `${timing.length} characters`);
+      if (expected === "analyzed") {
+        // Rejected as malformed (no FROM, no arguments) is an answer too, but never by a size limit.
+        if (timing.thrownName !== undefined) {
+          assert.equal(timing.thrownName, "DockerfileParseError", timing.thrownMessage);
+          assert.doesNotMatch(timing.thrownMessage ?? "", /to answer within 100 ms/);
+        }
+      } else {
+        assert.equal(timing.thrownName, "DockerfileParseError", timing.thrownMessage);
+        assert.ok(
+          (timing.thrownMessage ?? "").includes(`(${expected}) to answer within 100 ms`),
+          timing.thrownMessage,
+        );
       }
-      if (accepted) assert.equal(thrown, undefined, String(thrown));
-      else {
-        assert.equal((thrown as Error | undefined)?.name, "DockerfileParseError", String(thrown));
-        assert.match((thrown as Error).message, /to answer within 100 ms/);
-      }
-      assertWithinBound(() => analyze(text), bound, `${name} (${text.length} characters)`);
+      const within = (runs: ShapeTiming["attempts"][number]): boolean =>
+        runs.every((run) => run.ms <= runBoundMs(run.referenceMs));
+      const described = timing.attempts
+        .map(
+          (runs, attempt) =>
+            `attempt ${attempt + 1}: ${runs.map((run) => `${run.ms.toFixed(1)} ms (bound ${runBoundMs(run.referenceMs).toFixed(0)})`).join(", ")}`,
+        )
+        .join("; ");
+      assert.ok(
+        timing.attempts.some(within),
+        `${name} (${timing.length} characters): a run of each attempt took more CPU than its bound (${TIME_BOUND_MS} ms scaled by the reference workload next to it vs ${REFERENCE_MS_ON_DEV_MACHINE} ms on the development machine): ${described}`,
+      );
     });
   }
 });

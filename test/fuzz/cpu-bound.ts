@@ -38,7 +38,7 @@ export function medianCpuMs(run: () => unknown, repeats = 5): number {
   return times[Math.floor(repeats / 2)] as number;
 }
 
-function referenceWorkload(): number {
+export function referenceWorkload(): number {
   const items = Array.from({ length: 20_000 }, (_, i) => ({
     id: `item-${(i * 7919) % 20_000}`,
     tags: [`t${i % 97}`],
@@ -91,4 +91,9 @@ export function assertEveryRunWithinBound(
     `${what}: ${slowest.toFixed(1)} ms CPU (slowest of ${repeats} runs: ${times.map((ms) => ms.toFixed(1)).join(", ")}), over the bound of ${bound.boundMs.toFixed(0)} ms (${TIME_BOUND_MS} ms scaled by the reference workload: ${bound.referenceMs.toFixed(1)} ms here vs ${REFERENCE_MS_ON_DEV_MACHINE} ms on the development machine)`,
   );
   return times;
+}
+
+/** The bound of one run: TIME_BOUND_MS stretched by the reference workload measured next to it. */
+export function runBoundMs(referenceMs: number): number {
+  return Math.min(MAX_BOUND_MS, TIME_BOUND_MS * Math.max(1, referenceMs / REFERENCE_MS_ON_DEV_MACHINE));
 }
