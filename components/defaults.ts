@@ -20,6 +20,7 @@ import { PullBytes, RescanDuration, ScanningMode } from "./cost/types";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "./cost/usage";
 import {
   LifecyclePresetName,
+  STEADY_STATE_LIMITS,
   buildLifecyclePreset,
   formatLifecycleProblems,
   imagesPerBuild,
@@ -177,6 +178,9 @@ function stringListArg(
   }
   return [...value];
 }
+
+/** Pushes a day a pipeline may declare: 1e12 image pushes (the retention model's limit) over 10 images per build. */
+const MAX_PUSHES_PER_DAY_ARG = STEADY_STATE_LIMITS.pushesPerDay / 10;
 
 const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1;
 const isFiniteNonNegative = (value: number): boolean => Number.isFinite(value) && value >= 0;
@@ -581,14 +585,17 @@ export function resolvePipelineDefaults(
   }
   const usage = defaultUsageProfile();
   for (const key of USAGE_COUNT_KEYS) {
-    usage[key] = numberArg(
-      component,
-      key,
-      args[key],
-      usage[key],
-      isFiniteNonNegative,
-      "Use a finite number >= 0.",
-    );
+    usage[key] =
+      key === "pushesPerDay"
+        ? numberArg(
+            component,
+            key,
+            args[key],
+            usage[key],
+            (value) => isFiniteNonNegative(value) && value <= MAX_PUSHES_PER_DAY_ARG,
+            `Use a finite number from 0 to ${MAX_PUSHES_PER_DAY_ARG} (the cost model counts at most ${STEADY_STATE_LIMITS.pushesPerDay} image pushes a day, and a build pushes an image per platform plus an index).`,
+          )
+        : numberArg(component, key, args[key], usage[key], isFiniteNonNegative, "Use a finite number >= 0.");
   }
   const estimateSize = booleanArg(component, "estimateSize", args.estimateSize, !host.componentProvider);
   return {

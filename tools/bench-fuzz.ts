@@ -11,6 +11,9 @@
 //   npx tsx tools/bench-fuzz.ts [--runs 2000] [--repeats 5]
 import fc from "fast-check";
 import { estimateMonthlyCost, formatCostReport } from "../components/cost";
+import { compareCosts, costChangeLines, type ComparedImage } from "../components/cost/comparison";
+import { costFor } from "../components/cost/pipeline-cost";
+import { steadyStateStorage, type StoredBlob } from "../components/cost/storage";
 import { analyzeDockerfile, DockerfileParseError } from "../components/dockerfile";
 import { MAX_DOCKERFILE_CHARS } from "../components/dockerfile/parse";
 import { MAX_SHELL_WORDS_PER_RUN } from "../components/dockerfile/shell";
@@ -28,6 +31,8 @@ import { evaluateSizeBudget } from "../components/size/budget";
 import {
   budgetInputArb,
   cadenceArb,
+  comparedImageArb,
+  costForInputArb,
   costInputArb,
   dockerfileTextArb,
   hostileDockerfileArb,
@@ -36,6 +41,7 @@ import {
   policyArb,
   reportInputArb,
   rulesArb,
+  sizedBlobsArb,
   validatorInputArb,
 } from "../test/fuzz/arbitraries";
 
@@ -177,10 +183,48 @@ const random = {
     shape: `random: ${input.findings?.length ?? 0} findings`,
     run: () => evaluateSizeBudget(input),
   })),
+  steadyStateStorage: sample(fc.tuple(sizedBlobsArb, sizedBlobsArb, fc.nat(200), fc.nat(200))).map(
+    ([image, cache, retainedBuilds, superseded]) => ({
+      shape: `random: ${image.length} image and ${cache.length} cache blobs, ${retainedBuilds} builds`,
+      run: () =>
+        steadyStateStorage({
+          image,
+          renewed: image.slice(-2),
+          cache,
+          cacheRenewed: cache.slice(-2),
+          retainedBuilds: retainedBuilds + 1,
+          retainedSupersededCaches: superseded,
+        }),
+    }),
+  ),
+  costFor: sample(costForInputArb).map((input) => ({
+    shape: `random: ${json(input)}`,
+    run: () => costFor(input),
+  })),
+  compareCosts: sample(fc.tuple(comparedImageArb, comparedImageArb)).map(([deployed, change]) => ({
+    shape: `random: ${json({ deployed, change })}`,
+    run: () => costChangeLines(compareCosts(deployed, change, "ctx-0123456789abcdef")),
+  })),
   analyzeDockerfile: [...sample(dockerfileTextArb), ...sample(hostileDockerfileArb)].map((text) => ({
     shape: `random: ${text.length} chars, ${text.split("\n").length} lines`,
     run: () => analyzeDockerfile(text, { dockerignore: null }),
   })),
+};
+
+/** `count` distinct blobs of `bytes` each (the storage model's limits: 10,000 blobs, 1 PiB each). */
+const distinctBlobsOf = (prefix: string, count: number, bytes: number): StoredBlob[] =>
+  Array.from({ length: count }, (_, i) => ({ digest: `sha256:${prefix}${i}`, bytes }));
+const blobs10k = distinctBlobsOf("i", 10_000, 2 ** 50);
+const cache10k = distinctBlobsOf("c", 10_000, 2 ** 50);
+// For costFor: stored bytes within the 1 PiB the cost model prices (10,000 GiB per list).
+const gibBlobs10k = distinctBlobsOf("g", 10_000, 2 ** 30);
+const gibCache10k = distinctBlobsOf("k", 10_000, 2 ** 30);
+const atMostAmounts: ComparedImage = {
+  basis: "ecr",
+  sizeBytes: 1e300,
+  storedBytes: 1e300,
+  monthlyUsd: 1e300,
+  note: "at the limit",
 };
 
 const atLimits: Record<keyof typeof random, Case[]> = {
@@ -323,6 +367,78 @@ const atLimits: Record<keyof typeof random, Case[]> = {
           { title: "t".repeat(10_000), basisNote: "n".repeat(10_000) },
         );
       },
+    },
+  ],
+  steadyStateStorage: [
+    {
+      shape: "limit: 10,000 image and 10,000 cache blobs of 1 PiB, 100,000 kept builds and caches",
+      run: () =>
+        steadyStateStorage({
+          image: blobs10k,
+          renewed: blobs10k,
+          cache: cache10k,
+          cacheRenewed: cache10k,
+          retainedBuilds: 100_000,
+          retainedSupersededCaches: 100_000,
+        }),
+    },
+    {
+      shape: "past limit: 10,001 blobs",
+      run: () =>
+        steadyStateStorage({
+          image: distinctBlobsOf("p", 10_001, 1),
+          renewed: [],
+          cache: [],
+          cacheRenewed: [],
+          retainedBuilds: 1,
+          retainedSupersededCaches: 0,
+        }),
+    },
+  ],
+  costFor: [
+    {
+      shape: "limit: prod preset, 3 platforms of 10,000 1-GiB layers, 10,000-blob cache, 2.5e11 pushes a day",
+      run: () =>
+        costFor({
+          size: { bytes: 2 ** 40, basis: "estimate", note: "at the limit" },
+          region: "sa-east-1",
+          policy: prodPolicy,
+          usage: {
+            pushesPerDay: 2.5e11,
+            pullsPerMonthSameRegion: 1e12,
+            pullsPerMonthViaInterfaceEndpoint: 1e12,
+            pullsPerMonthViaNat: 1e12,
+            pullsPerMonthCrossRegion: 1e12,
+            pullsPerMonthInternet: 1e12,
+            rescansPerMonth: 1e12,
+            rescanDuration: "LIFETIME",
+            pullBytes: "renewedLayers",
+            replicationRegions: ["us-east-1", "eu-west-1"],
+            applyFreeTier: true,
+          },
+          scanningMode: "enhanced",
+          platforms: 3,
+          layers: {
+            platforms: ["linux/amd64", "linux/arm64", "linux/arm/v7"].map((platform) => ({
+              platform,
+              layers: gibBlobs10k,
+              baseLayerCount: 1,
+            })),
+            cache: gibCache10k,
+            renewed: gibBlobs10k.slice(-10),
+            cacheRenewed: gibCache10k.slice(-10),
+          },
+        }),
+    },
+  ],
+  compareCosts: [
+    {
+      shape: "limit: every amount 1e300",
+      run: () => costChangeLines(compareCosts(atMostAmounts, atMostAmounts, "ctx-0123456789abcdef")),
+    },
+    {
+      shape: "past limit: an amount of Number.MAX_VALUE",
+      run: () => compareCosts({ ...atMostAmounts, monthlyUsd: Number.MAX_VALUE }, atMostAmounts, "ctx-0"),
     },
   ],
   evaluateSizeBudget: [

@@ -3,13 +3,20 @@
  * and usage profile. Plain values only; the component lifts it with one `apply`.
  */
 import { InvalidInputError } from "../errors";
-import { imagesPerBuild, steadyStateRetention } from "../lifecycle";
+import { imagesPerBuild, STEADY_STATE_LIMITS, steadyStateRetention } from "../lifecycle";
 import type { KnownImageSize } from "../size/basis";
 import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG } from "../tags";
 import { estimateMonthlyCost } from "./estimate";
+import { COST_LIMITS } from "./validate";
 import { ecrPricing } from "./pricing";
 import { formatCostReport } from "./report";
-import { distinctBlobs, steadyStateStorage, type MeasuredLayers, type SteadyStateStorage } from "./storage";
+import {
+  distinctBlobs,
+  MAX_RETAINED_MANIFESTS,
+  steadyStateStorage,
+  type MeasuredLayers,
+  type SteadyStateStorage,
+} from "./storage";
 import { DAYS_PER_MONTH, type CostEstimate, type ScanningMode } from "./types";
 import type { UsageProfile } from "./usage";
 
@@ -24,6 +31,9 @@ export const PRICED_REGIONS: readonly string[] = Object.keys(ecrPricing).sort();
 export function hasRateCard(region: string): boolean {
   return Object.prototype.hasOwnProperty.call(ecrPricing, region);
 }
+
+/** More platforms than any image has (ECR and BuildKit know a few dozen os/architecture pairs). */
+export const MAX_PLATFORMS = 64;
 
 export interface CostForInput {
   size: KnownImageSize;
@@ -108,16 +118,48 @@ export function costFor(input: CostForInput): PipelineCost {
   // A multi-platform build pushes an index plus one `ctx-…-<arch>` image per platform, and the repository's
   // keep rule counts them all (EcrRepository `platformsPerImage`): replay that many tagged pushes per
   // build, then count whole builds.
-  const platforms = Math.max(1, input.platforms ?? 1);
+  const platforms = input.platforms ?? 1;
+  if (!Number.isInteger(platforms) || platforms < 1 || platforms > MAX_PLATFORMS) {
+    throw new InvalidInputError(
+      "platforms",
+      `platforms is ${platforms}: the platforms of one image are a whole number from 1 to ${MAX_PLATFORMS}`,
+    );
+  }
   const buildImages = imagesPerBuild(platforms);
+  // Checked here, under the caller's key: the retention replay below counts image pushes, and past its
+  // limit it would name its own key (pushesPerDay[0].perDay) instead.
+  if (!(usage.pushesPerDay * buildImages <= STEADY_STATE_LIMITS.pushesPerDay)) {
+    throw new InvalidInputError(
+      "pushesPerDay",
+      `pushesPerDay is ${usage.pushesPerDay}: a build of ${platforms} platform(s) pushes ${buildImages} image(s), and at most ${STEADY_STATE_LIMITS.pushesPerDay} image pushes a day are modelled`,
+    );
+  }
   const retention = steadyStateRetention(input.policy, {
     pushesPerDay: [
       { tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: usage.pushesPerDay * buildImages },
     ],
     imageBytes: size.bytes,
   });
-  const retainedBuilds = Math.max(1, Math.ceil(retention.retainedImages / buildImages));
+  // At most the images a repository can hold (see layerStorage below).
+  const retainedBuilds = Math.min(
+    MAX_RETAINED_MANIFESTS,
+    Math.max(1, Math.ceil(retention.retainedImages / buildImages)),
+  );
+  // The cost model prices at most COST_LIMITS.bytes (1 PiB) per figure; checked here under this
+  // function's own keys, since estimateMonthlyCost would name its derived ones (imageBytes, cacheBytes).
+  if (!(size.bytes * platforms <= COST_LIMITS.bytes)) {
+    throw new InvalidInputError(
+      "size.bytes",
+      `size.bytes is ${size.bytes}: x ${platforms} platform(s) it must stay within the ${COST_LIMITS.bytes} bytes (1 PiB) the cost model prices`,
+    );
+  }
   const storage = input.layers === undefined ? undefined : layerStorage(input, retainedBuilds);
+  if (storage !== undefined && !(storage.bytes <= COST_LIMITS.bytes)) {
+    throw new InvalidInputError(
+      "layers",
+      `the measured layers add up to ${storage.bytes} bytes stored, more than the ${COST_LIMITS.bytes} bytes (1 PiB) the cost model prices`,
+    );
+  }
   const renewedBytesPerPush =
     input.layers === undefined ? size.bytes * platforms : bytesOf(input.layers.renewed);
   const pull = bytesPerPullFor(
@@ -198,7 +240,10 @@ function layerStorage(input: CostForInput, retainedBuilds: number): SteadyStateS
       deployedImages: 0,
       imageBytes: 1,
     });
-    supersededCaches = Math.max(0, caches.retainedImages - 1);
+    // A repository holds at most MAX_RETAINED_MANIFESTS images (ECR's images-per-repository quota, as
+    // components/lifecycle/simulate.ts MAX_SIMULATED_IMAGES): at absurd push rates the replay's count
+    // would pass it, and steadyStateStorage would reject it under a key the caller never wrote.
+    supersededCaches = Math.min(MAX_RETAINED_MANIFESTS, Math.max(0, caches.retainedImages - 1));
   }
   return steadyStateStorage({
     image: distinctBlobs(layers.platforms.map((platform) => platform.layers)),

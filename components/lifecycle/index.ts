@@ -38,4 +38,4 @@ export type {
 } from "./simulate";
 export { simulateLifecycle } from "./simulate";
 export type { PushCadence, PushStream, SteadyStateRetention, SteadyStateRuleShare } from "./steady-state";
-export { steadyStateRetention } from "./steady-state";
+export { STEADY_STATE_LIMITS, steadyStateRetention } from "./steady-state";

@@ -635,8 +635,14 @@ describe("EcrImagePipeline", () => {
       message:
         'EcrImagePipeline: invalid argument "maxImageSizeBytes": got -1. Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.',
     });
+    const pushesRule =
+      "Use a finite number from 0 to 100000000000 (the cost model counts at most 1000000000000 image pushes a day, and a build pushes an image per platform plus an index).";
     assert.throws(() => pipeline({ pushesPerDay: Number.NaN }), {
-      message: 'EcrImagePipeline: invalid argument "pushesPerDay": got NaN. Use a finite number >= 0.',
+      message: `EcrImagePipeline: invalid argument "pushesPerDay": got NaN. ${pushesRule}`,
+    });
+    // Past the bound costFor would have rejected it during the preview, under the retention model's own key.
+    assert.throws(() => pipeline({ pushesPerDay: 5e11 }), {
+      message: `EcrImagePipeline: invalid argument "pushesPerDay": got 500000000000. ${pushesRule}`,
     });
     assert.throws(() => pipeline({ onBudgetExceeded: "stop" as never }), {
       message:

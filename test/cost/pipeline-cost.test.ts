@@ -106,6 +106,39 @@ describe("costFor: pushes, scans and pulls of one pipeline (issue 10)", () => {
     assert.ok(!costFor(base).report.includes("pullBytes"));
   });
 
+  it("rejects what the models below it would reject, under costFor's own keys (bench:fuzz limit case)", () => {
+    // Before, these surfaced as pushesPerDay[0].perDay (the retention replay's key) and imageBytes or
+    // cacheBytes (estimateMonthlyCost's), which no caller of costFor writes.
+    assert.throws(() => costFor({ ...base, platforms: 3, usage: { ...base.usage, pushesPerDay: 2.6e11 } }), {
+      key: "pushesPerDay",
+      message:
+        "pushesPerDay is 260000000000: a build of 3 platform(s) pushes 4 image(s), and at most 1000000000000 image pushes a day are modelled",
+    });
+    assert.throws(() => costFor({ ...base, platforms: 2, size: { ...base.size, bytes: 2 ** 50 } }), {
+      key: "size.bytes",
+      message:
+        "size.bytes is 1125899906842624: x 2 platform(s) it must stay within the 1125899906842624 bytes (1 PiB) the cost model prices",
+    });
+    assert.throws(() => costFor({ ...base, platforms: 1.5 }), {
+      key: "platforms",
+      message: "platforms is 1.5: the platforms of one image are a whole number from 1 to 64",
+    });
+    const huge = Array.from({ length: 2 }, (_, i) => ({ digest: `sha256:h${i}`, bytes: 2 ** 50 }));
+    assert.throws(
+      () =>
+        costFor({
+          ...base,
+          layers: {
+            platforms: [{ platform: "linux/amd64", layers: huge, baseLayerCount: 0 }],
+            cache: [],
+            renewed: huge,
+            cacheRenewed: [],
+          },
+        }),
+      { key: "layers" },
+    );
+  });
+
   it("rejects a renewed layer whose size is not a size, naming it", () => {
     for (const bad of [-1, Number.NaN, Infinity]) {
       assert.throws(
