@@ -55,3 +55,17 @@ export function compressionInputs(compression: LayerCompression): CompressionInp
   const compressionLevel = compression === "gzip" ? GZIP_COMPRESSION_LEVEL : ZSTD_COMPRESSION_LEVEL;
   return { compression, compressionLevel, forceCompression: true };
 }
+
+/**
+ * The same fields as BuildKit receives them in an `--output` or `--cache-to` (pulumi-docker-build
+ * export.go `ExportWithCompression.String()`, cache.go `CacheWithCompression.String()`): for the local
+ * estimate's exports and the benchmarks, which run buildx themselves.
+ */
+export function compressionAttributes(compression: LayerCompression): string[] {
+  const sent = compressionInputs(compression);
+  return [
+    `compression=${sent.compression}`,
+    `compression-level=${sent.compressionLevel}`,
+    `force-compression=${sent.forceCompression}`,
+  ];
+}

@@ -17,6 +17,7 @@ import {
   PROTECTED_TAG_PREFIXES,
 } from "./tags";
 import { PullBytes, RescanDuration, ScanningMode } from "./cost/types";
+import { describeValue } from "./cost/validate";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "./cost/usage";
 import {
   LifecyclePresetName,
@@ -84,27 +85,6 @@ export class InvalidArgumentError extends Error {
   }
 }
 
-/**
- * An arg's value as an error message shows it: JSON where JSON can say it (`"brotli"`, `["linux/x"]`,
- * `1.5`), else what String() says (`NaN`, `Infinity`, a function), else its kind. Never throws: a
- * message about a bad value must not itself fail on one (a BigInt, a cycle, an object whose toString is
- * not a function: test/fuzz/pipeline-args.test.ts).
- */
-export function describeArgValue(value: unknown): string {
-  try {
-    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-    const json = JSON.stringify(value);
-    if (json !== undefined) return json.length > 200 ? `${json.slice(0, 200)}…` : json;
-  } catch {
-    // Not JSON: fall through.
-  }
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
 function oneOf<T extends string>(
   component: string,
   argument: string,
@@ -117,7 +97,7 @@ function oneOf<T extends string>(
     throw new InvalidArgumentError(
       component,
       argument,
-      `got ${describeArgValue(value)}`,
+      `got ${describeValue(value)}`,
       `Use one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}.`,
     );
   }
@@ -135,7 +115,7 @@ function numberArg(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !accepts(value)) {
-    throw new InvalidArgumentError(component, argument, `got ${describeArgValue(value)}`, rule);
+    throw new InvalidArgumentError(component, argument, `got ${describeValue(value)}`, rule);
   }
   return value;
 }
@@ -152,7 +132,7 @@ function booleanArg(
     throw new InvalidArgumentError(
       component,
       argument,
-      `got ${describeArgValue(value)}`,
+      `got ${describeValue(value)}`,
       "Use true or false (a boolean, not a string).",
     );
   }
@@ -172,7 +152,7 @@ function stringListArg(
     throw new InvalidArgumentError(
       component,
       argument,
-      `got ${describeArgValue(value)}`,
+      `got ${describeValue(value)}`,
       `Use a list of strings, e.g. ${example}.`,
     );
   }
@@ -192,7 +172,7 @@ export function validateCacheTag(component: string, cacheTag: string | undefined
     throw new InvalidArgumentError(
       component,
       "cacheTag",
-      `${describeArgValue(tag)} is not a valid image tag`,
+      `${describeValue(tag)} is not a valid image tag`,
       `Use ${IMAGE_TAG_RULE}.`,
     );
   }
@@ -409,7 +389,7 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
     throw new InvalidArgumentError(
       component,
       "platforms",
-      `got ${describeArgValue(args.platforms)}`,
+      `got ${describeValue(args.platforms)}`,
       'List at least one platform, e.g. ["linux/amd64"], or leave it unset.',
     );
   }
@@ -419,7 +399,7 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
       throw new InvalidArgumentError(
         component,
         "platforms",
-        `${describeArgValue(platform)} is listed twice`,
+        `${describeValue(platform)} is listed twice`,
         "List each platform once.",
       );
     }
@@ -430,7 +410,7 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
     throw new InvalidArgumentError(
       component,
       "platformBuilders",
-      `got ${describeArgValue(givenBuilders)}`,
+      `got ${describeValue(givenBuilders)}`,
       'Map platforms to builder names, e.g. { "linux/arm64": "arm-builder" }, or leave it unset.',
     );
   }
@@ -440,7 +420,7 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
       throw new InvalidArgumentError(
         component,
         "platformBuilders",
-        `${describeArgValue(platform)} is not one of the platforms built (${platforms.join(", ")})`,
+        `${describeValue(platform)} is not one of the platforms built (${platforms.join(", ")})`,
         'Key it by a platform listed in platforms, e.g. { "linux/arm64": "arm-builder" }.',
       );
     }
@@ -579,7 +559,7 @@ export function resolvePipelineDefaults(
     throw new InvalidArgumentError(
       component,
       "maxImageSizeBytes",
-      `got ${describeArgValue(budget)}`,
+      `got ${describeValue(budget)}`,
       "Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.",
     );
   }

@@ -19,14 +19,24 @@ export const COST_LIMITS = {
   regionNameLength: 100,
 } as const;
 
-/** Renders a received value for an error message: numbers as JS prints them, the rest as JSON. */
+/**
+ * Renders a received value for an error message: numbers as JS prints them, the rest as JSON. Never
+ * throws: a message about a bad value must not fail on it (a cycle, or an object whose toString is not
+ * a function: test/fuzz/pipeline-args.test.ts found that).
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint" || value === undefined) return String(value);
   if (typeof value === "function") return "a function";
   try {
-    return JSON.stringify(value) ?? String(value);
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
   } catch {
+    // Not JSON (a cycle): what String() says, below.
+  }
+  try {
     return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 

@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { compressionInputs } from "../compression";
+import { compressionAttributes } from "../compression";
 import type { KnownImageSize } from "./basis";
 import { hashBuildContext, type BuildContextInput } from "./context-hash";
 import {
@@ -208,12 +208,7 @@ export const DEFAULT_PLATFORM = "linux/amd64";
  * manifest, never a layer blob's bytes.
  */
 export function ociExportAttributes(compression: LayerCompression): string[] {
-  const sent = compressionInputs(compression);
-  const attributes = [
-    `compression=${sent.compression}`,
-    `compression-level=${sent.compressionLevel}`,
-    `force-compression=${sent.forceCompression}`,
-  ];
+  const attributes = compressionAttributes(compression);
   if (compression === "zstd") attributes.push("oci-mediatypes=true");
   return attributes;
 }

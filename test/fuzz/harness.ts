@@ -37,6 +37,11 @@ export function valueOrInputError<T>(outcome: Outcome<T>): T | undefined {
   return undefined;
 }
 
+/** One fuzz case: timed within the bound, and what it returned, or undefined for an InvalidInputError. */
+export function returnedOrRejected<T>(run: () => T, shape: () => string): T | undefined {
+  return valueOrInputError(timedCase(run, shape));
+}
+
 export function assertAmounts(values: readonly number[], where: string): void {
   values.forEach((value, i) => assert.ok(Number.isFinite(value) && value >= 0, `${where}[${i}] = ${value}`));
 }

@@ -34,8 +34,8 @@ import {
   options,
   size,
   TIME_BOUND_MS,
+  returnedOrRejected,
   timedCase,
-  valueOrInputError,
 } from "./harness";
 
 describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issue 12)`, function () {
@@ -44,11 +44,9 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
   it("steadyStateRetention: finite counts and bytes, or InvalidInputError", () => {
     fc.assert(
       fc.property(policyArb, cadenceArb, (policy, cadence) => {
-        const result = valueOrInputError(
-          timedCase(
-            () => steadyStateRetention(policy as Parameters<typeof steadyStateRetention>[0], cadence),
-            () => `policy ${size(policy)}, cadence ${size(cadence)}`,
-          ),
+        const result = returnedOrRejected(
+          () => steadyStateRetention(policy as Parameters<typeof steadyStateRetention>[0], cadence),
+          () => `policy ${size(policy)}, cadence ${size(cadence)}`,
         );
         if (result === undefined) return;
         assertAmounts(
@@ -70,11 +68,9 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
   it("simulateLifecycle: one outcome per image and finite byte sums, or InvalidInputError", () => {
     fc.assert(
       fc.property(policyArb, imagesArb, nowArb, (policy, images, now) => {
-        const result = valueOrInputError(
-          timedCase(
-            () => simulateLifecycle(policy as Parameters<typeof simulateLifecycle>[0], images, now),
-            () => `policy ${size(policy)}, ${images.length} images`,
-          ),
+        const result = returnedOrRejected(
+          () => simulateLifecycle(policy as Parameters<typeof simulateLifecycle>[0], images, now),
+          () => `policy ${size(policy)}, ${images.length} images`,
         );
         if (result === undefined) return;
         assert.equal(result.images.length, images.length);
@@ -108,11 +104,9 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
   it("renderLifecyclePolicy: whole, distinct assigned priorities, or InvalidInputError", () => {
     fc.assert(
       fc.property(rulesArb, (rules) => {
-        const text = valueOrInputError(
-          timedCase(
-            () => renderLifecyclePolicy(rules),
-            () => `${rules.length} rules`,
-          ),
+        const text = returnedOrRejected(
+          () => renderLifecyclePolicy(rules),
+          () => `${rules.length} rules`,
         );
         if (text === undefined) return;
         const rendered = JSON.parse(text) as { rules: { rulePriority: unknown }[] };
@@ -134,11 +128,9 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
   it("estimateMonthlyCost: every amount finite and >= 0, or InvalidInputError naming the key", () => {
     fc.assert(
       fc.property(costInputArb, (input) => {
-        const estimate = valueOrInputError(
-          timedCase(
-            () => estimateMonthlyCost(input),
-            () => size(input),
-          ),
+        const estimate = returnedOrRejected(
+          () => estimateMonthlyCost(input),
+          () => size(input),
         );
         if (estimate === undefined) return;
         assertAmounts(estimateAmounts(estimate), "estimate");
@@ -150,11 +142,9 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
   it("formatCostReport: ASCII text with no NaN or Infinity, or InvalidInputError", () => {
     fc.assert(
       fc.property(reportInputArb, ([estimate, context]) => {
-        const report = valueOrInputError(
-          timedCase(
-            () => formatCostReport(estimate, context),
-            () => `${estimate.lines.length} lines`,
-          ),
+        const report = returnedOrRejected(
+          () => formatCostReport(estimate, context),
+          () => `${estimate.lines.length} lines`,
         );
         if (report === undefined) return;
         assert.match(report, /^[\x20-\x7e\n]*$/);
@@ -169,11 +159,9 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
     const statuses = new Set(["ok", "warn", "fail", "unchecked"]);
     fc.assert(
       fc.property(budgetInputArb, (input) => {
-        const verdict = valueOrInputError(
-          timedCase(
-            () => evaluateSizeBudget(input),
-            () => size(input),
-          ),
+        const verdict = returnedOrRejected(
+          () => evaluateSizeBudget(input),
+          () => size(input),
         );
         if (verdict === undefined) return;
         assert.ok(statuses.has(verdict.status), verdict.status);

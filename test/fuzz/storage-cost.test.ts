@@ -25,8 +25,7 @@ import {
   options,
   size,
   TIME_BOUND_MS,
-  timedCase,
-  valueOrInputError,
+  returnedOrRejected,
 } from "./harness";
 
 describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issues 10, 12)`, function () {
@@ -35,11 +34,9 @@ describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUN
   it("repositoryStoredBytes: finite bytes >= 0, or InvalidInputError", () => {
     fc.assert(
       fc.property(fc.array(blobsArb, { maxLength: 6 }), (manifests) => {
-        const bytes = valueOrInputError(
-          timedCase(
-            () => repositoryStoredBytes(manifests),
-            () => size(manifests),
-          ),
+        const bytes = returnedOrRejected(
+          () => repositoryStoredBytes(manifests),
+          () => size(manifests),
         );
         if (bytes !== undefined) assertAmounts([bytes], "repositoryStoredBytes");
       }),
@@ -59,11 +56,9 @@ describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUN
           retainedSupersededCaches: anyNumber,
         }),
         (input) => {
-          const storage = valueOrInputError(
-            timedCase(
-              () => steadyStateStorage(input),
-              () => size(input),
-            ),
+          const storage = returnedOrRejected(
+            () => steadyStateStorage(input),
+            () => size(input),
           );
           if (storage === undefined) return;
           assertAmounts(
@@ -89,11 +84,9 @@ describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUN
           fc.record({ platforms: fc.array(platformLayersArb, { maxLength: 3 }), cache: sizedBlobsArb }),
         ),
         (platforms, cache, previous) => {
-          const renewal = valueOrInputError(
-            timedCase(
-              () => renewalOf({ platforms, cache }, previous ?? undefined),
-              () => size({ platforms, cache, previous }),
-            ),
+          const renewal = returnedOrRejected(
+            () => renewalOf({ platforms, cache }, previous ?? undefined),
+            () => size({ platforms, cache, previous }),
           );
           if (renewal === undefined) return;
           const current = new Set(
@@ -113,11 +106,9 @@ describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUN
   it("costFor: every amount and the report's numbers finite, or InvalidInputError naming the key", () => {
     fc.assert(
       fc.property(costForInputArb, (input) => {
-        const cost = valueOrInputError(
-          timedCase(
-            () => costFor(input),
-            () => size(input),
-          ),
+        const cost = returnedOrRejected(
+          () => costFor(input),
+          () => size(input),
         );
         if (cost === undefined) return;
         const { estimate } = cost;
@@ -138,11 +129,9 @@ describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUN
   it("compareCosts and costChangeLines: finite differences and lines without NaN, or InvalidInputError", () => {
     fc.assert(
       fc.property(comparedImageArb, comparedImageArb, (deployed, change) => {
-        const compared = valueOrInputError(
-          timedCase(
-            () => compareCosts(deployed, change, "ctx-0123456789abcdef"),
-            () => size({ deployed, change }),
-          ),
+        const compared = returnedOrRejected(
+          () => compareCosts(deployed, change, "ctx-0123456789abcdef"),
+          () => size({ deployed, change }),
         );
         if (compared === undefined) return;
         const { difference } = compared;

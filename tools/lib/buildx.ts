@@ -2,7 +2,7 @@
 // the benchmarks: registry outputs with a chosen compression, registry caches in ECR's form, one platform
 // per build, and which steps BuildKit ran or took from its cache (parsed from `--progress=plain`).
 import { existsSync } from "node:fs";
-import { compressionInputs } from "../../components/compression";
+import { compressionAttributes } from "../../components/compression";
 import { uncompressedImageBytes } from "./docker";
 import { runCommand } from "./process";
 import { LOCAL_REGISTRY, type ImageManifest } from "./registry";
@@ -44,12 +44,6 @@ export async function uncompressedBytes(
 
 export type Compression = "gzip" | "zstd";
 
-/** The compression attributes the component's export and cacheTo reach BuildKit with (../../components/compression.ts). */
-function compressionAttributes(compression: Compression): string {
-  const sent = compressionInputs(compression);
-  return `compression=${sent.compression},compression-level=${sent.compressionLevel},force-compression=${sent.forceCompression}`;
-}
-
 /**
  * An `--output` that pushes to the registry the way the component's exports do for ECR: OCI media types,
  * and the compression with its level and force-compression as the component sends them (without a level
@@ -63,7 +57,7 @@ export function registryOutput(reference: string, compression: Compression): str
     "push=true",
     "registry.insecure=true",
     "oci-mediatypes=true",
-    compressionAttributes(compression),
+    compressionAttributes(compression).join(","),
   ];
   return options.join(",");
 }
@@ -73,7 +67,7 @@ export function registryOutput(reference: string, compression: Compression): str
  * push's compression forced).
  */
 export function registryCacheTo(reference: string, compression: Compression = "gzip"): string {
-  return `type=registry,ref=${reference},mode=max,image-manifest=true,oci-mediatypes=true,${compressionAttributes(compression)},registry.insecure=true`;
+  return `type=registry,ref=${reference},mode=max,image-manifest=true,oci-mediatypes=true,${compressionAttributes(compression).join(",")},registry.insecure=true`;
 }
 
 export function registryCacheFrom(reference: string): string {
