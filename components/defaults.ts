@@ -494,7 +494,7 @@ export interface SizeAndCostSettings {
   maxImageSizeBytes?: number;
   /** What a size over budget does: log a warning, or fail the deployment. @default "warn" */
   onBudgetExceeded?: BudgetAction;
-  /** Builds pushed per day (drives retention and push cost). @default 1 */
+  /** Builds pushed per day (drives retention and push cost), from 0 to 1e11. @default 1 */
   pushesPerDay?: number;
   /**
    * Pulls per month from the same region whose layers come through an S3 gateway endpoint or a public

@@ -30,7 +30,7 @@ export interface RepositorySettings {
   forceDelete?: boolean;
   /**
    * Tag the BuildKit registry cache is written to. It is exempt from tag immutability and from
-   * keep-N lifecycle counts.
+   * keep-N lifecycle counts, so it must not start with `ctx-`, the content tags' prefix.
    * @default "buildcache"
    */
   cacheTag?: string;
