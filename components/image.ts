@@ -161,6 +161,30 @@ export function buildSettingsText(
     );
 }
 
+/**
+ * The context hash that names the content tag: the build files and every build setting
+ * ({@link buildSettingsText}), from resolved settings. The pipeline (which hashes once and hands the tag
+ * over) and BuildKitImage on its own both call this, so the same settings name the same tag.
+ */
+export function buildContextHashOf(
+  settings: Parameters<typeof buildSettingsText>[0] &
+    Pick<ImageBuildSettings, "target" | "buildArgs" | "platforms">,
+  dockerfile: pulumi.Input<string>,
+): pulumi.Output<string> {
+  return pulumi
+    .all([
+      settings.context,
+      dockerfile,
+      settings.target,
+      settings.buildArgs,
+      settings.platforms,
+      buildSettingsText(settings, dockerfile),
+    ])
+    .apply(([context, file, target, buildArgs, platforms, buildSettings]) =>
+      contextHashFor({ context, dockerfile: file, target, buildArgs, platforms, buildSettings }),
+    );
+}
+
 export interface BuildKitImageArgs extends ImageBuildSettings {
   /** URL of the ECR repository to push to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
   repositoryUrl: pulumi.Input<string>;
@@ -214,20 +238,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
     // Hashing reads the whole context, so it is skipped when the caller brings the tag (the pipeline
     // hashes once itself).
     this.contextHash =
-      settings.contentTag !== undefined
-        ? pulumi.output(undefined)
-        : pulumi
-            .all([
-              settings.context,
-              dockerfile,
-              settings.target,
-              settings.buildArgs,
-              settings.platforms,
-              buildSettingsText(settings, dockerfile),
-            ])
-            .apply(([context, file, target, buildArgs, platforms, buildSettings]) =>
-              contextHashFor({ context, dockerfile: file, target, buildArgs, platforms, buildSettings }),
-            );
+      settings.contentTag !== undefined ? pulumi.output(undefined) : buildContextHashOf(settings, dockerfile);
     this.contentTag =
       settings.contentTag !== undefined
         ? pulumi.output(settings.contentTag)

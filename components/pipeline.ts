@@ -4,8 +4,8 @@ import type { CostEstimate } from "./cost";
 import { withWiring, type SizeAndCostSettings } from "./defaults";
 import type { MeasuredLayers } from "./cost/storage";
 import type { DockerfileFinding } from "./dockerfile";
-import { BuildKitImage, buildSettingsText, dockerfileOf, type ImageBuildSettings } from "./image";
-import { contentTagFromHash, contextHashFor } from "./image-refs";
+import { BuildKitImage, buildContextHashOf, dockerfileOf, type ImageBuildSettings } from "./image";
+import { contentTagFromHash } from "./image-refs";
 import { firstKnown } from "./outputs";
 import {
   comparedImage,
@@ -97,23 +97,9 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     const repository = new EcrRepository(`${name}-repo`, resolved.repository, { parent: this });
 
     const dockerfile = dockerfileOf(args);
-    // The context hash names the content tag and keys the size estimate; computed once here.
-    // `args.platforms` as given (unset hashes as []), as before the settings were resolved once: the
-    // hash names the content tag, and a different hash would rebuild and re-tag every deployed image.
-    // The build settings are hashed too (./image-refs.ts `buildSettingsKey`: a rebuild must not push an
-    // immutable tag again), from the settings handed to BuildKitImage, as it would hash them on its own.
-    const contextHash = pulumi
-      .all([
-        args.context,
-        dockerfile,
-        args.target,
-        args.buildArgs,
-        args.platforms,
-        buildSettingsText(resolved.image, dockerfile),
-      ])
-      .apply(([context, file, target, buildArgs, platforms, buildSettings]) =>
-        contextHashFor({ context, dockerfile: file, target, buildArgs, platforms, buildSettings }),
-      );
+    // The context hash names the content tag and keys the size estimate; computed once here, from the
+    // settings handed to BuildKitImage, as BuildKitImage would compute it on its own.
+    const contextHash = buildContextHashOf(resolved.image, dockerfile);
 
     this.findings = pulumi.all([args.context, dockerfile, args.target]).apply(([context, file, target]) => {
       const findings = analyzeBuildDockerfile(context, file, target, args.platforms);

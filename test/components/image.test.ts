@@ -592,3 +592,26 @@ describe("the content tag changes with every input docker-build would rebuild fo
     assert.deepEqual(after.inputs.ignoreSecretsInDiffCalculation, ["npm"]);
   });
 });
+
+describe("the pipeline names the same content tag as BuildKitImage would on its own", () => {
+  it("same settings, same tag (one function hashes for both)", async () => {
+    const args = {
+      context,
+      platforms: ["linux/amd64" as const],
+      compression: "zstd" as const,
+      network: "host" as const,
+      extraTags: ["deployed-dev"],
+      secrets: { npm: "t0ken" },
+    };
+    installMocks();
+    const pipeline = new EcrImagePipeline("web", { ...args, estimateSize: false });
+    await settle(pipeline.imageUri, pipeline.imageTags);
+    const fromPipeline = ((await valueOf(pipeline.imageTags)) ?? [])[0];
+    const rec = installMocks();
+    const image = new BuildKitImage("web", { ...args, repositoryUrl });
+    await settle(image.imageUri, image.imageTags);
+    assert.ok(rec.resources.length > 0);
+    assert.match(String(fromPipeline), /^ctx-[0-9a-f]{16}$/);
+    assert.equal(fromPipeline, await valueOf(image.contentTag));
+  });
+});
