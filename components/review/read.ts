@@ -94,6 +94,8 @@ interface Outputs {
   missing?: string;
   /** Error diagnostics of the run (a preview a guardrail stopped has no outputs, but says why). */
   errors: string[];
+  /** The run is a preview (engine events marked `planning`, or a summary with `isPreview`). */
+  preview?: boolean;
 }
 
 function fromDigest(digest: Record<string, unknown>): Outputs {
@@ -125,14 +127,19 @@ function fromDigest(digest: Record<string, unknown>): Outputs {
 function fromEvents(events: Record<string, unknown>[]): Outputs {
   let outputs: Record<string, unknown> | undefined;
   let stack: string | undefined;
+  let preview = false;
   const errorMessages: unknown[] = [];
   for (const event of events) {
+    const summaryEvent = event.summaryEvent;
+    if (isObject(summaryEvent) && summaryEvent.isPreview === true) preview = true;
     const diagnostic = event.diagnosticEvent;
     if (isObject(diagnostic) && diagnostic.severity === "error") errorMessages.push(diagnostic.message);
     const resOutputs = event.resOutputsEvent;
     if (!isObject(resOutputs) || !isObject(resOutputs.metadata)) continue;
+    if (resOutputs.planning === true) preview = true;
     const metadata = resOutputs.metadata;
     if (metadata.type !== STACK_TYPE) continue;
+    // The last one: a "same" stack step first repeats the deployed outputs, the program's own come last.
     stack = stackOfUrn(metadata.urn) ?? stack;
     if (isObject(metadata.new) && isObject(metadata.new.outputs)) outputs = metadata.new.outputs;
   }
@@ -142,11 +149,12 @@ function fromEvents(events: Record<string, unknown>[]): Outputs {
       shape: "engine-events",
       stack,
       errors,
+      preview,
       missing:
         "these engine events have no resOutputsEvent for the stack (pulumi:pulumi:Stack): the run ended before the program registered its outputs",
     };
   }
-  return { shape: "engine-events", outputs, stack, errors };
+  return { shape: "engine-events", outputs, stack, errors, preview };
 }
 
 /** Parses the text as one JSON value, or as one JSON value per line (engine events); undefined if neither. */
@@ -341,6 +349,12 @@ export function readStackFile(input: StackFile): StackReading {
     if (found.shape === "preview-digest" && document.computedIn === "update") {
       problems.push(
         `${where}, output ${name}: this is the deployed stack's cost (computedIn "update"), which the preview digest copied, not this preview's; ${STREAMING_FIX}.`,
+      );
+      continue;
+    }
+    if (found.shape === "engine-events" && found.preview === true && document.computedIn === "update") {
+      problems.push(
+        `${where}, output ${name}: this is the deployed stack's cost (computedIn "update"), which the preview's events repeat before the program registers its outputs; this preview registered none.`,
       );
       continue;
     }

@@ -25,6 +25,7 @@ export const DRIVERS_PER_PIPELINE = 3;
 
 /** One pipeline of one stack, with its figures in whole cents. */
 interface Row {
+  reading: StackReading;
   stack: string;
   document: CostDocument;
   nowCents: number;
@@ -45,34 +46,45 @@ function rowsOf(readings: readonly StackReading[]): Row[] {
   return readings.flatMap((reading) =>
     reading.documents.map((document): Row => {
       const nowCents = cents(document.totals.monthlyUsd);
+      const row = { reading, stack: reading.stack, document, nowCents };
       const comparison = document.comparison;
       switch (comparison?.status) {
         case "compared":
-          return {
-            stack: reading.stack,
-            document,
-            nowCents,
-            deployedCents: cents(comparison.deployed!.monthlyUsd),
-            deployedAs: "compared",
-          };
+          return { ...row, deployedCents: cents(comparison.deployed!.monthlyUsd), deployedAs: "compared" };
         case "unchanged":
-          return {
-            stack: reading.stack,
-            document,
-            nowCents,
-            deployedCents: nowCents,
-            deployedAs: "unchanged",
-          };
+          return { ...row, deployedCents: nowCents, deployedAs: "unchanged" };
         case "first-deployment":
-          return { stack: reading.stack, document, nowCents, deployedCents: 0, deployedAs: "none" };
+          return { ...row, deployedCents: 0, deployedAs: "none" };
         default:
-          return { stack: reading.stack, document, nowCents };
+          return row;
       }
     }),
   );
 }
 
 const SEVERITY: Record<string, number> = { fail: 3, warn: 2, unchecked: 1, ok: 0 };
+
+/** A run stopped by a failing cost guardrail: its error names the guardrail and says "over the limit". */
+const GUARDRAIL_FAILURE =
+  /\b(maxMonthlyUsd|maxMonthlyIncreaseUsd|maxMonthlyIncreasePercent): [^|]* over the limit of /;
+
+/** True when a file's run was stopped by a failing cost guardrail (its error diagnostics say so). */
+export function guardrailFailed(reading: StackReading): boolean {
+  return (
+    reading.documents.length === 0 && reading.problems.some((problem) => GUARDRAIL_FAILURE.test(problem))
+  );
+}
+
+/** The stacks that gave no cost document. */
+function notReported(readings: readonly StackReading[]): StackReading[] {
+  return readings.filter((reading) => reading.documents.length === 0);
+}
+
+/** The worst status over every pipeline, a run a guardrail stopped counting as "fail"; "unchecked" for none. */
+function reviewStatus(readings: readonly StackReading[], rows: readonly Row[]): CostGuardrailStatus {
+  if (readings.some(guardrailFailed)) return "fail";
+  return rows.length === 0 ? "unchecked" : worst(rows.map((row) => row.document.guardrails.status));
+}
 
 function worst(statuses: readonly string[]): CostGuardrailStatus {
   return statuses.reduce<CostGuardrailStatus>(
@@ -129,7 +141,7 @@ function label(row: Row): string {
 
 function guardrailCell(document: CostDocument): string {
   const { status, verdicts } = document.guardrails;
-  if (verdicts.length === 0) return "none set";
+  if (verdicts.length === 0) return "none";
   return status === "fail" ? "**fail**" : status;
 }
 
@@ -216,8 +228,7 @@ function quantity(value: number): string {
 function lineRow(line: CostDocumentLine): string[] {
   return [
     markdownText(line.item),
-    quantity(line.quantity),
-    markdownText(line.unit),
+    `${quantity(line.quantity)} ${markdownText(line.unit)}`,
     `${formatFixed(line.rateUsd, 4)}${line.verified ? "" : "\\*"}`,
     money(cents(line.amountUsd)),
     markdownText(line.basis),
@@ -234,23 +245,29 @@ function describeStored(document: CostDocument): string {
   return `${formatFixed(document.storedBytes, 0)} bytes (${formatFixed(document.storedBytes / document.bytesPerGB, 3)} GB)`;
 }
 
-function basisItem(row: Row): string {
+function basisItems(row: Row): string[] {
   const d = row.document;
   const unverified = d.lines.filter((line) => !line.verified).length;
   const rates =
     d.pricing === "override"
-      ? `rates for ${markdownText(d.region)} passed by the caller`
-      : `rates for ${markdownText(d.region)} from the package's rate cards, ${unverified} of ${d.lines.length} not verified (\\*)`;
-  const compared =
-    d.comparison === null
-      ? "no comparison with the deployed image is known"
-      : `comparison: ${d.comparison.note}`;
-  const phase = d.computedIn === "preview" ? "computed in preview" : "computed by pulumi up";
+      ? `${markdownText(d.region)}, passed by the caller (not verified)`
+      : `${markdownText(d.region)}, from the package's rate cards; ${unverified} of ${d.lines.length} not verified (marked \\*)`;
+  const phase = d.computedIn === "preview" ? "computed in `pulumi preview`" : "computed by `pulumi up`";
   return [
-    `- **${markdownText(label(row))}** (${phase}): image ${describeSize(d.size.bytes)}, basis \`${d.size.basis}\`: ${markdownText(d.size.note)};`,
-    `stored ${describeStored(d)}; ${rates}; ${markdownText(compared)}.`,
-    ...d.notes.map((note) => `Note: ${markdownText(note)}.`),
-  ].join(" ");
+    `- **${markdownText(label(row))}**, ${phase}`,
+    `  - image: ${describeSize(d.size.bytes)}, basis \`${d.size.basis}\`: ${markdownText(d.size.note)}`,
+    `  - stored in the repository: ${describeStored(d)}`,
+    `  - rates: ${rates}`,
+    `  - compared: ${d.comparison === null ? "no comparison with the deployed image is known" : markdownText(d.comparison.note)}`,
+    ...d.notes.map((note) => `  - note: ${markdownText(note)}`),
+  ];
+}
+
+/** A verdict's message with its leading guardrail name as code: "`maxMonthlyUsd`: the repository ...". */
+function verdictText(message: string): string {
+  const match = /^(maxMonthly[A-Za-z]+)( \(|:)/.exec(message);
+  if (match === null) return markdownText(message);
+  return `\`${match[1]}\`${markdownText(message.slice(match[1]!.length))}`;
 }
 
 function verdictItems(row: Row): string[] {
@@ -259,15 +276,26 @@ function verdictItems(row: Row): string[] {
   if (verdicts.length === 0) return [`- ${who}: no cost guardrail is set.`];
   return verdicts.map((verdict) => {
     const status = verdict.status === "fail" ? "**fail**" : verdict.status;
-    return `- ${who}, ${status}: ${markdownText(verdict.message)}`;
+    return `- ${who} (${status}): ${verdictText(verdict.message)}`;
   });
 }
 
-function heading(totals: Totals): string {
-  if (totals.changeCents === undefined) return `### ECR cost review: ${money(totals.nowCents)} a month`;
-  const partial =
-    totals.deployedCents === undefined ? ` (${totals.compared} of ${totals.pipelines} compared)` : "";
-  return `### ECR cost review: ${signedMoney(totals.changeCents)} a month${partial}`;
+function heading(totals: Totals, readings: readonly StackReading[]): string {
+  if (totals.pipelines === 0) return "### ECR cost review: no cost reported";
+  const missing = notReported(readings).length;
+  const notes = [
+    ...(missing === 0
+      ? []
+      : [`${readings.length - missing} of ${plural(readings.length, "stack")} reported`]),
+    ...(totals.deployedCents === undefined && totals.changeCents !== undefined
+      ? [`${totals.compared} of ${plural(totals.pipelines, "pipeline")} compared`]
+      : []),
+  ];
+  const amount =
+    totals.changeCents === undefined
+      ? `${money(totals.nowCents)} a month`
+      : `${signedMoney(totals.changeCents)} a month`;
+  return `### ECR cost review: ${amount}${notes.length === 0 ? "" : ` (${notes.join("; ")})`}`;
 }
 
 function summary(rows: readonly Row[], readings: readonly StackReading[], totals: Totals): string {
@@ -288,7 +316,12 @@ function summary(rows: readonly Row[], readings: readonly StackReading[], totals
     .filter(([, count]) => count > 0)
     .map(([status, count]) => (status === "none" ? `${count} without guardrails` : `${count} ${status}`));
   const guardrails = counts.length === 0 ? "" : ` Guardrails: ${counts.join(", ")}.`;
-  return `${stacks}, ${pipelines}: ${now}${deployed}.${guardrails}`;
+  const missing = notReported(readings);
+  const unreported =
+    missing.length === 0
+      ? ""
+      : ` Not reported: ${missing.map((reading) => `${markdownText(reading.stack)}${guardrailFailed(reading) ? " (stopped by a cost guardrail)" : ""}`).join(", ")}; see below.`;
+  return `${stacks}, ${pipelines}: ${now}${deployed}.${guardrails}${unreported}`;
 }
 
 /**
@@ -299,32 +332,48 @@ function summary(rows: readonly Row[], readings: readonly StackReading[], totals
 export function renderMarkdown(readings: readonly StackReading[]): string {
   const rows = rowsOf(readings);
   const totals = totalsOf(rows);
-  const out: string[] = [heading(totals), "", summary(rows, readings, totals), ""];
-  if (rows.length > 0) {
+  const out: string[] = [heading(totals, readings), "", summary(rows, readings, totals), ""];
+  if (readings.length > 0) {
     out.push(
       ...table(
-        ["Stack", "Pipeline", "Size basis", "Deployed", "This change", "Change", "Guardrails"],
+        ["Stack", "Pipeline", "Basis", "Deployed", "This change", "Change", "Guardrails"],
         ["l", "l", "l", "r", "r", "r", "l"],
         [
-          ...rows.map((row) => [
-            markdownText(row.stack),
-            markdownText(row.document.pipeline),
-            markdownText(row.document.size.basis),
-            deployedCell(row),
-            money(row.nowCents),
-            changeCell(row),
-            guardrailCell(row.document),
-          ]),
+          ...readings.flatMap((reading) =>
+            reading.documents.length === 0
+              ? [
+                  [
+                    markdownText(reading.stack),
+                    "not reported",
+                    "",
+                    "unknown",
+                    "unknown",
+                    "unknown",
+                    guardrailFailed(reading) ? "**fail**" : "unknown",
+                  ],
+                ]
+              : rows
+                  .filter((row) => row.reading === reading)
+                  .map((row) => [
+                    markdownText(row.stack),
+                    markdownText(row.document.pipeline),
+                    markdownText(row.document.size.basis),
+                    deployedCell(row),
+                    money(row.nowCents),
+                    changeCell(row),
+                    guardrailCell(row.document),
+                  ]),
+          ),
           [
-            "**Total**",
+            notReported(readings).length === 0
+              ? "**Total**"
+              : `**Total** (${readings.length - notReported(readings).length} of ${plural(readings.length, "stack")})`,
             plural(rows.length, "pipeline"),
             "",
             totals.deployedCents === undefined ? "unknown" : `**${money(totals.deployedCents)}**`,
             `**${money(totals.nowCents)}**`,
             totals.deployedCents === undefined ? "unknown" : `**${signedMoney(totals.changeCents!)}**`,
-            ((status) => (status === "fail" ? "**fail**" : status))(
-              worst(rows.map((row) => row.document.guardrails.status)),
-            ),
+            ((status) => (status === "fail" ? "**fail**" : status))(reviewStatus(readings, rows)),
           ],
         ],
       ),
@@ -340,14 +389,14 @@ export function renderMarkdown(readings: readonly StackReading[]): string {
       ...driversSection(rows),
       "#### Basis of each number",
       "",
-      ...rows.map(basisItem),
+      ...rows.flatMap(basisItems),
       "",
       ...rows.flatMap((row) => [
         `<details><summary>${markdownText(label(row))}: ${plural(row.document.lines.length, "line item")}</summary>`,
         "",
         ...table(
-          ["Line item", "Quantity", "Unit", "Rate, USD", "USD/month", "Basis"],
-          ["l", "r", "l", "r", "r", "l"],
+          ["Line item", "Quantity", "Rate, USD", "USD/month", "Basis"],
+          ["l", "r", "r", "r", "l"],
           row.document.lines.map(lineRow),
         ),
         "",
@@ -361,7 +410,7 @@ export function renderMarkdown(readings: readonly StackReading[]): string {
     out.push("#### Not reported", "", ...problems.map((problem) => `- ${markdownText(problem)}`), "");
   }
   out.push(
-    `<sub>GB = 2^30 bytes, as AWS bills storage and data transfer; MiB = 2^20 bytes. \\* a rate no retrievable source confirmed (docs/PRICING.md). ecr-pipeline cost review, schema ${COST_SCHEMA_VERSION}.</sub>`,
+    `<sub>GB = 2^30 bytes, as AWS bills storage and data transfer; MiB = 2^20 bytes. \\* marks a rate that no retrievable source confirmed (docs/PRICING.md). ecr-pipeline cost review, schema ${COST_SCHEMA_VERSION}.</sub>`,
   );
   return `${out.join("\n")}\n`;
 }
@@ -371,23 +420,40 @@ export function renderText(readings: readonly StackReading[]): string {
   const rows = rowsOf(readings);
   const totals = totalsOf(rows);
   const plain = (text: string) => text.replace(/[^\x20-\x7e]/g, "?");
-  const cells = rows.map((row) => [
-    plain(row.stack),
-    plain(row.document.pipeline),
-    row.document.size.basis,
-    row.deployedCents === undefined
-      ? "unknown"
-      : row.deployedAs === "none"
-        ? "none"
-        : formatFixed(row.deployedCents / 100, 2),
-    formatFixed(row.nowCents / 100, 2),
-    row.deployedCents === undefined
-      ? "unknown"
-      : `${row.nowCents > row.deployedCents ? "+" : ""}${formatFixed((row.nowCents - row.deployedCents) / 100, 2)}`,
-    row.document.guardrails.verdicts.length === 0 ? "none set" : row.document.guardrails.status,
-  ]);
+  const cells = readings.flatMap((reading) =>
+    reading.documents.length === 0
+      ? [
+          [
+            plain(reading.stack),
+            "not reported",
+            "",
+            "unknown",
+            "unknown",
+            "unknown",
+            guardrailFailed(reading) ? "fail" : "unknown",
+          ],
+        ]
+      : rows
+          .filter((row) => row.reading === reading)
+          .map((row) => [
+            plain(row.stack),
+            plain(row.document.pipeline),
+            row.document.size.basis,
+            row.deployedCents === undefined
+              ? "unknown"
+              : row.deployedAs === "none"
+                ? "none"
+                : formatFixed(row.deployedCents / 100, 2),
+            formatFixed(row.nowCents / 100, 2),
+            row.deployedCents === undefined
+              ? "unknown"
+              : `${row.nowCents > row.deployedCents ? "+" : ""}${formatFixed((row.nowCents - row.deployedCents) / 100, 2)}`,
+            row.document.guardrails.verdicts.length === 0 ? "none" : row.document.guardrails.status,
+          ]),
+  );
+  const missing = notReported(readings).length;
   const totalRow = [
-    "total",
+    missing === 0 ? "total" : `total (${readings.length - missing} of ${readings.length} stacks)`,
     plural(rows.length, "pipeline"),
     "",
     totals.deployedCents === undefined ? "unknown" : formatFixed(totals.deployedCents / 100, 2),
@@ -432,9 +498,12 @@ export function renderText(readings: readonly StackReading[]): string {
 export interface CostReview {
   kind: typeof COST_REVIEW_KIND;
   schemaVersion: typeof COST_SCHEMA_VERSION;
-  /** The worst guardrail status over every pipeline; "unchecked" when there is none. */
+  /** The worst guardrail status over every pipeline (a run a guardrail stopped is "fail"); "unchecked" when there is none. */
   status: CostGuardrailStatus;
+  /** True when a guardrail failed: promotion tags must not move. */
   blocksPromotion: boolean;
+  /** The stacks whose file gave no cost document (their problems say why). */
+  notReported: string[];
   totals: {
     pipelines: number;
     /** Pipelines whose deployed monthly cost is known. */
@@ -460,8 +529,10 @@ export function mergeReview(readings: readonly StackReading[]): CostReview {
   return {
     kind: COST_REVIEW_KIND,
     schemaVersion: COST_SCHEMA_VERSION,
-    status: rows.length === 0 ? "unchecked" : worst(rows.map((row) => row.document.guardrails.status)),
-    blocksPromotion: rows.some((row) => row.document.guardrails.blocksPromotion),
+    status: reviewStatus(readings, rows),
+    blocksPromotion:
+      readings.some(guardrailFailed) || rows.some((row) => row.document.guardrails.blocksPromotion),
+    notReported: notReported(readings).map((reading) => reading.stack),
     totals: {
       pipelines: totals.pipelines,
       compared: totals.compared,

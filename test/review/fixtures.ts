@@ -208,14 +208,16 @@ export function previewDigestJson(
 }
 
 /**
- * Engine events of a preview: pulumi/pulumi's golden lifecycle-test stream with its stack renamed and the
- * stack's last resOutputsEvent given these outputs; `errors` become error diagnosticEvents (a preview a
- * failing guardrail stopped), and then the stack registers no outputs.
+ * Engine events of a preview: pulumi/pulumi's golden lifecycle-test stream with its stack renamed, the
+ * stack's first resOutputsEvent (its "same" step) repeating `deployedOutputs` and its last one carrying
+ * `outputs`; `errors` become error diagnosticEvents, and with `outputs` undefined the last event is
+ * dropped (a preview a failing guardrail stopped registers no outputs).
  */
 export function engineEventsText(
   stack: string,
   outputs: Record<string, unknown> | undefined,
   errors: string[] = [],
+  deployedOutputs: Record<string, unknown> = {},
 ): string {
   const golden = fs.readFileSync(path.join(FIXTURES, "lifecycletest-preview-eventstream.ndjson"), "utf8");
   const lines = golden
@@ -232,7 +234,19 @@ export function engineEventsText(
     !(lines[last]!.includes('"resOutputsEvent"') && lines[last]!.includes('"type":"pulumi:pulumi:Stack"'))
   )
     last--;
-  const event = JSON.parse(lines[last]!) as { resOutputsEvent: { metadata: { new: { outputs: unknown } } } };
+  type StackEvent = {
+    resOutputsEvent: { metadata: { old: { outputs: unknown }; new: { outputs: unknown } } };
+  };
+  // The stack's first resOutputsEvent (its "same" step) repeats the deployed outputs, old and new.
+  const first = lines.findIndex(
+    (line) => line.includes('"resOutputsEvent"') && line.includes('"type":"pulumi:pulumi:Stack"'),
+  );
+  const repeated = JSON.parse(lines[first]!) as StackEvent;
+  repeated.resOutputsEvent.metadata.old.outputs = deployedOutputs;
+  repeated.resOutputsEvent.metadata.new.outputs = deployedOutputs;
+  lines[first] = JSON.stringify(repeated);
+  const event = JSON.parse(lines[last]!) as StackEvent;
+  event.resOutputsEvent.metadata.old.outputs = deployedOutputs;
   if (outputs === undefined) {
     lines.splice(last, 1);
   } else {

@@ -14,7 +14,7 @@ function load(file: string): object {
   return JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), "utf8")) as object;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 ajv.addSchema(load("cost.v1.schema.json"));
 ajv.addSchema(load("cost-review.v1.schema.json"));
 
