@@ -5,7 +5,7 @@
  *
  * The shapes, as pulumi/pulumi writes them (read at commit 1b5949891b3cefcb9974752b24a5ecef0acc86c8):
  * - `pulumi stack output --json`: one object, output name to value; a secret value is "[secret]" unless
- *   `--show-secrets` is given.
+ *   `--show-secrets` is given. (Or one cost document on its own: a `costJson` output written to a file.)
  * - `pulumi preview --json` (the "preview digest", pkg/display/json.go `PreviewDigest`, written by
  *   pkg/backend/display/json.go `ShowPreviewDigest`): `{ config, steps: [{ op, urn, oldState, newState,
  *   ... }], diagnostics: [{ urn, message, severity }], duration, changeSummary }`, each state an
@@ -45,7 +45,11 @@ export interface StackFile {
   stack?: string;
 }
 
-export type InputShape = "stack-outputs" | "preview-digest" | "engine-events";
+/**
+ * What a file held: `pulumi stack output --json`, a preview digest, engine events, or one cost document
+ * on its own (the `costJson` step output pulumi/actions sets, written to a file).
+ */
+export type InputShape = "stack-outputs" | "preview-digest" | "engine-events" | "cost-document";
 
 /** What one file gave: its documents, or why it gave none (or fewer than it should). */
 export interface StackReading {
@@ -196,6 +200,9 @@ function outputsOf(parsed: { value: Json } | { lines: Json[] }): Outputs | { not
   ) {
     return fromEvents([value]);
   }
+  // One document on its own (a step output of pulumi/actions written to a file): read as one output.
+  if (value.kind === COST_DOCUMENT_KIND)
+    return { shape: "cost-document", outputs: { costJson: value }, errors: [] };
   return { shape: "stack-outputs", outputs: value, errors: [] };
 }
 

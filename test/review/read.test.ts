@@ -184,6 +184,19 @@ describe("readStackFile", () => {
     ]);
   });
 
+  it("one cost document on its own: the costJson step output of pulumi/actions written to a file", () => {
+    const reading = readStackFile({
+      file: "cost-prod.json",
+      text: costJsonText({ ...prodDocument(), computedIn: "update" }),
+    });
+    assert.deepEqual(summary(reading), {
+      stack: "prod",
+      shape: "cost-document",
+      pipelines: ["app-prod"],
+      problems: [],
+    });
+  });
+
   it("several pipelines in one stack, as objects or JSON text", () => {
     const reading = readStackFile({
       file: "prod.json",
