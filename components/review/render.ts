@@ -371,7 +371,7 @@ export function renderMarkdown(readings: readonly StackReading[]): string {
             plural(rows.length, "pipeline"),
             "",
             totals.deployedCents === undefined ? "unknown" : `**${money(totals.deployedCents)}**`,
-            `**${money(totals.nowCents)}**`,
+            rows.length === 0 ? "unknown" : `**${money(totals.nowCents)}**`,
             totals.deployedCents === undefined ? "unknown" : `**${signedMoney(totals.changeCents!)}**`,
             ((status) => (status === "fail" ? "**fail**" : status))(reviewStatus(readings, rows)),
           ],
@@ -457,7 +457,7 @@ export function renderText(readings: readonly StackReading[]): string {
     plural(rows.length, "pipeline"),
     "",
     totals.deployedCents === undefined ? "unknown" : formatFixed(totals.deployedCents / 100, 2),
-    formatFixed(totals.nowCents / 100, 2),
+    rows.length === 0 ? "unknown" : formatFixed(totals.nowCents / 100, 2),
     totals.deployedCents === undefined
       ? "unknown"
       : `${totals.changeCents! > 0 ? "+" : ""}${formatFixed(totals.changeCents! / 100, 2)}`,

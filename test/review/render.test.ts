@@ -142,9 +142,18 @@ not reported:
     });
   });
 
-  it("a review of nothing reportable says so", () => {
+  it("a review of nothing reportable says so, and totals nothing", () => {
     const readings = [readStackFile({ file: "x.json", text: "{}" })];
-    assert.equal(renderMarkdown(readings).split("\n")[0], "### ECR cost review: no cost reported");
+    const lines = renderMarkdown(readings).split("\n");
+    assert.equal(lines[0], "### ECR cost review: no cost reported");
+    assert.equal(
+      lines[7],
+      "| **Total** (0 of 1 stack) | 0 pipelines |  | unknown | unknown | unknown | unchecked |",
+    );
+    assert.equal(
+      renderText(readings).split("\n")[6],
+      "total (0 of 1 stacks)  0 pipelines           unknown      unknown  unknown",
+    );
     assertCostReview(mergeReview(readings));
   });
 
