@@ -134,6 +134,21 @@ function checkLines(key: string, lines: unknown): void {
   });
 }
 
+/**
+ * Checks the guardrail settings as the component's args give them, naming the arg, the value and the fix:
+ * what EcrImagePipeline's resolver calls before `super()`, and what evaluateCostGuardrails checks first.
+ */
+export function checkCostGuardrailSettings(settings: CostGuardrailSettings): void {
+  for (const name of Object.values(CostGuardrail)) checkLimit(name, settings[name]);
+  const action = settings.onCostGuardrailExceeded;
+  if (action !== undefined && !ACTIONS.includes(action)) {
+    throw new InvalidInputError(
+      "onCostGuardrailExceeded",
+      `onCostGuardrailExceeded must be "warn" or "fail", got ${shown(action)}.`,
+    );
+  }
+}
+
 /** The input checked: an unknown action or basis used to come back as a status (see the size budget). */
 function checkInput(input: CostGuardrailInput): void {
   if (typeof input !== "object" || input === null) {
@@ -142,14 +157,7 @@ function checkInput(input: CostGuardrailInput): void {
       "evaluateCostGuardrails needs { estimate?, basis?, change?, max... }.",
     );
   }
-  for (const name of Object.values(CostGuardrail)) checkLimit(name, input[name]);
-  const action = input.onCostGuardrailExceeded;
-  if (action !== undefined && !ACTIONS.includes(action)) {
-    throw new InvalidInputError(
-      "onCostGuardrailExceeded",
-      `onCostGuardrailExceeded must be "warn" or "fail", got ${shown(action)}.`,
-    );
-  }
+  checkCostGuardrailSettings(input);
   if (input.estimate !== undefined) {
     if (typeof input.estimate !== "object" || input.estimate === null) {
       throw new InvalidInputError("estimate", "estimate must be { totalUsd, lines }.");

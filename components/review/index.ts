@@ -5,6 +5,7 @@ export {
   CostGuardrailAction,
   CostGuardrailStatus,
   MAX_GUARDRAIL_PERCENT,
+  checkCostGuardrailSettings,
   evaluateCostGuardrails,
   type CostGuardrailInput,
   type CostGuardrailSettings,

@@ -8,6 +8,7 @@ import {
 import type { CostLine } from "../../components/cost/types";
 import { InvalidInputError } from "../../components/errors";
 import {
+  checkCostGuardrailSettings,
   evaluateCostGuardrails,
   type CostGuardrailInput,
   type CostGuardrailsVerdict,
@@ -473,6 +474,21 @@ describe("evaluateCostGuardrails", () => {
       'change with status "compared" must have deployed and change.',
     ],
   ];
+  it("checkCostGuardrailSettings checks the args alone, as the resolver will before super()", () => {
+    assert.doesNotThrow(() =>
+      checkCostGuardrailSettings({
+        maxMonthlyUsd: 0,
+        maxMonthlyIncreaseUsd: 5,
+        maxMonthlyIncreasePercent: 25,
+        onCostGuardrailExceeded: "fail",
+      }),
+    );
+    assert.throws(
+      () => checkCostGuardrailSettings({ maxMonthlyIncreaseUsd: -5 }),
+      (error: unknown) => error instanceof InvalidInputError && error.key === "maxMonthlyIncreaseUsd",
+    );
+  });
+
   for (const [name, input, key, message] of invalid) {
     it(`rejects ${name}, naming the field`, () => {
       assert.throws(
