@@ -35,6 +35,17 @@ export const PULL_PATH_NOTE =
 export const ECR_FREE_TIER_NOTE =
   "ECR storage free tier: not applied (500 MB-month for 12 months under the legacy AWS Free Tier; not offered to accounts created on or after 2025-07-15)";
 
+/**
+ * Printed with the assumptions: what "GB" means in the report. AWS bills storage and data transfer in GB
+ * of 2^30 bytes: the Amazon S3 FAQ's storage billing example counts "100GB (107,374,182,400 bytes)" and
+ * converts byte-hours to GB-months with "1,073,741,824 bytes" per GB (https://aws.amazon.com/s3/faqs/,
+ * "Billing"; ECR stores its layers in S3 and bills them per GB-month), and the AWS Price List's data
+ * transfer tiers end at 10240, 51200 and 153600 GB (10, 50 and 150 TB of 1024 GB). So the report divides
+ * by 2^30 and labels it GB, exactly as the AWS bill does (issue 18, item 8).
+ */
+export const GB_UNIT_NOTE =
+  "units: GB = 2^30 bytes (1,073,741,824) and TB = 1024 GB, as AWS bills storage (GB-month) and data transfer";
+
 /** Replaces the few non-ASCII characters notes tend to carry, and anything else with "?". */
 export function toAscii(text: string): string {
   return text
@@ -277,6 +288,7 @@ export function formatCostReport(estimate: CostEstimate, context: CostReportCont
     `  replication: ${a.replicationRegions.length === 0 ? "none" : a.replicationRegions.join(", ")}`,
     `  internet free allowance: ${a.applyFreeTier ? `applied (${formatQuantity(a.pricing.internetFreeGB)} GB)` : "not applied (it is shared across the account)"}`,
     `  ${ECR_FREE_TIER_NOTE}`,
+    `  ${GB_UNIT_NOTE}`,
   ];
   if (context.basis !== undefined || context.basisNote !== undefined) {
     const note = context.basisNote === undefined ? "" : ` - ${context.basisNote}`;

@@ -1,7 +1,7 @@
 import { InternalError } from "../errors";
 import { findFullBaseImageFamily, fullToLeanSavings } from "./base-images";
 import { CopyWholeContextChecker } from "./context-rules";
-import { FindingCollector, formatMegabytes, listWords, makeFinding } from "./findings";
+import { FindingCollector, formatMebibytes, listWords, makeFinding } from "./findings";
 import { LayerTracker } from "./layers";
 import {
   DockerfileParseError,
@@ -222,7 +222,7 @@ function baseImageFindings(root: ParsedStage, target: ParsedStage): DockerfileFi
   const measured =
     savings === undefined
       ? ""
-      : ` for about ${formatMegabytes(savings.bytes)} less (${savings.full.image} ${formatMegabytes(savings.full.compressedBytes)} vs ${savings.lean.image} ${formatMegabytes(savings.lean.compressedBytes)} compressed, ${savings.full.platform}, Docker Hub, checked ${savings.full.checked}${savings.full.verified && savings.lean.verified ? "" : ", unverified estimate"})`;
+      : ` for about ${formatMebibytes(savings.bytes)} less (${savings.full.image} ${formatMebibytes(savings.full.compressedBytes)} vs ${savings.lean.image} ${formatMebibytes(savings.lean.compressedBytes)} compressed, ${savings.full.platform}, Docker Hub, checked ${savings.full.checked}${savings.full.verified && savings.lean.verified ? "" : ", unverified estimate"})`;
   findings.push(
     makeFinding(
       "full-base-image",

@@ -23,9 +23,13 @@ export function makeFinding(
   return finding;
 }
 
-/** "12.3 MB" with Docker Hub's unit (10^6 bytes), as the base-image table uses it. */
-export function formatMegabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+/**
+ * "11.7 MiB": MiB (2^20 bytes), the unit size budgets are written in (../size/budget.ts prints them so), so
+ * a finding's savings compare with the budget as printed (issue 18, item 8). The base-image table stores
+ * Docker Hub's figures as bytes (Hub's "MB" read as 10^6 bytes, ./base-images.ts).
+ */
+export function formatMebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /** "a", "a and b", "a, b and c". */

@@ -25,10 +25,14 @@ export interface SizeBudgetVerdict {
 
 const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
 
-/** "123,456,789 bytes (123.5 MB)": exact bytes for the record, MB (10^6 bytes) for reading. */
+/**
+ * "157,286,400 bytes (150.0 MiB)": exact bytes for the record, MiB (2^20 bytes) for reading, the unit
+ * budgets are written in (the stacks' `maxImageSizeMiB`, README "Environments"); findings print MiB too
+ * (../dockerfile/findings.ts), so a budget and the bytes a finding saves read in one unit (issue 18, item 8).
+ */
 function describeBytes(bytes: number, note?: string): string {
   const unit = bytes === 1 ? "byte" : "bytes";
-  return `${bytes.toLocaleString("en-US")} ${unit} (${(bytes / 1_000_000).toFixed(1)} MB${note === undefined ? "" : `, ${note}`})`;
+  return `${bytes.toLocaleString("en-US")} ${unit} (${(bytes / 2 ** 20).toFixed(1)} MiB${note === undefined ? "" : `, ${note}`})`;
 }
 
 /** The findings most worth fixing first: most bytes saved, then most severe, then by line and id. */

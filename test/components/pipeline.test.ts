@@ -320,7 +320,7 @@ describe("EcrImagePipeline", () => {
       // Newer SDKs (3.276.0, not 3.248.0) wrap it as `error serializing property "outputs": … "imageDigest": <message>`.
       assert.match(errors[0]!.message, /(^|: )EcrImagePipeline web: not pushing the image: /);
       assert.match(errors[0]!.message, /size budget of 10,485,760 bytes/);
-      assert.match(errors[0]!.message, /47,185,920 bytes \(47\.2 MB, basis: estimate\)/);
+      assert.match(errors[0]!.message, /47,185,920 bytes \(45\.0 MiB, basis: estimate\)/);
       assert.ok(
         !rec.resources.some((r) => r.type === "docker-build:index:Image"),
         "the docker-build Image is never registered, so nothing is built for push",
@@ -337,7 +337,7 @@ describe("EcrImagePipeline", () => {
     await assert.rejects(rejectionOf(p.sizeBudget), (error: Error) => {
       assert.match(error.message, /^EcrImagePipeline web: /);
       assert.match(error.message, /size budget of 50,331,648 bytes/);
-      assert.match(error.message, /52,428,800 bytes \(52\.4 MB, basis: ecr\)/);
+      assert.match(error.message, /52,428,800 bytes \(50\.0 MiB, basis: ecr\)/);
       return true;
     });
   });

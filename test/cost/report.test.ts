@@ -73,6 +73,7 @@ assumptions:
   replication: us-east-1
   internet free allowance: not applied (it is shared across the account)
   ECR storage free tier: not applied (500 MB-month for 12 months under the legacy AWS Free Tier; not offered to accounts created on or after 2025-07-15)
+  units: GB = 2^30 bytes (1,073,741,824) and TB = 1024 GB, as AWS bills storage (GB-month) and data transfer
 size basis: estimate - local build of ctx-0123456789abcdef`;
 
 describe("formatCostReport", () => {
@@ -100,7 +101,8 @@ describe("formatCostReport", () => {
     assert.ok(!report.includes("size basis:"));
     assert.ok(
       report.endsWith(
-        "ECR storage free tier: not applied (500 MB-month for 12 months under the legacy AWS Free Tier; not offered to accounts created on or after 2025-07-15)",
+        "ECR storage free tier: not applied (500 MB-month for 12 months under the legacy AWS Free Tier; not offered to accounts created on or after 2025-07-15)\n" +
+          "  units: GB = 2^30 bytes (1,073,741,824) and TB = 1024 GB, as AWS bills storage (GB-month) and data transfer",
       ),
     );
   });

@@ -47,7 +47,7 @@ describe("analyzeDockerfile: stages", () => {
     ]);
     assert.equal(
       findings[0]?.message,
-      "The final image (stage runtime) is built on node:22-bookworm, a full node image; node:<version>-bookworm-slim (or gcr.io/distroless/nodejs<version>-debian12) would do for about 313.4 MB less (node:22.23.4-bookworm 389.5 MB vs node:22.23.4-slim 76.2 MB compressed, linux/amd64, Docker Hub, checked 2026-11-22).",
+      "The final image (stage runtime) is built on node:22-bookworm, a full node image; node:<version>-bookworm-slim (or gcr.io/distroless/nodejs<version>-debian12) would do for about 298.8 MiB less (node:22.23.4-bookworm 371.5 MiB vs node:22.23.4-slim 72.6 MiB compressed, linux/amd64, Docker Hub, checked 2026-11-22).",
     );
   });
 
@@ -72,7 +72,7 @@ describe("analyzeDockerfile: stages", () => {
     assert.deepEqual(
       analyzeDockerfile(text).map((finding) => finding.message),
       [
-        "The final image (stage 0) is built on docker.io/library/node:latest, a full node image; node:<version>-bookworm-slim (or gcr.io/distroless/nodejs<version>-debian12) would do for about 313.4 MB less (node:22.23.4-bookworm 389.5 MB vs node:22.23.4-slim 76.2 MB compressed, linux/amd64, Docker Hub, checked 2026-11-22).",
+        "The final image (stage 0) is built on docker.io/library/node:latest, a full node image; node:<version>-bookworm-slim (or gcr.io/distroless/nodejs<version>-debian12) would do for about 298.8 MiB less (node:22.23.4-bookworm 371.5 MiB vs node:22.23.4-slim 72.6 MiB compressed, linux/amd64, Docker Hub, checked 2026-11-22).",
         'Base image docker.io/library/node:latest (${REGISTRY:-docker.io}/library/node:latest resolves to docker.io/library/node:latest) uses the "latest" tag.',
       ],
     );
@@ -189,7 +189,7 @@ describe("analyzeDockerfile: rule variants", () => {
       name: "golang as the final base: full image and a compiler toolchain",
       text: `FROM golang:1.23\nCOPY . .\nRUN go build -o /server .\nUSER 65532\nHEALTHCHECK CMD ["/server", "-h"]\n`,
       expected: [
-        "1 full-base-image: The final image (stage 0) is built on golang:1.23, a full golang image; gcr.io/distroless/static-debian12 or scratch, with the binary built in a golang builder stage would do for about 298.0 MB less (golang:1.23-bookworm 300.0 MB vs gcr.io/distroless/static-debian12 2.0 MB compressed, linux/amd64, Docker Hub, checked 2026-11-22, unverified estimate).",
+        "1 full-base-image: The final image (stage 0) is built on golang:1.23, a full golang image; gcr.io/distroless/static-debian12 or scratch, with the binary built in a golang builder stage would do for about 284.2 MiB less (golang:1.23-bookworm 286.1 MiB vs gcr.io/distroless/static-debian12 1.9 MiB compressed, linux/amd64, Docker Hub, checked 2026-11-22, unverified estimate).",
         "1 no-multi-stage: The final image is built on golang:1.23, which contains the golang compiler toolchain.",
       ],
     },

@@ -42,21 +42,21 @@ describe("evaluateSizeBudget", () => {
       },
       status: "unchecked",
       message:
-        "The size budget of 200,000,000 bytes (200.0 MB) is not checked: no ECR size or local estimate is known yet, and the budget cannot check itself.",
+        "The size budget of 200,000,000 bytes (190.7 MiB) is not checked: no ECR size or local estimate is known yet, and the budget cannot check itself.",
     },
     {
       name: "within budget (ECR size)",
       input: { sizeBytes: 123_456_789, basis: "ecr", maxImageSizeBytes: 200_000_000 },
       status: "ok",
       message:
-        "Image size 123,456,789 bytes (123.5 MB, basis: ecr) is within the size budget of 200,000,000 bytes (200.0 MB).",
+        "Image size 123,456,789 bytes (117.7 MiB, basis: ecr) is within the size budget of 200,000,000 bytes (190.7 MiB).",
     },
     {
       name: "exactly at the budget",
       input: { sizeBytes: 200_000_000, basis: "estimate", maxImageSizeBytes: 200_000_000 },
       status: "ok",
       message:
-        "Image size 200,000,000 bytes (200.0 MB, basis: estimate) is within the size budget of 200,000,000 bytes (200.0 MB).",
+        "Image size 200,000,000 bytes (190.7 MiB, basis: estimate) is within the size budget of 200,000,000 bytes (190.7 MiB).",
     },
     {
       name: "over budget, warn by default, top 3 findings by bytes saved then severity",
@@ -68,7 +68,7 @@ describe("evaluateSizeBudget", () => {
       },
       status: "warn",
       message:
-        "Image size 450,000,000 bytes (450.0 MB, basis: estimate) exceeds the size budget of 200,000,000 bytes (200.0 MB) by 250,000,000 bytes (250.0 MB). Top findings: [full-base-image] line 1: full-base-image message (saves about 313,350,000 bytes (313.4 MB)); [secret-in-build-arg-or-env] line 2: secret-in-build-arg-or-env message; [root-user] line 9: root-user message.",
+        "Image size 450,000,000 bytes (429.2 MiB, basis: estimate) exceeds the size budget of 200,000,000 bytes (190.7 MiB) by 250,000,000 bytes (238.4 MiB). Top findings: [full-base-image] line 1: full-base-image message (saves about 313,350,000 bytes (298.8 MiB)); [secret-in-build-arg-or-env] line 2: secret-in-build-arg-or-env message; [root-user] line 9: root-user message.",
     },
     {
       name: "over budget with fail and no findings",
@@ -80,7 +80,7 @@ describe("evaluateSizeBudget", () => {
       },
       status: "fail",
       message:
-        "Image size 210,000,001 bytes (210.0 MB, basis: ecr) exceeds the size budget of 210,000,000 bytes (210.0 MB) by 1 byte (0.0 MB). No Dockerfile findings point at the excess.",
+        "Image size 210,000,001 bytes (200.3 MiB, basis: ecr) exceeds the size budget of 210,000,000 bytes (200.3 MiB) by 1 byte (0.0 MiB). No Dockerfile findings point at the excess.",
     },
   ];
   for (const { name, input, status, message } of cases) {
