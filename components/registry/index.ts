@@ -28,6 +28,7 @@ export {
   type TemplateEncryption,
 } from "./templates";
 export {
+  cachedReferenceOf,
   pullThroughCacheFor,
   pullThroughUpstreamOf,
   splitImageReference,
