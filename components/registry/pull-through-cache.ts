@@ -149,6 +149,23 @@ export interface PullThroughCachePlan {
 }
 
 /**
+ * Where `reference` is cached under `prefix` (default: the upstream's console prefix) in the registry
+ * `registryHost`, without checking credentials: the upstream, the repository ECR creates and the reference to
+ * build FROM. Undefined for a registry no pull-through cache rule can serve.
+ */
+export function cachedReferenceOf(
+  reference: string,
+  registryHost: string,
+  prefix?: string,
+): { upstream: PullThroughUpstream; cachedRepository: string; cachedReference: string } | undefined {
+  const upstream = pullThroughUpstreamOf(reference);
+  if (upstream === undefined) return undefined;
+  const { path, suffix } = splitImageReference(reference);
+  const cachedRepository = `${prefix ?? upstream.defaultPrefix}/${path.toLowerCase()}`;
+  return { upstream, cachedRepository, cachedReference: `${registryHost}/${cachedRepository}${suffix}` };
+}
+
+/**
  * The pull-through cache rule that serves `reference` from `registryHost` (e.g.
  * `123456789012.dkr.ecr.us-east-1.amazonaws.com`), and the reference to build FROM. Undefined for a registry
  * no rule can serve. Errors (InvalidInputError naming the arg): an upstream that needs a credential without
@@ -161,7 +178,6 @@ export function pullThroughCacheFor(
 ): PullThroughCachePlan | undefined {
   const upstream = pullThroughUpstreamOf(reference);
   if (upstream === undefined) return undefined;
-  const { path, suffix } = splitImageReference(reference);
   const prefix = options.prefix ?? upstream.defaultPrefix;
   if (
     !/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(prefix) ||
@@ -196,11 +212,12 @@ export function pullThroughCacheFor(
     }
     rule.credentialArn = options.credentialArn;
   }
-  const cachedRepository = `${prefix}/${path.toLowerCase()}`;
+  const cached = cachedReferenceOf(reference, registryHost, prefix);
+  if (cached === undefined) return undefined;
   return {
     upstream,
     rule,
-    cachedRepository,
-    cachedReference: `${registryHost}/${cachedRepository}${suffix}`,
+    cachedRepository: cached.cachedRepository,
+    cachedReference: cached.cachedReference,
   };
 }
