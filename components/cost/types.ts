@@ -392,7 +392,7 @@ export interface CostEstimate {
   /**
    * What the monthly total leaves out on purpose, one sentence each: one-off charges (the images enhanced
    * scanning picks up when it is first turned on) and choices that were not priced (rescans of a scan-on-push
-   * configuration). The report prints them under the notes.
+   * configuration). The report prints them under the notes. Always set by estimateMonthlyCost.
    */
-  notes: string[];
+  notes?: string[];
 }

@@ -171,6 +171,9 @@ describe("scanning: rescans only when the configuration or a declared usage sett
       `one-off, not in the monthly total: when this stack first turns enhanced scanning on, Amazon Inspector also scans the images pushed within 30 days or pulled within 90 days: up to 91 images x 0.09 USD = 8.19 USD once (${PRICING_SOURCES.inspectorEcrScanning})`,
     ]);
     assert.equal(cents(estimate.scanningUsd), 274); // 30.4 x $0.09 = $2.736
+    // The report prints them under the line notes, each on its own line.
+    const report = formatCostReport(estimate).split("\n");
+    for (const note of estimate.notes ?? []) assert.ok(report.includes(`  ${note}`), note);
   });
 
   it("this stack scanning continuously: rescans priced, no assumption on the lines", () => {
