@@ -5,12 +5,21 @@
 import { ecrPricing } from "./pricing";
 import {
   DAYS_PER_MONTH,
+  DEFAULT_REPLICA_HORIZON_MONTHS,
   DEFAULT_RESCAN_DURATION,
+  PULL_DATE_RESCAN_DAYS,
+  PullDateRescanDuration,
+  PullDateRescanMode,
   RESCAN_DURATION_DAYS,
+  ReplicaRetention,
   RescanDuration,
+  ScanFrequency,
+  ScanningSource,
   type CostAssumptions,
   type CostEstimateInput,
   type RegionPricing,
+  type ResolvedArchive,
+  type ResolvedScanning,
 } from "./types";
 import { InvalidInputError } from "../errors";
 import {
@@ -57,22 +66,38 @@ function requireRegionName(value: unknown, field: string): string {
 }
 
 /**
- * Builds Amazon Inspector keeps monitoring (and rescanning): "Amazon Inspector will continue to monitor and
- * rescan an image as long as it's been last in use on a cluster or pushed within 14 days (by default)"
- * (Inspector user guide, "Configuring the Amazon ECR re-scan duration", read 2026-11-30). So: the builds
- * pushed within the duration (the cadence over that many days; every kept build for LIFETIME) plus the one
- * deployed, which may be older, never more than the builds kept. When the deployed build is also the
- * newest push this counts it twice: an upper bound by one build.
+ * Builds Amazon Inspector keeps monitoring (and rescanning, with continuous scanning): "Amazon Inspector will
+ * continue to monitor and rescan an image as long as it's been last in use on a cluster or pushed within 14
+ * days (by default)" (Inspector user guide, "Configuring the Amazon ECR re-scan duration", read 2026-11-30);
+ * an account may add a pull-date duration (`pullDateRescanDuration`, counted from the last pull or the last
+ * time the image was in use, `pullDateRescanMode`), and an image is monitored while either window holds
+ * ("When the number of days since an image was last pushed exceeds the duration configured for image push
+ * date, and the duration configured for image pull date, the monitoring state of that image becomes
+ * inactive", Inspector API, EcrRescanDurationState).
+ *
+ * With a push cadence of r builds a day, every build promoted (`deployed-*`) when it is pushed and pulled or
+ * in use until the next one replaces it:
+ * - pushed within the push-date duration D: r × D builds (every kept build for LIFETIME), the newest among
+ *   them;
+ * - pulled or in use within the pull-date duration P: the deployed build and those it replaced within P,
+ *   r × P + 1; without a pull-date duration only the deployed build, 1 (in use now).
+ * Monitored = the larger of the two (the newer set contains the other), never more than the builds kept.
+ * The deployed build is the newest push, counted once (issue 18: it was counted again on top of the push
+ * window).
  */
 export function monitoredBuilds(
   pushesPerMonth: number,
   retainedImages: number,
   rescanDuration: RescanDuration,
+  pullDateRescanDuration?: PullDateRescanDuration,
 ): number {
   const days = RESCAN_DURATION_DAYS[rescanDuration];
   if (days === Infinity) return retainedImages;
-  const pushedWithin = (pushesPerMonth / DAYS_PER_MONTH) * days;
-  return Math.min(retainedImages, pushedWithin + 1);
+  const perDay = pushesPerMonth / DAYS_PER_MONTH;
+  const pushedWithin = perDay * days;
+  const inUse =
+    pullDateRescanDuration === undefined ? 1 : perDay * PULL_DATE_RESCAN_DAYS[pullDateRescanDuration] + 1;
+  return Math.min(retainedImages, Math.max(pushedWithin, inUse));
 }
 
 /** Checks the input and fills in the defaults. */
@@ -138,15 +163,55 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
       `scanning.imagesPerPush must be a whole number >= 1 (one image manifest per platform), got ${describeValue(imagesPerPush)}`,
     );
   }
-  const scanning = {
+  const rescansPerMonth = optionalNonNegative(scanningInput.rescansPerMonth, "scanning.rescansPerMonth", 0);
+  const source = optionalOneOf(
+    scanningInput.source,
+    "scanning.source",
+    Object.values(ScanningSource),
+    ScanningSource.Account,
+    "who configures scanning: this stack, or the account outside it",
+  );
+  // Issue 18: rescans only when the configuration says so. This stack's configuration must name its
+  // frequency (default on push, what it registers unless told otherwise); for an account configured
+  // elsewhere, a rescan count above 0 is the declaration that it scans continuously.
+  const frequency = optionalOneOf(
+    scanningInput.frequency,
+    "scanning.frequency",
+    Object.values(ScanFrequency),
+    source === ScanningSource.Account && rescansPerMonth > 0
+      ? ScanFrequency.Continuous
+      : ScanFrequency.OnPush,
+    "ECR enhanced scanning frequencies",
+  );
+  const pullDateRescanDuration =
+    scanningInput.pullDateRescanDuration === undefined
+      ? undefined
+      : optionalOneOf(
+          scanningInput.pullDateRescanDuration,
+          "scanning.pullDateRescanDuration",
+          Object.values(PullDateRescanDuration),
+          PullDateRescanDuration.Days14,
+          "Amazon Inspector's ECR re-scan durations by pull date",
+        );
+  const scanning: ResolvedScanning = {
     mode: scanningInput.mode,
-    rescansPerMonth: optionalNonNegative(scanningInput.rescansPerMonth, "scanning.rescansPerMonth", 0),
+    source,
+    frequency,
+    rescansPerMonth,
+    ...(pullDateRescanDuration === undefined ? {} : { pullDateRescanDuration }),
     rescanDuration: optionalOneOf(
       scanningInput.rescanDuration,
       "scanning.rescanDuration",
       Object.values(RescanDuration),
       DEFAULT_RESCAN_DURATION,
       "Amazon Inspector's ECR re-scan durations",
+    ),
+    pullDateRescanMode: optionalOneOf(
+      scanningInput.pullDateRescanMode,
+      "scanning.pullDateRescanMode",
+      Object.values(PullDateRescanMode),
+      PullDateRescanMode.LastInUseAt,
+      "what Amazon Inspector's pull-date duration counts from",
     ),
     imagesPerPush,
   };
@@ -176,6 +241,47 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
     replicationRegions.push(name);
   });
 
+  const replicaRetention = optionalOneOf(
+    input.replicaRetention,
+    "replicaRetention",
+    Object.values(ReplicaRetention),
+    ReplicaRetention.None,
+    "how a replica is kept: with this repository's lifecycle policy, or without one",
+  );
+  const replicaHorizonMonths = optionalNonNegative(
+    input.replicaHorizonMonths,
+    "replicaHorizonMonths",
+    DEFAULT_REPLICA_HORIZON_MONTHS,
+    COST_LIMITS.horizonMonths,
+  );
+  if (replicaHorizonMonths < 1) {
+    throw new InvalidInputError(
+      "replicaHorizonMonths",
+      `replicaHorizonMonths must be at least 1 (a month), got ${describeValue(replicaHorizonMonths)}`,
+    );
+  }
+  const replicatedBytesPerPush = optionalNonNegative(
+    input.replicatedBytesPerPush,
+    "replicatedBytesPerPush",
+    uniqueBytesPerImage,
+    COST_LIMITS.bytes,
+  );
+  const replicaInitialBytes = optionalNonNegative(
+    input.replicaInitialBytes,
+    "replicaInitialBytes",
+    imageBytes + cacheBytes,
+    COST_LIMITS.bytes,
+  );
+  const storedBytes =
+    input.storage?.bytes ?? imageBytes + (retainedImages - 1) * uniqueBytesPerImage + cacheBytes;
+  const archive = resolveArchive(input.archive, storedBytes, imageBytes);
+  const pullThroughCacheBytes = optionalNonNegative(
+    input.pullThroughCacheBytes,
+    "pullThroughCacheBytes",
+    0,
+    COST_LIMITS.bytes,
+  );
+
   const applyFreeTier = input.applyFreeTier ?? false;
   if (typeof applyFreeTier !== "boolean") {
     throw new InvalidInputError(
@@ -187,22 +293,67 @@ export function resolveAssumptions(input: CostEstimateInput): CostAssumptions {
   return {
     region,
     monitoredImages:
-      scanning.mode === "enhanced"
-        ? monitoredBuilds(pushesPerMonth, retainedImages, scanning.rescanDuration) * imagesPerPush
+      scanning.mode === "enhanced" && scanning.frequency === ScanFrequency.Continuous
+        ? monitoredBuilds(
+            pushesPerMonth,
+            retainedImages,
+            scanning.rescanDuration,
+            scanning.pullDateRescanDuration,
+          ) * imagesPerPush
         : 0,
     imageBytes,
     uniqueBytesPerImage,
     retainedImages,
     cacheBytes,
     // Layer-based storage (./storage.ts) is the stored total as it is; the formula is the whole-image model.
-    storedBytes: input.storage?.bytes ?? imageBytes + (retainedImages - 1) * uniqueBytesPerImage + cacheBytes,
+    storedBytes,
     pushesPerMonth,
     pulls,
     bytesPerPull,
     scanning,
     replicationRegions,
+    replicaRetention,
+    replicaHorizonMonths,
+    replicatedBytesPerPush,
+    replicaInitialBytes,
+    ...(archive === undefined ? {} : { archive }),
+    pullThroughCacheBytes,
     applyFreeTier,
     pricingSource: override === undefined ? "ecrPricing" : "override",
     pricing,
+  };
+}
+
+/** The archive profile after defaults; its archived bytes are part of the stored bytes. */
+function resolveArchive(
+  input: CostEstimateInput["archive"],
+  storedBytes: number,
+  imageBytes: number,
+): ResolvedArchive | undefined {
+  if (input === undefined) return undefined;
+  if (typeof input !== "object" || input === null) {
+    throw new InvalidInputError("archive", `archive must be an object, got ${describeValue(input)}`);
+  }
+  const archivedBytes = requireNonNegative(input.archivedBytes, "archive.archivedBytes", COST_LIMITS.bytes);
+  if (archivedBytes > storedBytes) {
+    throw new InvalidInputError(
+      "archive.archivedBytes",
+      `archive.archivedBytes (${archivedBytes}) must be part of the stored bytes (${storedBytes}): archived images are kept images in another storage class`,
+    );
+  }
+  const daysInArchive =
+    input.daysInArchive === undefined
+      ? undefined
+      : requireNumberAtLeast(input.daysInArchive, "archive.daysInArchive", 1, COST_LIMITS.horizonMonths * 31);
+  return {
+    archivedBytes,
+    ...(daysInArchive === undefined ? {} : { daysInArchive }),
+    restoresPerMonth: optionalNonNegative(input.restoresPerMonth, "archive.restoresPerMonth", 0),
+    bytesPerRestore: optionalNonNegative(
+      input.bytesPerRestore,
+      "archive.bytesPerRestore",
+      imageBytes,
+      COST_LIMITS.bytes,
+    ),
   };
 }

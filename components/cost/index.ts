@@ -1,5 +1,6 @@
 // Cost model: rate cards as data (with sources) and the pure monthly estimate and its report.
 export type {
+  ArchiveProfile,
   CostAssumptions,
   CostEstimate,
   CostEstimateInput,
@@ -7,15 +8,24 @@ export type {
   EgressTier,
   PullsPerMonth,
   RegionPricing,
+  ResolvedArchive,
+  ResolvedScanning,
   ScanningProfile,
 } from "./types";
 export {
+  DEFAULT_REPLICA_HORIZON_MONTHS,
   DEFAULT_RESCAN_DURATION,
+  PULL_DATE_RESCAN_DAYS,
   PricingSource,
   PullBytes,
+  PullDateRescanDuration,
+  PullDateRescanMode,
   RESCAN_DURATION_DAYS,
+  ReplicaRetention,
   RescanDuration,
+  ScanFrequency,
   ScanningMode,
+  ScanningSource,
 } from "./types";
 export { monitoredBuilds } from "./assumptions";
 export type { ArchivePricing, RegionRateCard, SourcedEgressTier, SourcedFigure } from "./pricing";
@@ -29,7 +39,16 @@ export {
   ecrRateCards,
   toRegionPricing,
 } from "./pricing";
-export { BYTES_PER_GB, applyTiers, estimateMonthlyCost, tierLabel, type TierUsage } from "./estimate";
+export {
+  ARCHIVE_MINIMUM_DAYS,
+  BYTES_PER_GB,
+  FIRST_ENABLE_PULLED_DAYS,
+  FIRST_ENABLE_PUSHED_DAYS,
+  applyTiers,
+  estimateMonthlyCost,
+  tierLabel,
+  type TierUsage,
+} from "./estimate";
 export {
   ECR_FREE_TIER_NOTE,
   PULL_PATH_NOTE,

@@ -17,7 +17,16 @@ import {
   type MeasuredLayers,
   type SteadyStateStorage,
 } from "./storage";
-import { DAYS_PER_MONTH, type CostEstimate, type ScanningMode } from "./types";
+import {
+  DAYS_PER_MONTH,
+  type CostEstimate,
+  type PullDateRescanDuration,
+  type PullDateRescanMode,
+  type ReplicaRetention,
+  type ScanFrequency,
+  type ScanningMode,
+  type ScanningSource,
+} from "./types";
 import type { UsageProfile } from "./usage";
 
 export { DAYS_PER_MONTH };
@@ -52,6 +61,25 @@ export interface CostForInput {
   layers?: MeasuredLayers;
   /** The registry cache's tag, whose superseded manifests the untagged rule keeps. Default `buildcache`. */
   cacheTag?: string;
+  /**
+   * Where the enhanced scanning configuration comes from and what it says (issue 18: rescans are priced only
+   * when this stack's configuration or a usage setting for the account says continuous). Default: the
+   * account's, declared by the usage settings (`rescansPerMonth` above 0 declares continuous scanning).
+   */
+  scanning?: {
+    source?: ScanningSource;
+    frequency?: ScanFrequency;
+    pullDateRescanDuration?: PullDateRescanDuration;
+    pullDateRescanMode?: PullDateRescanMode;
+  };
+  /** How the replicas in `usage.replicationRegions` are kept. Default `none` (no lifecycle policy on them). */
+  replicaRetention?: ReplicaRetention;
+  /** Months an unbounded replica is priced after. Default 12. */
+  replicaHorizonMonths?: number;
+  /** Images restored from the archive class per month (only with an archiving policy). Default 0. */
+  archiveRestoresPerMonth?: number;
+  /** Bytes of the base images this pipeline pulls through a pull-through cache rule. Default 0. */
+  pullThroughCacheBytes?: number;
 }
 
 export interface PipelineCost {
@@ -134,10 +162,13 @@ export function costFor(input: CostForInput): PipelineCost {
       `pushesPerDay is ${usage.pushesPerDay}: a build of ${platforms} platform(s) pushes ${buildImages} image(s), and at most ${STEADY_STATE_LIMITS.pushesPerDay} image pushes a day are modelled`,
     );
   }
+  // The deployed build is the newest one (the pipeline promotes each build it pushes), already among the
+  // pushes the replay keeps: counted once, not again as an older protected image (issue 18).
   const retention = steadyStateRetention(input.policy, {
     pushesPerDay: [
       { tag: `${CONTENT_TAG_PREFIX}0000000000000000`, perDay: usage.pushesPerDay * buildImages },
     ],
+    deployedImages: 0,
     imageBytes: size.bytes,
   });
   // At most the images a repository can hold (see layerStorage below).
@@ -182,6 +213,7 @@ export function costFor(input: CostForInput): PipelineCost {
     bytesPerPull: pull.bytes,
     scanning: {
       mode: input.scanningMode,
+      ...input.scanning,
       rescansPerMonth: usage.rescansPerMonth,
       rescanDuration: usage.rescanDuration,
       // Inspector scans image manifests, one per platform, not the index that joins them.
@@ -189,7 +221,30 @@ export function costFor(input: CostForInput): PipelineCost {
     },
     replicationRegions: usage.replicationRegions,
     applyFreeTier: usage.applyFreeTier,
+    ...(input.replicaRetention === undefined ? {} : { replicaRetention: input.replicaRetention }),
+    ...(input.replicaHorizonMonths === undefined ? {} : { replicaHorizonMonths: input.replicaHorizonMonths }),
+    ...(input.pullThroughCacheBytes === undefined
+      ? {}
+      : { pullThroughCacheBytes: input.pullThroughCacheBytes }),
   };
+  // Archived builds: what the policy's transition rules keep in the archive class (each build's renewed
+  // layers; on the whole-image model, every platform's whole image).
+  const archivedBuilds = retention.archivedImages / buildImages;
+  const archive =
+    retention.archivedImages === 0 && (input.archiveRestoresPerMonth ?? 0) === 0
+      ? undefined
+      : {
+          archivedBytes:
+            storage === undefined
+              ? Math.min(archivedBuilds, retainedBuilds - 1) * size.bytes * platforms
+              : Math.min(
+                  archivedBuilds * renewedBytesPerPush,
+                  storage.lines.find((each) => each.key === "older builds")?.bytes ?? 0,
+                ),
+          daysInArchive: archiveExpiryDays(input.policy),
+          restoresPerMonth: input.archiveRestoresPerMonth ?? 0,
+          bytesPerRestore: size.bytes * platforms,
+        };
   const estimate =
     storage === undefined
       ? estimateMonthlyCost({
@@ -197,10 +252,14 @@ export function costFor(input: CostForInput): PipelineCost {
           // Whole-image model: every platform's image stored whole, every build differing in all bytes.
           imageBytes: size.bytes * platforms,
           cacheBytes: size.bytes * platforms,
+          // Each push replicates every platform's image and a whole new cache (an upper bound: no layers known).
+          replicatedBytesPerPush: 2 * size.bytes * platforms,
+          ...(archive === undefined ? {} : { archive }),
         })
       : estimateMonthlyCost({
           ...common,
-          ...storageAssumptions(storage, size.bytes, renewedBytesPerPush),
+          ...storageAssumptions(storage, size.bytes, renewedBytesPerPush, input.layers as MeasuredLayers),
+          ...(archive === undefined ? {} : { archive }),
         });
   const title = priced
     ? undefined
@@ -260,14 +319,57 @@ function layerStorage(input: CostForInput, retainedBuilds: number): SteadyStateS
  * transfers per push), the registry cache's own blobs (the cache and superseded-cache lines), and the
  * storage itself, whose total is the estimate's `storedBytes`.
  */
-function storageAssumptions(storage: SteadyStateStorage, imageBytes: number, renewedBytesPerPush: number) {
+function storageAssumptions(
+  storage: SteadyStateStorage,
+  imageBytes: number,
+  renewedBytesPerPush: number,
+  layers: MeasuredLayers,
+) {
   const cacheKeys = new Set(["cache", "superseded caches"]);
+  const lineBytes = (key: string) => storage.lines.find((line) => line.key === key)?.bytes ?? 0;
+  // The cache is pushed to the same repository, so a replication filter that matches the repository
+  // replicates it too: each push sends every platform's renewed layers and the cache blobs it renews
+  // (those not already image layers).
+  const renewedDigests = new Set(layers.renewed.map((blob) => blob.digest));
+  const cacheRenewedBytes = distinctBlobs([layers.cacheRenewed])
+    .filter((blob) => !renewedDigests.has(blob.digest))
+    .reduce((total, blob) => total + blob.bytes, 0);
   return {
     imageBytes,
     uniqueBytesPerImage: Math.min(renewedBytesPerPush, imageBytes),
     cacheBytes: storage.lines
       .filter((line) => line.key !== undefined && cacheKeys.has(line.key))
       .reduce((total, line) => total + line.bytes, 0),
+    replicatedBytesPerPush: renewedBytesPerPush + cacheRenewedBytes,
+    replicaInitialBytes: lineBytes("image") + lineBytes("cache"),
     storage,
   };
+}
+
+/**
+ * Days an archived image stays before the policy expires it: the `countNumber` of an `expire` rule that
+ * selects the archive class by `sinceImageTransitioned`; undefined when none does.
+ */
+export function archiveExpiryDays(policy: string): number | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch {
+    return undefined;
+  }
+  const rules = (parsed as { rules?: unknown }).rules;
+  if (!Array.isArray(rules)) return undefined;
+  const days = rules.flatMap((rule: unknown) => {
+    const { selection, action } = (rule ?? {}) as {
+      selection?: { storageClass?: unknown; countType?: unknown; countNumber?: unknown };
+      action?: { type?: unknown };
+    };
+    return selection?.storageClass === "archive" &&
+      selection.countType === "sinceImageTransitioned" &&
+      action?.type === "expire" &&
+      typeof selection.countNumber === "number"
+      ? [selection.countNumber]
+      : [];
+  });
+  return days.length === 0 ? undefined : Math.min(...days);
 }

@@ -96,6 +96,26 @@ export const PRICING_SOURCES = {
     "https://hub.pointfive.co/inefficiencies/ecr-archive-storage-class-used-below-150-tb-threshold",
   /** "Archived images have a minimum storage duration of 90 days." */
   ecrArchiveDocs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html",
+  /** Restores take up to 20 minutes; "Restored images behave like newly pushed images" (rescanned, replicated). */
+  ecrArchiveRestore: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive_restore_image.html",
+  /** "Data transferred between ... ECR and ... services in the same Region" is free (read 2026-11-22). */
+  containerTransfer:
+    "https://aws.amazon.com/blogs/containers/understanding-data-transfer-costs-for-aws-container-services/",
+  /** "There is no additional cost from Amazon ECR to use this feature, however there is a cost from Amazon Inspector". */
+  ecrEnhancedScanning: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced.html",
+  /**
+   * First activation picks up images pushed within 30 days or pulled within 90 days; continuous scanning
+   * rescans on new CVEs (Inspector user guide, "Scanning Amazon ECR container images", read 2026-12-06).
+   */
+  inspectorEcrScanning: "https://docs.aws.amazon.com/inspector/latest/user/scanning-ecr.html",
+  /** Replication: destination storage plus inter-region transfer; only content pushed after configuration. */
+  ecrReplication: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html",
+  /** "a lifecycle policy can only take an action on repositories in the Region it was created in". */
+  ecrLifecyclePolicyRegion: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lp_creation.html",
+  /** Blob mounting: same registry, identical encryption type and key, not for pull-through cache images. */
+  ecrBlobMounting: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/blob-mounting.html",
+  /** Pull-through cache rules: supported upstreams, which need a Secrets Manager credential. */
+  ecrPullThroughCache: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html",
 } as const;
 
 /** Cumulative GB at the end of each internet egress tier: 10 TB, 50 TB, 150 TB, then open-ended. */

@@ -165,6 +165,15 @@ function checkReportable(estimate: CostEstimate, context: CostReportContext): vo
         );
       }
     }
+    if (
+      line.assumption !== undefined &&
+      (typeof line.assumption !== "string" || line.assumption.length > MAX_REPORT_NOTE_LENGTH)
+    ) {
+      throw new InvalidInputError(
+        `estimate.lines[${i}].assumption`,
+        `estimate.lines[${i}].assumption must be text of at most ${MAX_REPORT_NOTE_LENGTH} characters.`,
+      );
+    }
   });
   const a = estimate.assumptions;
   if (typeof a !== "object" || a === null || typeof a.pulls !== "object" || a.pulls === null) {
@@ -210,6 +219,17 @@ function checkReportable(estimate: CostEstimate, context: CostReportContext): vo
   if (typeof a.pricing !== "object" || a.pricing === null) throw shapeError("pricing", "a rate card");
   amount(a.pricing.internetFreeGB, "estimate.assumptions.pricing.internetFreeGB");
   if (
+    estimate.notes !== undefined &&
+    (!Array.isArray(estimate.notes) ||
+      estimate.notes.length > MAX_REPORT_LINES ||
+      !estimate.notes.every((note) => typeof note === "string" && note.length <= MAX_REPORT_NOTE_LENGTH))
+  ) {
+    throw new InvalidInputError(
+      "estimate.notes",
+      `estimate.notes must be an array of at most ${MAX_REPORT_LINES} texts of at most ${MAX_REPORT_NOTE_LENGTH} characters.`,
+    );
+  }
+  if (
     context.notes !== undefined &&
     (!Array.isArray(context.notes) ||
       context.notes.length > MAX_REPORT_LINES ||
@@ -252,7 +272,15 @@ export function formatCostReport(estimate: CostEstimate, context: CostReportCont
 
   const pullsBy = a.pulls;
   const anyPulls = Object.values(pullsBy).some((pulls) => pulls > 0);
-  const extraNotes = [...(anyPulls ? [PULL_PATH_NOTE] : []), ...(context.notes ?? [])];
+  const extraNotes = [
+    ...(anyPulls ? [PULL_PATH_NOTE] : []),
+    ...(estimate.notes ?? []),
+    ...(context.notes ?? []),
+  ];
+  // Issue 18: every priced assumption about the account on its own line.
+  const accountAssumptions = estimate.lines.flatMap((line) =>
+    line.assumption === undefined ? [] : [`  ${line.item}: ${line.assumption}`],
+  );
   const out: string[] = [
     context.title ?? `ECR monthly cost estimate: ${a.region}`,
     "",
@@ -266,6 +294,9 @@ export function formatCostReport(estimate: CostEstimate, context: CostReportCont
     "notes:",
     ...estimate.lines.map((line) => `  ${line.item}: ${line.explanation}`),
     ...extraNotes.map((note) => `  ${note}`),
+    ...(accountAssumptions.length === 0
+      ? []
+      : ["", "account assumptions (priced, not configured by this stack):", ...accountAssumptions]),
     "",
     "assumptions:",
     `  region: ${a.region} (rates: ${a.pricingSource === "override" ? "caller override" : "ecrPricing"})`,
@@ -281,11 +312,15 @@ export function formatCostReport(estimate: CostEstimate, context: CostReportCont
     `  bytes per pull: ${formatBytes(a.bytesPerPull)}`,
     `  scanning: ${a.scanning.mode}` +
       (a.scanning.mode === "enhanced"
-        ? `, scanned images per push ${formatQuantity(a.scanning.imagesPerPush)} (one per platform), ` +
+        ? ` (${a.scanning.frequency ?? "SCAN_ON_PUSH"}, configured by ${a.scanning.source === "stack" ? "this stack" : "the account, declared"}), ` +
+          `scanned images per push ${formatQuantity(a.scanning.imagesPerPush)} (one per platform), ` +
           `${formatQuantity(a.scanning.rescansPerMonth)} rescans per month of ${formatQuantity(a.monitoredImages)} monitored images ` +
-          `(re-scan duration ${a.scanning.rescanDuration})`
+          `(re-scan duration ${a.scanning.rescanDuration}` +
+          (a.scanning.pullDateRescanDuration === undefined
+            ? ")"
+            : `, by pull date ${a.scanning.pullDateRescanDuration} from ${a.scanning.pullDateRescanMode})`)
         : ""),
-    `  replication: ${a.replicationRegions.length === 0 ? "none" : a.replicationRegions.join(", ")}`,
+    `  replication: ${a.replicationRegions.length === 0 ? "none" : `${a.replicationRegions.join(", ")}, replicas ${a.replicaRetention === "policy" ? "under this repository's lifecycle policy" : `without a lifecycle policy (priced at month ${formatQuantity(a.replicaHorizonMonths ?? 12)})`}`}`,
     `  internet free allowance: ${a.applyFreeTier ? `applied (${formatQuantity(a.pricing.internetFreeGB)} GB)` : "not applied (it is shared across the account)"}`,
     `  ${ECR_FREE_TIER_NOTE}`,
     `  ${GB_UNIT_NOTE}`,

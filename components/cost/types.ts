@@ -108,6 +108,56 @@ export const RESCAN_DURATION_DAYS: Readonly<Record<RescanDuration, number>> = Ob
 /** The re-scan duration of an account that never changed it. */
 export const DEFAULT_RESCAN_DURATION: RescanDuration = RescanDuration.Days14;
 
+/** Days each pull-date re-scan duration covers. */
+export const PULL_DATE_RESCAN_DAYS: Readonly<Record<PullDateRescanDuration, number>> = Object.freeze({
+  DAYS_14: 14,
+  DAYS_30: 30,
+  DAYS_60: 60,
+  DAYS_90: 90,
+  DAYS_180: 180,
+});
+
+/**
+ * Amazon Inspector's ECR re-scan duration by pull date (Inspector2 `EcrConfiguration.pullDateRescanDuration`:
+ * DAYS_14 | DAYS_30 | DAYS_60 | DAYS_90 | DAYS_180, no LIFETIME,
+ * https://docs.aws.amazon.com/inspector/v2/APIReference/API_EcrConfiguration.html): an image stays monitored
+ * while it was pulled (or in use, see {@link PullDateRescanMode}) within it, whatever its push date.
+ */
+export const PullDateRescanDuration = {
+  Days14: "DAYS_14",
+  Days30: "DAYS_30",
+  Days60: "DAYS_60",
+  Days90: "DAYS_90",
+  Days180: "DAYS_180",
+} as const;
+export type PullDateRescanDuration = (typeof PullDateRescanDuration)[keyof typeof PullDateRescanDuration];
+
+/**
+ * What "pull date" means for {@link PullDateRescanDuration} (Inspector2 `EcrConfiguration.pullDateRescanMode`):
+ * `LAST_PULL_DATE`, the image's last recorded pull; `LAST_IN_USE_AT`, the last time Inspector saw it running
+ * on an Amazon ECS or EKS cluster.
+ */
+export const PullDateRescanMode = { LastPullDate: "LAST_PULL_DATE", LastInUseAt: "LAST_IN_USE_AT" } as const;
+export type PullDateRescanMode = (typeof PullDateRescanMode)[keyof typeof PullDateRescanMode];
+
+/**
+ * Enhanced scanning frequency (ECR `RegistryScanningRule.scanFrequency`): `SCAN_ON_PUSH` scans each image once
+ * when it is pushed; `CONTINUOUS_SCAN` also rescans the images Inspector still monitors when new
+ * vulnerabilities are published ("For continuous scanning, Amazon Inspector initiates new vulnerability scans
+ * ... whenever Amazon Inspector adds a new CVE to its database", Inspector user guide, scanning-ecr.html).
+ * Only continuous scanning has rescans to price.
+ */
+export const ScanFrequency = { OnPush: "SCAN_ON_PUSH", Continuous: "CONTINUOUS_SCAN" } as const;
+export type ScanFrequency = (typeof ScanFrequency)[keyof typeof ScanFrequency];
+
+/**
+ * Who says how the repository is scanned (issue 18, item 2): `stack`, this stack's own registry scanning
+ * configuration (the estimate prices what it registers); `account`, a configuration made outside this stack,
+ * which the estimate can only take as declared: every scanning line then says so as an assumption.
+ */
+export const ScanningSource = { Stack: "stack", Account: "account" } as const;
+export type ScanningSource = (typeof ScanningSource)[keyof typeof ScanningSource];
+
 /**
  * What one pull downloads: the whole image (a node or Fargate task without the layers, the default), or
  * only the layers each push renews (nodes that keep the previous image's layers; the runtime skips a layer
@@ -124,17 +174,65 @@ export type PricingSource = (typeof PricingSource)[keyof typeof PricingSource];
 export interface ScanningProfile {
   mode: ScanningMode;
   /**
-   * Continuous-mode rescans per month of each image Inspector still monitors (enhanced only; default 0).
-   * Monitored: the images pushed within `rescanDuration` plus the deployed one, never more than are kept.
+   * Where the scanning configuration comes from. Default `account`: enhanced scanning configured outside
+   * this stack, an assumption every scanning line states.
+   */
+  source?: ScanningSource;
+  /**
+   * The scan frequency that applies to the repository. Default: `CONTINUOUS_SCAN` when the source is
+   * `account` and `rescansPerMonth` is above 0 (the usage setting declares rescans for an account configured
+   * elsewhere), else `SCAN_ON_PUSH`. With `SCAN_ON_PUSH` no rescan is priced, whatever `rescansPerMonth` says.
+   */
+  frequency?: ScanFrequency;
+  /**
+   * Rescans per month of each image Inspector still monitors (continuous scanning only; default 0).
+   * Monitored: see `monitoredBuilds` (./assumptions.ts), never more than are kept.
    */
   rescansPerMonth?: number;
   /** The account's Inspector re-scan duration (push date). Default `DAYS_14`, the default for new accounts. */
   rescanDuration?: RescanDuration;
+  /** The account's re-scan duration by pull date; unset: only the push date and the image in use count. */
+  pullDateRescanDuration?: PullDateRescanDuration;
+  /** What the pull-date duration counts from. Default `LAST_IN_USE_AT`. */
+  pullDateRescanMode?: PullDateRescanMode;
   /**
    * Image manifests one push adds that Inspector scans: one per platform (it scans image manifests, not
    * the image index that joins them). Default 1.
    */
   imagesPerPush?: number;
+}
+
+/**
+ * How a replica (the repository ECR creates in each destination region) is kept:
+ * - `policy`: it has this repository's lifecycle policy (a repository creation template with
+ *   `appliedFor: ["REPLICATION"]` in the destination region, or a replica repository created with the policy
+ *   before the first replicated push), so it keeps what the source keeps;
+ * - `none`: no lifecycle policy acts on it ("A lifecycle policy can only take an action on repositories in the
+ *   Region it was created in", ECR user guide, lp_creation.html), so it keeps every replicated image and grows
+ *   without bound: priced at the end of `replicaHorizonMonths` and flagged.
+ */
+export const ReplicaRetention = { Policy: "policy", None: "none" } as const;
+export type ReplicaRetention = (typeof ReplicaRetention)[keyof typeof ReplicaRetention];
+
+/** The months an unbounded replica is priced after, when the estimate does not say: one year. */
+export const DEFAULT_REPLICA_HORIZON_MONTHS = 12;
+
+/**
+ * The archive storage class at steady state (lifecycle rules with `action.type: "transition"`): what the
+ * estimate prices at the archive rates instead of the standard one, and the restores it is told about.
+ */
+export interface ArchiveProfile {
+  /** Bytes of the kept images that sit in the archive class (part of the stored bytes, not added to them). */
+  archivedBytes: number;
+  /**
+   * Days an image stays archived before the policy expires it (its `sinceImageTransitioned` rule); undefined
+   * when nothing expires archived images. Below 90 the 90-day minimum is billed (ECR user guide, archive-image.html).
+   */
+  daysInArchive?: number;
+  /** Images restored from archive per month (each restore is billed per GB and rescanned). Default 0. */
+  restoresPerMonth?: number;
+  /** Bytes one restore brings back. Default: `archivedBytes` / archived images is unknown here, so `imageBytes`. */
+  bytesPerRestore?: number;
 }
 
 export interface CostEstimateInput {
@@ -161,6 +259,28 @@ export interface CostEstimateInput {
   scanning?: ScanningProfile;
   /** Destination regions of ECR cross-region replication. Default none. */
   replicationRegions?: readonly string[];
+  /** How the replicas are kept. Default `none`: no lifecycle policy acts on a replica unless one is set up. */
+  replicaRetention?: ReplicaRetention;
+  /** Months after which an unbounded replica (`replicaRetention: "none"`) is priced. Default 12. */
+  replicaHorizonMonths?: number;
+  /**
+   * Bytes one push sends to each destination: every platform's new layers and manifests, plus the new cache
+   * blobs when the replication filters match the cache (it is in the same repository). Default
+   * `uniqueBytesPerImage`.
+   */
+  replicatedBytesPerPush?: number;
+  /**
+   * Bytes a replica holds after the first replicated push (the image of every platform and the cache): where an
+   * unbounded replica starts. Default `imageBytes + cacheBytes`.
+   */
+  replicaInitialBytes?: number;
+  /** The archive storage class, when the lifecycle policy archives images. Default none. */
+  archive?: ArchiveProfile;
+  /**
+   * Bytes of base images this repository's builds pull through a pull-through cache rule, stored once in the
+   * cache's repositories (attributed here; a fleet view counts them once per registry). Default 0.
+   */
+  pullThroughCacheBytes?: number;
   /** Subtract the account-wide free internet egress allowance. Default false: it is shared. */
   applyFreeTier?: boolean;
   /** A rate card that, when given, replaces `ecrPricing` for every region of the estimate. */
@@ -185,6 +305,42 @@ export interface CostLine {
   usd: number;
   /** One line saying where the quantity comes from. */
   explanation: string;
+  /**
+   * Whether a retrievable source confirmed `rate` for this region (the rate card figure's `verified`,
+   * ./pricing.ts; docs/PRICING.md marks the others `*`). false for a caller's `pricing` override, which this
+   * model cannot confirm. A free line is verified when the documentation says it is free.
+   */
+  verified: boolean;
+  /** URL of the page the rate comes from ("pricing override" for a caller's rate card). */
+  source: string;
+  /**
+   * The assumption about the account this line prices, when it is one (issue 18: enhanced scanning enabled
+   * outside this stack, the shared free allowance, a replica without a lifecycle policy): the report prints
+   * each on its own line. Absent when the line follows from this stack's own configuration.
+   */
+  assumption?: string;
+}
+
+/** The archive profile after defaults. */
+export interface ResolvedArchive {
+  archivedBytes: number;
+  /** Absent when nothing expires archived images. */
+  daysInArchive?: number;
+  restoresPerMonth: number;
+  bytesPerRestore: number;
+}
+
+/** The scanning profile after defaults. */
+export interface ResolvedScanning {
+  mode: ScanningMode;
+  source: ScanningSource;
+  frequency: ScanFrequency;
+  rescansPerMonth: number;
+  rescanDuration: RescanDuration;
+  /** Absent when the account has no pull-date duration (only the push date and the image in use count). */
+  pullDateRescanDuration?: PullDateRescanDuration;
+  pullDateRescanMode: PullDateRescanMode;
+  imagesPerPush: number;
 }
 
 /** The inputs after defaults, echoed back so a report can print what the numbers assume. */
@@ -199,13 +355,20 @@ export interface CostAssumptions {
   pushesPerMonth: number;
   pulls: Required<PullsPerMonth>;
   bytesPerPull: number;
-  scanning: Required<ScanningProfile>;
+  scanning: ResolvedScanning;
   /**
-   * Images Inspector monitors and rescans (enhanced scanning): the images pushed within the re-scan
-   * duration plus the deployed one, at most `retainedImages`, times `scanning.imagesPerPush`. 0 for basic.
+   * Images Inspector monitors and rescans (continuous enhanced scanning): see `monitoredBuilds`
+   * (./assumptions.ts), at most `retainedImages`, times `scanning.imagesPerPush`. 0 when nothing is rescanned.
    */
   monitoredImages: number;
   replicationRegions: string[];
+  replicaRetention: ReplicaRetention;
+  replicaHorizonMonths: number;
+  replicatedBytesPerPush: number;
+  replicaInitialBytes: number;
+  /** The archive profile as priced; absent when nothing is archived. */
+  archive?: ResolvedArchive;
+  pullThroughCacheBytes: number;
   applyFreeTier: boolean;
   /** "ecrPricing" when the built-in rate cards were used, "override" when `pricing` was passed. */
   pricingSource: PricingSource;
@@ -226,4 +389,10 @@ export interface CostEstimate {
   totalUsd: number;
   lines: CostLine[];
   assumptions: CostAssumptions;
+  /**
+   * What the monthly total leaves out on purpose, one sentence each: one-off charges (the images enhanced
+   * scanning picks up when it is first turned on) and choices that were not priced (rescans of a scan-on-push
+   * configuration). The report prints them under the notes. Always set by estimateMonthlyCost.
+   */
+  notes?: string[];
 }

@@ -17,6 +17,8 @@ export const COST_LIMITS = {
   tiers: 100,
   replicationRegions: 100,
   regionNameLength: 100,
+  /** An unbounded replica is priced at most 100 years out: past that the growth line says nothing useful. */
+  horizonMonths: 1_200,
 } as const;
 
 /**

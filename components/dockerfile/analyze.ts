@@ -15,6 +15,7 @@ import * as shell from "./shell";
 import type { ShellCommand } from "./shell";
 import type { AnalyzeDockerfileOptions, DockerfileFinding } from "./types";
 import { emulatedBuildStageFindings } from "./platform-rules";
+import { pullThroughCacheFindings } from "./pull-through-cache-rules";
 
 // Bound once at load: tsx (esbuild) compiles each use of an imported function into a call of a getter
 // on the module object, a cost per call in the per-command loops (measured: 7 % of 1 MiB of `RUN a`).
@@ -466,6 +467,8 @@ export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOption
       anyStageFindings(parsed, parsed.stage(index), finalStages.has(index), findings);
     finalImageFindings(parsed, options, findings);
     for (const finding of emulatedBuildStageFindings(parsed, options.platforms)) findings.add(finding);
+    for (const finding of pullThroughCacheFindings(parsed, options.pullThroughCacheRegistry))
+      findings.add(finding);
     return findings.sorted();
   } catch (error) {
     // Past MAX_SHELL_WORDS_PER_RUN (components/dockerfile/shell.ts): a RUN is too long to analyze.

@@ -121,6 +121,15 @@ const ruleCatalog = [
     docs: `${BEST_PRACTICES}#pin-base-image-versions`,
   },
   {
+    id: "base-image-pull-through-cache",
+    severity: "info",
+    scope: "any-stage",
+    title: "Base image pulled from a public registry on every cold build",
+    why: "A builder without the base pulls it from the internet: through a NAT gateway that is billed per GB, and from Docker Hub under its pull rate limit. An ECR pull-through cache rule serves the same image from the registry's own region.",
+    fix: "Create an ECR pull-through cache rule for the upstream registry and build FROM the cached reference (<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>:<tag>).",
+    docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html",
+  },
+  {
     id: "no-healthcheck",
     severity: "info",
     scope: "final-image",

@@ -31,6 +31,11 @@ export interface AnalyzeDockerfileOptions {
   target?: string;
   /** Platforms the image is built for; with two or more, `emulated-build-stage` applies. */
   platforms?: readonly string[];
+  /**
+   * The ECR registry host the image is pushed to (`<account>.dkr.ecr.<region>.amazonaws.com`); with it,
+   * `base-image-pull-through-cache` reports bases an ECR pull-through cache rule could serve.
+   */
+  pullThroughCacheRegistry?: string;
 }
 
 /**

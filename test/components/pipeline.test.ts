@@ -92,13 +92,14 @@ describe("EcrImagePipeline", () => {
     assert.ok(cost);
     const retention = steadyStateRetention(renderLifecyclePolicy(buildLifecyclePreset("dev")), {
       pushesPerDay: [{ tag: "ctx-0000000000000000", perDay: 10 }],
+      deployedImages: 0,
       imageBytes: ECR_SIZE_BYTES,
     });
     assert.equal(cost.assumptions.retainedImages, retention.retainedImages);
     assert.equal(
       cost.assumptions.retainedImages,
-      11,
-      "dev keeps the last 10 builds + the deployed-tagged one",
+      10,
+      "dev keeps the last 10 builds, the deployed-tagged one the newest of them (issue 18: counted once)",
     );
     assert.equal(cost.assumptions.region, "us-east-1");
     assert.equal(cost.assumptions.imageBytes, ECR_SIZE_BYTES);
@@ -111,9 +112,9 @@ describe("EcrImagePipeline", () => {
       crossRegion: 0,
       internet: 0,
     });
-    // 50 MiB × (11 retained + 1 cache) = 600 MiB stored at $0.10/GB-month; 100 NAT pulls × 50 MiB at $0.045/GB.
+    // 50 MiB × (10 retained + 1 cache) = 550 MiB stored at $0.10/GB-month; 100 NAT pulls × 50 MiB at $0.045/GB.
     const gb = ECR_SIZE_BYTES / 2 ** 30;
-    assert.ok(Math.abs(cost.storageUsd - 12 * gb * 0.1) < 1e-9, `storage ${cost.storageUsd}`);
+    assert.ok(Math.abs(cost.storageUsd - 11 * gb * 0.1) < 1e-9, `storage ${cost.storageUsd}`);
     assert.ok(Math.abs(cost.transferUsd - 100 * gb * 0.045) < 1e-9, `transfer ${cost.transferUsd}`);
     const report = (await valueOf(p.costReport)) ?? "";
     // The report prices ECR's own size and says so (its last line), in us-east-1.
@@ -169,12 +170,12 @@ describe("EcrImagePipeline", () => {
         [
           `current image: every layer once: 2 layers, ${50 * MiB} bytes`,
           `registry cache: layers not in the image: 1 layers, ${300 * MiB} bytes`,
-          // The default preset keeps 100 builds + the deployed one: 100 older builds, 10 MiB each.
-          `100 older kept builds x renewed layers: 100 layers, ${1000 * MiB} bytes`,
+          // The default preset keeps 100 builds, the deployed one the newest: 99 older builds, 10 MiB each.
+          `99 older kept builds x renewed layers: 99 layers, ${990 * MiB} bytes`,
         ],
         JSON.stringify(scenario),
       );
-      assert.equal(cost.assumptions.storedBytes, 1350 * MiB);
+      assert.equal(cost.assumptions.storedBytes, 1340 * MiB);
       assert.match((await valueOf(p.costReport)) ?? "", /storage from measured layers/);
     }
   });
@@ -204,17 +205,17 @@ describe("EcrImagePipeline", () => {
         renewedLayers: current.renewed,
         renewedCacheBlobs: current.cacheRenewed,
       },
-      // The deployed build renewed 20 MiB per push: its 100 older kept builds hold twice as much.
+      // The deployed build renewed 20 MiB per push: its 99 older kept builds hold twice as much.
       deployedLayers: measured(20),
     });
     const p = pipeline();
     await settled(p);
     const change = await valueOf(p.costChange);
     assert.equal(change?.status, "compared");
-    // This change: 50 MiB image + 300 MiB cache-only + 100 x 10 MiB; deployed: 60 + 300 + 100 x 20 MiB.
-    assert.equal(change?.change?.storedBytes, 1350 * MiB);
-    assert.equal(change?.deployed?.storedBytes, 2360 * MiB);
-    assert.equal(change?.difference?.storedBytes, -1010 * MiB);
+    // This change: 50 MiB image + 300 MiB cache-only + 99 x 10 MiB; deployed: 60 + 300 + 99 x 20 MiB.
+    assert.equal(change?.change?.storedBytes, 1340 * MiB);
+    assert.equal(change?.deployed?.storedBytes, 2340 * MiB);
+    assert.equal(change?.difference?.storedBytes, -1000 * MiB);
   });
 
   it("an estimate state from before the layer outputs (keys absent, unknown in preview): cost known, whole-image model", async () => {
@@ -452,8 +453,8 @@ describe("EcrImagePipeline", () => {
       await settled(p);
       assert.equal(await isKnown(p.costChange), true);
       assert.equal(await isKnown(p.costReport), true);
-      // The default preset keeps 101 builds, plus the cache: 102 images' worth stored (costFor today),
-      // at $0.10/GB-month in us-east-1. 57,671,680 × 102 = 5,882,511,360 bytes = 5.478515625 GB.
+      // The default preset keeps 100 builds (the deployed one the newest, issue 18), plus the cache: 101
+      // images' worth stored, at $0.10/GB-month in us-east-1. 57,671,680 × 101 = 5,824,839,680 bytes.
       const change = await valueOf(p.costChange);
       assert.deepEqual(change, {
         status: "compared",
@@ -461,18 +462,18 @@ describe("EcrImagePipeline", () => {
         deployed: {
           basis: "ecr",
           sizeBytes: DEPLOYED_SIZE_BYTES,
-          storedBytes: 5_882_511_360,
-          monthlyUsd: 0.5478515625,
+          storedBytes: 5_824_839_680,
+          monthlyUsd: 0.54248046875,
           note: `imageSizeInBytes of ${DEPLOYED_TAG} in ECR (the deployed image)`,
         },
         change: {
           basis: "estimate",
           sizeBytes: ESTIMATE_BYTES,
-          storedBytes: 4_812_963_840,
-          monthlyUsd: 0.4482421875,
+          storedBytes: 4_765_777_920,
+          monthlyUsd: 0.44384765625,
           note: estimateNote,
         },
-        difference: { sizeBytes: -10_485_760, storedBytes: -1_069_547_520, monthlyUsd: -0.099609375 },
+        difference: { sizeBytes: -10_485_760, storedBytes: -1_059_061_760, monthlyUsd: -0.0986328125 },
       });
       // The change side is the pipeline's own monthlyCost.
       const cost = await valueOf(p.monthlyCost);
@@ -483,8 +484,8 @@ describe("EcrImagePipeline", () => {
         `size basis: estimate - ${estimateNote}${WHOLE_IMAGE_NOTE}`,
         `change vs deployed image: deployed image ${DEPLOYED_TAG} (basis ecr) next to this change (basis estimate)`,
         "  image size: 57,671,680 -> 47,185,920 bytes (-10,485,760, -18.2%)",
-        "  stored bytes: 5,882,511,360 -> 4,812,963,840 bytes (-1,069,547,520, -18.2%)",
-        "  monthly USD: 0.55 -> 0.45 (-0.10, -18.2%)",
+        "  stored bytes: 5,824,839,680 -> 4,765,777,920 bytes (-1,059,061,760, -18.2%)",
+        "  monthly USD: 0.54 -> 0.44 (-0.10, -18.2%)",
       ]);
     });
 
@@ -542,8 +543,8 @@ describe("EcrImagePipeline", () => {
           change: {
             basis: "estimate",
             sizeBytes: ESTIMATE_BYTES,
-            storedBytes: 4_812_963_840,
-            monthlyUsd: 0.4482421875,
+            storedBytes: 4_765_777_920,
+            monthlyUsd: 0.44384765625,
             note: estimateNote,
           },
         });

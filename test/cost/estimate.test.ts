@@ -208,11 +208,11 @@ const scenarios: Scenario[] = [
     lines: { "enhanced scans on push": 5.4, "enhanced rescans": 6 },
   },
   {
-    // Inspector rescans the builds pushed within the re-scan duration plus the deployed one, not every kept
-    // image (issue 10: prod was charged 4 rescans x 101 kept images). 1 push a day = 30.4 pushes a month;
-    // DAYS_14: 30.4 / 30.4 x 14 = 14 pushed within + 1 deployed = 15 of the 101 kept.
-    // on push 30.4 x $0.09 = $2.736; rescans 4 x 15 x $0.01 = $0.60; storage 101 x 1 GB x $0.10 = $10.10
-    name: "enhanced rescans: builds pushed within DAYS_14 (14) + the deployed one, not all 101 kept",
+    // Inspector rescans the builds pushed within the re-scan duration, not every kept image (issue 10: prod
+    // was charged 4 rescans x 101 kept images). 1 push a day = 30.4 pushes a month; DAYS_14: 30.4 / 30.4 x 14
+    // = 14 pushed within, the deployed one (the newest) among them: counted once (issue 18; it was 15).
+    // on push 30.4 x $0.09 = $2.736; rescans 4 x 14 x $0.01 = $0.56; storage 101 x 1 GB x $0.10 = $10.10
+    name: "enhanced rescans: the 14 builds pushed within DAYS_14, the deployed one among them, not all 101 kept",
     input: {
       ...base,
       retainedImages: 101,
@@ -221,15 +221,15 @@ const scenarios: Scenario[] = [
     },
     storage: 10.1,
     transfer: 0,
-    scanning: 3.336,
+    scanning: 3.296,
     replication: 0,
-    lines: { "enhanced scans on push": 2.736, "enhanced rescans": 0.6 },
-    quantities: { "enhanced scans on push": 30.4, "enhanced rescans": 60 },
+    lines: { "enhanced scans on push": 2.736, "enhanced rescans": 0.56 },
+    quantities: { "enhanced scans on push": 30.4, "enhanced rescans": 56 },
   },
   {
-    // 2 pushes a day = 60.8 a month; DAYS_30: 2 x 30 = 60 pushed within + 1 = 61 of 101 kept.
-    // on push 60.8 x $0.09 = $5.472; rescans 2 x 61 x $0.01 = $1.22
-    name: "enhanced rescans with DAYS_30 and 2 pushes a day: 2 x (60 + 1) rescans",
+    // 2 pushes a day = 60.8 a month; DAYS_30: 2 x 30 = 60 pushed within (the deployed one among them) of 101 kept.
+    // on push 60.8 x $0.09 = $5.472; rescans 2 x 60 x $0.01 = $1.20
+    name: "enhanced rescans with DAYS_30 and 2 pushes a day: 2 x 60 rescans",
     input: {
       ...base,
       retainedImages: 101,
@@ -238,10 +238,10 @@ const scenarios: Scenario[] = [
     },
     storage: 10.1,
     transfer: 0,
-    scanning: 6.692,
+    scanning: 6.672,
     replication: 0,
-    lines: { "enhanced scans on push": 5.472, "enhanced rescans": 1.22 },
-    quantities: { "enhanced scans on push": 60.8, "enhanced rescans": 122 },
+    lines: { "enhanced scans on push": 5.472, "enhanced rescans": 1.2 },
+    quantities: { "enhanced scans on push": 60.8, "enhanced rescans": 120 },
   },
   {
     // LIFETIME never stops monitoring: every kept build. rescans 1 x 101 x $0.01 = $1.01
@@ -275,7 +275,7 @@ const scenarios: Scenario[] = [
     quantities: { "enhanced rescans": 10 },
   },
   {
-    // The cadence would monitor 15, but only 5 builds are kept: rescans 4 x 5 x $0.01 = $0.20
+    // The cadence would monitor 14, but only 5 builds are kept: rescans 4 x 5 x $0.01 = $0.20
     name: "enhanced rescans never count more builds than are kept: 4 x 5",
     input: {
       ...base,
@@ -304,7 +304,7 @@ const scenarios: Scenario[] = [
   },
   {
     // Inspector scans each platform's image manifest: 30.4 pushes x 2 = 60.8 scans x $0.09 = $5.472;
-    // rescans 4 x (15 builds x 2 platform images) x $0.01 = $1.20
+    // rescans 4 x (14 builds x 2 platform images) x $0.01 = $1.12
     name: "two platforms: every scan and rescan counts each platform's image",
     input: {
       ...base,
@@ -314,10 +314,10 @@ const scenarios: Scenario[] = [
     },
     storage: 10.1,
     transfer: 0,
-    scanning: 6.672,
+    scanning: 6.592,
     replication: 0,
-    lines: { "enhanced scans on push": 5.472, "enhanced rescans": 1.2 },
-    quantities: { "enhanced scans on push": 60.8, "enhanced rescans": 120 },
+    lines: { "enhanced scans on push": 5.472, "enhanced rescans": 1.12 },
+    quantities: { "enhanced scans on push": 60.8, "enhanced rescans": 112 },
   },
   {
     // Layers through an S3 interface endpoint: 100 pulls x 1 GB x $0.01 PrivateLink data processing = $1.00;
@@ -353,10 +353,10 @@ const scenarios: Scenario[] = [
     replication: 0,
   },
   {
-    // stored = 1 + (10 − 1) × 0.25 + 0.75 = 4 GB → $0.40 here and $0.40 in each destination;
-    // transfer per destination: 40 pushes × 0.25 GB = 10 GB × $0.02 (us-east-1) = $0.20
-    // replication = 2 × (0.40 + 0.20) = $1.20
-    name: "replication to two regions: destination storage + pushes x unique bytes at the source rate",
+    // Replicas under this repository's policy (a creation template): stored = 1 + (10 − 1) × 0.25 + 0.75 =
+    // 4 GB → $0.40 here and $0.40 in each destination; transfer per destination: 40 pushes × 0.25 GB = 10 GB
+    // × $0.02 (us-east-1) = $0.20; replication = 2 × (0.40 + 0.20) = $1.20
+    name: "replication to two regions under the replica's own policy: destination storage + pushes x replicated bytes",
     input: {
       ...base,
       uniqueBytesPerImage: 0.25 * GB,
@@ -364,6 +364,7 @@ const scenarios: Scenario[] = [
       cacheBytes: 0.75 * GB,
       pushesPerMonth: 40,
       replicationRegions: ["eu-west-1", "ap-northeast-1"],
+      replicaRetention: "policy",
     },
     storage: 0.4,
     transfer: 0,
@@ -388,6 +389,7 @@ const scenarios: Scenario[] = [
       cacheBytes: 0.75 * GB,
       pushesPerMonth: 40,
       replicationRegions: ["us-west-2", "eu-north-1"],
+      replicaRetention: "policy",
     },
     storage: 0.4,
     transfer: 0,
@@ -519,6 +521,7 @@ describe("estimateMonthlyCost: hand-computed scenarios", () => {
       pushesPerMonth: 10,
       pulls: { internet: 250 },
       replicationRegions: ["moon-1"],
+      replicaRetention: "policy",
       pricing,
     });
     assertCents(estimate.storageUsd, 0.2, "storageUsd");
@@ -551,9 +554,22 @@ describe("estimateMonthlyCost: hand-computed scenarios", () => {
         pushesPerMonth: 12,
         pulls: { sameRegion: 0, viaInterfaceEndpoint: 0, viaNat: 0, crossRegion: 0, internet: 0 },
         bytesPerPull: 2 * GB,
-        scanning: { mode: "basic", rescansPerMonth: 0, rescanDuration: "DAYS_14", imagesPerPush: 1 },
+        scanning: {
+          mode: "basic",
+          source: "account",
+          frequency: "SCAN_ON_PUSH",
+          rescansPerMonth: 0,
+          rescanDuration: "DAYS_14",
+          pullDateRescanMode: "LAST_IN_USE_AT",
+          imagesPerPush: 1,
+        },
         monitoredImages: 0,
         replicationRegions: [],
+        replicaRetention: "none",
+        replicaHorizonMonths: 12,
+        replicatedBytesPerPush: 2 * GB,
+        replicaInitialBytes: 2 * GB,
+        pullThroughCacheBytes: 0,
         applyFreeTier: false,
         pricingSource: "ecrPricing",
         pricing: undefined,

@@ -9,9 +9,10 @@ const MiB = 2 ** 20;
  *   endpoint = 10 pulls × 0.5 GB = 5 GB (S3 interface endpoint);   × 0.01  = 0.05
  *   NAT      = 51 pulls × 0.5 GB = 25.5 GB;                      × 0.048 = 1.224   → 1.22
  *   internet = 300 × 0.5 = 150 GB (no allowance), first tier;     × 0.09  = 13.50
- *   scans    = 40 × 0.09 = 3.60;  rescans: DAYS_14 monitors 40 / 30.4 × 14 + 1 = 19.4 builds, capped at
- *              the 11 kept: 2 × 11 = 22 × 0.01 = 0.22;   scanning 3.82
- *   replica  = 2.625 × 0.10 = 0.2625; 40 pushes × 0.1875 GB = 7.5 GB × 0.02 (eu-west-1) = 0.15 → 0.41
+ *   scans    = 40 × 0.09 = 3.60;  rescans: DAYS_14 monitors 40 / 30.4 × 14 = 18.4 builds (the deployed
+ *              one among them), capped at the 11 kept: 2 × 11 = 22 × 0.01 = 0.22;   scanning 3.82
+ *   replica  = under this repository's policy (a creation template): 2.625 × 0.10 = 0.2625;
+ *              40 pushes × 0.1875 GB = 7.5 GB × 0.02 (eu-west-1) = 0.15 → 0.41
  *   total    = 0.2625 + 14.774 + 3.82 + 0.4125 = 19.269 → 19.27
  */
 const estimate = estimateMonthlyCost({
@@ -24,6 +25,7 @@ const estimate = estimateMonthlyCost({
   pulls: { sameRegion: 600, viaInterfaceEndpoint: 10, viaNat: 51, internet: 300 },
   scanning: { mode: "enhanced", rescansPerMonth: 2 },
   replicationRegions: ["us-east-1"],
+  replicaRetention: "policy",
 });
 
 const expected = `ECR monthly cost estimate: eu-west-1
@@ -53,11 +55,15 @@ notes:
   pulls via interface endpoint: 10 pulls; layers come from S3 through an interface endpoint: PrivateLink data processing (endpoint hours not counted)
   pulls via NAT gateway: 51 pulls; NAT data processing (an S3 gateway endpoint avoids it for the layers)
   internet egress 0-10 TB: 300 pulls from outside AWS; tiers count the month's billed volume
-  enhanced scans on push: 40 pushes; Amazon Inspector scans each pushed image once
-  enhanced rescans: 2 rescans per month x 11 monitored images (11 builds: pushed within DAYS_14 plus the deployed one, at most the 11 kept)
-  replication storage us-east-1: a full copy of the repository's storage in us-east-1
-  replication transfer us-east-1: 40 pushes x unique bytes per build, at eu-west-1's inter-region rate
+  enhanced scans on push: 40 pushes; Amazon Inspector scans each pushed image once; CONTINUOUS_SCAN by the account's configuration (declared)
+  enhanced rescans: 2 rescans per month x 11 monitored images (11 builds: pushed within DAYS_14 or the one in use, at most the 11 kept); CONTINUOUS_SCAN by the account's configuration (declared)
+  replication storage us-east-1: the replica keeps what the source keeps: its own copy of this repository's lifecycle policy (https://docs.aws.amazon.com/AmazonECR/latest/userguide/lp_creation.html)
+  replication transfer us-east-1: 40 pushes x 0.188 GB replicated per push (every platform's new layers and the cache's), at eu-west-1's inter-region rate
   pull paths: ECR serves layers from S3 through pre-signed URLs, so a pull's bytes take the subnet's path to S3. Same region they are free only through an S3 gateway endpoint (no hourly or per-GB charge) or from a public subnet; through an S3 interface endpoint they pay PrivateLink data processing per GB, through a NAT gateway NAT data processing.
+
+account assumptions (priced, not configured by this stack):
+  enhanced scans on push: enhanced scanning with continuous rescans is enabled for this repository by the account's registry scanning configuration, managed outside this stack (declared by the usage settings)
+  enhanced rescans: enhanced scanning with continuous rescans is enabled for this repository by the account's registry scanning configuration, managed outside this stack (declared by the usage settings)
 
 assumptions:
   region: eu-west-1 (rates: ecrPricing)
@@ -69,8 +75,8 @@ assumptions:
   pushes per month: 40
   pulls per month: same region 600, via interface endpoint 10, via NAT 51, cross-region 0, internet 300
   bytes per pull: 536,870,912 bytes (0.500 GB)
-  scanning: enhanced, scanned images per push 1 (one per platform), 2 rescans per month of 11 monitored images (re-scan duration DAYS_14)
-  replication: us-east-1
+  scanning: enhanced (CONTINUOUS_SCAN, configured by the account, declared), scanned images per push 1 (one per platform), 2 rescans per month of 11 monitored images (re-scan duration DAYS_14)
+  replication: us-east-1, replicas under this repository's lifecycle policy
   internet free allowance: not applied (it is shared across the account)
   ECR storage free tier: not applied (500 MB-month for 12 months under the legacy AWS Free Tier; not offered to accounts created on or after 2025-07-15)
   units: GB = 2^30 bytes (1,073,741,824) and TB = 1024 GB, as AWS bills storage (GB-month) and data transfer

@@ -223,6 +223,7 @@ describe("dockerfileRules catalog", () => {
         "root-user",
         "secret-in-build-arg-or-env",
         "unpinned-base-image",
+        "base-image-pull-through-cache",
         "no-healthcheck",
         "consecutive-run",
         "removed-in-later-layer",

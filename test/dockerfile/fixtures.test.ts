@@ -9,9 +9,14 @@ function analyzeFixture(rule: string, kind: "positive" | "negative"): Dockerfile
   const dockerignorePath = join(FIXTURES, rule, `${kind}.dockerignore`);
   // `<kind>.platforms`: the platforms built, one a line (rules that depend on them).
   const platformsPath = join(FIXTURES, rule, `${kind}.platforms`);
+  // `<kind>.registry`: the ECR registry the image is pushed to (base-image-pull-through-cache).
+  const registryPath = join(FIXTURES, rule, `${kind}.registry`);
   return analyzeDockerfile(readFileSync(join(FIXTURES, rule, `${kind}.Dockerfile`), "utf8"), {
     dockerignore: existsSync(dockerignorePath) ? readFileSync(dockerignorePath, "utf8") : undefined,
     platforms: existsSync(platformsPath) ? readFileSync(platformsPath, "utf8").trim().split("\n") : undefined,
+    pullThroughCacheRegistry: existsSync(registryPath)
+      ? readFileSync(registryPath, "utf8").trim()
+      : undefined,
   });
 }
 
@@ -19,6 +24,20 @@ type Expected = Pick<DockerfileFinding, "id" | "line" | "message"> & { estimated
 
 // Every finding each positive fixture produces, in order (the analyzer sorts by line, then id).
 const POSITIVE: Record<string, Expected[]> = {
+  "base-image-pull-through-cache": [
+    {
+      id: "base-image-pull-through-cache",
+      line: 1,
+      message:
+        "Stage build pulls node:22.23.4-bookworm from registry-1.docker.io on every build whose builder lacks it: about 389.5 MB (node:22.23.4-bookworm compressed, linux/amd64, Docker Hub, checked 2026-11-22) through a NAT gateway each time and counts against Docker Hub's pull rate limit.",
+    },
+    {
+      id: "base-image-pull-through-cache",
+      line: 6,
+      message:
+        "Stage 1 pulls public.ecr.aws/docker/library/node:22-slim from public.ecr.aws on every build whose builder lacks it: its compressed size through a NAT gateway each time.",
+    },
+  ],
   "emulated-build-stage": [
     {
       id: "emulated-build-stage",
@@ -194,10 +213,27 @@ describe("dockerfile fixtures: one positive and one negative per rule", () => {
         (candidate) => candidate.id === rule.id,
       )) {
         assert.equal(finding.severity, rule.severity, rule.id);
-        if (rule.id !== "add-instead-of-copy" && rule.id !== "full-base-image")
+        if (
+          rule.id !== "add-instead-of-copy" &&
+          rule.id !== "full-base-image" &&
+          rule.id !== "base-image-pull-through-cache"
+        )
           assert.equal(finding.fix, rule.fix);
       }
     }
+  });
+
+  it("suggests the cached reference for base-image-pull-through-cache, with the rule to create", () => {
+    assert.deepEqual(
+      analyzeFixture("base-image-pull-through-cache", "positive").map((finding) => finding.fix),
+      [
+        "FROM 123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/node:22.23.4-bookworm, with an ECR pull-through cache rule (prefix docker-hub, upstream registry-1.docker.io, a Secrets Manager credential named ecr-pullthroughcache/...): the layers then come from ECR in the region, free through an S3 gateway endpoint.",
+        "FROM 123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/docker/library/node:22-slim, with an ECR pull-through cache rule (prefix ecr-public, upstream public.ecr.aws): the layers then come from ECR in the region, free through an S3 gateway endpoint.",
+      ],
+    );
+    // Without the registry the rule is not judged: the same Dockerfile has no such finding.
+    const text = readFileSync(join(FIXTURES, "base-image-pull-through-cache", "positive.Dockerfile"), "utf8");
+    assert.deepEqual(analyzeDockerfile(text), []);
   });
 
   it("suggests the exact COPY for add-instead-of-copy and the lean base for full-base-image", () => {
