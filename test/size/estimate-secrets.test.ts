@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { checkEstimate, type EstimateInputs, type Estimator } from "../../components/size/estimate-provider";
+import { ImageSizeEstimate } from "../../components/size/estimate-resource";
 import { ImageBuildError, redactSecrets, withSecretFiles } from "../../components/size/local-estimate";
+import { installMocks, secretValue, settle } from "../components/harness";
 
 const SECRET = "userpaths-unit-secret-value";
 
@@ -92,5 +94,22 @@ describe("size estimate with build secrets (issue 18 item 5): files only for the
     const { secrets, ...rest } = state;
     assert.deepEqual(secrets, { token: SECRET });
     assert.ok(!JSON.stringify(rest).includes(SECRET), JSON.stringify(rest));
+  });
+});
+
+describe("ImageSizeEstimate registers the secrets as a secret (under mocks)", () => {
+  it("plain strings from the caller reach the engine as a secret; the other inputs stay plain", async () => {
+    const recorder = installMocks();
+    const estimate = new ImageSizeEstimate("web-size-estimate", {
+      context: "/ctx",
+      contextHash: "ab".repeat(32),
+      secrets: { token: SECRET },
+    });
+    await settle(estimate.note);
+    const registered = recorder.resources.find((resource) => resource.name === "web-size-estimate");
+    assert.ok(registered);
+    assert.deepEqual(secretValue(registered.inputs.secrets), { token: SECRET });
+    assert.equal(secretValue(registered.inputs.context), undefined);
+    assert.equal(registered.inputs.context, "/ctx");
   });
 });
