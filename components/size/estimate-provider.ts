@@ -12,7 +12,7 @@
  * So whatever `check` returns is known in `pulumi preview` for a create or an update; for an
  * unchanged resource (diff: no changes) the outputs in the state are reused.
  */
-import { estimateImageSize, type ImageSizeEstimateResult } from "./local-estimate";
+import { estimateImageSize, redactSecrets, type ImageSizeEstimateResult } from "./local-estimate";
 import { renewalOf, type PlatformLayers, type StoredBlob } from "../cost/storage";
 import type { LayerCompression } from "../defaults";
 
@@ -33,6 +33,15 @@ export interface EstimateInputs {
   timeoutSeconds?: number;
   /** The pipeline writes a registry cache: measure its export too (local-estimate.ts `cache`). */
   cache?: boolean;
+  /**
+   * The image's build secrets by id (local-estimate.ts `secrets`). The engine hands them to this
+   * dynamic provider as plain values (its `configure` answers `acceptSecrets: false`, @pulumi/pulumi
+   * cmd/dynamic-provider/index.js) and marks the `secrets` key of what check, create and update return
+   * secret again because the inputs it sent had it secret (pulumi/pulumi pkg/resource/plugin/
+   * provider_plugin.go `annotateSecrets`, called for Check, Create and Update): so they are kept under
+   * this key only, and no note ever holds a value.
+   */
+  secrets?: Record<string, string>;
 }
 
 /**
@@ -165,7 +174,8 @@ export async function checkEstimate(
     const result = await Promise.race([estimate(inputs, stopped.signal), timedOut]);
     return { ...inputs, ...withRenewal(pickOutputs(result), olds) };
   } catch (error) {
-    return { ...inputs, layers: [], note: failureNote(error) };
+    // local-estimate.ts redacts the build's output already; a timeout's or another error's message too.
+    return { ...inputs, layers: [], note: failureNote(redactSecrets(error, inputs.secrets)) };
   } finally {
     clearTimeout(timer);
   }
@@ -187,6 +197,7 @@ function pickInputs(news: EstimateInputs): EstimateInputs {
   if (news.cacheDir !== undefined) inputs.cacheDir = news.cacheDir;
   if (news.timeoutSeconds !== undefined) inputs.timeoutSeconds = news.timeoutSeconds;
   if (news.cache !== undefined) inputs.cache = news.cache;
+  if (news.secrets !== undefined) inputs.secrets = news.secrets;
   return inputs;
 }
 
@@ -264,6 +275,7 @@ export const defaultEstimator: Estimator = (inputs, signal) =>
     contextHash: inputs.contextHash,
     cacheDir: inputs.cacheDir,
     cache: inputs.cache,
+    secrets: inputs.secrets,
     // `signal`: checkEstimate's deadline for all the docker calls together. `timeoutMs` bounds each call
     // too, for a caller without a signal. Either kills the command's process group.
     docker: { signal, timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_ESTIMATE_TIMEOUT_SECONDS) * 1000 },

@@ -28,6 +28,12 @@ export interface ImageSizeEstimateArgs {
   timeoutSeconds?: pulumi.Input<number>;
   /** The pipeline writes a registry cache: measure the cache export too; default false. */
   cache?: pulumi.Input<boolean>;
+  /**
+   * The image's build secrets by id, so the estimate builds what the image builds (an install from a
+   * private registry). Kept secret in the state whatever the caller passed (wrapped in pulumi.secret
+   * here), written to 0600 files only for the estimate's builds (local-estimate.ts `withSecretFiles`).
+   */
+  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -244,6 +250,9 @@ export class ImageSizeEstimate extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        // Secret in the state even when the caller passed plain strings (the engine then marks what the
+        // provider returns under this key secret too, estimate-provider.ts `secrets`).
+        secrets: args.secrets === undefined ? undefined : pulumi.secret(args.secrets),
         sizeBytes: undefined,
         uncompressedBytes: undefined,
         layers: undefined,

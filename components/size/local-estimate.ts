@@ -127,7 +127,18 @@ export interface EstimateImageSizeOptions extends BuildContextInput {
    * push's compression, per platform as the component builds one cache per platform. Default false.
    */
   cache?: boolean;
+  /**
+   * Build secrets by id, as the image's build gets them (the component's `secrets`), so a Dockerfile
+   * that installs from a private registry with `RUN --mount=type=secret,id=<id>` builds here too and is
+   * measured. Each value is written to a file of mode 0600 in a directory of mode 0700 only for the
+   * builds of this estimate and passed as `--secret id=<id>,src=<file>`; the directory is removed after
+   * ({@link withSecretFiles}). The values appear in no note: a failed build's output is redacted.
+   */
+  secrets?: Readonly<Record<string, string>>;
 }
+
+/** The options the builds below use: the estimate's, plus the `--secret` flags of its secret files. */
+type BuildOptions = EstimateImageSizeOptions & { secretFlags?: readonly string[] };
 
 /** Thrown when the engine answered but the build itself failed (a broken Dockerfile, a failing RUN). */
 export class ImageBuildError extends Error {
@@ -189,9 +200,12 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
   // The component builds linux/amd64 when no platform is given (components/image.ts, `platforms`).
   const platforms =
     options.platforms !== undefined && options.platforms.length > 0 ? options.platforms : [DEFAULT_PLATFORM];
-  const measured = (await buildxAvailable(options.docker))
-    ? await measureWithBuildx(options, platforms, compression, contextHash)
-    : await measureWithDockerSave(options, platforms, compression, contextHash);
+  const measured = await withSecretFiles(options.secrets, async (secretFlags) => {
+    const build: BuildOptions = { ...options, secretFlags };
+    return (await buildxAvailable(options.docker))
+      ? measureWithBuildx(build, platforms, compression, contextHash)
+      : measureWithDockerSave(build, platforms, compression, contextHash);
+  });
   const result: ImageSizeEstimateResult = { contextHash, ...measured, cached: false };
   if (cacheFile !== undefined) writeCachedEstimate(cacheFile, result);
   return result;
@@ -199,6 +213,58 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
 
 /** What the component builds when `platforms` is not set. */
 export const DEFAULT_PLATFORM = "linux/amd64";
+
+/**
+ * Runs `use` with `--secret id=<id>,src=<file>` flags for `secrets`: each value in its own file (mode
+ * 0600, created exclusively) in a fresh directory (fs.mkdtemp creates it with mode 0700), removed when
+ * `use` settles, whatever happened. buildx reads `src` when the build starts (`--secret` in
+ * https://docs.docker.com/reference/cli/docker/buildx/build/#secret). A build failure's message is
+ * redacted of the values ({@link redactSecrets}).
+ */
+export async function withSecretFiles<T>(
+  secrets: Readonly<Record<string, string>> | undefined,
+  use: (secretFlags: readonly string[]) => Promise<T>,
+): Promise<T> {
+  const entries = Object.entries(secrets ?? {});
+  if (entries.length === 0) return use([]);
+  for (const [id] of entries)
+    if (id === "" || /[,"\r\n=]/.test(id))
+      throw new Error(
+        `the secret id ${JSON.stringify(id)} cannot be passed to buildx --secret (no commas, quotes, '=' or line breaks)`,
+      );
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-pipeline-secrets-"));
+  try {
+    const flags = entries.flatMap(([id, value], index) => {
+      const file = path.join(directory, `secret-${index}`);
+      fs.writeFileSync(file, value, { mode: 0o600, flag: "wx" });
+      return ["--secret", `id=${id},src=${file}`];
+    });
+    return await use(flags);
+  } catch (error) {
+    throw redactSecrets(error, secrets);
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** `error` with every secret value in its message (and a build error's output tail) replaced by `[secret]`. */
+export function redactSecrets(
+  error: unknown,
+  secrets: Readonly<Record<string, string>> | undefined,
+): unknown {
+  const values = Object.values(secrets ?? {}).filter((value) => value.length >= 4);
+  if (values.length === 0) return error;
+  const redact = (text: string) =>
+    values.reduce((result, value) => result.split(value).join("[secret]"), text);
+  if (error instanceof ImageBuildError)
+    return new ImageBuildError(redact(error.message), redact(error.outputTail));
+  if (error instanceof Error) {
+    const redacted = new Error(redact(error.message));
+    redacted.name = error.name;
+    return redacted;
+  }
+  return new Error(redact(String(error)));
+}
 
 /**
  * The `--output` attributes that give the OCI layout the layers the push uploads: the compression
@@ -221,7 +287,7 @@ async function buildxAvailable(invocation: DockerInvocation | undefined): Promis
 }
 
 async function measureWithBuildx(
-  options: EstimateImageSizeOptions,
+  options: BuildOptions,
   platforms: readonly string[],
   compression: LayerCompression,
   contextHash: string,
@@ -310,7 +376,7 @@ async function measureWithBuildx(
 }
 
 /** The Dockerfile's text, or undefined when it cannot be read (the base layers are then not counted). */
-function dockerfileText(options: EstimateImageSizeOptions): string | undefined {
+function dockerfileText(options: BuildOptions): string | undefined {
   if (options.dockerfileInline !== undefined) return options.dockerfileInline;
   try {
     return fs.readFileSync(options.dockerfile ?? path.join(options.context, "Dockerfile"), "utf8");
@@ -325,7 +391,7 @@ function dockerfileText(options: EstimateImageSizeOptions): string | undefined {
  * `scratch` for a base without layers; undefined for a Dockerfile that cannot be read or parsed.
  */
 async function exportBaseLayout(
-  options: EstimateImageSizeOptions,
+  options: BuildOptions,
   platforms: readonly string[],
   attributes: string[],
 ): Promise<OciLayout | "scratch" | undefined> {
@@ -369,7 +435,7 @@ const CACHE_LAYER_TYPE: Record<LayerCompression, RegExp> = {
 };
 
 async function measureCacheExport(
-  options: EstimateImageSizeOptions,
+  options: BuildOptions,
   platforms: readonly string[],
   attributes: string[],
   compression: LayerCompression,
@@ -412,7 +478,7 @@ async function measureCacheExport(
 
 /** `docker buildx build` of the estimate's build with `extraArgs` (outputs), output discarded. */
 async function runBuild(
-  options: EstimateImageSizeOptions,
+  options: BuildOptions,
   platforms: readonly string[],
   extraArgs: string[],
 ): Promise<void> {
@@ -431,7 +497,7 @@ async function runBuild(
 }
 
 function buildxArgs(
-  options: EstimateImageSizeOptions,
+  options: BuildOptions,
   platforms: readonly string[],
   dockerfile: string | undefined,
   outputArgs: string[],
@@ -443,6 +509,7 @@ function buildxArgs(
   if (options.target !== undefined) args.push("--target", options.target);
   for (const [name, value] of Object.entries(options.buildArgs ?? {}))
     args.push("--build-arg", `${name}=${value}`);
+  args.push(...(options.secretFlags ?? []));
   args.push(path.resolve(options.context));
   return args;
 }
@@ -461,7 +528,7 @@ function samePlatform(measured: string, requested: string): boolean {
  * (pulumi-docker-build client.go `Attests: {"provenance": nil}`).
  */
 async function exportOciLayout(
-  options: EstimateImageSizeOptions,
+  options: BuildOptions,
   platforms: readonly string[],
   attributes: string[],
 ): Promise<OciLayout> {
@@ -539,7 +606,7 @@ async function withDockerfile<T>(
  * each layer gzip-compressed here (./image-tar.ts), times the platform count.
  */
 async function measureWithDockerSave(
-  options: EstimateImageSizeOptions,
+  options: BuildOptions,
   platforms: readonly string[],
   compression: LayerCompression,
   contextHash: string,
@@ -580,7 +647,7 @@ async function measureWithDockerSave(
 }
 
 async function buildImage(
-  options: EstimateImageSizeOptions,
+  options: BuildOptions,
   imageRef: string,
   platform: string | undefined,
 ): Promise<void> {
@@ -597,6 +664,7 @@ async function buildImage(
   if (platform !== undefined) args.push("--platform", platform);
   for (const [name, value] of Object.entries(options.buildArgs ?? {}))
     args.push("--build-arg", `${name}=${value}`);
+  args.push(...(options.secretFlags ?? []));
   args.push(path.resolve(options.context));
   try {
     const result = await runDocker(args, options.docker, { onOutputLine: options.onProgress });
