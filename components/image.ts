@@ -1,9 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import { handedOver, type BuildNetworkMode, type ImagePlatform, type LayerCompression } from "./defaults";
-import { preflightImage } from "./preflight";
-import { compressionInputs } from "./compression";
+import {
+  handedOver,
+  type BuildNetworkMode,
+  type ImagePlatform,
+  type LayerCompression,
+} from "./settings/defaults";
+import { preflightImage } from "./settings/preflight";
+import { compressionInputs } from "./buildkit/compression";
 import {
   buildSettingsKey,
   contentTagFromHash,
@@ -13,7 +18,7 @@ import {
   platformRefs,
   platformSuffix,
   registryHost,
-} from "./image-refs";
+} from "./buildkit/refs";
 
 /** How the image is built: shared by BuildKitImage and EcrImagePipeline (one definition, one doc). */
 export interface ImageBuildSettings {

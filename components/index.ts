@@ -8,9 +8,9 @@ export {
   ImagePlatform,
   InvalidArgumentError,
   LayerCompression,
-} from "./defaults";
-export { firstKnown } from "./outputs";
-export * from "./tags";
+} from "./settings/defaults";
+export { firstKnown } from "./common/outputs";
+export * from "./common/tags";
 export * from "./lifecycle";
 export * from "./cost";
 export * from "./dockerfile";

@@ -2,9 +2,9 @@
  * The plain-value logic behind EcrImagePipeline's findings and budget outputs (its cost glue is
  * ./cost/pipeline-cost.ts). The component lifts these with one `apply` each; nothing here sees an Output.
  */
-import type { SizeBudgetSettings } from "./defaults";
+import type { SizeBudgetSettings } from "./settings/defaults";
 import type { DockerfileFinding } from "./dockerfile";
-import type { KnownImageSize } from "./size/basis";
+import type { KnownImageSize } from "./common/size-basis";
 import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
 
 // Moved to dockerfile/build.ts (one ignore-file decision and one context walker with the context hash).

@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
-import { withWiring, type SizeAndCostSettings } from "./defaults";
+import { withWiring, type SizeAndCostSettings } from "./settings/defaults";
 import type { MeasuredLayers } from "./cost/storage";
 import type { DockerfileFinding } from "./dockerfile";
 import { BuildKitImage, buildContextHashOf, dockerfileOf, type ImageBuildSettings } from "./image";
-import { contentTagFromHash } from "./image-refs";
-import { firstKnown } from "./outputs";
+import { contentTagFromHash } from "./buildkit/refs";
+import { firstKnown } from "./common/outputs";
 import {
   comparedImage,
   compareCosts,
@@ -28,9 +28,9 @@ import {
   withFallbackReason,
   type EcrSizeLookup,
 } from "./pipeline-model";
-import { preflightPipeline } from "./preflight";
+import { preflightPipeline } from "./settings/preflight";
 import { EcrRepository, type RepositorySettings } from "./repository";
-import type { KnownImageSize } from "./size/basis";
+import type { KnownImageSize } from "./common/size-basis";
 import type { SizeBudgetVerdict } from "./size/budget";
 import { ImageSizeEstimate } from "./size/estimate-resource";
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { handedOver, resolveRepositorySettings, type ScanningMode } from "./defaults";
+import { handedOver, resolveRepositorySettings, type ScanningMode } from "./settings/defaults";
 import { formatLifecycleProblems, type LifecyclePresetName } from "./lifecycle";
-import { pullOnlyRepositoryPolicy } from "./repository-policy";
+import { pullOnlyRepositoryPolicy } from "./settings/pull-policy";
 
 /** How the repository is set up: shared by EcrRepository and EcrImagePipeline (one definition, one doc). */
 export interface RepositorySettings {

@@ -15,7 +15,7 @@ import {
   LIFECYCLE_PRESET_NAMES,
   SCANNING_MODES,
   type ImagePlatform,
-} from "../components/defaults";
+} from "../components/settings/defaults";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, type UsageCountKey } from "../components/cost/usage";
 
 export type EnvironmentName = "dev" | "staging" | "prod";

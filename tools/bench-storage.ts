@@ -31,7 +31,7 @@ import {
   steadyStateStorage,
   type StoredBlob,
 } from "../components/cost/storage";
-import { contentTagFromHash, contextHashFor } from "../components/image-refs";
+import { contentTagFromHash, contextHashFor } from "../components/buildkit/refs";
 import { buildLifecyclePreset, simulateLifecycle } from "../components/lifecycle";
 import { ociExportAttributes } from "../components/size/local-estimate";
 import { measureOciLayout } from "../components/size/image-tar";

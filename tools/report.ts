@@ -14,7 +14,7 @@ import { buildLifecyclePreset, imagesPerBuild, renderLifecyclePolicy } from "../
 import { costFor } from "../components/cost/pipeline-cost";
 import { renewalOf, type MeasuredLayers } from "../components/cost/storage";
 import { analyzeBuildDockerfile } from "../components/pipeline-model";
-import { hashBuildContext } from "../components/size/context-hash";
+import { hashBuildContext } from "../components/buildkit/context-hash";
 import { dockerEngineAvailable, runDocker } from "../components/size/docker-cli";
 import {
   DEFAULT_PLATFORM,

@@ -12,7 +12,7 @@ import {
   type CostEstimateInput,
   type RegionPricing,
 } from "./types";
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import {
   COST_LIMITS,
   describeValue,

@@ -9,9 +9,9 @@
  * names the deployed build, whose content tag (`ctx-<16 hex>`, ../image-refs.ts `contentTagFromHash`) is
  * still on the deployed image in ECR while the preview runs.
  */
-import { InvalidInputError } from "../errors";
-import { contentTagFromHash, platformSuffix } from "../image-refs";
-import type { KnownImageSize, SizeBasis } from "../size/basis";
+import { InvalidInputError } from "../common/errors";
+import { contentTagFromHash, platformSuffix } from "../buildkit/refs";
+import type { KnownImageSize, SizeBasis } from "../common/size-basis";
 import { formatFixed, formatUsd, MAX_REPORTED_AMOUNT } from "./report";
 import type { CostEstimate } from "./types";
 

@@ -2,10 +2,10 @@
  * The cost glue of EcrImagePipeline: one pipeline's monthly cost from its size, region, lifecycle policy
  * and usage profile. Plain values only; the component lifts it with one `apply`.
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { imagesPerBuild, STEADY_STATE_LIMITS, steadyStateRetention } from "../lifecycle";
-import type { KnownImageSize } from "../size/basis";
-import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG } from "../tags";
+import type { KnownImageSize } from "../common/size-basis";
+import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG } from "../common/tags";
 import { estimateMonthlyCost } from "./estimate";
 import { COST_LIMITS } from "./validate";
 import { ecrPricing } from "./pricing";

@@ -3,7 +3,7 @@
  * basis. It is shown as a stack output in `pulumi preview` and printed by `npm start`, so it must be
  * deterministic (no locale, no clock) and ASCII only (terminals and CI logs mangle the rest).
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { BYTES_PER_GB } from "./estimate";
 import type { CostEstimate, CostLine } from "./types";
 

@@ -1,4 +1,4 @@
-import { InternalError } from "../errors";
+import { InternalError } from "../common/errors";
 import { findFullBaseImageFamily, fullToLeanSavings } from "./base-images";
 import { CopyWholeContextChecker } from "./context-rules";
 import { FindingCollector, formatMegabytes, listWords, makeFinding } from "./findings";

@@ -1,4 +1,4 @@
-import { InternalError } from "../errors";
+import { InternalError } from "../common/errors";
 import { lexDockerfile, type InstructionFlag, type InstructionTable, type LexedInstruction } from "./lexer";
 
 /**

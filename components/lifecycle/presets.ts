@@ -16,7 +16,7 @@
  * superseded image for a week or two. Nothing else is ever expired: images with other tags (e.g.
  * `buildcache`, `latest`) are selected by no rule.
  */
-import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG, PROTECTED_TAG_PREFIXES } from "../tags";
+import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG, PROTECTED_TAG_PREFIXES } from "../common/tags";
 import type { LifecycleRule } from "./types";
 import { KEEP_FOREVER_IMAGE_COUNT } from "./types";
 

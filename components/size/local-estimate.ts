@@ -19,9 +19,9 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { compressionAttributes } from "../compression";
-import type { KnownImageSize } from "./basis";
-import { hashBuildContext, type BuildContextInput } from "./context-hash";
+import { compressionAttributes } from "../buildkit/compression";
+import type { KnownImageSize } from "../common/size-basis";
+import { hashBuildContext, type BuildContextInput } from "../buildkit/context-hash";
 import {
   dockerEngineAvailable,
   resolveDockerCommand,

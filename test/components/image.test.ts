@@ -9,7 +9,7 @@ import {
   imageRefs,
   registryHost,
   type BuildTagSettings,
-} from "../../components/image-refs";
+} from "../../components/buildkit/refs";
 import { imageInputValidator } from "./docker-build-schema";
 import {
   DIGEST,

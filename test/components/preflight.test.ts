@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { BuildKitImage, type BuildKitImageArgs } from "../../components/image";
 import { EcrImagePipeline, type EcrImagePipelineArgs } from "../../components/pipeline";
 import { EcrRepository, type EcrRepositoryArgs } from "../../components/repository";
-import { PRICED_REGIONS, stageNames } from "../../components/preflight";
+import { PRICED_REGIONS, stageNames } from "../../components/settings/preflight";
 import { REGISTRY, installMocks } from "./harness";
 
 const contexts = path.join(__dirname, "..", "fixtures", "contexts");

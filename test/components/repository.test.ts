@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { EcrRepository } from "../../components/repository";
 import { renderLifecyclePolicy, buildLifecyclePreset } from "../../components/lifecycle";
-import { pullOnlyRepositoryPolicy } from "../../components/repository-policy";
+import { pullOnlyRepositoryPolicy } from "../../components/settings/pull-policy";
 import { installMocks, settle, valueOf } from "./harness";
 
 describe("EcrRepository", () => {

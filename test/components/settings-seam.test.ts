@@ -11,7 +11,7 @@ import {
   resolvePipelineDefaults,
   resolveRepositorySettings,
   withWiring,
-} from "../../components/defaults";
+} from "../../components/settings/defaults";
 import { USAGE_COUNT_KEYS } from "../../components/cost/usage";
 import { CONFIG_TABLE } from "../../stacks/profile";
 

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 // Imported from pipeline-model (its home before issue 12) so that this file also runs against the old code.
 import { analyzeBuildDockerfile } from "../../components/pipeline-model";
-import { hashBuildContext, listContextFiles } from "../../components/size/context-hash";
+import { hashBuildContext, listContextFiles } from "../../components/buildkit/context-hash";
 import { runIsolated } from "../isolated";
 
 const OWN_IGNORE = path.join(__dirname, "..", "fixtures", "contexts", "own-ignore");

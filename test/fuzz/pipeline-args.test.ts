@@ -10,8 +10,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";
-import { InvalidArgumentError } from "../../components/defaults";
-import { preflightPipeline } from "../../components/preflight";
+import { InvalidArgumentError } from "../../components/settings/defaults";
+import { preflightPipeline } from "../../components/settings/preflight";
 import { readArgs } from "../../tools/args-table";
 import { anyNumber } from "./arbitraries";
 import { FUZZ_RUNS, options, size, TIME_BOUND_MS, timedCase } from "./harness";

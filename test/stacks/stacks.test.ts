@@ -12,7 +12,7 @@ import {
   resolveImageSettings,
   resolvePipelineSettings,
   resolveRepositorySettings,
-} from "../../components/defaults";
+} from "../../components/settings/defaults";
 import {
   DIGEST,
   INDEX_DIGEST,

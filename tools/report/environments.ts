@@ -5,7 +5,7 @@
  * same month.
  */
 import * as path from "node:path";
-import { resolvePipelineSettings, type ScanningMode } from "../../components/defaults";
+import { resolvePipelineSettings, type ScanningMode } from "../../components/settings/defaults";
 import type { UsageProfile } from "../../components/cost/usage";
 import type { LifecyclePresetName } from "../../components/lifecycle";
 import { readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";

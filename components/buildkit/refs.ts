@@ -1,8 +1,8 @@
 /**
  * Pure helpers that turn a repository URL and tags into the references BuildKit pushes to.
  */
-import { hashBuildContext, type BuildContextInput } from "./size/context-hash";
-import { CONTENT_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
+import { hashBuildContext, type BuildContextInput } from "./context-hash";
+import { CONTENT_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
 
 /** SHA-256 (hex) of what decides the build's output (see ./size/context-hash.ts). */
 export function contextHashFor(input: BuildContextInput): string {

@@ -16,9 +16,9 @@ import {
   openRegularFile,
   readDockerignoreFor,
   readRegularTextFile,
-} from "../build-context";
+} from "./context";
 
-export { BuildContextError } from "../build-context";
+export { BuildContextError } from "./context";
 
 export interface BuildContextInput {
   /** Directory sent to the builder. */

@@ -15,10 +15,10 @@ import {
   IMAGE_TAG_PATTERN,
   IMAGE_TAG_RULE,
   PROTECTED_TAG_PREFIXES,
-} from "./tags";
-import { PullBytes, RescanDuration, ScanningMode } from "./cost/types";
-import { describeValue } from "./cost/validate";
-import { USAGE_CHOICES, USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "./cost/usage";
+} from "../common/tags";
+import { PullBytes, RescanDuration, ScanningMode } from "../cost/types";
+import { describeValue } from "../cost/validate";
+import { USAGE_CHOICES, USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "../cost/usage";
 import {
   LifecyclePresetName,
   STEADY_STATE_LIMITS,
@@ -28,8 +28,8 @@ import {
   renderLifecyclePolicy,
   validateLifecyclePolicy,
   type LifecyclePolicyProblem,
-} from "./lifecycle";
-import type { KnownImageSize } from "./size/basis";
+} from "../lifecycle";
+import type { KnownImageSize } from "../common/size-basis";
 
 // String enums are written as `as const` objects plus a type of their values: TypeScript callers pass plain
 // strings ("basic"), and Pulumi's component schema analyzer (@pulumi/pulumi provider/experimental) turns

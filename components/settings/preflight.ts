@@ -15,8 +15,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readRegularTextFile } from "./build-context";
-import { FALLBACK_PRICING_REGION, PRICED_REGIONS, hasRateCard } from "./cost/pipeline-cost";
+import { readRegularTextFile } from "../buildkit/context";
+import { FALLBACK_PRICING_REGION, PRICED_REGIONS, hasRateCard } from "../cost/pipeline-cost";
 import {
   InvalidArgumentError,
   resolveImageSettings,
@@ -26,8 +26,8 @@ import {
   type PipelineDefaultsInput,
   type PipelineSettings,
 } from "./defaults";
-import { DockerfileParseError, MAX_DOCKERFILE_CHARS, parseDockerfile } from "./dockerfile/parse";
-import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
+import { DockerfileParseError, MAX_DOCKERFILE_CHARS, parseDockerfile } from "../dockerfile/parse";
+import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
 
 /** The image args preflight looks at; any field may be an Output (then it is skipped). */
 export interface ImagePreflightInput extends ImageDefaultsInput {
