@@ -26,7 +26,8 @@ import {
   type PipelineDefaultsInput,
   type PipelineSettings,
 } from "./defaults";
-import { DockerfileParseError, MAX_DOCKERFILE_CHARS, parseDockerfile } from "../dockerfile/parse";
+import { DockerfileParseError } from "../common/errors";
+import { MAX_DOCKERFILE_CHARS, parseDockerfile } from "../dockerfile/parse";
 import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
 
 /** The image args preflight looks at; any field may be an Output (then it is skipped). */
