@@ -1,12 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  handedOver,
-  type BuildNetworkMode,
-  type ImagePlatform,
-  type LayerCompression,
-} from "./settings/defaults";
+import type { BuildNetworkMode, ImagePlatform, LayerCompression } from "./common/enums";
+import { handedOver } from "./settings/defaults";
 import { preflightImage } from "./settings/preflight";
 import { compressionInputs } from "./buildkit/compression";
 import {

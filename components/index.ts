@@ -2,13 +2,8 @@
 export { EcrImagePipeline, type EcrImagePipelineArgs } from "./pipeline";
 export { EcrRepository, type EcrRepositoryArgs } from "./repository";
 export { BuildKitImage, type BuildKitImageArgs } from "./image";
-export {
-  BudgetAction,
-  BuildNetworkMode,
-  ImagePlatform,
-  InvalidArgumentError,
-  LayerCompression,
-} from "./settings/defaults";
+export { BudgetAction, BuildNetworkMode, ImagePlatform, LayerCompression } from "./common/enums";
+export { InvalidArgumentError } from "./common/errors";
 export { firstKnown } from "./common/outputs";
 export * from "./common/tags";
 export * from "./lifecycle";

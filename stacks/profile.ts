@@ -12,10 +12,9 @@ import {
   BUDGET_ACTIONS,
   IMAGE_PLATFORMS,
   LAYER_COMPRESSIONS,
-  LIFECYCLE_PRESET_NAMES,
-  SCANNING_MODES,
   type ImagePlatform,
-} from "../components/settings/defaults";
+} from "../components/common/enums";
+import { LIFECYCLE_PRESET_NAMES, SCANNING_MODES } from "../components/settings/defaults";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, type UsageCountKey } from "../components/cost/usage";
 
 export type EnvironmentName = "dev" | "staging" | "prod";

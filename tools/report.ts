@@ -16,10 +16,10 @@ import { renewalOf, type MeasuredLayers } from "../components/cost/storage";
 import { analyzeBuildDockerfile } from "../components/pipeline-model";
 import { hashBuildContext } from "../components/buildkit/context-hash";
 import { dockerEngineAvailable, runDocker } from "../components/size/docker-cli";
+import { ImageBuildError } from "../components/common/errors";
 import {
   DEFAULT_PLATFORM,
   estimateImageSize,
-  ImageBuildError,
   type ImageSizeEstimateResult,
 } from "../components/size/local-estimate";
 import { useTestEngine } from "./lib/engine";

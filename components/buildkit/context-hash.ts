@@ -10,15 +10,10 @@ import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import dockerignore from "@balena/dockerignore";
-import {
-  BuildContextError,
-  contextError,
-  openRegularFile,
-  readDockerignoreFor,
-  readRegularTextFile,
-} from "./context";
+import { BuildContextError } from "../common/errors";
+import { contextError, openRegularFile, readDockerignoreFor, readRegularTextFile } from "./context";
 
-export { BuildContextError } from "./context";
+export { BuildContextError } from "../common/errors";
 
 export interface BuildContextInput {
   /** Directory sent to the builder. */

@@ -18,7 +18,6 @@ import * as path from "node:path";
 import { readRegularTextFile } from "../buildkit/context";
 import { FALLBACK_PRICING_REGION, PRICED_REGIONS, hasRateCard } from "../cost/pipeline-cost";
 import {
-  InvalidArgumentError,
   resolveImageSettings,
   resolvePipelineSettings,
   type ImageDefaultsInput,
@@ -26,7 +25,7 @@ import {
   type PipelineDefaultsInput,
   type PipelineSettings,
 } from "./defaults";
-import { DockerfileParseError } from "../common/errors";
+import { DockerfileParseError, InvalidArgumentError } from "../common/errors";
 import { MAX_DOCKERFILE_CHARS, parseDockerfile } from "../dockerfile/parse";
 import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
 

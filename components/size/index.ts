@@ -3,12 +3,10 @@
 export * from "../common/size-basis";
 export * from "../buildkit/context-hash";
 export { dockerEngineAvailable } from "./docker-cli";
-// LayerCompression is defined once, in ../defaults.ts (an `as const` enum the schema analyzer reads).
-export type { LayerCompression } from "../settings/defaults";
+export { ImageBuildError } from "../common/errors";
 export {
   estimateImageSize,
   knownSizeFromEstimate,
-  ImageBuildError,
   type EstimatedLayer,
   type EstimateImageSizeOptions,
   type ImageSizeEstimateResult,

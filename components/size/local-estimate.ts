@@ -20,6 +20,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { compressionAttributes } from "../buildkit/compression";
+import { ImageBuildError } from "../common/errors";
 import type { KnownImageSize } from "../common/size-basis";
 import { hashBuildContext, type BuildContextInput } from "../buildkit/context-hash";
 import {
@@ -127,17 +128,6 @@ export interface EstimateImageSizeOptions extends BuildContextInput {
    * push's compression, per platform as the component builds one cache per platform. Default false.
    */
   cache?: boolean;
-}
-
-/** Thrown when the engine answered but the build itself failed (a broken Dockerfile, a failing RUN). */
-export class ImageBuildError extends Error {
-  constructor(
-    message: string,
-    readonly outputTail: string,
-  ) {
-    super(message);
-    this.name = "ImageBuildError";
-  }
 }
 
 // 4: gzip exported with level 6 and force-compression, as the component now pushes it (../compression.ts):

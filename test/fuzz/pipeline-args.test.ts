@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";
-import { InvalidArgumentError } from "../../components/settings/defaults";
+import { InvalidArgumentError } from "../../components/common/errors";
 import { preflightPipeline } from "../../components/settings/preflight";
 import { readArgs } from "../../tools/args-table";
 import { anyNumber } from "./arbitraries";

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import dockerignore from "@balena/dockerignore";
 import fc from "fast-check";
-import { BuildContextError } from "../../components/buildkit/context";
+import { BuildContextError } from "../../components/common/errors";
 import { hashBuildContext, listContextFiles } from "../../components/buildkit/context-hash";
 
 /**

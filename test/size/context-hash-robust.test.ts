@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BuildContextError } from "../../components/buildkit/context";
+import { BuildContextError } from "../../components/common/errors";
 import {
   hashBuildContext,
   ignoredDirectoryPruner,
