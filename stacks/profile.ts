@@ -7,14 +7,14 @@
  * choices it accepts are that module's lists. A value that is not exactly what the key takes, or a key
  * the program does not read, stops the program with the key as written, the value and the fix.
  */
-import type { EcrImagePipelineArgs } from "../components/pipeline";
+import type { EcrImagePipelineArgs } from "../components";
 import {
   BUDGET_ACTIONS,
   IMAGE_PLATFORMS,
   LAYER_COMPRESSIONS,
   type ImagePlatform,
 } from "../components/common/enums";
-import { LIFECYCLE_PRESET_NAMES, SCANNING_MODES } from "../components/settings/defaults";
+import { LIFECYCLE_PRESET_NAMES, SCANNING_MODES } from "../components/settings/repository";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, type UsageCountKey } from "../components/cost/usage";
 
 export type EnvironmentName = "dev" | "staging" | "prod";

@@ -10,7 +10,8 @@
  * still on the deployed image in ECR while the preview runs.
  */
 import { InvalidInputError } from "../common/errors";
-import { contentTagFromHash, platformSuffix } from "../buildkit/refs";
+import { platformSuffix } from "../buildkit/platforms";
+import { contentTagFromHash } from "../buildkit/refs";
 import type { KnownImageSize, SizeBasis } from "../common/size-basis";
 import { formatFixed, formatUsd, MAX_REPORTED_AMOUNT } from "./report";
 import type { CostEstimate } from "./types";

@@ -20,6 +20,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { compressionAttributes } from "../buildkit/compression";
+import { DEFAULT_PLATFORM } from "../buildkit/platforms";
 import { ImageBuildError } from "../common/errors";
 import type { KnownImageSize } from "../common/size-basis";
 import { hashBuildContext, type BuildContextInput } from "../buildkit/context-hash";
@@ -176,7 +177,7 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
     };
   }
 
-  // The component builds linux/amd64 when no platform is given (components/image.ts, `platforms`).
+  // The components build DEFAULT_PLATFORM when no platform is given (../buildkit/platforms.ts).
   const platforms =
     options.platforms !== undefined && options.platforms.length > 0 ? options.platforms : [DEFAULT_PLATFORM];
   const measured = (await buildxAvailable(options.docker))
@@ -186,9 +187,6 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
   if (cacheFile !== undefined) writeCachedEstimate(cacheFile, result);
   return result;
 }
-
-/** What the component builds when `platforms` is not set. */
-export const DEFAULT_PLATFORM = "linux/amd64";
 
 /**
  * The `--output` attributes that give the OCI layout the layers the push uploads: the compression

@@ -5,7 +5,8 @@
  * same month.
  */
 import * as path from "node:path";
-import { resolvePipelineSettings, type ScanningMode } from "../../components/settings/defaults";
+import type { ScanningMode } from "../../components/cost/types";
+import { resolvePipelineSettings } from "../../components/settings/pipeline";
 import type { UsageProfile } from "../../components/cost/usage";
 import type { LifecyclePresetName } from "../../components/lifecycle";
 import { readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
