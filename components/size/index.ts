@@ -1,9 +1,6 @@
-// How a size is known: the basis contract, the content hash of a build context, the local
-// preview-time estimate (plain modules) and the ImageSizeEstimate dynamic resource that wires it in.
-export * from "../common/size-basis";
-export * from "../buildkit/context-hash";
+// How big the image is: the local preview-time estimate (plain modules), the ImageSizeEstimate dynamic
+// resource that wires it in, the size ECR reports and the size budget.
 export { dockerEngineAvailable } from "./docker-cli";
-export { ImageBuildError } from "../common/errors";
 export {
   estimateImageSize,
   knownSizeFromEstimate,
@@ -13,3 +10,4 @@ export {
 } from "./local-estimate";
 export { ImageSizeEstimate, type ImageSizeEstimateArgs } from "./estimate-resource";
 export * from "./budget";
+export * from "./ecr-size";
