@@ -3,7 +3,7 @@
  * resource is registered. Pure: it takes a key → string lookup (and the keys the stack sets, to catch a
  * misspelt one), so tests pass a plain map and the program passes `pulumi.Config` and
  * `pulumi.runtime.allConfig()`. It only reads and converts, by one table (`CONFIG_TABLE`: key → arg and
- * converter): the args' defaults and checks are the component's (components/defaults.ts), and the
+ * converter): the args' defaults and checks are the component's (components/settings/), and the
  * choices it accepts are that module's lists. A value that is not exactly what the key takes, or a key
  * the program does not read, stops the program with the key as written, the value and the fix.
  */

@@ -1,5 +1,5 @@
 /**
- * Reading a build context the way BuildKit does, shared by the context hash (size/context-hash.ts) and
+ * Reading a build context the way BuildKit does, shared by the context hash (./context-hash.ts) and
  * the Dockerfile analyzer (dockerfile/build.ts) so that both judge the same files: which ignore file
  * applies, and reading files without ever blocking on a FIFO or throwing a raw errno error.
  *

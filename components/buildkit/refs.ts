@@ -5,7 +5,7 @@ import { hashBuildContext, type BuildContextInput } from "./context-hash";
 import { CONTENT_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
 import { platformSuffix } from "./platforms";
 
-/** SHA-256 (hex) of what decides the build's output (see ./size/context-hash.ts). */
+/** SHA-256 (hex) of what decides the build's output (see ./context-hash.ts). */
 export function contextHashFor(input: BuildContextInput): string {
   return hashBuildContext(input).hash;
 }

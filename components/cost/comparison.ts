@@ -6,7 +6,7 @@
  *
  * How the deployed image is found: ImageSizeEstimate's `deployedContextHash` (the context hash in its
  * state, returned by the provider's `check` and so known in preview; components/size/estimate-resource.ts)
- * names the deployed build, whose content tag (`ctx-<16 hex>`, ../image-refs.ts `contentTagFromHash`) is
+ * names the deployed build, whose content tag (`ctx-<16 hex>`, ../buildkit/refs.ts `contentTagFromHash`) is
  * still on the deployed image in ECR while the preview runs.
  */
 import { InvalidInputError } from "../common/errors";

@@ -108,7 +108,7 @@ export function bytesPerPullFor(
  * manifest, and the local estimate reports the same), so it is also what one pull moves.
  *
  * A region without a rate card reaches here only from the AWS provider (a plain `costRegion` is rejected
- * before registration, ../preflight.ts): it is priced with {@link FALLBACK_PRICING_REGION}'s rates and the
+ * before registration, ../settings/cost.ts): it is priced with {@link FALLBACK_PRICING_REGION}'s rates and the
  * report's title says so, so a preview never fails for a region the price list lacks.
  */
 export function costFor(input: CostForInput): PipelineCost {

@@ -8,7 +8,7 @@ import { BYTES_PER_GB } from "./estimate";
 import type { CostEstimate, CostLine } from "./types";
 
 export interface CostReportContext {
-  /** "ecr", "estimate" or "budget" (see components/size/basis.ts). */
+  /** "ecr", "estimate" or "budget" (see components/common/size-basis.ts). */
   basis?: string;
   /** Where the size came from, e.g. "local build of ctx-0123456789abcdef". */
   basisNote?: string;

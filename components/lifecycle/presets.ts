@@ -117,7 +117,7 @@ export function describeLifecyclePreset(name: LifecyclePresetName): string {
   return `Keeps ${kept} images, the newest ${keepBuilds} ${CONTENT_TAG_PREFIX}* builds and untagged images for ${untaggedDays} day${untaggedDays === 1 ? "" : "s"}.`;
 }
 
-/** The presets with the default tag conventions of ../tags.ts. */
+/** The presets with the default tag conventions of ../common/tags.ts. */
 export const lifecyclePresets = Object.fromEntries(
   Object.values(LifecyclePresetName).map((name) => [
     name,

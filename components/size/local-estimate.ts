@@ -131,7 +131,7 @@ export interface EstimateImageSizeOptions extends BuildContextInput {
   cache?: boolean;
 }
 
-// 4: gzip exported with level 6 and force-compression, as the component now pushes it (../compression.ts):
+// 4: gzip exported with level 6 and force-compression, as the component now pushes it (../buildkit/compression.ts):
 //    an older gzip measurement may hold other-compression variants the engine had.
 // 3: layer digests, base layer counts, cache blobs, sizeBytes = largest platform (ECR's index size).
 // 2: per-platform sizes, distinct layers counted once (1 was one platform × the platform count).
@@ -190,7 +190,7 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
 
 /**
  * The `--output` attributes that give the OCI layout the layers the push uploads: the compression
- * fields the component sends on its registry export (../compression.ts `compressionInputs`), written as
+ * fields the component sends on its registry export (../buildkit/compression.ts `compressionInputs`), written as
  * pulumi-docker-build writes them (export.go `ExportWithCompression.String()`), plus OCI media types for
  * zstd as the component sets them. `type=oci` uses OCI media types anyway; a media type changes the
  * manifest, never a layer blob's bytes.
@@ -337,14 +337,14 @@ async function exportBaseLayout(
  * The registry cache the component writes, measured locally: per platform (the component builds one
  * cache per platform, components/image.ts), the same build with `--output type=cacheonly` and
  * `--cache-to type=local,dest=<tmp>,mode=max,image-manifest=true,oci-mediatypes=true` plus the push's
- * compression attributes (the component's cacheTo sends the same fields, ../compression.ts). The local
+ * compression attributes (the component's cacheTo sends the same fields, ../buildkit/compression.ts). The local
  * cache's manifest lists the blobs a registry cache export pushes (test/integration/cache-export.test.ts
  * compares the two on a real registry).
  *
  * Per layer, only the blobs of the push's compression are kept when there are any (a layer held only in
  * another compression is kept as that, ./image-tar.ts `pushedCacheVariants`), and the note counts the
  * variants left out. With force-compression, which the component sends for gzip and zstd alike
- * (../compression.ts), BuildKit lists one variant per layer and nothing is left out. Without it (the
+ * (../buildkit/compression.ts), BuildKit lists one variant per layer and nothing is left out. Without it (the
  * component sent no gzip fields before) a cache export added every variant the engine's content store
  * held, and which ones differed between two exports a minute apart on the shared engine here
  * (2026-11-30: a 230,819,840 B `tar` blob in one, not in the other); the filter keeps the measurement

@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-// Imported from pipeline-model (its home before issue 12) so that this file also runs against the old code.
 import { analyzeBuildDockerfile } from "../../components/dockerfile/build";
 import { hashBuildContext, listContextFiles } from "../../components/buildkit/context-hash";
 import { runIsolated } from "../isolated";

@@ -177,7 +177,7 @@ describe("readEnvironmentProfile", () => {
   it("defaults the environment and retention to the stack name; leaves every other arg to the component", () => {
     const profile = readEnvironmentProfile(lookup({}), "staging");
     assert.equal(profile.environment, "staging");
-    // Exactly the stack's own defaults: the component resolves the rest (components/defaults.ts).
+    // Exactly the stack's own defaults: the component resolves the rest (components/settings/).
     assert.deepEqual(profile.args, {
       repositoryName: "ecr-pipeline-staging",
       context: "app",

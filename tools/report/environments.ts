@@ -1,7 +1,7 @@
 /**
  * The workload each environment is priced with in `npm start`'s report, read from the stack files
  * (stacks/Pulumi.<env>.yaml) through the same profile reader the Pulumi program uses, and resolved by the
- * pipeline's own resolver (components/defaults.ts), so the offline report and `pulumi preview` price the
+ * pipeline's own resolver (components/settings/pipeline.ts), so the offline report and `pulumi preview` price the
  * same month.
  */
 import * as path from "node:path";
