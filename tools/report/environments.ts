@@ -5,6 +5,7 @@
  * same month.
  */
 import * as path from "node:path";
+import { FALLBACK_PRICING_REGION } from "../../components/cost/pipeline-cost";
 import type { ScanningMode } from "../../components/cost/types";
 import { resolvePipelineSettings } from "../../components/settings/pipeline";
 import type { UsageProfile } from "../../components/cost/usage";
@@ -34,7 +35,7 @@ export function loadEnvironmentWorkloads(stacksDir: string): EnvironmentWorkload
     const settings = resolvePipelineSettings(profile.args, file, `app-${profile.environment}`);
     return {
       name: settings.repository.lifecyclePreset,
-      region: config["aws:region"] ?? "us-east-1",
+      region: config["aws:region"] ?? FALLBACK_PRICING_REGION,
       scanningMode: settings.repository.scanningMode,
       platforms: settings.image.platforms.length,
       platformList: [...settings.image.platforms],
