@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["components/*.ts", "stacks/**/*.ts"],
+    files: ["components/*.ts", "components/common/outputs.ts", "components/settings/*.ts", "stacks/**/*.ts"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { pulumi },
     rules: {

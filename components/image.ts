@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import { handedOver, type BuildNetworkMode, type ImagePlatform, type LayerCompression } from "./defaults";
-import { preflightImage } from "./preflight";
-import { compressionInputs } from "./compression";
+import { compressionInputs } from "./buildkit/compression";
+import { platformSuffix } from "./buildkit/platforms";
 import {
   buildSettingsKey,
   contentTagFromHash,
@@ -11,103 +10,10 @@ import {
   digestOfRef,
   imageRefs,
   platformRefs,
-  platformSuffix,
   registryHost,
-} from "./image-refs";
-
-/** How the image is built: shared by BuildKitImage and EcrImagePipeline (one definition, one doc). */
-export interface ImageBuildSettings {
-  /** Build context directory. */
-  context: pulumi.Input<string>;
-  /**
-   * Path of the Dockerfile.
-   * @default "<context>/Dockerfile"
-   */
-  dockerfile?: pulumi.Input<string>;
-  /**
-   * Stage of a multi-stage Dockerfile to build.
-   * @default undefined (the last stage)
-   */
-  target?: pulumi.Input<string>;
-  /**
-   * Build arguments (`ARG`). They end up in the image's history: never put secrets here.
-   * @default {}
-   */
-  buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /**
-   * Build secrets by id, mounted with `RUN --mount=type=secret,id=<id>`; never stored in the image.
-   * @default {}
-   */
-  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /**
-   * Target platforms (a plain list: it decides which resources exist). One builds one image. More than
-   * one builds each platform on its own, with its own registry cache `<cacheTag>-<arch>` and an image
-   * tagged `<content tag>-<arch>`, and joins them in an image index (docker-build `Index`) that carries
-   * the content tag and the extra tags; `imageUri` pins the index's digest. A platform the builder
-   * cannot run (no native node, no binfmt emulation) fails its build at the first `RUN` of a stage on
-   * that platform with BuildKit's `exec /bin/sh: exec format error`; with `buildOnPreview` that is in `pulumi preview`.
-   * @default ["linux/amd64"]
-   */
-  platforms?: ImagePlatform[];
-  /**
-   * Name of an existing buildx builder (e.g. a remote or Kubernetes BuildKit created with
-   * `docker buildx create --name ci --driver remote tcp://buildkitd:1234`). A name that does not exist
-   * fails the build (in preview with `buildOnPreview`) with buildx's "no builder … found".
-   * @default undefined (the default builder)
-   */
-  builderName?: pulumi.Input<string>;
-  /**
-   * Builder per platform, e.g. `{ "linux/arm64": "arm-native" }`, so a platform builds on a native
-   * machine instead of under emulation. Platforms not listed use `builderName`.
-   * @default {}
-   */
-  platformBuilders?: Record<string, string>;
-  /**
-   * Network mode for `RUN` instructions.
-   * @default "default"
-   */
-  network?: pulumi.Input<BuildNetworkMode>;
-  /**
-   * Tag of the registry cache in the same repository.
-   * @default "buildcache"
-   */
-  cacheTag?: string;
-  /**
-   * Read and write a BuildKit registry cache at `<repositoryUrl>:<cacheTag>` (mode max, image manifest,
-   * OCI media types: the form ECR accepts). Cache export errors are ignored so a cache outage never fails
-   * a deploy. A preview that builds (`buildOnPreview`) writes it too.
-   * @default true
-   */
-  cache?: boolean;
-  /**
-   * Layer compression of the pushed image and the registry cache, forced onto every layer (so a runner
-   * that holds the layers in another compression still pushes this one). `zstd` decompresses faster and
-   * is usually smaller; it is sent with level 3 and OCI media types, recompresses the base layers too,
-   * and needs a runtime that reads zstd layers (containerd 1.5+, Fargate platform 1.4).
-   * @default "gzip"
-   */
-  compression?: LayerCompression;
-  /**
-   * More tags to push, e.g. `release-1.4.0` or `deployed-prod` (mutable, see EcrRepository). With
-   * several platforms they must be plain strings: each becomes its own Index (`<name>-tag-<tag>`).
-   * @default []
-   */
-  extraTags?: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * Keep the pushed image when the resource is replaced or deleted, so a deploy never deletes the image
-   * that is still running; the lifecycle policy expires it later.
-   * @default true
-   */
-  retainOnDelete?: boolean;
-  /**
-   * Build a changed image during `pulumi preview`, so a broken Dockerfile fails the preview. No image is
-   * pushed, but that build writes the registry cache (`<cacheTag>`, only the cache): docker-build filters
-   * only image pushes in previews. For previews that write nothing, run them with pull-only ECR
-   * credentials (the cache write then fails and is ignored) or set this to false.
-   * @default true
-   */
-  buildOnPreview?: pulumi.Input<boolean>;
-}
+} from "./buildkit/refs";
+import type { ImagePlatform, LayerCompression } from "./common/enums";
+import { resolveImageSettings, type BuildKitImageArgs, type ImageBuildSettings } from "./settings/image";
 
 /** The Dockerfile's path: `dockerfile`, or `<context>/Dockerfile` (the default docker-build would use). */
 export function dockerfileOf(args: Pick<ImageBuildSettings, "context" | "dockerfile">): pulumi.Input<string> {
@@ -115,7 +21,7 @@ export function dockerfileOf(args: Pick<ImageBuildSettings, "context" | "dockerf
 }
 
 /**
- * The build settings the content tag hashes besides the files (../image-refs.ts `buildSettingsKey`, which
+ * The build settings the content tag hashes besides the files (./buildkit/refs.ts `buildSettingsKey`, which
  * says why), from the resolved settings as BuildKitImage sends them to docker-build: one function for
  * the pipeline, which hashes once, and for BuildKitImage on its own, so that both name the same tag.
  */
@@ -185,26 +91,10 @@ export function buildContextHashOf(
     );
 }
 
-export interface BuildKitImageArgs extends ImageBuildSettings {
-  /** URL of the ECR repository to push to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
-  repositoryUrl: pulumi.Input<string>;
-  /**
-   * Registry id (AWS account) for the ECR authorization token.
-   * @default the account of the AWS provider
-   */
-  registryId?: pulumi.Input<string>;
-  /**
-   * Content-addressed tag to push. Override only to bring your own (e.g. a git commit); it must then
-   * change whenever a build setting does, since the rebuild pushes it again and ECR refuses a second push
-   * to an immutable tag (even of the same digest).
-   * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args, platforms and the other build settings (compression, cache, network, builder, extra tags, secret ids)
-   */
-  contentTag?: pulumi.Input<string>;
-}
-
 /**
  * A BuildKit image (@pulumi/docker-build) pushed to ECR under a content-addressed tag, with a registry
- * cache in the same repository that really works with ECR.
+ * cache in the same repository that really works with ECR. Its args and how they resolve:
+ * ./settings/image.ts.
  */
 export class BuildKitImage extends pulumi.ComponentResource {
   /** The docker-build Images: one, or one per platform (`<name>-<arch>`) when several are built. */
@@ -226,8 +116,9 @@ export class BuildKitImage extends pulumi.ComponentResource {
   public readonly cacheRefs: pulumi.Output<string[]>;
 
   constructor(name: string, args: BuildKitImageArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Settings EcrImagePipeline resolved and handed over are taken as they are (./defaults.ts `handedOver`).
-    const settings = handedOver("image", args, (own) => preflightImage(own, "BuildKitImage"));
+    // Everything that can be wrong with plain args is found before the component is registered. Settings
+    // EcrImagePipeline resolved and handed over resolve to themselves (idempotent), its errors named first.
+    const settings = resolveImageSettings(args, "BuildKitImage");
     super("ecr-pipeline:index:BuildKitImage", name, {}, opts);
 
     const auth = aws.ecr.getAuthorizationTokenOutput(
@@ -249,7 +140,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
       .apply(([url, contentTag, extraTags]) => imageRefs(url, contentTag, extraTags, settings.cacheTag));
     this.imageTags = refs.tags;
 
-    // The provider drops compression without a level (see ./compression.ts): both send one, and force.
+    // The provider drops compression without a level (see ./buildkit/compression.ts): both send one, and force.
     const compression = compressionInputs(settings.compression);
     // The cache is written in previews too, on purpose. docker-build sets push=false on image exports in a
     // preview (provider/internal/export.go 236-239, v0.0.22) but never filters cacheTo
@@ -298,7 +189,7 @@ export class BuildKitImage extends pulumi.ComponentResource {
           buildArgs: settings.buildArgs,
           secrets: settings.secrets,
           // A new secret value alone does not rebuild: the rebuild would push the same immutable content
-          // tag, which ECR refuses (../image-refs.ts `buildSettingsKey`); build secrets such as registry
+          // tag, which ECR refuses (./buildkit/refs.ts `buildSettingsKey`); build secrets such as registry
           // tokens rotate without changing what is built. Adding or removing a secret id changes the tag.
           ignoreSecretsInDiffCalculation: pulumi
             .output(settings.secrets ?? {})

@@ -1,17 +1,57 @@
-// Public entry of the ecr-pipeline package: the components and the pure functions behind them.
-export { EcrImagePipeline, type EcrImagePipelineArgs } from "./pipeline";
-export { EcrRepository, type EcrRepositoryArgs } from "./repository";
-export { BuildKitImage, type BuildKitImageArgs } from "./image";
+// The public entry of the ecr-pipeline package: every name here is documented (README.md, "What the
+// package exports"), and test/components/public-api.test.ts pins this list. Names only, no `export *`,
+// so the public API reads in one place; anything else under components/ is internal.
+
+// The components and their args.
+export { EcrImagePipeline } from "./pipeline";
+export { EcrRepository } from "./repository";
+export { BuildKitImage } from "./image";
+export type { EcrImagePipelineArgs } from "./settings/pipeline";
+export type { EcrRepositoryArgs } from "./settings/repository";
+export type { BuildKitImageArgs } from "./settings/image";
+
+// The string enums the args take.
+export { BudgetAction, BuildNetworkMode, ImagePlatform, LayerCompression } from "./common/enums";
+export { LifecyclePresetName } from "./lifecycle";
+export { PullBytes, RescanDuration, ScanningMode } from "./cost";
+
+// What the outputs hold.
+export { SizeBasis, type KnownImageSize } from "./common/size-basis";
+export type { CostChange, CostEstimate } from "./cost";
+export type { DockerfileFinding } from "./dockerfile";
+export type { SizeBudgetVerdict } from "./size";
+
+// Every error class.
 export {
-  BudgetAction,
-  BuildNetworkMode,
-  ImagePlatform,
+  BuildContextError,
+  DockerfileParseError,
+  ImageBuildError,
+  InternalError,
   InvalidArgumentError,
-  LayerCompression,
-} from "./defaults";
-export { firstKnown } from "./outputs";
-export * from "./tags";
-export * from "./lifecycle";
-export * from "./cost";
-export * from "./dockerfile";
-export * from "./size";
+  InvalidInputError,
+} from "./common/errors";
+
+// The pure functions behind the components (and the size estimate's resource).
+export {
+  buildLifecyclePreset,
+  formatLifecycleProblems,
+  imagesPerBuild,
+  lifecyclePresets,
+  renderLifecyclePolicy,
+  simulateLifecycle,
+  steadyStateRetention,
+  validateLifecyclePolicy,
+  type LifecyclePolicyProblem,
+  type LifecycleRule,
+} from "./lifecycle";
+export {
+  ecrArchivePricing,
+  ecrPricing,
+  ecrRateCards,
+  estimateMonthlyCost,
+  formatCostReport,
+  type CostEstimateInput,
+} from "./cost";
+export { analyzeDockerfile, dockerfileRules } from "./dockerfile";
+export { hashBuildContext } from "./buildkit/context-hash";
+export { estimateImageSize, evaluateSizeBudget, ImageSizeEstimate } from "./size";

@@ -1,12 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { contentTagFromHash } from "./buildkit/refs";
+import { firstKnown } from "./common/outputs";
+import type { KnownImageSize } from "./common/size-basis";
 import type { CostEstimate } from "./cost";
-import { withWiring, type SizeAndCostSettings } from "./defaults";
-import type { MeasuredLayers } from "./cost/storage";
-import type { DockerfileFinding } from "./dockerfile";
-import { BuildKitImage, buildContextHashOf, dockerfileOf, type ImageBuildSettings } from "./image";
-import { contentTagFromHash } from "./image-refs";
-import { firstKnown } from "./outputs";
 import {
   comparedImage,
   compareCosts,
@@ -19,39 +16,21 @@ import {
   type TagLookup,
 } from "./cost/comparison";
 import { costFor, type CostForInput } from "./cost/pipeline-cost";
-import {
-  analyzeBuildDockerfile,
-  budgetVerdict,
-  ecrLookupFailed,
-  ecrSizeLookup,
-  regionFromProvider,
-  withFallbackReason,
-  type EcrSizeLookup,
-} from "./pipeline-model";
-import { preflightPipeline } from "./preflight";
-import { EcrRepository, type RepositorySettings } from "./repository";
-import type { KnownImageSize } from "./size/basis";
-import type { SizeBudgetVerdict } from "./size/budget";
+import type { MeasuredLayers } from "./cost/storage";
+import type { DockerfileFinding } from "./dockerfile";
+import { analyzeBuildDockerfile } from "./dockerfile/build";
+import { BuildKitImage, buildContextHashOf, dockerfileOf } from "./image";
+import { EcrRepository } from "./repository";
+import { regionFromProvider } from "./settings/cost";
+import { resolvePipelineSettings, type EcrImagePipelineArgs } from "./settings/pipeline";
+import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
+import { ecrLookupFailed, ecrSizeLookup, withFallbackReason, type EcrSizeLookup } from "./size/ecr-size";
 import { ImageSizeEstimate } from "./size/estimate-resource";
-
-/**
- * Everything EcrRepository and BuildKitImage take (minus what the pipeline wires itself: the repository
- * URL, registry id and content tag), plus how the image is sized, budgeted and priced.
- */
-export interface EcrImagePipelineArgs extends RepositorySettings, ImageBuildSettings, SizeAndCostSettings {
-  /**
-   * Region whose prices apply. A plain region must have a rate card (components/cost/pricing.ts): any other
-   * is rejected before anything is registered. The provider's region is only known at apply time; one
-   * without a rate card is priced with us-east-1 rates and the cost report says so.
-   * @default the AWS provider's region
-   */
-  costRegion?: pulumi.Input<string>;
-}
 
 /**
  * The whole pipeline: an ECR repository with lifecycle policy, a BuildKit image pushed to it by digest,
  * the image size as ECR bills it, a monthly cost estimate known in preview, Dockerfile findings and a
- * size budget.
+ * size budget. Its args and how they resolve: ./settings/pipeline.ts.
  */
 export class EcrImagePipeline extends pulumi.ComponentResource {
   public readonly repositoryUrl: pulumi.Output<string>;
@@ -87,22 +66,25 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   public readonly sizeBudget: pulumi.Output<SizeBudgetVerdict>;
 
   constructor(name: string, args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Every setting resolved and checked once (./defaults.ts via ./preflight.ts), before registering.
-    const resolved = preflightPipeline(args, name);
+    // Every arg resolved and checked before anything is registered (./settings/pipeline.ts), errors named
+    // EcrImagePipeline; from here on only `settings` is read.
+    const settings = resolvePipelineSettings(args, "EcrImagePipeline", name);
+    // The image's settings (how it is built) and the size budget, as resolved.
+    const { image: build, budget } = settings;
     super("ecr-pipeline:index:EcrImagePipeline", name, {}, opts);
 
     // Children are not exposed as properties: component outputs must be values or provider resources
     // (Pulumi's component schema analyzer cannot describe a local component as an output). Each is handed
-    // its settings as resolved above, and takes them without resolving them again.
-    const repository = new EcrRepository(`${name}-repo`, resolved.repository, { parent: this });
+    // its settings as resolved above as its args, and resolves them to the same settings.
+    const repository = new EcrRepository(`${name}-repo`, settings.repository, { parent: this });
 
-    const dockerfile = dockerfileOf(args);
+    const dockerfile = dockerfileOf(build);
     // The context hash names the content tag and keys the size estimate; computed once here, from the
     // settings handed to BuildKitImage, as BuildKitImage would compute it on its own.
-    const contextHash = buildContextHashOf(resolved.image, dockerfile);
+    const contextHash = buildContextHashOf(build, dockerfile);
 
-    this.findings = pulumi.all([args.context, dockerfile, args.target]).apply(([context, file, target]) => {
-      const findings = analyzeBuildDockerfile(context, file, target, args.platforms);
+    this.findings = pulumi.all([build.context, dockerfile, build.target]).apply(([context, file, target]) => {
+      const findings = analyzeBuildDockerfile(context, file, target, build.platforms);
       // Shown in `pulumi preview` on this component: warnings and errors as warnings, hints as info.
       for (const finding of findings) {
         const line = `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`;
@@ -112,18 +94,22 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       return findings;
     });
 
-    const estimate = resolved.estimateSize
+    // The size budget's verdict on a size (size/budget.ts), with the rule as resolved.
+    const budgetVerdict = (size: KnownImageSize, findings: DockerfileFinding[]): SizeBudgetVerdict =>
+      evaluateSizeBudget({ sizeBytes: size.bytes, basis: size.basis, ...budget.rule, findings });
+
+    const estimate = settings.estimateSize
       ? new ImageSizeEstimate(
           `${name}-size-estimate`,
           {
-            context: args.context,
+            context: build.context,
             dockerfile,
-            target: args.target,
-            buildArgs: args.buildArgs,
-            platforms: args.platforms,
-            compression: resolved.image.compression,
+            target: build.target,
+            buildArgs: build.buildArgs,
+            platforms: settings.estimatePlatforms,
+            compression: build.compression,
             contextHash,
-            cache: resolved.image.cache,
+            cache: build.cache,
           },
           { parent: this },
         )
@@ -138,7 +124,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             .all([estimatedSize(estimate.sizeBytes, estimate.note), this.findings])
             .apply(([size, findings]) => {
               if (size === undefined) return [estimate];
-              const verdict = budgetVerdict(size, findings, resolved.budget.rule);
+              const verdict = budgetVerdict(size, findings);
               if (verdict.status === "fail") {
                 throw new Error(`EcrImagePipeline ${name}: not pushing the image: ${verdict.message}`);
               }
@@ -147,12 +133,13 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
     const image = new BuildKitImage(
       `${name}-image`,
-      withWiring(resolved.image, {
+      {
+        ...build,
         repositoryUrl: repository.repositoryUrl,
         registryId: repository.registryId,
         dockerfile,
         contentTag: contextHash.apply(contentTagFromHash),
-      }),
+      },
       { parent: this, dependsOn: pushGate },
     );
 
@@ -194,11 +181,11 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     );
     this.imageSize = pulumi
       .all([bestKnown, ecrMissing])
-      .apply(([size, missing]) => withFallbackReason(size ?? resolved.budget.standIn, missing));
+      .apply(([size, missing]) => withFallbackReason(size ?? budget.standIn, missing));
 
     // The provider's region may come back without a value too: regionFromProvider falls back with a note.
     const region =
-      args.costRegion ??
+      settings.costRegion ??
       pulumi.output(
         aws.getRegion({}, { parent: this }).then(
           (result) => providerRegion(regionFromProvider(result), this),
@@ -238,17 +225,17 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             undefined,
           );
     const costInput = pulumi
-      .all([this.imageSize, region, repository.lifecyclePolicyText, args.platforms, measuredLayers])
-      .apply(([size, costRegion, policy, platforms, layers]): CostForInput => ({
+      .all([this.imageSize, region, repository.lifecyclePolicyText, measuredLayers])
+      .apply(([size, costRegion, policy, layers]): CostForInput => ({
         size,
         region: costRegion,
         policy,
-        usage: resolved,
-        scanningMode: resolved.repository.scanningMode,
-        platforms: platforms?.length ?? 1,
+        usage: settings,
+        scanningMode: settings.repository.scanningMode,
+        platforms: build.platforms.length,
         // Layers describe a measured build: not for a budget stand-in.
         layers: size.basis === "budget" ? undefined : layers,
-        cacheTag: resolved.image.cacheTag,
+        cacheTag: build.cacheTag,
       }));
     const cost = costInput.apply(costFor);
     this.monthlyCost = cost.estimate;
@@ -266,11 +253,11 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       undefined,
     );
     const plan = pulumi
-      .all([deployedContextHash, deployedCompression, contextHash, args.platforms])
-      .apply(([deployed, compression, hash, platforms]) =>
-        planDeployedLookup(deployed, hash, platforms, resolved.estimateSize, {
+      .all([deployedContextHash, deployedCompression, contextHash])
+      .apply(([deployed, compression, hash]) =>
+        planDeployedLookup(deployed, hash, build.platforms, settings.estimateSize, {
           deployed: compression,
-          current: resolved.image.compression,
+          current: build.compression,
         }),
       );
     this.costChange = plan.apply((next): pulumi.Output<CostChange> =>
@@ -289,7 +276,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       );
 
     this.sizeBudget = pulumi.all([this.imageSize, this.findings]).apply(([size, findings]) => {
-      const verdict = budgetVerdict(size, findings, resolved.budget.rule);
+      const verdict = budgetVerdict(size, findings);
       if (verdict.status === "fail") throw new Error(`EcrImagePipeline ${name}: ${verdict.message}`);
       if (verdict.status === "warn") pulumi.log.warn(verdict.message, this);
       return verdict;

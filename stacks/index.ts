@@ -15,7 +15,7 @@ const profile = readEnvironmentProfile(
 );
 
 // The profile is the pipeline's args as the stack sets them (stacks/profile.ts reads and converts them by
-// one table); defaults and checks are the component's own (components/defaults.ts).
+// one table); defaults and checks are the component's own (components/settings/).
 const pipeline = new EcrImagePipeline(`app-${profile.environment}`, profile.args);
 
 export const environment = profile.environment;

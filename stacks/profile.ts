@@ -3,19 +3,18 @@
  * resource is registered. Pure: it takes a key → string lookup (and the keys the stack sets, to catch a
  * misspelt one), so tests pass a plain map and the program passes `pulumi.Config` and
  * `pulumi.runtime.allConfig()`. It only reads and converts, by one table (`CONFIG_TABLE`: key → arg and
- * converter): the args' defaults and checks are the component's (components/defaults.ts), and the
+ * converter): the args' defaults and checks are the component's (components/settings/), and the
  * choices it accepts are that module's lists. A value that is not exactly what the key takes, or a key
  * the program does not read, stops the program with the key as written, the value and the fix.
  */
-import type { EcrImagePipelineArgs } from "../components/pipeline";
+import type { EcrImagePipelineArgs } from "../components";
 import {
   BUDGET_ACTIONS,
   IMAGE_PLATFORMS,
   LAYER_COMPRESSIONS,
-  LIFECYCLE_PRESET_NAMES,
-  SCANNING_MODES,
   type ImagePlatform,
-} from "../components/defaults";
+} from "../components/common/enums";
+import { LIFECYCLE_PRESET_NAMES, SCANNING_MODES } from "../components/settings/repository";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, type UsageCountKey } from "../components/cost/usage";
 
 export type EnvironmentName = "dev" | "staging" | "prod";

@@ -16,9 +16,9 @@ export interface ArgRow {
 }
 
 export const ARGS_INTERFACES: ReadonlyArray<[file: string, iface: string]> = [
-  ["components/pipeline.ts", "EcrImagePipelineArgs"],
-  ["components/repository.ts", "EcrRepositoryArgs"],
-  ["components/image.ts", "BuildKitImageArgs"],
+  ["components/settings/pipeline.ts", "EcrImagePipelineArgs"],
+  ["components/settings/repository.ts", "EcrRepositoryArgs"],
+  ["components/settings/image.ts", "BuildKitImageArgs"],
 ];
 
 /**

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { analyzeDockerfile } from "../components/dockerfile";
 import { type DockerfileFinding } from "../components/dockerfile";
 import { MAX_DOCKERFILE_CHARS } from "../components/dockerfile/parse";
-import { hashBuildContext } from "../components/size/context-hash";
+import { hashBuildContext } from "../components/buildkit/context-hash";
 
 type Analyze = (text: string, options?: { dockerignore?: string | null }) => DockerfileFinding[];
 

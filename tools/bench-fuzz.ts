@@ -17,7 +17,7 @@ import { steadyStateStorage, type StoredBlob } from "../components/cost/storage"
 import { analyzeDockerfile, DockerfileParseError } from "../components/dockerfile";
 import { MAX_DOCKERFILE_CHARS } from "../components/dockerfile/parse";
 import { MAX_SHELL_WORDS_PER_RUN } from "../components/dockerfile/shell";
-import { InvalidInputError } from "../components/errors";
+import { InvalidInputError } from "../components/common/errors";
 import {
   lifecyclePresets,
   type LifecycleImage,

@@ -4,9 +4,9 @@
 // A private Docker engine (own directory, started empty, bases pulled from the test registry on
 // 127.0.0.1:5000) builds app/ again and again, changed between steps: a first build, code-only changes,
 // a dependency change, a base image change, then code-only changes until the lifecycle expires builds.
-// Each build is pushed the way the pipeline pushes: the content tag `ctx-…` (components/image-refs.ts),
+// Each build is pushed the way the pipeline pushes: the content tag `ctx-…` (components/buildkit/refs.ts),
 // the registry cache `buildcache` in ECR's form (mode=max, image-manifest=true, oci-mediatypes=true) with
-// `--cache-from` the same ref, gzip as the component sends it (components/compression.ts: level 6, forced),
+// `--cache-from` the same ref, gzip as the component sends it (components/buildkit/compression.ts: level 6, forced),
 // to the bench's OWN registry (Debian's docker-registry on 127.0.0.1:5002, fresh storage, deletes on).
 // The same build also exports, locally, the image as an OCI layout and the cache as a local cache
 // (same compression); the model reads only those, never the registry.

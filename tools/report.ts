@@ -13,15 +13,12 @@ import * as path from "node:path";
 import { buildLifecyclePreset, imagesPerBuild, renderLifecyclePolicy } from "../components/lifecycle";
 import { costFor } from "../components/cost/pipeline-cost";
 import { renewalOf, type MeasuredLayers } from "../components/cost/storage";
-import { analyzeBuildDockerfile } from "../components/pipeline-model";
-import { hashBuildContext } from "../components/size/context-hash";
+import { analyzeBuildDockerfile } from "../components/dockerfile/build";
+import { hashBuildContext } from "../components/buildkit/context-hash";
 import { dockerEngineAvailable, runDocker } from "../components/size/docker-cli";
-import {
-  DEFAULT_PLATFORM,
-  estimateImageSize,
-  ImageBuildError,
-  type ImageSizeEstimateResult,
-} from "../components/size/local-estimate";
+import { ImageBuildError } from "../components/common/errors";
+import { DEFAULT_PLATFORM } from "../components/buildkit/platforms";
+import { estimateImageSize, type ImageSizeEstimateResult } from "../components/size/local-estimate";
 import { useTestEngine } from "./lib/engine";
 import { loadEnvironmentWorkloads } from "./report/environments";
 import { formatBytes, formatLayerTable } from "./report/format";

@@ -21,7 +21,7 @@ import {
   type ResolvedArchive,
   type ResolvedScanning,
 } from "./types";
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import {
   COST_LIMITS,
   describeValue,

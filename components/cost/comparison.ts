@@ -6,12 +6,13 @@
  *
  * How the deployed image is found: ImageSizeEstimate's `deployedContextHash` (the context hash in its
  * state, returned by the provider's `check` and so known in preview; components/size/estimate-resource.ts)
- * names the deployed build, whose content tag (`ctx-<16 hex>`, ../image-refs.ts `contentTagFromHash`) is
+ * names the deployed build, whose content tag (`ctx-<16 hex>`, ../buildkit/refs.ts `contentTagFromHash`) is
  * still on the deployed image in ECR while the preview runs.
  */
-import { InvalidInputError } from "../errors";
-import { contentTagFromHash, platformSuffix } from "../image-refs";
-import type { KnownImageSize, SizeBasis } from "../size/basis";
+import { InvalidInputError } from "../common/errors";
+import { platformSuffix } from "../buildkit/platforms";
+import { contentTagFromHash } from "../buildkit/refs";
+import type { KnownImageSize, SizeBasis } from "../common/size-basis";
 import { formatFixed, formatUsd, MAX_REPORTED_AMOUNT } from "./report";
 import type { CostEstimate } from "./types";
 

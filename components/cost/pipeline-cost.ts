@@ -2,10 +2,10 @@
  * The cost glue of EcrImagePipeline: one pipeline's monthly cost from its size, region, lifecycle policy
  * and usage profile. Plain values only; the component lifts it with one `apply`.
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { imagesPerBuild, STEADY_STATE_LIMITS, steadyStateRetention } from "../lifecycle";
-import type { KnownImageSize } from "../size/basis";
-import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG } from "../tags";
+import type { KnownImageSize } from "../common/size-basis";
+import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG } from "../common/tags";
 import { estimateMonthlyCost } from "./estimate";
 import { COST_LIMITS } from "./validate";
 import { ecrPricing } from "./pricing";
@@ -136,7 +136,7 @@ export function bytesPerPullFor(
  * manifest, and the local estimate reports the same), so it is also what one pull moves.
  *
  * A region without a rate card reaches here only from the AWS provider (a plain `costRegion` is rejected
- * before registration, ../preflight.ts): it is priced with {@link FALLBACK_PRICING_REGION}'s rates and the
+ * before registration, ../settings/cost.ts): it is priced with {@link FALLBACK_PRICING_REGION}'s rates and the
  * report's title says so, so a preview never fails for a region the price list lacks.
  */
 export function costFor(input: CostForInput): PipelineCost {

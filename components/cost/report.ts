@@ -3,12 +3,12 @@
  * basis. It is shown as a stack output in `pulumi preview` and printed by `npm start`, so it must be
  * deterministic (no locale, no clock) and ASCII only (terminals and CI logs mangle the rest).
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { BYTES_PER_GB } from "./estimate";
 import type { CostEstimate, CostLine } from "./types";
 
 export interface CostReportContext {
-  /** "ecr", "estimate" or "budget" (see components/size/basis.ts). */
+  /** "ecr", "estimate" or "budget" (see components/common/size-basis.ts). */
   basis?: string;
   /** Where the size came from, e.g. "local build of ctx-0123456789abcdef". */
   basisNote?: string;

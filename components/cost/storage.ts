@@ -14,7 +14,7 @@
  *   cache adds (the layers a push renews).
  * `npm run bench:storage` checks both against a real registry's blob store (docs/BENCHMARKS.md).
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 
 /** One blob as a manifest lists it: its digest and compressed size (`layers[].size`). */
 export interface StoredBlob {

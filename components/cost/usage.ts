@@ -1,6 +1,6 @@
 /**
  * The push/pull profile a pipeline is priced with: one type and one table of defaults, used by the
- * component args resolver (../defaults.ts), the stack config reader (stacks/profile.ts), the stack program,
+ * component args resolver (../settings/pipeline.ts), the stack config reader (stacks/profile.ts), the stack program,
  * the cost glue (./pipeline-cost.ts) and `npm start`'s report. Field names are the component args' names,
  * unchanged on the way. No Pulumi here.
  */

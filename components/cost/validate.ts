@@ -2,7 +2,7 @@
  * Input checks for the cost model. Every error names the field and shows the value it got, because
  * the values usually come from stack config and the reader has to find the typo.
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import type { RegionPricing } from "./types";
 
 /**

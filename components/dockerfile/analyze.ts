@@ -1,15 +1,9 @@
-import { InternalError } from "../errors";
+import { DockerfileParseError, InternalError } from "../common/errors";
 import { findFullBaseImageFamily, fullToLeanSavings } from "./base-images";
 import { CopyWholeContextChecker } from "./context-rules";
 import { FindingCollector, formatMebibytes, listWords, makeFinding } from "./findings";
 import { LayerTracker } from "./layers";
-import {
-  DockerfileParseError,
-  parseDockerfile,
-  type ParsedDockerfile,
-  type ParsedInstruction,
-  type ParsedStage,
-} from "./parse";
+import { parseDockerfile, type ParsedDockerfile, type ParsedInstruction, type ParsedStage } from "./parse";
 import * as runRules from "./run-rules";
 import * as shell from "./shell";
 import type { ShellCommand } from "./shell";

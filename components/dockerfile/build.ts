@@ -1,10 +1,10 @@
 /**
  * The analyzer applied to a real build: reads the Dockerfile, the ignore file that applies to it and the
- * files the build would send, with the same decisions as the context hash (../build-context.ts,
- * ../size/context-hash.ts), so that both judge the same context.
+ * files the build would send, with the same decisions as the context hash (../buildkit/context.ts,
+ * ../buildkit/context-hash.ts), so that both judge the same context.
  */
-import { readDockerignoreFor, readRegularTextFile } from "../build-context";
-import { listContextFiles } from "../size/context-hash";
+import { readDockerignoreFor, readRegularTextFile } from "../buildkit/context";
+import { listContextFiles } from "../buildkit/context-hash";
 import { analyzeDockerfile } from "./analyze";
 import { MAX_DOCKERFILE_CHARS } from "./parse";
 import type { DockerfileFinding } from "./types";

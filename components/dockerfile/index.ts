@@ -1,6 +1,6 @@
 // Dockerfile analysis: parser-based rules with the bytes they cost, and the rule catalog as data.
 export { analyzeDockerfile } from "./analyze";
-export { DockerfileParseError } from "./parse";
+export { DockerfileParseError } from "../common/errors";
 export { dockerfileRules } from "./rules";
 export { baseImageSizes, baseImageFamilies } from "./base-images";
 export type { BaseImageSize, BaseImageFamily } from "./base-images";

@@ -327,7 +327,7 @@ function stripLeadingTabs(line: string): string {
   return line.slice(index);
 }
 
-import type { ShellCommand } from "./shell";
+import type { ShellCommand } from "./types";
 
 /**
  * Instructions with more argument text than this are kept as objects once made (`InstructionTable.get`):

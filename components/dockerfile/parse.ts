@@ -1,24 +1,5 @@
-import { InternalError } from "../errors";
+import { DockerfileParseError, InternalError } from "../common/errors";
 import { lexDockerfile, type InstructionFlag, type InstructionTable, type LexedInstruction } from "./lexer";
-
-/**
- * The text is not a Dockerfile `docker build` would accept. The message names the line, what is wrong and
- * how to fix it, because it is shown as-is in `pulumi preview`.
- */
-export class DockerfileParseError extends Error {
-  /** 1-based line of the problem; undefined when it concerns the whole file. */
-  readonly line: number | undefined;
-  readonly problem: string;
-  readonly fix: string;
-
-  constructor(line: number | undefined, problem: string, fix: string) {
-    super(`${line === undefined ? "Dockerfile" : `Dockerfile line ${line}`}: ${problem}. Fix: ${fix}`);
-    this.name = "DockerfileParseError";
-    this.line = line;
-    this.problem = problem;
-    this.fix = fix;
-  }
-}
 
 export type { InstructionFlag, Heredoc } from "./lexer";
 

@@ -1,4 +1,4 @@
-import { InternalError } from "../errors";
+import { InternalError } from "../common/errors";
 import type { DockerfileRule } from "./types";
 
 // Links checked 2026-11-22. Docker's own guidance lives in the "Building best practices" page; hadolint's

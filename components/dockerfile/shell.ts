@@ -1,4 +1,6 @@
-import { DockerfileParseError, type ParsedInstruction } from "./parse";
+import { DockerfileParseError } from "../common/errors";
+import type { ParsedInstruction } from "./parse";
+import type { ShellCommand } from "./types";
 
 /**
  * The most shell words one RUN script may have (issue 12: 100 ms of CPU for any input up to 1 MiB).
@@ -10,16 +12,8 @@ import { DockerfileParseError, type ParsedInstruction } from "./parse";
  */
 export const MAX_SHELL_WORDS_PER_RUN = 25_000;
 
-/**
- * One simple command of a RUN: its words (quotes removed; leading `VAR=value`, `sudo`, `env` and shell
- * keywords such as `then` removed; redirections dropped), and the environment variables the command
- * sees beyond the Dockerfile's ENV/ARG: its own `VAR=value` prefix, `env VAR=value`, and what an
- * earlier `export VAR=value` in the same RUN set.
- */
-export interface ShellCommand {
-  words: string[];
-  environment: ReadonlyMap<string, string>;
-}
+// Declared in ./types.ts (the lexer keeps them without importing this file); named here for the rules.
+export type { ShellCommand };
 
 const NO_TARGETS: readonly string[] = [];
 

@@ -57,3 +57,14 @@ export interface DockerfileRule {
   /** Where the practice is documented. */
   docs: string;
 }
+
+/**
+ * One simple command of a RUN: its words (quotes removed; leading `VAR=value`, `sudo`, `env` and shell
+ * keywords such as `then` removed; redirections dropped), and the environment variables the command
+ * sees beyond the Dockerfile's ENV/ARG: its own `VAR=value` prefix, `env VAR=value`, and what an
+ * earlier `export VAR=value` in the same RUN set.
+ */
+export interface ShellCommand {
+  words: string[];
+  environment: ReadonlyMap<string, string>;
+}

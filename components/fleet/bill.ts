@@ -13,7 +13,7 @@
  * - Every other line (pulls, scans, replication) is the pipeline's own, named after it.
  * The per-pipeline reports stay as they are.
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { applyTiers, BYTES_PER_GB, tierLabel } from "../cost/estimate";
 import { ecrPricing, ecrRateCards, PRICING_SOURCES } from "../cost/pricing";
 import { describeValue, validatePricing } from "../cost/validate";

@@ -4,7 +4,7 @@
  * prices it, and every error names the stack output and the field (`orders-prod.repository.blobs[3].bytes`),
  * never a TypeError from deep inside. Pure: the caller resolves the outputs.
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { formatCostReport } from "../cost/report";
 import { describeValue } from "../cost/validate";
 import type { CostEstimate } from "../cost/types";

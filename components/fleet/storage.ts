@@ -18,7 +18,7 @@
  * `npm run bench:fleet` checks both accountings against a real registry's blob store and its
  * per-repository layer links (docs/BENCHMARKS.md, "Fleet storage").
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { describeValue } from "../cost/validate";
 import { distinctBlobs, MAX_BLOB_BYTES, type StoredBlob } from "../cost/storage";
 

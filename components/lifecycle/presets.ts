@@ -16,7 +16,7 @@
  * superseded image for a week or two. Nothing else is ever expired: images with other tags (e.g.
  * `buildcache`, `latest`) are selected by no rule.
  */
-import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG, PROTECTED_TAG_PREFIXES } from "../tags";
+import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG, PROTECTED_TAG_PREFIXES } from "../common/tags";
 import type { LifecycleRule } from "./types";
 import { KEEP_FOREVER_IMAGE_COUNT } from "./types";
 
@@ -117,7 +117,7 @@ export function describeLifecyclePreset(name: LifecyclePresetName): string {
   return `Keeps ${kept} images, the newest ${keepBuilds} ${CONTENT_TAG_PREFIX}* builds and untagged images for ${untaggedDays} day${untaggedDays === 1 ? "" : "s"}.`;
 }
 
-/** The presets with the default tag conventions of ../tags.ts. */
+/** The presets with the default tag conventions of ../common/tags.ts. */
 export const lifecyclePresets = Object.fromEntries(
   Object.values(LifecyclePresetName).map((name) => [
     name,

@@ -4,7 +4,7 @@
  * "The AWS ECR API seems to reorder rules based on rulePriority", and an unsorted policy shows a
  * permanent diff (https://www.pulumi.com/registry/packages/aws/api-docs/ecr/lifecyclepolicy/).
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import type {
   LifecycleAction,
   LifecyclePolicyDocument,

@@ -12,7 +12,7 @@
  * - "If an image is referenced by a manifest list, it cannot be expired or archived without the
  *   manifest list being deleted or archived first."
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { formatLifecycleProblems } from "./format";
 import {
   type CompiledTagSelection,

@@ -17,8 +17,8 @@
  * - the previous image of a moving tag is untagged from its own push on;
  * - `untaggedPerPush` below 1 leaves floor(pushes × untaggedPerPush) leftovers among the newest pushes.
  */
-import { InvalidInputError } from "../errors";
-import { PROTECTED_TAG_PREFIXES } from "../tags";
+import { InvalidInputError } from "../common/errors";
+import { PROTECTED_TAG_PREFIXES } from "../common/tags";
 import { selectedStorageClass, selectionMatchesTags } from "./match";
 import { lifecycleRulesOf, type LifecyclePolicyInput } from "./simulate";
 import type { LifecyclePolicyRule } from "./types";

@@ -6,8 +6,8 @@
  * never thrown. What is thrown is a bug of ours (InternalError), so callers and tests can tell the two
  * apart (issue 12).
  */
-import { InternalError } from "../errors";
-import { DEFAULT_CACHE_TAG, PROTECTED_TAG_PREFIXES } from "../tags";
+import { InternalError } from "../common/errors";
+import { DEFAULT_CACHE_TAG, PROTECTED_TAG_PREFIXES } from "../common/tags";
 import { checkAcrossRules, parsePolicy } from "./policy-checks";
 import type { IndexedRule, Json } from "./problems";
 import { checkUnknownKeys, isRecord, kindOf, Problems } from "./problems";

@@ -5,7 +5,7 @@
  * matches the tagging requirements of a rule cannot be expired or archived by a rule with a lower
  * priority", scoped to the rules selecting the same storage class.
  */
-import { CONTENT_TAG_PREFIX } from "../tags";
+import { CONTENT_TAG_PREFIX } from "../common/tags";
 import { selectedStorageClass, selectionCoversTagPrefix, selectionMatchesTags, tagFilterOf } from "./match";
 import type { LifecyclePolicyProblem, LifecyclePolicyRule } from "./types";
 import { DAY_COUNT_TYPES, KEEP_FOREVER_DAYS, KEEP_FOREVER_IMAGE_COUNT } from "./types";

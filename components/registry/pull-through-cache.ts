@@ -15,7 +15,7 @@
  * prefix must be included", pull-through-cache-working-pulling.html). Chainguard is left out: its URL is not
  * in the API reference read here. gcr.io is not a supported upstream.
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { describeValue } from "../cost/validate";
 
 export interface PullThroughUpstream {

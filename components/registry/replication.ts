@@ -18,7 +18,7 @@
  * the one stack that owns the configuration) and adds this repository's rule, and the owner registers the
  * merged result (docs/PRICING.md, "Replication", and the phase-2 design in the fleet report).
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { hasRateCard, PRICED_REGIONS } from "../cost/pipeline-cost";
 import { describeValue } from "../cost/validate";
 

@@ -23,7 +23,7 @@
  *   at most 255; at most 5 exclusion filters; create fails if a template with the prefix exists (one template
  *   per prefix, so two stacks cannot silently share one).
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../common/errors";
 import { renderLifecyclePolicy, type LifecycleRule } from "../lifecycle";
 import { MAX_POLICY_TEXT_LENGTH } from "../lifecycle";
 import { describeValue } from "../cost/validate";

@@ -16,8 +16,8 @@
 import { CostChangeStatus, type ComparedImage, type CostChange } from "../cost/comparison";
 import { BYTES_PER_GB } from "../cost/estimate";
 import type { CostEstimate, CostLine } from "../cost/types";
-import { InvalidInputError } from "../errors";
-import type { KnownImageSize, SizeBasis } from "../size/basis";
+import { InvalidInputError } from "../common/errors";
+import type { KnownImageSize, SizeBasis } from "../common/size-basis";
 import { lineMovements, type LineMovement } from "./drivers";
 import type { CostGuardrailsVerdict, CostGuardrailVerdict } from "./guardrails";
 import { rateSourceOf } from "./line-sources";

@@ -13,8 +13,8 @@
 import { CostChangeStatus, type CostChange } from "../cost/comparison";
 import { MAX_REPORT_LINES, MAX_REPORTED_AMOUNT, roundToCents } from "../cost/report";
 import type { CostLine } from "../cost/types";
-import { InvalidInputError } from "../errors";
-import type { SizeBasis } from "../size/basis";
+import { InvalidInputError } from "../common/errors";
+import type { SizeBasis } from "../common/size-basis";
 import { describeLine, describeMovement, largestLines, lineMovements } from "./drivers";
 import { percent, roundToTenth, usd } from "./money";
 

@@ -18,12 +18,8 @@
  */
 import type { ArgumentProblem } from "../common/argument-problem";
 import { looksLikeSecretName } from "../dockerfile/analyze";
-import {
-  DockerfileParseError,
-  parseDockerfile,
-  type ParsedDockerfile,
-  type ParsedInstruction,
-} from "../dockerfile/parse";
+import { DockerfileParseError } from "../common/errors";
+import { parseDockerfile, type ParsedDockerfile, type ParsedInstruction } from "../dockerfile/parse";
 
 /** Token formats with a documented prefix (GitHub, GitLab, Slack, npm, PyPI, Stripe). */
 const TOKEN_PREFIXES =

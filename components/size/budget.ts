@@ -1,6 +1,6 @@
 import type { DockerfileFinding, FindingSeverity } from "../dockerfile/types";
-import { InvalidInputError } from "../errors";
-import type { SizeBasis } from "./basis";
+import { InvalidInputError } from "../common/errors";
+import type { SizeBasis } from "../common/size-basis";
 
 export interface SizeBudgetInput {
   /** The best size known now, in compressed bytes. */

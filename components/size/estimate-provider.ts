@@ -14,7 +14,7 @@
  */
 import { estimateImageSize, redactSecrets, type ImageSizeEstimateResult } from "./local-estimate";
 import { renewalOf, type PlatformLayers, type StoredBlob } from "../cost/storage";
-import type { LayerCompression } from "../defaults";
+import type { LayerCompression } from "../common/enums";
 
 /** Pulumi's wire sentinel for an unknown value (@pulumi/pulumi runtime/rpc.js `unknownValue`). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MeasuredLayers, PlatformLayers, StoredBlob } from "../cost/storage";
-import type { LayerCompression } from "../defaults";
+import type { LayerCompression } from "../common/enums";
 import type { EstimateInputs, EstimateState } from "./estimate-provider";
 
 export interface ImageSizeEstimateArgs {

@@ -15,7 +15,7 @@
  */
 import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
-import type { LayerCompression } from "../defaults";
+import type { LayerCompression } from "../common/enums";
 
 export type { LayerCompression };
 

@@ -1,17 +1,13 @@
-// How a size is known: the basis contract, the content hash of a build context, the local
-// preview-time estimate (plain modules) and the ImageSizeEstimate dynamic resource that wires it in.
-export * from "./basis";
-export * from "./context-hash";
+// How big the image is: the local preview-time estimate (plain modules), the ImageSizeEstimate dynamic
+// resource that wires it in, the size ECR reports and the size budget.
 export { dockerEngineAvailable } from "./docker-cli";
-// LayerCompression is defined once, in ../defaults.ts (an `as const` enum the schema analyzer reads).
-export type { LayerCompression } from "../defaults";
 export {
   estimateImageSize,
   knownSizeFromEstimate,
-  ImageBuildError,
   type EstimatedLayer,
   type EstimateImageSizeOptions,
   type ImageSizeEstimateResult,
 } from "./local-estimate";
 export { ImageSizeEstimate, type ImageSizeEstimateArgs } from "./estimate-resource";
 export * from "./budget";
+export * from "./ecr-size";

@@ -19,9 +19,11 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { compressionAttributes } from "../compression";
-import type { KnownImageSize } from "./basis";
-import { hashBuildContext, type BuildContextInput } from "./context-hash";
+import { compressionAttributes } from "../buildkit/compression";
+import { DEFAULT_PLATFORM } from "../buildkit/platforms";
+import { ImageBuildError } from "../common/errors";
+import type { KnownImageSize } from "../common/size-basis";
+import { hashBuildContext, type BuildContextInput } from "../buildkit/context-hash";
 import {
   dockerEngineAvailable,
   resolveDockerCommand,
@@ -140,18 +142,7 @@ export interface EstimateImageSizeOptions extends BuildContextInput {
 /** The options the builds below use: the estimate's, plus the `--secret` flags of its secret files. */
 type BuildOptions = EstimateImageSizeOptions & { secretFlags?: readonly string[] };
 
-/** Thrown when the engine answered but the build itself failed (a broken Dockerfile, a failing RUN). */
-export class ImageBuildError extends Error {
-  constructor(
-    message: string,
-    readonly outputTail: string,
-  ) {
-    super(message);
-    this.name = "ImageBuildError";
-  }
-}
-
-// 4: gzip exported with level 6 and force-compression, as the component now pushes it (../compression.ts):
+// 4: gzip exported with level 6 and force-compression, as the component now pushes it (../buildkit/compression.ts):
 //    an older gzip measurement may hold other-compression variants the engine had.
 // 3: layer digests, base layer counts, cache blobs, sizeBytes = largest platform (ECR's index size).
 // 2: per-platform sizes, distinct layers counted once (1 was one platform × the platform count).
@@ -197,7 +188,7 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
     };
   }
 
-  // The component builds linux/amd64 when no platform is given (components/image.ts, `platforms`).
+  // The components build DEFAULT_PLATFORM when no platform is given (../buildkit/platforms.ts).
   const platforms =
     options.platforms !== undefined && options.platforms.length > 0 ? options.platforms : [DEFAULT_PLATFORM];
   const measured = await withSecretFiles(options.secrets, async (secretFlags) => {
@@ -210,9 +201,6 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
   if (cacheFile !== undefined) writeCachedEstimate(cacheFile, result);
   return result;
 }
-
-/** What the component builds when `platforms` is not set. */
-export const DEFAULT_PLATFORM = "linux/amd64";
 
 /**
  * Runs `use` with `--secret id=<id>,src=<file>` flags for `secrets`: each value in its own file (mode
@@ -268,7 +256,7 @@ export function redactSecrets(
 
 /**
  * The `--output` attributes that give the OCI layout the layers the push uploads: the compression
- * fields the component sends on its registry export (../compression.ts `compressionInputs`), written as
+ * fields the component sends on its registry export (../buildkit/compression.ts `compressionInputs`), written as
  * pulumi-docker-build writes them (export.go `ExportWithCompression.String()`), plus OCI media types for
  * zstd as the component sets them. `type=oci` uses OCI media types anyway; a media type changes the
  * manifest, never a layer blob's bytes.
@@ -415,14 +403,14 @@ async function exportBaseLayout(
  * The registry cache the component writes, measured locally: per platform (the component builds one
  * cache per platform, components/image.ts), the same build with `--output type=cacheonly` and
  * `--cache-to type=local,dest=<tmp>,mode=max,image-manifest=true,oci-mediatypes=true` plus the push's
- * compression attributes (the component's cacheTo sends the same fields, ../compression.ts). The local
+ * compression attributes (the component's cacheTo sends the same fields, ../buildkit/compression.ts). The local
  * cache's manifest lists the blobs a registry cache export pushes (test/integration/cache-export.test.ts
  * compares the two on a real registry).
  *
  * Per layer, only the blobs of the push's compression are kept when there are any (a layer held only in
  * another compression is kept as that, ./image-tar.ts `pushedCacheVariants`), and the note counts the
  * variants left out. With force-compression, which the component sends for gzip and zstd alike
- * (../compression.ts), BuildKit lists one variant per layer and nothing is left out. Without it (the
+ * (../buildkit/compression.ts), BuildKit lists one variant per layer and nothing is left out. Without it (the
  * component sent no gzip fields before) a cache export added every variant the engine's content store
  * held, and which ones differed between two exports a minute apart on the shared engine here
  * (2026-11-30: a 230,819,840 B `tar` blob in one, not in the other); the filter keeps the measurement

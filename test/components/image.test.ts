@@ -9,7 +9,7 @@ import {
   imageRefs,
   registryHost,
   type BuildTagSettings,
-} from "../../components/image-refs";
+} from "../../components/buildkit/refs";
 import { imageInputValidator } from "./docker-build-schema";
 import {
   DIGEST,
@@ -87,7 +87,7 @@ describe("BuildKitImage", () => {
       tags: [`${repositoryUrl}:${contentTag}`, `${repositoryUrl}:deployed-dev`],
       push: false,
       // gzip at BuildKit's default level, forced: without force BuildKit reuses a zstd blob the engine
-      // already holds (components/compression.ts); without a level the provider would drop both fields.
+      // already holds (components/buildkit/compression.ts); without a level the provider would drop both fields.
       exports: [
         {
           registry: {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { EcrImagePipeline, type EcrImagePipelineArgs } from "../../components/pipeline";
+import { EcrImagePipeline } from "../../components/pipeline";
+import type { EcrImagePipelineArgs } from "../../components/settings/pipeline";
 import {
   buildLifecyclePreset,
   renderLifecyclePolicy,

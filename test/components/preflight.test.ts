@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { BuildKitImage, type BuildKitImageArgs } from "../../components/image";
-import { EcrImagePipeline, type EcrImagePipelineArgs } from "../../components/pipeline";
-import { EcrRepository, type EcrRepositoryArgs } from "../../components/repository";
-import { PRICED_REGIONS, stageNames } from "../../components/preflight";
+import { BuildKitImage } from "../../components/image";
+import { EcrImagePipeline } from "../../components/pipeline";
+import { EcrRepository } from "../../components/repository";
+import { stageNames } from "../../components/settings/build-files";
+import { PRICED_REGIONS } from "../../components/settings/cost";
+import type { BuildKitImageArgs } from "../../components/settings/image";
+import type { EcrImagePipelineArgs } from "../../components/settings/pipeline";
+import type { EcrRepositoryArgs } from "../../components/settings/repository";
 import { REGISTRY, installMocks } from "./harness";
 
 const contexts = path.join(__dirname, "..", "fixtures", "contexts");

@@ -3,7 +3,8 @@
 // and for the provider's rules on their own (table-driven).
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { BuildKitImage, type BuildKitImageArgs } from "../../components/image";
+import { BuildKitImage } from "../../components/image";
+import type { BuildKitImageArgs } from "../../components/settings/image";
 import {
   digestFromMetadata,
   providerBuildInvocation,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { EcrRepository } from "../../components/repository";
 import { renderLifecyclePolicy, buildLifecyclePreset } from "../../components/lifecycle";
-import { pullOnlyRepositoryPolicy } from "../../components/repository-policy";
+import { checkPullPrincipalArns, pullOnlyRepositoryPolicy } from "../../components/settings/pull-policy";
 import { installMocks, settle, valueOf } from "./harness";
 
 describe("EcrRepository", () => {
@@ -191,11 +191,28 @@ describe("EcrRepository", () => {
     });
   }
 
-  it("pullOnlyRepositoryPolicy rejects what is not a principal", () => {
-    assert.throws(() => pullOnlyRepositoryPolicy(["bob"]), {
+  it("checkPullPrincipalArns rejects what is not a principal, naming the component the user called", () => {
+    assert.throws(() => checkPullPrincipalArns("EcrRepository", ["bob"]), {
       message:
         'EcrRepository: invalid argument "pullPrincipalArns": "bob" is not an account id or an IAM root, role or user ARN. Use e.g. arn:aws:iam::123456789012:role/deployer or 123456789012.',
     });
-    assert.throws(() => pullOnlyRepositoryPolicy([]), /the list is empty/);
+    assert.throws(() => checkPullPrincipalArns("EcrImagePipeline", []), {
+      message:
+        'EcrImagePipeline: invalid argument "pullPrincipalArns": the list is empty. Leave it unset for no repository policy.',
+    });
+    assert.equal(
+      pullOnlyRepositoryPolicy(["210987654321", "210987654321"]),
+      '{"Version":"2012-10-17","Statement":[{"Sid":"PullOnly","Effect":"Allow","Principal":{"AWS":["210987654321"]},"Action":["ecr:BatchCheckLayerAvailability","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}',
+    );
+  });
+
+  it("a plain pullPrincipalArns that is not a principal is rejected before any resource", async () => {
+    const rec = installMocks();
+    assert.throws(() => new EcrRepository("web", { pullPrincipalArns: ["*"] }), {
+      message:
+        'EcrRepository: invalid argument "pullPrincipalArns": "*" is not an account id or an IAM root, role or user ARN. Use e.g. arn:aws:iam::123456789012:role/deployer or 123456789012.',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(rec.resources, []);
   });
 });

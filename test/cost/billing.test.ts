@@ -15,7 +15,7 @@ import {
 import { archiveExpiryDays, costFor } from "../../components/cost/pipeline-cost";
 import { defaultUsageProfile } from "../../components/cost/usage";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
-import { InvalidInputError } from "../../components/errors";
+import { InvalidInputError } from "../../components/common/errors";
 
 const GB = 2 ** 30;
 const cents = (usd: number) => Math.round(usd * 100);

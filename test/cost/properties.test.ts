@@ -7,7 +7,7 @@ import {
   type CostEstimateInput,
 } from "../../components/cost";
 import { COST_LIMITS } from "../../components/cost/validate";
-import { InvalidInputError } from "../../components/errors";
+import { InvalidInputError } from "../../components/common/errors";
 
 const GB = 2 ** 30;
 const regions = Object.keys(ecrPricing);

@@ -3,9 +3,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-// Imported from pipeline-model (its home before issue 12) so that this file also runs against the old code.
-import { analyzeBuildDockerfile } from "../../components/pipeline-model";
-import { hashBuildContext, listContextFiles } from "../../components/size/context-hash";
+import { analyzeBuildDockerfile } from "../../components/dockerfile/build";
+import { hashBuildContext, listContextFiles } from "../../components/buildkit/context-hash";
 import { runIsolated } from "../isolated";
 
 const OWN_IGNORE = path.join(__dirname, "..", "fixtures", "contexts", "own-ignore");
@@ -51,7 +50,7 @@ describe("analyzeBuildDockerfile: the same ignore file as the context hash", () 
       const fifo = path.join(dir, "Dockerfile");
       execFileSync("mkfifo", [fifo]);
       const { stdout, timedOut } = runIsolated(`
-        const { analyzeBuildDockerfile } = require(root + "/components/pipeline-model");
+        const { analyzeBuildDockerfile } = require(root + "/components/dockerfile/build");
         console.log(JSON.stringify(analyzeBuildDockerfile(${JSON.stringify(dir)}, ${JSON.stringify(fifo)})));
       `);
       assert.equal(timedOut, false, "analyzeBuildDockerfile blocked on the FIFO");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { analyzeDockerfile, DockerfileParseError, dockerfileRules } from "../../components/dockerfile";
-import { InternalError } from "../../components/errors";
+import { InternalError } from "../../components/common/errors";
 import { MAX_DOCKERFILE_CHARS } from "../../components/dockerfile/parse";
 import { dockerfileTextArb, hostileDockerfileArb } from "../fuzz/arbitraries";
 

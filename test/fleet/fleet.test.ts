@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { estimateMonthlyCost } from "../../components/cost";
-import { InvalidInputError } from "../../components/errors";
+import { InvalidInputError } from "../../components/common/errors";
 import {
   fleetBills,
   fleetMemberFromOutput,

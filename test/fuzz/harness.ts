@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { CostEstimate } from "../../components/cost";
-import { InvalidInputError } from "../../components/errors";
+import { InvalidInputError } from "../../components/common/errors";
 
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 export const FUZZ_SEED = 20_261_130;

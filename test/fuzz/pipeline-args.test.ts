@@ -2,7 +2,7 @@
  * The settings seam under fuzz (issues 11 and 12): EcrImagePipeline's args, every field of
  * EcrImagePipelineArgs (read from the interface itself, tools/args-table.ts, so a new arg is fuzzed the
  * day it is added), each absent, a plausible value or any JSON-ish value (wrong types, NaN, huge
- * numbers, nested junk). `preflightPipeline`, what the component runs before `super()`, must return
+ * numbers, nested junk). `resolvePipelineSettings`, what the component runs before `super()`, must return
  * settings or throw InvalidArgumentError naming one of those args, within TIME_BOUND_MS of CPU: never a
  * TypeError from reading a value of the wrong type, which would reach the user as a crash instead of
  * "invalid argument <name>: got …. <fix>".
@@ -10,14 +10,16 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";
-import { InvalidArgumentError } from "../../components/defaults";
-import { preflightPipeline } from "../../components/preflight";
+import { InvalidArgumentError } from "../../components/common/errors";
+import { resolvePipelineSettings } from "../../components/settings/pipeline";
 import { readArgs } from "../../tools/args-table";
 import { anyNumber } from "./arbitraries";
 import { FUZZ_RUNS, options, size, TIME_BOUND_MS, timedCase } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../..");
-const ARG_NAMES = readArgs(ROOT, "components/pipeline.ts", "EcrImagePipelineArgs").map((row) => row.name);
+const ARG_NAMES = readArgs(ROOT, "components/settings/pipeline.ts", "EcrImagePipelineArgs").map(
+  (row) => row.name,
+);
 const CONTEXT = path.join(ROOT, "test/fixtures/contexts/hello");
 
 /** Values an arg of any type could be given: right-looking ones and wrong ones. */
@@ -51,7 +53,7 @@ const argsArb = fc
   )
   .map(([context, rest]) => ({ context, ...Object.fromEntries(rest) }) as Record<string, unknown>);
 
-describe(`fuzz: EcrImagePipeline's args through preflightPipeline, ${FUZZ_RUNS} seeded cases (issues 11, 12)`, function () {
+describe(`fuzz: EcrImagePipeline's args through resolvePipelineSettings, ${FUZZ_RUNS} seeded cases (issues 11, 12)`, function () {
   this.timeout(300_000);
 
   it(`reads ${ARG_NAMES.length} args from EcrImagePipelineArgs`, () => {
@@ -67,7 +69,12 @@ describe(`fuzz: EcrImagePipeline's args through preflightPipeline, ${FUZZ_RUNS} 
     fc.assert(
       fc.property(argsArb, (args) => {
         const outcome = timedCase(
-          () => preflightPipeline(args as Parameters<typeof preflightPipeline>[0], "web"),
+          () =>
+            resolvePipelineSettings(
+              args as Parameters<typeof resolvePipelineSettings>[0],
+              "EcrImagePipeline",
+              "web",
+            ),
           () => size(args),
         );
         if ("value" in outcome) {

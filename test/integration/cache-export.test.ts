@@ -62,7 +62,7 @@ describe("registry cache blobs: local cache export vs the component's registry c
           cacheDir: false,
         });
       // The preview's estimate runs first, as in a deployment, then the push, then the measurement
-      // compared. Both sides force the push's compression (components/compression.ts), so neither lists
+      // compared. Both sides force the push's compression (components/buildkit/compression.ts), so neither lists
       // another variant the engine happens to hold (the estimate's own uncompressed export adds `tar`).
       await measure();
       const build = await recordComponentBuild(args);

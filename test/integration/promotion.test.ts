@@ -22,7 +22,7 @@ import {
   promotionDecision,
   promotionIndexes,
   type PromotionDecision,
-} from "../../components/build/promotion";
+} from "../../components/buildkit/promotion";
 import { REPO_ROOT } from "../../tools/lib/bench-variants";
 import { runCommand } from "../../tools/lib/process";
 import { LOCAL_REGISTRY } from "../../tools/lib/registry";

@@ -139,7 +139,7 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
   it("gzip after zstd on one engine: every layer of the image and of the cache is still tar+gzip", async function () {
     // A runner that builds several stacks (or changed `compression`) holds the layers as zstd first. A
     // gzip export without force-compression reuses those zstd blobs: on main at 65cb82f the pushed
-    // "gzip" image had tar+zstd layers and the cache listed them too (components/compression.ts).
+    // "gzip" image had tar+zstd layers and the cache listed them too (components/buildkit/compression.ts).
     const own = prepareContext(benchVariant("optimized"), join(WORK, "context-gzip-after-zstd"));
     setAppVersion(own, `gzip-after-zstd-${RUN_ID}`);
     const zstd = await recordComponentBuild(appArgs(own, { compression: "zstd" }));

@@ -7,7 +7,7 @@
  * run per day (ECR acts "within 24 hours"). The cost model prices `retainedBytes`; the cache image is
  * not modelled (the cost model adds cache bytes separately).
  */
-import { PROTECTED_TAG_PREFIXES } from "../../components/tags";
+import { PROTECTED_TAG_PREFIXES } from "../../components/common/tags";
 import type { LifecycleImage } from "../../components/lifecycle/simulate";
 import {
   lifecycleRulesOf,

@@ -4,7 +4,7 @@
  * (field names as @pulumi/aws 7.48.0 declares them), and exact errors naming the arg.
  */
 import assert from "node:assert/strict";
-import { InvalidInputError } from "../../components/errors";
+import { InvalidInputError } from "../../components/common/errors";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
 import {
   BLOB_MOUNTING_SETTING,

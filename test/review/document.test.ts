@@ -3,7 +3,7 @@ import { compareCosts, comparedImage } from "../../components/cost/comparison";
 import { estimateMonthlyCost } from "../../components/cost/estimate";
 import { ecrPricing, PRICING_SOURCES } from "../../components/cost/pricing";
 import type { CostLine } from "../../components/cost/types";
-import { InvalidInputError } from "../../components/errors";
+import { InvalidInputError } from "../../components/common/errors";
 import {
   buildCostDocument,
   COST_DOCUMENT_KIND,

@@ -14,7 +14,7 @@ import { estimateMonthlyCost } from "../../components/cost/estimate";
 import type { CostEstimate, CostEstimateInput } from "../../components/cost/types";
 import { buildCostDocument, costJsonText, type CostDocument } from "../../components/review/document";
 import { evaluateCostGuardrails, type CostGuardrailSettings } from "../../components/review/guardrails";
-import type { KnownImageSize } from "../../components/size/basis";
+import type { KnownImageSize } from "../../components/common/size-basis";
 
 export const MiB = 2 ** 20;
 export const FIXTURES = path.join(__dirname, "..", "fixtures", "pulumi");

@@ -6,7 +6,7 @@ import {
   type CostChange,
 } from "../../components/cost/comparison";
 import type { CostLine } from "../../components/cost/types";
-import { InvalidInputError } from "../../components/errors";
+import { InvalidInputError } from "../../components/common/errors";
 import {
   checkCostGuardrailSettings,
   evaluateCostGuardrails,

@@ -5,8 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import dockerignore from "@balena/dockerignore";
 import fc from "fast-check";
-import { BuildContextError } from "../../components/build-context";
-import { hashBuildContext, listContextFiles } from "../../components/size/context-hash";
+import { BuildContextError } from "../../components/common/errors";
+import { hashBuildContext, listContextFiles } from "../../components/buildkit/context-hash";
 
 /**
  * Generated file trees in a temp dir (seeded): hashBuildContext returns or throws BuildContextError,

@@ -3,12 +3,12 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BuildContextError } from "../../components/build-context";
+import { BuildContextError } from "../../components/common/errors";
 import {
   hashBuildContext,
   ignoredDirectoryPruner,
   listContextFiles,
-} from "../../components/size/context-hash";
+} from "../../components/buildkit/context-hash";
 import { runIsolated } from "../isolated";
 
 function makeContext(): string {
@@ -97,7 +97,7 @@ describe("hashBuildContext: typed errors, special files, pruning", () => {
   it("never blocks on a FIFO named .dockerignore: a typed error instead (checked in a child process)", () => {
     execFileSync("mkfifo", [path.join(context, ".dockerignore")]);
     const { stdout, timedOut } = runIsolated(`
-      const { hashBuildContext } = require(root + "/components/size/context-hash");
+      const { hashBuildContext } = require(root + "/components/buildkit/context-hash");
       try { hashBuildContext({ context: ${JSON.stringify(context)} }); console.log("no error"); }
       catch (error) { console.log(error.name + ": " + error.message); }
     `);
@@ -113,7 +113,7 @@ describe("hashBuildContext: typed errors, special files, pruning", () => {
     const before = hashBuildContext({ context });
     execFileSync("mkfifo", ["-m", "0644", fifo]);
     const { stdout, timedOut } = runIsolated(`
-      const { hashBuildContext } = require(root + "/components/size/context-hash");
+      const { hashBuildContext } = require(root + "/components/buildkit/context-hash");
       console.log(JSON.stringify(hashBuildContext({ context: ${JSON.stringify(context)} })));
     `);
     assert.equal(timedOut, false, "hashBuildContext blocked on the FIFO");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hashBuildContext, type BuildContextInput } from "../../components/size/context-hash";
+import { hashBuildContext, type BuildContextInput } from "../../components/buildkit/context-hash";
 
 /** A throw-away build context: a Dockerfile, a source file, a .dockerignore and ignored files. */
 function makeContext(): string {

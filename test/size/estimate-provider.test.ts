@@ -8,7 +8,7 @@ import {
 } from "../../components/size/estimate-provider";
 import type { ImageSizeEstimateResult } from "../../components/size/local-estimate";
 import { ImageSizeEstimate } from "../../components/size/estimate-resource";
-import { hostedAsComponentProvider, resolvePipelineDefaults } from "../../components/defaults";
+import { hostedAsComponentProvider, resolvePipelineDefaults } from "../../components/settings/pipeline";
 import { installMocks, isKnown, valueOf } from "../components/harness";
 
 const inputs: EstimateInputs = {

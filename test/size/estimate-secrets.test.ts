@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { checkEstimate, type EstimateInputs, type Estimator } from "../../components/size/estimate-provider";
 import { ImageSizeEstimate } from "../../components/size/estimate-resource";
-import { ImageBuildError, redactSecrets, withSecretFiles } from "../../components/size/local-estimate";
+import { ImageBuildError } from "../../components/common/errors";
+import { redactSecrets, withSecretFiles } from "../../components/size/local-estimate";
 import { installMocks, secretValue, settle } from "../components/harness";
 
 const SECRET = "userpaths-unit-secret-value";

@@ -8,11 +8,9 @@ import { readConsumerConfig } from "../../stacks/consumer/settings";
 import { readStackConfig } from "../../stacks/stack-files";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
 import { USAGE_COUNT_KEYS } from "../../components/cost/usage";
-import {
-  resolveImageSettings,
-  resolvePipelineSettings,
-  resolveRepositorySettings,
-} from "../../components/defaults";
+import { resolveImageSettings } from "../../components/settings/image";
+import { resolvePipelineSettings } from "../../components/settings/pipeline";
+import { resolveRepositorySettings } from "../../components/settings/repository";
 import {
   DIGEST,
   INDEX_DIGEST,
@@ -179,7 +177,7 @@ describe("readEnvironmentProfile", () => {
   it("defaults the environment and retention to the stack name; leaves every other arg to the component", () => {
     const profile = readEnvironmentProfile(lookup({}), "staging");
     assert.equal(profile.environment, "staging");
-    // Exactly the stack's own defaults: the component resolves the rest (components/defaults.ts).
+    // Exactly the stack's own defaults: the component resolves the rest (components/settings/).
     assert.deepEqual(profile.args, {
       repositoryName: "ecr-pipeline-staging",
       context: "app",
@@ -326,8 +324,14 @@ describe("readEnvironmentProfile", () => {
       Object.fromEntries(keys.map((key) => [key, (settings as Record<string, unknown>)[key]]));
     const resolvedWith = (values: Partial<Record<ConfigKey, string>>): unknown => {
       const { args } = readEnvironmentProfile(lookup(values), "dev");
-      const { repository, image, ...own } = resolvePipelineSettings(args, "EcrImagePipeline", "app-dev");
-      // The build context is passed through, not resolved: compared as the args give it.
+      const { repository, image, estimatePlatforms, ...own } = resolvePipelineSettings(
+        args,
+        "EcrImagePipeline",
+        "app-dev",
+      );
+      // The build context, and the platforms the size estimate is handed, are passed through, not
+      // resolved: compared as the args give them (image.platforms is the resolved list).
+      void estimatePlatforms;
       return {
         own,
         repository: pick(repository, repositoryKeys),

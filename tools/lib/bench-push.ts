@@ -4,7 +4,7 @@
 // Used by tools/bench-storage.ts and tools/bench-fleet.ts.
 import { createReadStream, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { contentTagFromHash, contextHashFor } from "../../components/image-refs";
+import { contentTagFromHash, contextHashFor } from "../../components/buildkit/refs";
 import { ociExportAttributes } from "../../components/size/local-estimate";
 import { measureOciLayout } from "../../components/size/image-tar";
 import { buildx } from "./buildx";

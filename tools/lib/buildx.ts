@@ -2,7 +2,7 @@
 // the benchmarks: registry outputs with a chosen compression, registry caches in ECR's form, one platform
 // per build, and which steps BuildKit ran or took from its cache (parsed from `--progress=plain`).
 import { existsSync } from "node:fs";
-import { compressionAttributes } from "../../components/compression";
+import { compressionAttributes } from "../../components/buildkit/compression";
 import { uncompressedImageBytes } from "./docker";
 import { runCommand } from "./process";
 import { LOCAL_REGISTRY, type ImageManifest } from "./registry";

@@ -1,11 +1,13 @@
 /**
  * The workload each environment is priced with in `npm start`'s report, read from the stack files
  * (stacks/Pulumi.<env>.yaml) through the same profile reader the Pulumi program uses, and resolved by the
- * pipeline's own resolver (components/defaults.ts), so the offline report and `pulumi preview` price the
+ * pipeline's own resolver (components/settings/pipeline.ts), so the offline report and `pulumi preview` price the
  * same month.
  */
 import * as path from "node:path";
-import { resolvePipelineSettings, type ScanningMode } from "../../components/defaults";
+import { FALLBACK_PRICING_REGION } from "../../components/cost/pipeline-cost";
+import type { ScanningMode } from "../../components/cost/types";
+import { resolvePipelineSettings } from "../../components/settings/pipeline";
 import type { UsageProfile } from "../../components/cost/usage";
 import type { LifecyclePresetName } from "../../components/lifecycle";
 import { readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
@@ -33,7 +35,7 @@ export function loadEnvironmentWorkloads(stacksDir: string): EnvironmentWorkload
     const settings = resolvePipelineSettings(profile.args, file, `app-${profile.environment}`);
     return {
       name: settings.repository.lifecyclePreset,
-      region: config["aws:region"] ?? "us-east-1",
+      region: config["aws:region"] ?? FALLBACK_PRICING_REGION,
       scanningMode: settings.repository.scanningMode,
       platforms: settings.image.platforms.length,
       platformList: [...settings.image.platforms],

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BuildKitImage, type BuildKitImageArgs } from "../../../components/image";
+import { BuildKitImage } from "../../../components/image";
+import type { BuildKitImageArgs } from "../../../components/settings/image";
 import { REGISTRY, installMocks, settle, unwrapSecrets, valueOf } from "../../components/harness";
 import { getManifest } from "./registry-manifests";
 import { REPO_ROOT, TEST_BASE_IMAGES } from "../../../tools/lib/bench-variants";

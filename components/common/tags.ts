@@ -10,7 +10,7 @@ export const DEFAULT_CACHE_TAG = "buildcache";
 /**
  * Prefix of the content-addressed tag every build is pushed with: `ctx-` + the first 16 hex digits of
  * a SHA-256 over the build context, Dockerfile, target, build args, platforms and the other build
- * settings (./image-refs.ts `buildSettingsKey`). Same inputs, same tag; and any change that makes
+ * settings (../buildkit/refs.ts `buildSettingsKey`). Same inputs, same tag; and any change that makes
  * docker-build push again is a new tag, since ECR refuses a second push to an immutable tag even of the
  * same digest.
  */

@@ -12,7 +12,7 @@
  * provider built from zstd without a level pushed `tar+gzip` layers; with level 3 and force, the image's
  * layers, base layer included, were `tar+zstd`, and the zstd cache's layers had the same digests.
  */
-import type { LayerCompression } from "./defaults";
+import type { LayerCompression } from "../common/enums";
 
 /**
  * zstd level 3: what BuildKit uses for zstd when no level is given. BuildKit maps the level with

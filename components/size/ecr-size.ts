@@ -1,23 +1,9 @@
 /**
- * The plain-value logic behind EcrImagePipeline's findings and budget outputs (its cost glue is
- * ./cost/pipeline-cost.ts). The component lifts these with one `apply` each; nothing here sees an Output.
+ * The size ECR bills, as EcrImagePipeline reads it: `aws.ecr.getImage`'s `imageSizeInBytes` for the
+ * pushed digest as a KnownImageSize (basis `ecr`), or why there is none. Plain values only: the component
+ * lifts these with one `apply` each.
  */
-import type { SizeBudgetSettings } from "./defaults";
-import type { DockerfileFinding } from "./dockerfile";
-import type { KnownImageSize } from "./size/basis";
-import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
-
-// Moved to dockerfile/build.ts (one ignore-file decision and one context walker with the context hash).
-export { analyzeBuildDockerfile } from "./dockerfile/build";
-
-/** The size-budget verdict for `size`, under the budget rule as resolved (../defaults.ts `SizeBudgetSettings`). */
-export function budgetVerdict(
-  size: KnownImageSize,
-  findings: readonly DockerfileFinding[],
-  rule: SizeBudgetSettings["rule"],
-): SizeBudgetVerdict {
-  return evaluateSizeBudget({ sizeBytes: size.bytes, basis: size.basis, ...rule, findings });
-}
+import type { KnownImageSize } from "../common/size-basis";
 
 /**
  * What `aws.ecr.getImage` told us about the pushed digest: its size as a KnownImageSize (basis `ecr`),
@@ -51,18 +37,4 @@ export function ecrLookupFailed(repositoryName: string, imageDigest: string, err
 export function withFallbackReason(size: KnownImageSize, ecrMissing: string | undefined): KnownImageSize {
   if (ecrMissing === undefined || size.basis === "ecr") return size;
   return { ...size, note: `${ecrMissing}, so using basis ${size.basis}: ${size.note}` };
-}
-
-/** The AWS provider's region as aws.getRegion reports it (`region`, or v6's `name`), else us-east-1 with a note. */
-export function regionFromProvider(result: { region?: unknown; name?: unknown } | undefined): {
-  region: string;
-  note?: string;
-} {
-  for (const candidate of [result?.region, result?.name]) {
-    if (typeof candidate === "string" && candidate !== "") return { region: candidate };
-  }
-  return {
-    region: "us-east-1",
-    note: "aws.getRegion reported no region: pricing us-east-1. Set costRegion to price the repository's region.",
-  };
 }

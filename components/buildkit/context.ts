@@ -1,5 +1,5 @@
 /**
- * Reading a build context the way BuildKit does, shared by the context hash (size/context-hash.ts) and
+ * Reading a build context the way BuildKit does, shared by the context hash (./context-hash.ts) and
  * the Dockerfile analyzer (dockerfile/build.ts) so that both judge the same files: which ignore file
  * applies, and reading files without ever blocking on a FIFO or throwing a raw errno error.
  *
@@ -7,27 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-
-/**
- * A path of the build context (or the Dockerfile, or its ignore file) cannot be used. The message names
- * the path, what is wrong and the fix, because it is shown as-is in `pulumi preview`.
- */
-export class BuildContextError extends Error {
-  readonly path: string;
-  readonly problem: string;
-  readonly fix: string;
-  /** The errno code behind it (ENOENT, EACCES, ...), when there is one. */
-  readonly code: string | undefined;
-
-  constructor(filePath: string, problem: string, fix: string, code?: string) {
-    super(`${filePath}: ${problem}. Fix: ${fix}`);
-    this.name = "BuildContextError";
-    this.path = filePath;
-    this.problem = problem;
-    this.fix = fix;
-    this.code = code;
-  }
-}
+import { BuildContextError } from "../common/errors";
 
 /** What a path is for, to word the fix. */
 export type ContextPathRole = "context" | "dockerfile" | "dockerignore" | "entry";

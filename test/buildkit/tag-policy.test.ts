@@ -12,7 +12,7 @@ import {
   tagRole,
   type FixedTagCheckInput,
   type TagLookup,
-} from "../../components/build/tag-policy";
+} from "../../components/buildkit/tag-policy";
 
 const conventions = { contentTagPrefix: "ctx-", deployedTagPrefix: "deployed-", cacheTag: "buildcache" };
 const CACHE = { filter: "buildcache*", filterType: "WILDCARD" };

@@ -1,10 +1,11 @@
 /**
  * Pure helpers that turn a repository URL and tags into the references BuildKit pushes to.
  */
-import { hashBuildContext, type BuildContextInput } from "./size/context-hash";
-import { CONTENT_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "./tags";
+import { hashBuildContext, type BuildContextInput } from "./context-hash";
+import { CONTENT_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
+import { platformSuffix } from "./platforms";
 
-/** SHA-256 (hex) of what decides the build's output (see ./size/context-hash.ts). */
+/** SHA-256 (hex) of what decides the build's output (see ./context-hash.ts). */
 export function contextHashFor(input: BuildContextInput): string {
   return hashBuildContext(input).hash;
 }
@@ -115,14 +116,6 @@ export function imageRefs(
     refs: tags.map((tag) => `${repositoryUrl}:${tag}`),
     cacheRef: `${repositoryUrl}:${cacheTag}`,
   };
-}
-
-/**
- * The tag suffix (and child-name suffix) of one platform's build in a multi-platform image:
- * `linux/amd64` → `amd64`, `linux/arm/v7` → `arm-v7`.
- */
-export function platformSuffix(platform: string): string {
-  return platform.replace(/^linux\//, "").replace(/\//g, "-");
 }
 
 export interface PlatformRefs {

@@ -5,7 +5,7 @@ import {
   promotionIndexes,
   promotionPreviewNote,
   type PromotionInput,
-} from "../../components/build/promotion";
+} from "../../components/buildkit/promotion";
 
 const MIB = 1024 ** 2;
 const input = (overrides: Partial<PromotionInput>): PromotionInput => ({

@@ -2,7 +2,7 @@
  * A content hash of everything that decides what `docker build` produces: the files of the build
  * context that Docker would send (after .dockerignore), the Dockerfile text, the target stage, the
  * build args and the platforms. Same inputs, same hash — so it can name a content-addressed image tag
- * (`ctx-` + 16 hex digits, see ../tags.ts) and key the preview-time size estimate's cache.
+ * (`ctx-` + 16 hex digits, see ../common/tags.ts) and key the preview-time size estimate's cache.
  *
  * Pure (Node built-ins and @balena/dockerignore only): no Docker engine, no Pulumi.
  */
@@ -10,15 +10,10 @@ import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import dockerignore from "@balena/dockerignore";
-import {
-  BuildContextError,
-  contextError,
-  openRegularFile,
-  readDockerignoreFor,
-  readRegularTextFile,
-} from "../build-context";
+import { BuildContextError } from "../common/errors";
+import { contextError, openRegularFile, readDockerignoreFor, readRegularTextFile } from "./context";
 
-export { BuildContextError } from "../build-context";
+export { BuildContextError } from "../common/errors";
 
 export interface BuildContextInput {
   /** Directory sent to the builder. */
@@ -34,7 +29,7 @@ export interface BuildContextInput {
   buildArgs?: Record<string, string>;
   platforms?: readonly string[];
   /**
-   * The build's other settings as one canonical text (../image-refs.ts `buildSettingsKey`): hashed too,
+   * The build's other settings as one canonical text (./refs.ts `buildSettingsKey`): hashed too,
    * so that every change docker-build rebuilds for also changes the content tag. Absent: not hashed.
    */
   buildSettings?: string;

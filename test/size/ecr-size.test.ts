@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import {
-  ecrLookupFailed,
-  ecrSizeLookup,
-  regionFromProvider,
-  withFallbackReason,
-} from "../../components/pipeline-model";
+import { ecrLookupFailed, ecrSizeLookup, withFallbackReason } from "../../components/size/ecr-size";
 
 const DIGEST = "sha256:" + "cd".repeat(32);
 
-describe("ECR values that may be absent (pipeline-model)", () => {
+describe("ECR values that may be absent (size/ecr-size.ts)", () => {
   const table: Array<[unknown, ReturnType<typeof ecrSizeLookup>]> = [
     [1234, { size: { bytes: 1234, basis: "ecr", note: `imageSizeInBytes of ${DIGEST} in ECR` } }],
     [0, { size: { bytes: 0, basis: "ecr", note: `imageSizeInBytes of ${DIGEST} in ECR` } }],
@@ -43,16 +38,5 @@ describe("ECR values that may be absent (pipeline-model)", () => {
     assert.deepEqual(withFallbackReason(estimate, undefined), estimate);
     const ecr = { bytes: 5, basis: "ecr", note: "n" } as const;
     assert.deepEqual(withFallbackReason(ecr, "why"), ecr);
-  });
-
-  it("regionFromProvider: region, then v6's name, then us-east-1 with a note", () => {
-    assert.deepEqual(regionFromProvider({ region: "eu-west-1", name: "eu-west-2" }), { region: "eu-west-1" });
-    assert.deepEqual(regionFromProvider({ name: "eu-west-2" }), { region: "eu-west-2" });
-    const fallback = {
-      region: "us-east-1",
-      note: "aws.getRegion reported no region: pricing us-east-1. Set costRegion to price the repository's region.",
-    };
-    assert.deepEqual(regionFromProvider({ region: "" }), fallback);
-    assert.deepEqual(regionFromProvider(undefined), fallback);
   });
 });

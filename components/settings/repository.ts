@@ -1,0 +1,230 @@
+/**
+ * EcrRepository's args: declared and documented (the README's tables are generated from these
+ * interfaces), then resolved by one function, `resolveRepositorySettings`, which EcrRepository calls
+ * before it registers anything and EcrImagePipeline calls for the repository it creates, naming itself.
+ * Resolving is idempotent: the settings it returns, resolved again, are the same settings, so a parent
+ * may hand them to the child as its args.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { InvalidArgumentError } from "../common/errors";
+import { checkedInput } from "../common/outputs";
+import { DEPLOYED_TAG_PREFIX, PROTECTED_TAG_PREFIXES } from "../common/tags";
+import { ScanningMode } from "../cost/types";
+import {
+  LifecyclePresetName,
+  buildLifecyclePreset,
+  formatLifecycleProblems,
+  imagesPerBuild,
+  renderLifecyclePolicy,
+  validateLifecyclePolicy,
+  type LifecyclePolicyProblem,
+} from "../lifecycle";
+import { booleanArg, isPositiveInteger, numberArg, oneOf, validateCacheTag } from "./args";
+import { checkPullPrincipalArns } from "./pull-policy";
+
+/** How the repository is set up: shared by EcrRepository and EcrImagePipeline (one definition, one doc). */
+export interface RepositorySettings {
+  /**
+   * Repository name (lower case; `/` groups it into a namespace, e.g. `team/app`).
+   * @default the component name plus a random suffix (Pulumi auto-naming)
+   */
+  repositoryName?: pulumi.Input<string>;
+  /**
+   * Scan every pushed image for vulnerabilities (basic scanning is free).
+   * @default true
+   */
+  scanOnPush?: boolean;
+  /**
+   * KMS key ARN for encryption at rest. When set, the repository uses `KMS`; otherwise `AES256`.
+   * The encryption type cannot be changed after creation (ECR replaces the repository).
+   * @default undefined (AES256)
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Let `pulumi destroy` delete the repository even when it still holds images.
+   * Off by default so a destroy never silently deletes images that may still be running.
+   * @default false
+   */
+  forceDelete?: boolean;
+  /**
+   * Tag the BuildKit registry cache is written to. It is exempt from tag immutability and from
+   * keep-N lifecycle counts, so it must not start with `ctx-`, the content tags' prefix.
+   * @default "buildcache"
+   */
+  cacheTag?: string;
+  /**
+   * Lifecycle preset (see docs/LIFECYCLE.md): how many builds and untagged images each environment
+   * keeps. Ignored when `lifecyclePolicy` is given.
+   * @default "prod" (the preset that keeps the most)
+   */
+  lifecyclePreset?: LifecyclePresetName;
+  /**
+   * Lifecycle policy JSON replacing the preset (write it with `renderLifecyclePolicy(rules)` from typed
+   * rules, or by hand). A plain string, not an Output, so it is validated before any resource is
+   * registered: errors stop the program with the rule and the fix, warnings are logged.
+   * @default undefined (use `lifecyclePreset`)
+   */
+  lifecyclePolicy?: string;
+  /**
+   * Principals (account ids or IAM ARNs) allowed to pull (and only pull) from this repository.
+   * @default undefined (no repository policy: only the owning account's IAM policies apply)
+   */
+  pullPrincipalArns?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Scanning mode the team pays for. `enhanced` (Amazon Inspector) is a registry-wide setting; it is
+   * only created here when `manageRegistryScanning` is true.
+   * @default "basic"
+   */
+  scanningMode?: ScanningMode;
+  /**
+   * Create the account-and-region-wide `aws.ecr.RegistryScanningConfiguration` for `scanningMode`,
+   * with a filter on this repository. Only one stack per account and region may own it.
+   * @default false
+   */
+  manageRegistryScanning?: boolean;
+  /**
+   * Tags for the AWS resources.
+   * @default undefined
+   */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * An ECR repository with sound defaults: scan on push, immutable tags except the cache tag and
+ * `deployed-*`, AES256 (or KMS) encryption, no force delete, one validated lifecycle policy, an optional
+ * pull-only repository policy and optional registry-level enhanced scanning.
+ */
+export interface EcrRepositoryArgs extends RepositorySettings {
+  /**
+   * Platforms each build pushes (EcrImagePipeline sets it from `platforms`). With more than one, a build
+   * is an image index (the content tag) plus one image per platform (`<content tag>-<arch>`), all `ctx-*`,
+   * so the preset's keep rule counts `platformsPerImage + 1` images per build: it keeps as many builds,
+   * and no child of a kept index is expired by count.
+   * @default 1
+   */
+  platformsPerImage?: number;
+}
+
+export const LIFECYCLE_PRESET_NAMES: readonly LifecyclePresetName[] = Object.values(LifecyclePresetName);
+export const SCANNING_MODES: readonly ScanningMode[] = Object.values(ScanningMode);
+
+/**
+ * ECR repository names: 2–256 characters, lower case, digits and `._-/` separators
+ * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html, repositoryName).
+ */
+const REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** The plain-valued part of EcrRepositoryArgs, resolved. */
+export interface RepositoryDefaults {
+  scanOnPush: boolean;
+  forceDelete: boolean;
+  cacheTag: string;
+  lifecyclePreset: LifecyclePresetName;
+  scanningMode: ScanningMode;
+  manageRegistryScanning: boolean;
+  platformsPerImage: number;
+  /** Tags exempt from immutability (WILDCARD filters): the cache tags, and `deployed-*`, which move. */
+  mutableTagFilters: string[];
+  /** `ctx-*` images one build pushes: 1, or an index plus one image per platform. */
+  imagesPerBuild: number;
+  /** The lifecycle policy sent to ECR: `lifecyclePolicy` as given, or the preset rendered; validated. */
+  lifecyclePolicyText: string;
+  /** Validator warnings for that policy (errors stop the resolver). */
+  lifecycleWarnings: LifecyclePolicyProblem[];
+}
+
+export interface RepositoryDefaultsInput {
+  repositoryName?: unknown;
+  scanOnPush?: boolean;
+  forceDelete?: boolean;
+  cacheTag?: string;
+  lifecyclePreset?: LifecyclePresetName;
+  lifecyclePolicy?: string;
+  scanningMode?: ScanningMode;
+  manageRegistryScanning?: boolean;
+  platformsPerImage?: number;
+  pullPrincipalArns?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** EcrRepository's args with every default applied and every plain value checked. */
+export type RepositorySettingsResolved<A extends RepositoryDefaultsInput> = Readonly<
+  Omit<A, keyof RepositoryDefaults> & RepositoryDefaults
+>;
+
+/**
+ * Resolves the repository's args: name, cache tag, preset, scanning mode, and the lifecycle policy
+ * (the preset rendered, or the JSON given) validated; errors stop here, warnings are returned for the
+ * component to log. Inputs it does not resolve (an Output name, the KMS key, tags) pass through.
+ */
+export function resolveRepositorySettings<A extends RepositoryDefaultsInput>(
+  args: A,
+  caller: string,
+  name: string,
+): RepositorySettingsResolved<A> {
+  if (typeof args.repositoryName === "string" && !REPOSITORY_NAME.test(args.repositoryName)) {
+    throw new InvalidArgumentError(
+      caller,
+      "repositoryName",
+      `${JSON.stringify(args.repositoryName)} is not a valid ECR repository name`,
+      "Use 2-256 lower-case letters, digits and '.', '_', '-' or '/' separators (e.g. \"team/app\").",
+    );
+  }
+  const cacheTag = validateCacheTag(caller, args.cacheTag);
+  const platformsPerImage = numberArg(
+    caller,
+    "platformsPerImage",
+    args.platformsPerImage,
+    1,
+    isPositiveInteger,
+    "Use a whole number >= 1.",
+  );
+  const lifecyclePreset = oneOf(
+    caller,
+    "lifecyclePreset",
+    args.lifecyclePreset,
+    LIFECYCLE_PRESET_NAMES,
+    "prod",
+  );
+  // Several platforms: an index (the content tag) plus one image per platform (`<content tag>-<arch>`).
+  const imagesPerBuildOfPreset = imagesPerBuild(platformsPerImage);
+  const policyContext = { cacheTag, protectedTagPrefixes: PROTECTED_TAG_PREFIXES };
+  const lifecyclePolicyText =
+    args.lifecyclePolicy ??
+    renderLifecyclePolicy(
+      buildLifecyclePreset(lifecyclePreset, { ...policyContext, imagesPerBuild: imagesPerBuildOfPreset }),
+    );
+  const problems = validateLifecyclePolicy(lifecyclePolicyText, policyContext);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) {
+    // Named as the user wrote it: their policy, or the preset that this cacheTag and these platforms shaped.
+    const given = args.lifecyclePolicy !== undefined;
+    throw new InvalidArgumentError(
+      caller,
+      given ? "lifecyclePolicy" : "lifecyclePreset",
+      `${name}'s lifecycle policy would be rejected:\n${formatLifecycleProblems(errors)}\n`,
+      given
+        ? "Fix the rules listed, or leave lifecyclePolicy unset to use lifecyclePreset."
+        : "Use another lifecyclePreset or cacheTag, or give lifecyclePolicy.",
+    );
+  }
+  const resolved: RepositoryDefaults = {
+    scanOnPush: booleanArg(caller, "scanOnPush", args.scanOnPush, true),
+    forceDelete: booleanArg(caller, "forceDelete", args.forceDelete, false),
+    cacheTag,
+    lifecyclePreset,
+    scanningMode: oneOf(caller, "scanningMode", args.scanningMode, SCANNING_MODES, "basic"),
+    manageRegistryScanning: booleanArg(caller, "manageRegistryScanning", args.manageRegistryScanning, false),
+    platformsPerImage,
+    // `<cacheTag>*` covers the per-platform caches (`<cacheTag>-amd64`, …) of a multi-platform build.
+    mutableTagFilters: [`${cacheTag}*`, `${DEPLOYED_TAG_PREFIX}*`],
+    imagesPerBuild: imagesPerBuildOfPreset,
+    lifecyclePolicyText,
+    lifecycleWarnings: problems.filter((p) => p.severity === "warning"),
+  };
+  return {
+    ...args,
+    ...resolved,
+    // Checked now when plain, when it resolves when an Output: named for the caller either way.
+    pullPrincipalArns: checkedInput(args.pullPrincipalArns, (arns) => checkPullPrincipalArns(caller, arns)),
+  };
+}
