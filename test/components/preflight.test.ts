@@ -4,7 +4,7 @@ import { BuildKitImage, type BuildKitImageArgs } from "../../components/image";
 import { EcrImagePipeline, type EcrImagePipelineArgs } from "../../components/pipeline";
 import { EcrRepository, type EcrRepositoryArgs } from "../../components/repository";
 import { PRICED_REGIONS, stageNames } from "../../components/preflight";
-import { REGISTRY, installMocks } from "./harness";
+import { REGISTRY, installMocks } from "../helpers/pulumi-mocks";
 
 const contexts = path.join(__dirname, "..", "fixtures", "contexts");
 const hello = path.join(contexts, "hello");

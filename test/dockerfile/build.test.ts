@@ -6,7 +6,7 @@ import * as path from "node:path";
 // Imported from pipeline-model (its home before issue 12) so that this file also runs against the old code.
 import { analyzeBuildDockerfile } from "../../components/pipeline-model";
 import { hashBuildContext, listContextFiles } from "../../components/size/context-hash";
-import { runIsolated } from "../isolated";
+import { runIsolated } from "../helpers/isolated-process";
 
 const OWN_IGNORE = path.join(__dirname, "..", "fixtures", "contexts", "own-ignore");
 

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { analyzeDockerfile, DockerfileParseError, dockerfileRules } from "../../components/dockerfile";
 import { InternalError } from "../../components/errors";
 import { MAX_DOCKERFILE_CHARS } from "../../components/dockerfile/parse";
-import { dockerfileTextArb, hostileDockerfileArb } from "../fuzz/arbitraries";
+import { dockerfileTextArb, hostileDockerfileArb } from "../../tools/lib/fuzz-arbitraries";
 
 /**
  * Issue 12: the analyzer is bounded on any input. Seeded (reproducible) fast-check runs; each case

@@ -13,8 +13,8 @@ import fc from "fast-check";
 import { InvalidArgumentError } from "../../components/defaults";
 import { preflightPipeline } from "../../components/preflight";
 import { readArgs } from "../../tools/args-table";
-import { anyNumber } from "./arbitraries";
-import { FUZZ_RUNS, options, size, TIME_BOUND_MS, timedCase } from "./harness";
+import { anyNumber } from "../../tools/lib/fuzz-arbitraries";
+import { FUZZ_RUNS, options, size, TIME_BOUND_MS, timedCase } from "../helpers/fuzz";
 
 const ROOT = path.resolve(__dirname, "../..");
 const ARG_NAMES = readArgs(ROOT, "components/pipeline.ts", "EcrImagePipelineArgs").map((row) => row.name);

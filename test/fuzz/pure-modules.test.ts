@@ -26,7 +26,7 @@ import {
   reportInputArb,
   rulesArb,
   validatorInputArb,
-} from "./arbitraries";
+} from "../../tools/lib/fuzz-arbitraries";
 import {
   assertAmounts,
   estimateAmounts,
@@ -36,7 +36,7 @@ import {
   TIME_BOUND_MS,
   returnedOrRejected,
   timedCase,
-} from "./harness";
+} from "../helpers/fuzz";
 
 describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issue 12)`, function () {
   this.timeout(300_000);

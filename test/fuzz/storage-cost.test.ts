@@ -17,7 +17,7 @@ import {
   costForInputArb,
   platformLayersArb,
   sizedBlobsArb,
-} from "./arbitraries";
+} from "../../tools/lib/fuzz-arbitraries";
 import {
   assertAmounts,
   estimateAmounts,
@@ -26,7 +26,7 @@ import {
   size,
   TIME_BOUND_MS,
   returnedOrRejected,
-} from "./harness";
+} from "../helpers/fuzz";
 
 describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issues 10, 12)`, function () {
   this.timeout(300_000);
