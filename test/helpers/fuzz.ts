@@ -2,6 +2,11 @@
  * What every fuzz property of the pure modules checks per case (issue 12): the call returns, or throws
  * the project's InvalidInputError, within TIME_BOUND_MS of CPU time, and the numbers it returns are
  * finite and >= 0. CPU time of this process (process.cpuUsage), not wall time: the machine is shared.
+ *
+ * A property that accepts a rejection as a valid outcome also passes for a function that rejects every
+ * input (seen in issue 19: estimateMonthlyCost planted to throw on every input passed its property). So
+ * each such property runs inside withSuccessShare, which counts its outcomes and fails it when fewer
+ * than its floor of the cases returned.
  */
 import assert from "node:assert/strict";
 import type { CostEstimate } from "../../components/cost";
@@ -37,9 +42,55 @@ export function valueOrInputError<T>(outcome: Outcome<T>): T | undefined {
   return undefined;
 }
 
-/** One fuzz case: timed within the bound, and what it returned, or undefined for an InvalidInputError. */
-export function returnedOrRejected<T>(run: () => T, shape: () => string): T | undefined {
-  return valueOrInputError(timedCase(run, shape));
+/** The outcomes of one property's cases: how many returned, how many were rejected with a typed error. */
+export class Outcomes {
+  returned = 0;
+  rejected = 0;
+
+  /** Counts one case: true when it returned, false when it was rejected with the expected typed error. */
+  record(returned: boolean): void {
+    if (returned) this.returned += 1;
+    else this.rejected += 1;
+  }
+
+  /** One fuzz case: timed within the bound; what it returned, or undefined for an InvalidInputError. */
+  returnedOrRejected<T>(run: () => T, shape: () => string): T | undefined {
+    const outcome = timedCase(run, shape);
+    this.record("value" in outcome);
+    return valueOrInputError(outcome);
+  }
+}
+
+/** The share of the cases that returned, printed and compared with the property's floor. */
+export function assertSuccessShare(property: string, outcomes: Outcomes, floor: number): number {
+  assert.ok(floor > 0 && floor <= 1, `${property}: a floor must be in (0, 1], got ${floor}`);
+  const cases = outcomes.returned + outcomes.rejected;
+  const share = cases === 0 ? 0 : outcomes.returned / cases;
+  const seen = `${outcomes.returned} of ${cases} cases returned (${percent(share)})`;
+  console.log(`      ${property}: ${seen}, floor ${percent(floor)}`);
+  assert.ok(
+    share >= floor,
+    `${property}: ${seen}, under the floor of ${percent(floor)}: the rest were rejected, and a property ` +
+      "that accepts a rejection proves little when most inputs never reach the code under test. " +
+      "Fix the function (does it reject valid input?) or the generator (does it make valid input often enough?)",
+  );
+  return share;
+}
+
+const percent = (share: number): string => `${(100 * share).toFixed(1)}%`;
+
+/**
+ * Runs `body` (one property: fc.assert over cases that count their outcomes in the Outcomes it is
+ * given), then asserts that at least `floor` of the cases returned rather than being rejected.
+ */
+export function withSuccessShare(
+  property: string,
+  floor: number,
+  body: (outcomes: Outcomes) => void,
+): number {
+  const outcomes = new Outcomes();
+  body(outcomes);
+  return assertSuccessShare(property, outcomes, floor);
 }
 
 export function assertAmounts(values: readonly number[], where: string): void {
