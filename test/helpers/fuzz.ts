@@ -70,9 +70,9 @@ export function assertSuccessShare(property: string, outcomes: Outcomes, floor: 
   console.log(`      ${property}: ${seen}, floor ${percent(floor)}`);
   assert.ok(
     share >= floor,
-    `${property}: ${seen}, under the floor of ${percent(floor)}: the rest were rejected, and a property ` +
-      "that accepts a rejection proves little when most inputs never reach the code under test. " +
-      "Fix the function (does it reject valid input?) or the generator (does it make valid input often enough?)",
+    `${property}: ${seen}, under the floor of ${percent(floor)}. The property accepts a rejection, so it ` +
+      "tests little when this few cases get through: does the function reject valid input, or does the " +
+      "generator make too little of it?",
   );
   return share;
 }

@@ -227,6 +227,15 @@ export const validRulesArb = fc
   });
 
 /**
+ * A preset's policy text, rendered when drawn rather than when this module loads: a renderer that
+ * throws then fails the properties that use it, each with its own message, instead of every suite that
+ * imports this file failing to load.
+ */
+const presetTextArb: fc.Arbitrary<string> = fc
+  .constantFrom(...Object.values(lifecyclePresets))
+  .map((preset) => renderLifecyclePolicy(preset.rules));
+
+/**
  * A policy as the functions take it: a preset, rules ECR accepts (typed or rendered), typed rules with
  * the priorities and counts that broke the renderer (few of which ECR accepts), or JSON junk. Valid
  * policies are over half of the draws, so that simulateLifecycle and steadyStateRetention mostly get
@@ -235,9 +244,7 @@ export const validRulesArb = fc
 export const policyArb: fc.Arbitrary<string | object | LifecycleRule[]> = fc.oneof(
   {
     weight: 2,
-    arbitrary: fc.constantFrom(
-      ...Object.values(lifecyclePresets).map((preset) => renderLifecyclePolicy(preset.rules)),
-    ),
+    arbitrary: presetTextArb,
   },
   { weight: 2, arbitrary: validRulesArb },
   { weight: 1, arbitrary: validRulesArb.map((rules) => renderLifecyclePolicy(rules)) },
@@ -620,9 +627,7 @@ export const costForInputArb: fc.Arbitrary<CostForInput> = fc.record(
       note: fc.string({ maxLength: 40 }),
     }),
     region: fc.constantFrom(...pricedRegions, "mars-north-1"),
-    policy: fc.constantFrom(
-      ...Object.values(lifecyclePresets).map((preset) => renderLifecyclePolicy(preset.rules)),
-    ),
+    policy: presetTextArb,
     usage: fc.record({
       pushesPerDay: mostly(),
       pullsPerMonthSameRegion: mostly(),
