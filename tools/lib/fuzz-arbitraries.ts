@@ -227,13 +227,18 @@ export const validRulesArb = fc
   });
 
 /**
- * A preset's policy text, rendered when drawn rather than when this module loads: a renderer that
+ * A preset's policy text, rendered when first drawn rather than when this module loads: a renderer that
  * throws then fails the properties that use it, each with its own message, instead of every suite that
- * imports this file failing to load.
+ * imports this file failing to load. Rendered once per preset.
  */
+const presetTexts = new Map<string, string>();
 const presetTextArb: fc.Arbitrary<string> = fc
-  .constantFrom(...Object.values(lifecyclePresets))
-  .map((preset) => renderLifecyclePolicy(preset.rules));
+  .constantFrom(...Object.entries(lifecyclePresets))
+  .map(([name, preset]) => {
+    const text = presetTexts.get(name) ?? renderLifecyclePolicy(preset.rules);
+    presetTexts.set(name, text);
+    return text;
+  });
 
 /**
  * A policy as the functions take it: a preset, rules ECR accepts (typed or rendered), typed rules with
