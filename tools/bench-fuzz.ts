@@ -1,5 +1,5 @@
 // npm run bench:fuzz — the worst case per pure function (issue 12): runs the fuzz suite's generators
-// (test/fuzz/arbitraries.ts, fixed seed) plus the inputs at the promised limits (1 MB of text, 10,000
+// (tools/lib/fuzz-arbitraries.ts, fixed seed) plus the inputs at the promised limits (1 MB of text, 10,000
 // rules, 100,000 images, 1e12 pushes a day, and the first size past each limit), and prints, per
 // function, the slowest case in CPU milliseconds with its input shape. CPU time of this process, not
 // wall time: the machine is shared. Each case runs once untimed first (compilation), then timed: a
@@ -43,7 +43,7 @@ import {
   rulesArb,
   sizedBlobsArb,
   validatorInputArb,
-} from "../test/fuzz/arbitraries";
+} from "./lib/fuzz-arbitraries";
 
 const runsFlag = process.argv.indexOf("--runs");
 const RUNS = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 2_000;

@@ -6,7 +6,7 @@ import { inspect } from "node:util";
 import { formatArgumentProblem } from "../../components/common/argument-problem";
 import { ReportedError } from "../../components/common/reported-error";
 import { pullPrincipalProblems } from "../../components/settings/input-checks";
-import { Severity, runProgram, type ProgramRun } from "./language-host";
+import { Severity, runProgram, type ProgramRun } from "../helpers/language-host";
 
 const REPO = path.join(__dirname, "..", "..");
 const MESSAGE = formatArgumentProblem("EcrImagePipeline web", pullPrincipalProblems(["*"])[0]!);

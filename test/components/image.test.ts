@@ -10,7 +10,7 @@ import {
   registryHost,
   type BuildTagSettings,
 } from "../../components/buildkit/refs";
-import { imageInputValidator } from "./docker-build-schema";
+import { imageInputValidator } from "../helpers/docker-build-schema";
 import {
   DIGEST,
   INDEX_DIGEST,
@@ -21,7 +21,7 @@ import {
   settle,
   unwrapSecrets,
   valueOf,
-} from "./harness";
+} from "../helpers/pulumi-mocks";
 
 /** How a secret value reaches the mocks. */
 function secretOf(value: unknown): unknown {

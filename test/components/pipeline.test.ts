@@ -18,7 +18,7 @@ import {
   isKnown,
   settle,
   valueOf,
-} from "./harness";
+} from "../helpers/pulumi-mocks";
 
 const fixtures = path.join(__dirname, "..", "fixtures", "contexts");
 const hello = path.join(fixtures, "hello");

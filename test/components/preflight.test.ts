@@ -8,7 +8,7 @@ import { PRICED_REGIONS } from "../../components/settings/cost";
 import type { BuildKitImageArgs } from "../../components/settings/image";
 import type { EcrImagePipelineArgs } from "../../components/settings/pipeline";
 import type { EcrRepositoryArgs } from "../../components/settings/repository";
-import { REGISTRY, installMocks } from "./harness";
+import { REGISTRY, installMocks } from "../helpers/pulumi-mocks";
 
 const contexts = path.join(__dirname, "..", "fixtures", "contexts");
 const hello = path.join(contexts, "hello");

@@ -1,4 +1,4 @@
-// The argv test/integration/lib/provider-invocation.ts derives from the docker-build Image inputs the
+// The argv test/helpers/docker-build-invocation.ts derives from the docker-build Image inputs the
 // component registers: exact values, for the inputs BuildKitImage really sends (recorded under mocks)
 // and for the provider's rules on their own (table-driven).
 import assert from "node:assert/strict";
@@ -10,9 +10,9 @@ import {
   providerBuildInvocation,
   withProviderDefaults,
   type RecordedImageInputs,
-} from "../integration/lib/provider-invocation";
-import { buildSteps } from "../integration/lib/component-build";
-import { REGISTRY, installMocks, settle, unwrapSecrets } from "./harness";
+} from "../helpers/docker-build-invocation";
+import { buildSteps } from "../helpers/component-build";
+import { REGISTRY, installMocks, settle, unwrapSecrets } from "../helpers/pulumi-mocks";
 
 const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
 const twoStage = path.join(__dirname, "..", "fixtures", "contexts", "two-stage");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { EcrRepository } from "../../components/repository";
 import { renderLifecyclePolicy, buildLifecyclePreset } from "../../components/lifecycle";
 import { checkPullPrincipalArns, pullOnlyRepositoryPolicy } from "../../components/settings/pull-policy";
-import { installMocks, settle, valueOf } from "./harness";
+import { installMocks, settle, valueOf } from "../helpers/pulumi-mocks";
 
 describe("EcrRepository", () => {
   it("creates exactly the repository and its lifecycle policy, with secure defaults", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { estimateMonthlyCost, type CostEstimateInput, type RegionPricing } from "../../components/cost";
-import { estimateAmounts } from "../fuzz/harness";
+import { estimateAmounts } from "../helpers/fuzz";
 
 const valid: CostEstimateInput = {
   region: "us-east-1",

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { analyzeBuildDockerfile } from "../../components/dockerfile/build";
 import { hashBuildContext, listContextFiles } from "../../components/buildkit/context-hash";
-import { runIsolated } from "../isolated";
+import { runIsolated } from "../helpers/isolated-process";
 
 const OWN_IGNORE = path.join(__dirname, "..", "fixtures", "contexts", "own-ignore");
 

@@ -2,21 +2,21 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { MAX_DOCKERFILE_CHARS } from "../../components/dockerfile/parse";
-import { REFERENCE_MS_ON_DEV_MACHINE, TIME_BOUND_MS, runBoundMs } from "../fuzz/cpu-bound";
-import { SHAPES } from "./worst-case-shapes";
-import type { ShapeTiming } from "./worst-cases.worker";
+import { REFERENCE_MS_ON_DEV_MACHINE, TIME_BOUND_MS, runBoundMs } from "../helpers/cpu-bound";
+import { SHAPES } from "../helpers/dockerfile-worst-cases";
+import type { ShapeTiming } from "../helpers/dockerfile-worst-cases.worker";
 
 /**
- * The heaviest input shapes (worst-case-shapes.ts), each at 1 MiB (the most text the analyzer reads):
+ * The heaviest input shapes (test/helpers/dockerfile-worst-cases.ts), each at 1 MiB (the most text the analyzer reads):
  * every shape of tools/bench-analyzer.ts and the formerly superlinear ones (heredoc regex, layer
  * tracker, `${a:-` rescans, stage search, per-COPY context check, unbounded WORKDIR). Each must be
  * analyzed, or rejected by one of the two limits left besides 1 MiB (MAX_DOCKERFILE_INSTRUCTIONS,
  * 15,000 instructions; MAX_SHELL_WORDS_PER_RUN, one RUN script of more than 25,000 shell words; the
  * shapes at those limits are analyzed), and EVERY timed run (3, after two warm-up runs, garbage
  * collection included) must take at most the issue-12 bound of 100 ms of CPU, stretched by the
- * reference workload measured right before and after that run (test/fuzz/cpu-bound.ts), so a slower
+ * reference workload measured right before and after that run (test/helpers/cpu-bound.ts), so a slower
  * Node or a burst of load on the shared machine does not fail it. The runs are timed in a fresh
- * process (worst-cases.worker.ts) after two warm-up runs: in the mocha process a run would pay for
+ * process (test/helpers/dockerfile-worst-cases.worker.ts) after two warm-up runs: in the mocha process a run would pay for
  * collecting the heap of every other test (a run of 1 MiB of `RUN a` took 600 ms there once). Only the public API is used, so the same file runs against older code.
  */
 describe("analyzeDockerfile: the heaviest shapes at 1 MiB answer within 100 ms of CPU (scaled), every run", function () {
@@ -25,7 +25,7 @@ describe("analyzeDockerfile: the heaviest shapes at 1 MiB answer within 100 ms o
   before(() => {
     const worker = spawnSync(
       process.execPath,
-      ["--import", "tsx", path.join(__dirname, "worst-cases.worker.ts")],
+      ["--import", "tsx", path.join(__dirname, "..", "helpers", "dockerfile-worst-cases.worker.ts")],
       { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
     );
     assert.equal(worker.status, 0, worker.stderr);

@@ -2,7 +2,7 @@
  * Issue 12's rule for the pure functions issue 20 added (the fleet storage model and bill, the registry
  * inputs, the new cost inputs, the pull-through cache rule): each returns, or throws the project's
  * InvalidInputError naming the key, within TIME_BOUND_MS of CPU per case, and every amount is finite and >= 0.
- * Seeded, FUZZ_RUNS cases each, with the shared harness (test/fuzz/harness.ts). A property that accepts a
+ * Seeded, FUZZ_RUNS cases each, with the shared harness (test/helpers/fuzz.ts). A property that accepts a
  * rejection also counts the cases that succeed, and requires some.
  */
 import assert from "node:assert/strict";
@@ -12,16 +12,16 @@ import { estimateMonthlyCost, type CostEstimateInput } from "../../components/co
 import { fleetBills, fleetStorage, type FleetRepository } from "../../components/fleet";
 import { mergeReplicationRules, replicationRuleFor, replicationTemplateFor } from "../../components/registry";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
-import { anyNumber, costInputArb, sizedBlobsArb } from "../fuzz/arbitraries";
+import { anyNumber, costInputArb, sizedBlobsArb } from "../../tools/lib/fuzz-arbitraries";
 import {
   assertAmounts,
   estimateAmounts,
   FUZZ_RUNS,
   options,
-  returnedOrRejected,
+  withSuccessShare,
   size,
   TIME_BOUND_MS,
-} from "../fuzz/harness";
+} from "../helpers/fuzz";
 
 const ACCOUNTS = ["123456789012", "210987654321", "12345"];
 const repositoryArb: fc.Arbitrary<FleetRepository> = fc.record(
@@ -55,170 +55,166 @@ describe(`fuzz: fleet storage and bill, registry inputs, issue 20 cost inputs, $
   this.timeout(600_000);
 
   it("fleetStorage: finite bytes, shared never above separate copies, or InvalidInputError; some succeed", () => {
-    let succeeded = 0;
-    fc.assert(
-      fc.property(fc.array(repositoryArb, { maxLength: 6 }), registriesArb, (repositories, registries) => {
-        const storage = returnedOrRejected(
-          () => fleetStorage({ repositories, registries }),
-          () => size(repositories),
-        );
-        if (storage === undefined) return;
-        succeeded += 1;
-        assertAmounts(
-          [
-            storage.bytes,
-            storage.perRepositoryBytes,
-            ...storage.repositories.flatMap((r) => [r.ownCopyBytes, r.attributedBytes]),
-          ],
-          "fleetStorage",
-        );
-        assert.ok(
-          storage.bytes <= storage.perRepositoryBytes * (1 + 1e-12),
-          `${storage.bytes} > ${storage.perRepositoryBytes}`,
-        );
-      }),
-      options,
-    );
-    assert.ok(succeeded > FUZZ_RUNS / 10, `only ${succeeded} cases succeeded`);
+    withSuccessShare("fleetStorage", 0.18, (outcomes) => {
+      fc.assert(
+        fc.property(fc.array(repositoryArb, { maxLength: 6 }), registriesArb, (repositories, registries) => {
+          const storage = outcomes.returnedOrRejected(
+            () => fleetStorage({ repositories, registries }),
+            () => size(repositories),
+          );
+          if (storage === undefined) return;
+          assertAmounts(
+            [
+              storage.bytes,
+              storage.perRepositoryBytes,
+              ...storage.repositories.flatMap((r) => [r.ownCopyBytes, r.attributedBytes]),
+            ],
+            "fleetStorage",
+          );
+          assert.ok(
+            storage.bytes <= storage.perRepositoryBytes * (1 + 1e-12),
+            `${storage.bytes} > ${storage.perRepositoryBytes}`,
+          );
+        }),
+        options,
+      );
+    });
   });
 
   it("estimateMonthlyCost with replica, archive, scanning and pull-through cache inputs: finite amounts or InvalidInputError; some succeed", () => {
-    let succeeded = 0;
-    const extraArb = fc.record(
-      {
-        replicaRetention: fc.constantFrom("policy", "none", "sometimes"),
-        replicaHorizonMonths: anyNumber,
-        replicatedBytesPerPush: anyNumber,
-        replicaInitialBytes: anyNumber,
-        archive: fc.record(
-          {
-            archivedBytes: anyNumber,
-            daysInArchive: fc.option(anyNumber, { nil: undefined }),
-            restoresPerMonth: anyNumber,
-          },
-          { requiredKeys: ["archivedBytes"] },
-        ),
-        pullThroughCacheBytes: anyNumber,
-        source: fc.constantFrom("stack", "account", "elsewhere"),
-        frequency: fc.constantFrom("SCAN_ON_PUSH", "CONTINUOUS_SCAN", "DAILY"),
-        pullDateRescanDuration: fc.constantFrom("DAYS_14", "DAYS_180", "LIFETIME"),
-      },
-      { requiredKeys: [] },
-    );
-    fc.assert(
-      fc.property(costInputArb, extraArb, (base, extra) => {
-        const { source, frequency, pullDateRescanDuration, ...rest } = extra;
-        const input = {
-          ...base,
-          ...rest,
-          scanning: {
-            ...base.scanning,
-            ...(source === undefined ? {} : { source }),
-            ...(frequency === undefined ? {} : { frequency }),
-            ...(pullDateRescanDuration === undefined ? {} : { pullDateRescanDuration }),
-          },
-        } as CostEstimateInput;
-        const estimate = returnedOrRejected(
-          () => estimateMonthlyCost(input),
-          () => size(input),
-        );
-        if (estimate === undefined) return;
-        succeeded += 1;
-        assertAmounts(estimateAmounts(estimate), "estimate");
-        for (const line of estimate.lines) assert.equal(typeof line.verified, "boolean", line.item);
-      }),
-      options,
-    );
-    assert.ok(succeeded > 0, "no case succeeded");
+    withSuccessShare("estimateMonthlyCost (issue 20 inputs)", 0.01, (outcomes) => {
+      const extraArb = fc.record(
+        {
+          replicaRetention: fc.constantFrom("policy", "none", "sometimes"),
+          replicaHorizonMonths: anyNumber,
+          replicatedBytesPerPush: anyNumber,
+          replicaInitialBytes: anyNumber,
+          archive: fc.record(
+            {
+              archivedBytes: anyNumber,
+              daysInArchive: fc.option(anyNumber, { nil: undefined }),
+              restoresPerMonth: anyNumber,
+            },
+            { requiredKeys: ["archivedBytes"] },
+          ),
+          pullThroughCacheBytes: anyNumber,
+          source: fc.constantFrom("stack", "account", "elsewhere"),
+          frequency: fc.constantFrom("SCAN_ON_PUSH", "CONTINUOUS_SCAN", "DAILY"),
+          pullDateRescanDuration: fc.constantFrom("DAYS_14", "DAYS_180", "LIFETIME"),
+        },
+        { requiredKeys: [] },
+      );
+      fc.assert(
+        fc.property(costInputArb, extraArb, (base, extra) => {
+          const { source, frequency, pullDateRescanDuration, ...rest } = extra;
+          const input = {
+            ...base,
+            ...rest,
+            scanning: {
+              ...base.scanning,
+              ...(source === undefined ? {} : { source }),
+              ...(frequency === undefined ? {} : { frequency }),
+              ...(pullDateRescanDuration === undefined ? {} : { pullDateRescanDuration }),
+            },
+          } as CostEstimateInput;
+          const estimate = outcomes.returnedOrRejected(
+            () => estimateMonthlyCost(input),
+            () => size(input),
+          );
+          if (estimate === undefined) return;
+          assertAmounts(estimateAmounts(estimate), "estimate");
+          for (const line of estimate.lines) assert.equal(typeof line.verified, "boolean", line.item);
+        }),
+        options,
+      );
+    });
   });
 
   it("fleetBills over estimates of the same region: finite amounts or InvalidInputError", () => {
-    let succeeded = 0;
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(repositoryArb, fc.nat(1000)), { minLength: 1, maxLength: 4 }),
-        registriesArb,
-        (drawn, registries) => {
-          const members = drawn.map(([repository, pulls], index) => ({
-            name: `m${index}`,
-            repository,
-            estimate: estimateMonthlyCost({
-              region: "us-east-1",
-              imageBytes: 2 ** 30,
-              retainedImages: 1,
-              pushesPerMonth: 1,
-              pulls: { internet: pulls, viaNat: pulls },
-            }),
-          }));
-          const bills = returnedOrRejected(
-            () => fleetBills({ members, registries }),
-            () => size(drawn),
-          );
-          if (bills === undefined) return;
-          succeeded += 1;
-          for (const bill of bills)
-            assertAmounts(
-              [bill.totalUsd, bill.storedBytes, ...bill.lines.flatMap((l) => [l.quantity, l.rate, l.usd])],
-              "bill",
+    withSuccessShare("fleetBills", 0.045, (outcomes) => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(repositoryArb, fc.nat(1000)), { minLength: 1, maxLength: 4 }),
+          registriesArb,
+          (drawn, registries) => {
+            const members = drawn.map(([repository, pulls], index) => ({
+              name: `m${index}`,
+              repository,
+              estimate: estimateMonthlyCost({
+                region: "us-east-1",
+                imageBytes: 2 ** 30,
+                retainedImages: 1,
+                pushesPerMonth: 1,
+                pulls: { internet: pulls, viaNat: pulls },
+              }),
+            }));
+            const bills = outcomes.returnedOrRejected(
+              () => fleetBills({ members, registries }),
+              () => size(drawn),
             );
-        },
-      ),
-      options,
-    );
-    assert.ok(succeeded > 0, "no case succeeded");
+            if (bills === undefined) return;
+            for (const bill of bills)
+              assertAmounts(
+                [bill.totalUsd, bill.storedBytes, ...bill.lines.flatMap((l) => [l.quantity, l.rate, l.usd])],
+                "bill",
+              );
+          },
+        ),
+        options,
+      );
+    });
   });
 
   it("replicationRuleFor, mergeReplicationRules, replicationTemplateFor: inputs or InvalidInputError; some succeed", () => {
-    let succeeded = 0;
-    const policy = renderLifecyclePolicy(buildLifecyclePreset("dev"));
-    fc.assert(
-      fc.property(
-        fc.constantFrom("team/orders", "orders", "Team/x", "a", "team/orders-v2"),
-        fc.array(fc.constantFrom("eu-west-1", "us-east-1", "af-south-1", "ap-south-1", ""), {
-          maxLength: 30,
-        }),
-        fc.array(fc.constantFrom("eu-west-1", "us-west-2", "sa-east-1"), { minLength: 1, maxLength: 3 }),
-        fc.option(fc.constantFrom("ROOT", "team", "other", "Bad Prefix"), { nil: undefined }),
-        (repositoryName, regions, existingRegions, prefix) => {
-          const merged = returnedOrRejected(
-            () => {
-              const { rule } = replicationRuleFor({
-                repositoryName,
-                sourceRegion: "us-east-1",
-                registryId: ACCOUNTS[0] as string,
-                replicationRegions: regions,
-              });
-              const existing = [
-                {
-                  destinations: existingRegions.map((region) => ({
-                    region,
-                    registryId: ACCOUNTS[0] as string,
-                  })),
-                },
-              ];
-              return mergeReplicationRules(existing, [{ requestedBy: "x", rule }]);
-            },
-            () => `${repositoryName} ${regions.join(",")}`,
-          );
-          if (merged !== undefined) {
-            succeeded += 1;
-            assert.ok(merged.rules.length >= 1 && merged.rules.length <= 10);
-          }
-          returnedOrRejected(
-            () =>
-              replicationTemplateFor({
-                repositoryName,
-                lifecyclePolicy: policy,
-                imageTagMutability: "IMMUTABLE",
-                ...(prefix === undefined ? {} : { prefix }),
-              }),
-            () => `${repositoryName} ${prefix ?? ""}`,
-          );
-        },
-      ),
-      options,
-    );
-    assert.ok(succeeded > 0, "no case succeeded");
+    withSuccessShare("replication inputs", 0.11, (outcomes) => {
+      const policy = renderLifecyclePolicy(buildLifecyclePreset("dev"));
+      fc.assert(
+        fc.property(
+          fc.constantFrom("team/orders", "orders", "Team/x", "a", "team/orders-v2"),
+          fc.array(fc.constantFrom("eu-west-1", "us-east-1", "af-south-1", "ap-south-1", ""), {
+            maxLength: 30,
+          }),
+          fc.array(fc.constantFrom("eu-west-1", "us-west-2", "sa-east-1"), { minLength: 1, maxLength: 3 }),
+          fc.option(fc.constantFrom("ROOT", "team", "other", "Bad Prefix"), { nil: undefined }),
+          (repositoryName, regions, existingRegions, prefix) => {
+            const merged = outcomes.returnedOrRejected(
+              () => {
+                const { rule } = replicationRuleFor({
+                  repositoryName,
+                  sourceRegion: "us-east-1",
+                  registryId: ACCOUNTS[0] as string,
+                  replicationRegions: regions,
+                });
+                const existing = [
+                  {
+                    destinations: existingRegions.map((region) => ({
+                      region,
+                      registryId: ACCOUNTS[0] as string,
+                    })),
+                  },
+                ];
+                return mergeReplicationRules(existing, [{ requestedBy: "x", rule }]);
+              },
+              () => `${repositoryName} ${regions.join(",")}`,
+            );
+            if (merged !== undefined) {
+              assert.ok(merged.rules.length >= 1 && merged.rules.length <= 10);
+            }
+            outcomes.returnedOrRejected(
+              () =>
+                replicationTemplateFor({
+                  repositoryName,
+                  lifecyclePolicy: policy,
+                  imageTagMutability: "IMMUTABLE",
+                  ...(prefix === undefined ? {} : { prefix }),
+                }),
+              () => `${repositoryName} ${prefix ?? ""}`,
+            );
+          },
+        ),
+        options,
+      );
+    });
   });
 
   it("analyzeDockerfile with a pull-through cache registry: catalogued findings or DockerfileParseError", () => {

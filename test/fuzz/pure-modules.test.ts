@@ -26,7 +26,7 @@ import {
   reportInputArb,
   rulesArb,
   validatorInputArb,
-} from "./arbitraries";
+} from "../../tools/lib/fuzz-arbitraries";
 import {
   assertAmounts,
   estimateAmounts,
@@ -34,50 +34,59 @@ import {
   options,
   size,
   TIME_BOUND_MS,
-  returnedOrRejected,
+  withSuccessShare,
   timedCase,
-} from "./harness";
+} from "../helpers/fuzz";
 
 describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issue 12)`, function () {
   this.timeout(300_000);
 
   it("steadyStateRetention: finite counts and bytes, or InvalidInputError", () => {
-    fc.assert(
-      fc.property(policyArb, cadenceArb, (policy, cadence) => {
-        const result = returnedOrRejected(
-          () => steadyStateRetention(policy as Parameters<typeof steadyStateRetention>[0], cadence),
-          () => `policy ${size(policy)}, cadence ${size(cadence)}`,
-        );
-        if (result === undefined) return;
-        assertAmounts(
-          [
-            result.retainedImages,
-            result.retainedBytes,
-            result.archivedImages,
-            result.unselectedImages,
-            ...result.byRule.map((share) => share.retainedImages),
-          ],
-          "steady state",
-        );
-        assert.ok(Number.isInteger(result.retainedImages) && result.archivedImages <= result.retainedImages);
-      }),
-      options,
+    withSuccessShare("steadyStateRetention", 0.35, (outcomes) =>
+      fc.assert(
+        fc.property(policyArb, cadenceArb, (policy, cadence) => {
+          const result = outcomes.returnedOrRejected(
+            () => steadyStateRetention(policy as Parameters<typeof steadyStateRetention>[0], cadence),
+            () => `policy ${size(policy)}, cadence ${size(cadence)}`,
+          );
+          if (result === undefined) return;
+          assertAmounts(
+            [
+              result.retainedImages,
+              result.retainedBytes,
+              result.archivedImages,
+              result.unselectedImages,
+              ...result.byRule.map((share) => share.retainedImages),
+            ],
+            "steady state",
+          );
+          assert.ok(
+            Number.isInteger(result.retainedImages) && result.archivedImages <= result.retainedImages,
+          );
+        }),
+        options,
+      ),
     );
   });
 
   it("simulateLifecycle: one outcome per image and finite byte sums, or InvalidInputError", () => {
-    fc.assert(
-      fc.property(policyArb, imagesArb, nowArb, (policy, images, now) => {
-        const result = returnedOrRejected(
-          () => simulateLifecycle(policy as Parameters<typeof simulateLifecycle>[0], images, now),
-          () => `policy ${size(policy)}, ${images.length} images`,
-        );
-        if (result === undefined) return;
-        assert.equal(result.images.length, images.length);
-        assert.equal(result.expired.length + result.transitioned.length + result.kept.length, images.length);
-        assertAmounts([result.expiredBytes, result.transitionedBytes, result.keptBytes], "bytes");
-      }),
-      options,
+    withSuccessShare("simulateLifecycle", 0.35, (outcomes) =>
+      fc.assert(
+        fc.property(policyArb, imagesArb, nowArb, (policy, images, now) => {
+          const result = outcomes.returnedOrRejected(
+            () => simulateLifecycle(policy as Parameters<typeof simulateLifecycle>[0], images, now),
+            () => `policy ${size(policy)}, ${images.length} images`,
+          );
+          if (result === undefined) return;
+          assert.equal(result.images.length, images.length);
+          assert.equal(
+            result.expired.length + result.transitioned.length + result.kept.length,
+            images.length,
+          );
+          assertAmounts([result.expiredBytes, result.transitionedBytes, result.keptBytes], "bytes");
+        }),
+        options,
+      ),
     );
   });
 
@@ -102,72 +111,80 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
   });
 
   it("renderLifecyclePolicy: whole, distinct assigned priorities, or InvalidInputError", () => {
-    fc.assert(
-      fc.property(rulesArb, (rules) => {
-        const text = returnedOrRejected(
-          () => renderLifecyclePolicy(rules),
-          () => `${rules.length} rules`,
-        );
-        if (text === undefined) return;
-        const rendered = JSON.parse(text) as { rules: { rulePriority: unknown }[] };
-        const explicit = new Set(rules.map((rule) => rule.rulePriority).filter((p) => p !== undefined));
-        const assigned = rendered.rules
-          .map((rule) => rule.rulePriority)
-          .filter((p) => !explicit.has(p as number));
-        for (const priority of assigned) assert.ok(Number.isSafeInteger(priority), String(priority));
-        assert.equal(
-          new Set(assigned).size,
-          assigned.length,
-          `duplicate assigned priorities ${JSON.stringify(assigned)}`,
-        );
-      }),
-      options,
+    withSuccessShare("renderLifecyclePolicy", 0.5, (outcomes) =>
+      fc.assert(
+        fc.property(rulesArb, (rules) => {
+          const text = outcomes.returnedOrRejected(
+            () => renderLifecyclePolicy(rules),
+            () => `${rules.length} rules`,
+          );
+          if (text === undefined) return;
+          const rendered = JSON.parse(text) as { rules: { rulePriority: unknown }[] };
+          const explicit = new Set(rules.map((rule) => rule.rulePriority).filter((p) => p !== undefined));
+          const assigned = rendered.rules
+            .map((rule) => rule.rulePriority)
+            .filter((p) => !explicit.has(p as number));
+          for (const priority of assigned) assert.ok(Number.isSafeInteger(priority), String(priority));
+          assert.equal(
+            new Set(assigned).size,
+            assigned.length,
+            `duplicate assigned priorities ${JSON.stringify(assigned)}`,
+          );
+        }),
+        options,
+      ),
     );
   });
 
   it("estimateMonthlyCost: every amount finite and >= 0, or InvalidInputError naming the key", () => {
-    fc.assert(
-      fc.property(costInputArb, (input) => {
-        const estimate = returnedOrRejected(
-          () => estimateMonthlyCost(input),
-          () => size(input),
-        );
-        if (estimate === undefined) return;
-        assertAmounts(estimateAmounts(estimate), "estimate");
-      }),
-      options,
+    withSuccessShare("estimateMonthlyCost", 0.4, (outcomes) =>
+      fc.assert(
+        fc.property(costInputArb, (input) => {
+          const estimate = outcomes.returnedOrRejected(
+            () => estimateMonthlyCost(input),
+            () => size(input),
+          );
+          if (estimate === undefined) return;
+          assertAmounts(estimateAmounts(estimate), "estimate");
+        }),
+        options,
+      ),
     );
   });
 
   it("formatCostReport: ASCII text with no NaN or Infinity, or InvalidInputError", () => {
-    fc.assert(
-      fc.property(reportInputArb, ([estimate, context]) => {
-        const report = returnedOrRejected(
-          () => formatCostReport(estimate, context),
-          () => `${estimate.lines.length} lines`,
-        );
-        if (report === undefined) return;
-        assert.match(report, /^[\x20-\x7e\n]*$/);
-        // Notes print the caller's counts as JavaScript does (1e+21 for a custom tier bound); amounts never NaN.
-        assert.doesNotMatch(report, /NaN|Infinity/);
-      }),
-      options,
+    withSuccessShare("formatCostReport", 0.65, (outcomes) =>
+      fc.assert(
+        fc.property(reportInputArb, ([estimate, context]) => {
+          const report = outcomes.returnedOrRejected(
+            () => formatCostReport(estimate, context),
+            () => `${estimate.lines.length} lines`,
+          );
+          if (report === undefined) return;
+          assert.match(report, /^[\x20-\x7e\n]*$/);
+          // Notes print the caller's counts as JavaScript does (1e+21 for a custom tier bound); amounts never NaN.
+          assert.doesNotMatch(report, /NaN|Infinity/);
+        }),
+        options,
+      ),
     );
   });
 
   it("evaluateSizeBudget: a known status and a message, or InvalidInputError", () => {
     const statuses = new Set(["ok", "warn", "fail", "unchecked"]);
-    fc.assert(
-      fc.property(budgetInputArb, (input) => {
-        const verdict = returnedOrRejected(
-          () => evaluateSizeBudget(input),
-          () => size(input),
-        );
-        if (verdict === undefined) return;
-        assert.ok(statuses.has(verdict.status), verdict.status);
-        assert.doesNotMatch(verdict.message, /NaN|Infinity/);
-      }),
-      options,
+    withSuccessShare("evaluateSizeBudget", 0.55, (outcomes) =>
+      fc.assert(
+        fc.property(budgetInputArb, (input) => {
+          const verdict = outcomes.returnedOrRejected(
+            () => evaluateSizeBudget(input),
+            () => size(input),
+          );
+          if (verdict === undefined) return;
+          assert.ok(statuses.has(verdict.status), verdict.status);
+          assert.doesNotMatch(verdict.message, /NaN|Infinity/);
+        }),
+        options,
+      ),
     );
   });
 });

@@ -21,9 +21,9 @@ import {
   removeCreatedImages,
   runComponentBuild,
   type ComponentBuildRun,
-} from "./lib/component-build";
+} from "../helpers/component-build";
 import { requireInfrastructure } from "./lib/infrastructure";
-import { getManifest, type Descriptor } from "./lib/registry-manifests";
+import { getManifest, type Descriptor } from "../helpers/registry-manifests";
 
 const RUN = `userpaths-${process.pid}`;
 const REPOSITORY = `${RUN}-secrets`;

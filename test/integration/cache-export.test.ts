@@ -22,9 +22,9 @@ import {
   RUN_ID,
   runComponentBuild,
   WORK,
-} from "./lib/component-build";
+} from "../helpers/component-build";
 import { requireInfrastructure } from "./lib/infrastructure";
-import { BUILDKIT_CACHE_CONFIG, getManifest } from "./lib/registry-manifests";
+import { BUILDKIT_CACHE_CONFIG, getManifest } from "../helpers/registry-manifests";
 
 const sum = (blobs: ReadonlyArray<{ size: number }>) => blobs.reduce((total, blob) => total + blob.size, 0);
 const PUSHED_TYPE = { gzip: /\.tar\+gzip$/, zstd: /\.tar\+zstd$/ } as const;

@@ -10,7 +10,7 @@ import {
   serializeProvider,
   startDynamicProviderHost,
   type DynamicProviderHost,
-} from "../size/dynamic-provider-host";
+} from "../helpers/dynamic-provider-host";
 
 const BASE = "ecr-pipeline-test/node:22-slim";
 const SECRET = `userpaths-estimate-secret-${randomBytes(12).toString("hex")}`;

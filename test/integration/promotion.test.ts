@@ -34,9 +34,9 @@ import {
   removeCreatedImages,
   runComponentBuild,
   type ComponentBuildRun,
-} from "./lib/component-build";
+} from "../helpers/component-build";
 import { requireInfrastructure } from "./lib/infrastructure";
-import { DOCKER_LIST, OCI_INDEX, getManifest } from "./lib/registry-manifests";
+import { DOCKER_LIST, OCI_INDEX, getManifest } from "../helpers/registry-manifests";
 
 const RUN = `userpaths-${process.pid}`;
 const CONTEXT = join(REPO_ROOT, ".work", "integration-promotion", RUN);

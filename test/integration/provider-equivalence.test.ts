@@ -1,7 +1,7 @@
 /**
  * Issue 9 item 3: the builds the component SENDS, run for real the way pulumi-docker-build runs them.
  *
- * BuildKitImage is constructed under mocks (test/components/harness.ts) for app/; the docker-build Image
+ * BuildKitImage is constructed under mocks (test/helpers/pulumi-mocks.ts) for app/; the docker-build Image
  * inputs it registers become the `docker buildx build` argv the provider makes from them
  * (./lib/provider-invocation.ts, which cites the provider's code), and that argv runs against the
  * engine and the local registry. Two changes, both for the test registry and nothing else: the ECR
@@ -23,7 +23,7 @@
 import assert from "node:assert/strict";
 import { readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DIGEST, INDEX_DIGEST } from "../components/harness";
+import { DIGEST, INDEX_DIGEST } from "../helpers/pulumi-mocks";
 import { benchVariant, prepareContext, setAppVersion } from "../../tools/lib/bench-variants";
 import { runCommand } from "../../tools/lib/process";
 import { LOCAL_REGISTRY } from "../../tools/lib/registry";
@@ -45,7 +45,7 @@ import {
   WORK,
   type ComponentBuild,
   type ProviderBuildRun,
-} from "./lib/component-build";
+} from "../helpers/component-build";
 import { requireInfrastructure } from "./lib/infrastructure";
 import { CACHE_ROOT, privateEngineUnavailable, startPrivateEngine } from "./lib/private-engine";
 import {
@@ -56,7 +56,7 @@ import {
   OCI_INDEX,
   OCI_MANIFEST,
   platformManifests,
-} from "./lib/registry-manifests";
+} from "../helpers/registry-manifests";
 
 const PORT = 18900 + Math.floor(Math.random() * 90);
 

@@ -23,9 +23,9 @@ import {
   repositoryFor,
   runComponentBuild,
   WORK,
-} from "./lib/component-build";
+} from "../helpers/component-build";
 import { requireInfrastructure } from "./lib/infrastructure";
-import { platformManifests } from "./lib/registry-manifests";
+import { platformManifests } from "../helpers/registry-manifests";
 
 const TOLERANCE = 0.01;
 const PLATFORMS = ["linux/amd64", "linux/arm64"];

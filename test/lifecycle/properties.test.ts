@@ -3,94 +3,15 @@ import fc from "fast-check";
 import {
   buildLifecyclePolicyDocument,
   buildLifecyclePreset,
-  type LifecycleAction,
   type LifecycleImage,
-  type LifecycleRule,
   renderLifecyclePolicy,
   simulateLifecycle,
   validateLifecyclePolicy,
 } from "../../components/lifecycle";
+import { validRulesArb } from "../../tools/lib/fuzz-arbitraries";
 
 const NOW = new Date("2026-11-22T00:00:00Z");
 const DAY = 86_400_000;
-
-const expire: LifecycleAction = { type: "expire" };
-const transition: LifecycleAction = { type: "transition", targetStorageClass: "archive" };
-
-const countArb = fc.oneof(
-  fc.record({
-    countType: fc.constant("imageCountMoreThan" as const),
-    countNumber: fc.integer({ min: 1, max: 20 }),
-  }),
-  fc.record({
-    countType: fc.constant("sinceImagePushed" as const),
-    countNumber: fc.integer({ min: 1, max: 60 }),
-  }),
-);
-
-/** A tagged rule; `key` identifies its tag list so generated policies keep prefix sets unique. */
-const taggedRuleArb = fc
-  .record({
-    usePatterns: fc.boolean(),
-    prefixes: fc.uniqueArray(fc.constantFrom("ctx-", "v", "feat-", "de", "dep", "rel", "x"), {
-      minLength: 1,
-      maxLength: 2,
-    }),
-    patterns: fc.uniqueArray(fc.constantFrom("ctx-*", "*prod*", "v*", "*-rc*", "deploy*", "*", "a*b*c*d*"), {
-      minLength: 1,
-      maxLength: 2,
-    }),
-    count: countArb,
-    pulledTransition: fc.boolean(),
-    action: fc.constantFrom(expire, transition),
-    description: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
-  })
-  .map(({ usePatterns, prefixes, patterns, count, pulledTransition, action, description }) => {
-    const list = usePatterns ? { tagPatternList: patterns } : { tagPrefixList: prefixes };
-    const selection =
-      pulledTransition && !usePatterns
-        ? {
-            tagStatus: "tagged" as const,
-            ...list,
-            countType: "sinceImagePulled" as const,
-            countNumber: count.countNumber,
-          }
-        : { tagStatus: "tagged" as const, ...list, ...count };
-    const rule: LifecycleRule = {
-      selection,
-      action: selection.countType === "sinceImagePulled" ? transition : action,
-    };
-    if (description !== undefined) rule.description = description;
-    return {
-      rule,
-      key: `${usePatterns ? "pattern" : "prefix"}:${[...(usePatterns ? patterns : prefixes)].sort().join(",")}`,
-    };
-  });
-
-/** Rules ECR accepts: unique tag lists, at most one untagged rule, `any` rules last per storage class. */
-const validRulesArb = fc
-  .record({
-    tagged: fc.uniqueArray(taggedRuleArb, { maxLength: 4, selector: (entry) => entry.key }),
-    untagged: fc.option(countArb, { nil: undefined }),
-    anyRule: fc.option(fc.record({ count: countArb, action: fc.constantFrom(expire, transition) }), {
-      nil: undefined,
-    }),
-    archiveExpiry: fc.option(fc.integer({ min: 90, max: 400 }), { nil: undefined }),
-    explicitPriorities: fc.boolean(),
-  })
-  .map(({ tagged, untagged, anyRule, archiveExpiry, explicitPriorities }) => {
-    const rules: LifecycleRule[] = tagged.map((entry) => entry.rule);
-    if (untagged) rules.push({ selection: { tagStatus: "untagged", ...untagged }, action: expire });
-    if (archiveExpiry !== undefined) {
-      rules.push({
-        selection: { tagStatus: "any", countType: "sinceImageTransitioned", countNumber: archiveExpiry },
-      });
-    }
-    if (anyRule) rules.push({ selection: { tagStatus: "any", ...anyRule.count }, action: anyRule.action });
-    if (rules.length === 0)
-      rules.push({ selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1 } });
-    return explicitPriorities ? rules.map((rule, i) => ({ ...rule, rulePriority: 10 * (i + 1) })) : rules;
-  });
 
 describe("lifecycle properties (fast-check)", () => {
   it("render → parse → validate round-trips with no errors, and rendering is idempotent", () => {

@@ -8,7 +8,7 @@ import {
 } from "../../components/lifecycle";
 import fc from "fast-check";
 import awsExamples from "../fixtures/lifecycle/aws-examples.json";
-import { assertEveryRunWithinBound, scaledBoundMs } from "../fuzz/cpu-bound";
+import { assertEveryRunWithinBound, scaledBoundMs } from "../helpers/cpu-bound";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const DAY = 86_400_000;

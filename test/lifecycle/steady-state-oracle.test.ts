@@ -5,7 +5,7 @@ import {
   type PushCadence,
   steadyStateRetention,
 } from "../../components/lifecycle";
-import { steadyStateRetentionByReplay } from "./steady-state-oracle";
+import { steadyStateRetentionByReplay } from "../helpers/steady-state-oracle";
 
 const transition = { type: "transition", targetStorageClass: "archive" } as const;
 const ctx = (countType: "imageCountMoreThan" | "sinceImagePushed", countNumber: number) =>

@@ -9,7 +9,7 @@ import {
   ignoredDirectoryPruner,
   listContextFiles,
 } from "../../components/buildkit/context-hash";
-import { runIsolated } from "../isolated";
+import { runIsolated } from "../helpers/isolated-process";
 
 function makeContext(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ctx-robust-"));

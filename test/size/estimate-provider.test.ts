@@ -9,7 +9,7 @@ import {
 import type { ImageSizeEstimateResult } from "../../components/size/local-estimate";
 import { ImageSizeEstimate } from "../../components/size/estimate-resource";
 import { hostedAsComponentProvider, resolvePipelineDefaults } from "../../components/settings/pipeline";
-import { installMocks, isKnown, valueOf } from "../components/harness";
+import { installMocks, isKnown, valueOf } from "../helpers/pulumi-mocks";
 
 const inputs: EstimateInputs = {
   context: "/src/app",

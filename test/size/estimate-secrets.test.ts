@@ -6,7 +6,7 @@ import { checkEstimate, type EstimateInputs, type Estimator } from "../../compon
 import { ImageSizeEstimate } from "../../components/size/estimate-resource";
 import { ImageBuildError } from "../../components/common/errors";
 import { redactSecrets, withSecretFiles } from "../../components/size/local-estimate";
-import { installMocks, secretValue, settle } from "../components/harness";
+import { installMocks, secretValue, settle } from "../helpers/pulumi-mocks";
 
 const SECRET = "userpaths-unit-secret-value";
 

@@ -19,7 +19,7 @@ import {
   isKnown,
   settle,
   valueOf,
-} from "../components/harness";
+} from "../helpers/pulumi-mocks";
 
 const root = path.join(__dirname, "..", "..");
 

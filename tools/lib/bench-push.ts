@@ -52,7 +52,7 @@ export async function buildAndPush(
     buildArgs,
     outputs: [
       // components/image.ts: a registry export with ociMediaTypes = (compression === "zstd"), and the
-      // provider's defaults (test/integration/lib/provider-invocation.ts withProviderDefaults).
+      // provider's defaults (test/helpers/docker-build-invocation.ts withProviderDefaults).
       [
         "type=image",
         `name=${repository}:${contentTag}`,

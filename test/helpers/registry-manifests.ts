@@ -1,6 +1,6 @@
 // Reading what a build pushed, from the registry's HTTP API (https://distribution.github.io/distribution/spec/api/):
 // manifests and indexes with their media types and digests, and the config blob of a manifest.
-import { LOCAL_REGISTRY } from "../../../tools/lib/registry";
+import { LOCAL_REGISTRY } from "../../tools/lib/registry";
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";

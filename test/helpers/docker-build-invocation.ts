@@ -1,7 +1,7 @@
 /**
  * The `docker buildx build` invocation pulumi-docker-build v0.0.22 makes from a `docker-build:index:Image`'s
  * inputs, as a pure function: give it the inputs the component registers (recorded under mocks with
- * test/components/harness.ts) and run the argv it returns against a real engine. That is how the
+ * test/helpers/pulumi-mocks.ts) and run the argv it returns against a real engine. That is how the
  * integration tests prove that what the component SENDS is a build that does what we claim.
  *
  * Followed from the provider's source at tag v0.0.22 (github.com/pulumi/pulumi-docker-build,

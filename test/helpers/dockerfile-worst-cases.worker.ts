@@ -1,12 +1,12 @@
 /**
- * Times the worst-case shapes (worst-case-shapes.ts) in a fresh process, for worst-cases.test.ts: the
+ * Times the worst-case shapes (dockerfile-worst-cases.ts) in a fresh process, for worst-cases.test.ts: the
  * mocha process carries the heap of every other test, and a full collection of that heap is not the
  * analyzer's cost. Prints one JSON line: per shape what the analyzer answered and, for each of 3 runs
  * after a warm-up run, its CPU ms and the reference workload's CPU ms measured next to it.
  */
 import { analyzeDockerfile } from "../../components/dockerfile";
-import { cpuMs, referenceWorkload, runBoundMs } from "../fuzz/cpu-bound";
-import { CONTEXT_FILES, SHAPES } from "./worst-case-shapes";
+import { cpuMs, referenceWorkload, runBoundMs } from "./cpu-bound";
+import { CONTEXT_FILES, SHAPES } from "./dockerfile-worst-cases";
 
 export interface ShapeTiming {
   name: string;

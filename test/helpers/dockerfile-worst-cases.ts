@@ -3,7 +3,7 @@ import { MAX_SHELL_WORDS_PER_RUN } from "../../components/dockerfile/shell";
 
 /**
  * The heaviest Dockerfile shapes (docs/ROBUSTNESS-DOCKERFILE.md), shared by worst-cases.test.ts and the
- * child process that times them (worst-cases.worker.ts). Texts are built on demand: 30 texts of 1 MiB.
+ * child process that times them (dockerfile-worst-cases.worker.ts). Texts are built on demand: 30 texts of 1 MiB.
  */
 const lines = (count: number, line: (index: number) => string): string =>
   Array.from({ length: count }, (_, index) => line(index)).join("");

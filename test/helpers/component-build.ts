@@ -1,20 +1,24 @@
 // The component's builds, run for real: record BuildKitImage's docker-build Image (and Index) inputs
 // under mocks and run what the provider makes of them against the engine and the local registry: each
-// Image's `docker buildx build` (./provider-invocation.ts), then each Index's `docker buildx imagetools
+// Image's `docker buildx build` (./docker-build-invocation.ts), then each Index's `docker buildx imagetools
 // create` ({@link indexCreateInvocation}). Shared by provider-equivalence.test.ts and size-estimate.test.ts.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BuildKitImage } from "../../../components/image";
-import type { BuildKitImageArgs } from "../../../components/settings/image";
-import { REGISTRY, installMocks, settle, unwrapSecrets, valueOf } from "../../components/harness";
+import { BuildKitImage } from "../../components/image";
+import type { BuildKitImageArgs } from "../../components/settings/image";
+import { REGISTRY, installMocks, settle, unwrapSecrets, valueOf } from "./pulumi-mocks";
 import { getManifest } from "./registry-manifests";
-import { REPO_ROOT, TEST_BASE_IMAGES } from "../../../tools/lib/bench-variants";
-import { parsePlainProgress } from "../../../tools/lib/buildx";
-import { runCommand } from "../../../tools/lib/process";
-import { LOCAL_REGISTRY } from "../../../tools/lib/registry";
-import { ENGINE_ROOT } from "./private-engine";
-import { digestFromMetadata, providerBuildInvocation, type RecordedImageInputs } from "./provider-invocation";
+import { REPO_ROOT, TEST_BASE_IMAGES } from "../../tools/lib/bench-variants";
+import { parsePlainProgress } from "../../tools/lib/buildx";
+import { runCommand } from "../../tools/lib/process";
+import { LOCAL_REGISTRY } from "../../tools/lib/registry";
+import { ENGINE_ROOT } from "../integration/lib/private-engine";
+import {
+  digestFromMetadata,
+  providerBuildInvocation,
+  type RecordedImageInputs,
+} from "./docker-build-invocation";
 
 export const DOCKER =
   process.env.ECR_PIPELINE_DOCKER ??
@@ -62,7 +66,7 @@ export async function pushBasesToRegistry(): Promise<void> {
 /** The bases the component builds take (pushed to the registry by {@link pushBasesToRegistry}). */
 export const COMPONENT_BUILD_BASES = [TEST_BASE_IMAGES.slim, TEST_BASE_IMAGES.distroless];
 
-/** A recorded `docker-build:index:Image` (test/components/harness.ts records every resource). */
+/** A recorded `docker-build:index:Image` (test/helpers/pulumi-mocks.ts records every resource). */
 export interface RecordedImage {
   /** The child's name: `web` for one platform, `web-<arch>` per platform for several. */
   name: string;

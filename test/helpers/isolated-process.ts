@@ -7,7 +7,7 @@ import * as path from "node:path";
  * blocked child is killed after `timeoutMs` and reported as such, instead of hanging the test run.
  */
 export function runIsolated(body: string, timeoutMs = 15_000): { stdout: string; timedOut: boolean } {
-  const root = path.join(__dirname, "..");
+  const root = path.join(__dirname, "..", "..");
   const result = spawnSync(
     process.execPath,
     ["--require", "tsx/cjs", "-e", `const root = ${JSON.stringify(root)};\n${body}`],
