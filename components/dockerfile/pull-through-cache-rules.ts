@@ -13,7 +13,7 @@
  */
 import { cachedReferenceOf } from "../registry/pull-through-cache";
 import { findBaseImageSize } from "./base-images";
-import { formatMegabytes, makeFinding } from "./findings";
+import { formatMebibytes, makeFinding } from "./findings";
 import type { ParsedDockerfile } from "./parse";
 import type { DockerfileFinding } from "./types";
 
@@ -33,7 +33,7 @@ export function pullThroughCacheFindings(
     const bytes =
       size === undefined
         ? "its compressed size"
-        : `about ${formatMegabytes(size.compressedBytes)} (${size.image} compressed, ${size.platform}, ${size.verified ? "Docker Hub" : "an estimate"}, checked ${size.checked})`;
+        : `about ${formatMebibytes(size.compressedBytes)} (${size.image} compressed, ${size.platform}, ${size.verified ? "Docker Hub" : "an estimate"}, checked ${size.checked})`;
     const rateLimit =
       cached.upstream.upstream === "docker-hub" ? " and counts against Docker Hub's pull rate limit" : "";
     findings.push(
