@@ -11,7 +11,8 @@
  * with a message naming the file and the stack.
  *
  * Built from the cost line type generically: a line the cost model adds later appears with its own
- * label, unit and amount, its basis from its unit, and `verified: false` until ./line-sources.ts knows it.
+ * label, unit and amount, its basis from its unit, and the `verified` and `source` the cost model gave it
+ * (../cost/types.ts CostLine, set where each line is made, ../cost/estimate.ts): one source of truth.
  */
 import { CostChangeStatus, type ComparedImage, type CostChange } from "../cost/comparison";
 import { BYTES_PER_GB } from "../cost/estimate";
@@ -20,7 +21,6 @@ import { InvalidInputError } from "../common/errors";
 import type { KnownImageSize, SizeBasis } from "../common/size-basis";
 import { lineMovements, type LineMovement } from "./drivers";
 import type { CostGuardrailsVerdict, CostGuardrailVerdict } from "./guardrails";
-import { rateSourceOf } from "./line-sources";
 
 /** `kind` of every cost document: how a reader tells one from any other stack output. */
 export const COST_DOCUMENT_KIND = "ecr-pipeline/cost";
@@ -40,9 +40,12 @@ export interface CostDocumentLine {
   /** quantity × rateUsd, USD per month, unrounded. */
   amountUsd: number;
   basis: LineBasis;
-  /** True when a retrievable source states this rate (docs/PRICING.md). */
+  /** True when a retrievable source states this rate (docs/PRICING.md): the cost line's `verified`. */
   verified: boolean;
-  /** URL of that source, "caller override", or null when none is known. */
+  /**
+   * URL of that source, or "pricing override" for a caller's rate card: the cost line's `source`. The
+   * schema allows null (no source known); this package does not write it, every cost line names one.
+   */
   rateSource: string | null;
   explanation: string;
 }
@@ -163,6 +166,9 @@ function checkInput(input: CostDocumentInput): void {
     for (const key of ["quantity", "rate", "usd"] as const) {
       if (!Number.isFinite(line[key])) fail(`estimate.lines[${i}].${key}`, "a finite number");
     }
+    // The document writes them as they are: a hand-built line without them would break the schema.
+    if (typeof line.verified !== "boolean") fail(`estimate.lines[${i}].verified`, "true or false");
+    if (typeof line.source !== "string") fail(`estimate.lines[${i}].source`, "the URL of the rate's source");
   });
   if (
     typeof input.guardrails !== "object" ||
@@ -235,20 +241,17 @@ export function buildCostDocument(input: CostDocumentInput): CostDocument {
     pricing: a.pricingSource,
     size: { bytes: size.bytes, basis: size.basis, note: size.note },
     storedBytes: a.storedBytes,
-    lines: estimate.lines.map((line) => {
-      const rate = rateSourceOf(line, a.region, a.pricingSource);
-      return {
-        item: line.item,
-        quantity: line.quantity,
-        unit: line.unit,
-        rateUsd: line.rate,
-        amountUsd: line.usd,
-        basis: lineBasis(line.unit, size.basis),
-        verified: rate.verified,
-        rateSource: rate.source ?? null,
-        explanation: line.explanation,
-      };
-    }),
+    lines: estimate.lines.map((line) => ({
+      item: line.item,
+      quantity: line.quantity,
+      unit: line.unit,
+      rateUsd: line.rate,
+      amountUsd: line.usd,
+      basis: lineBasis(line.unit, size.basis),
+      verified: line.verified,
+      rateSource: line.source,
+      explanation: line.explanation,
+    })),
     totals: {
       monthlyUsd: estimate.totalUsd,
       storageUsd: estimate.storageUsd,

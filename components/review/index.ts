@@ -27,7 +27,6 @@ export {
   type LineBasis,
 } from "./document";
 export { lineMovements, type LineMovement } from "./drivers";
-export { rateSourceOf, type RateSource } from "./line-sources";
 export { readStackFile, type InputShape, type StackFile, type StackReading } from "./read";
 export {
   COST_REVIEW_KIND,

@@ -29,7 +29,7 @@ const POSITIVE: Record<string, Expected[]> = {
       id: "base-image-pull-through-cache",
       line: 1,
       message:
-        "Stage build pulls node:22.23.4-bookworm from registry-1.docker.io on every build whose builder lacks it: about 389.5 MB (node:22.23.4-bookworm compressed, linux/amd64, Docker Hub, checked 2026-11-22) through a NAT gateway each time and counts against Docker Hub's pull rate limit.",
+        "Stage build pulls node:22.23.4-bookworm from registry-1.docker.io on every build whose builder lacks it: about 371.5 MiB (node:22.23.4-bookworm compressed, linux/amd64, Docker Hub, checked 2026-11-22) through a NAT gateway each time and counts against Docker Hub's pull rate limit.",
     },
     {
       id: "base-image-pull-through-cache",

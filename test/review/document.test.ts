@@ -12,7 +12,6 @@ import {
   type CostDocumentInput,
 } from "../../components/review/document";
 import { evaluateCostGuardrails } from "../../components/review/guardrails";
-import { FREE_LINE_SOURCES, rateSourceOf } from "../../components/review/line-sources";
 import { devDocument, MiB, prodDocument, stagingDocument } from "./fixtures";
 import { assertCostDocument, validateCostDocument } from "./schema";
 
@@ -61,7 +60,7 @@ describe("buildCostDocument", () => {
         amountUsd: 0,
         basis: "estimate",
         verified: true,
-        rateSource: FREE_LINE_SOURCES["pulls same region"],
+        rateSource: PRICING_SOURCES.containerTransfer,
         explanation: "4 pulls; free: layers come from S3 through an S3 gateway endpoint or a public subnet",
       },
       {
@@ -94,7 +93,7 @@ describe("buildCostDocument", () => {
         amountUsd: 0,
         basis: "usage",
         verified: true,
-        rateSource: FREE_LINE_SOURCES["scanning basic"],
+        rateSource: PRICING_SOURCES.ecrEnhancedScanning,
         explanation: "basic scanning is free",
       },
     ]);
@@ -214,7 +213,7 @@ describe("buildCostDocument", () => {
     );
   });
 
-  it("marks a rate as not verified where docs/PRICING.md does (eu-west-1 storage and NAT) and for a caller's rates", () => {
+  it("takes verified and the source from each cost line: eu-west-1 storage and NAT not verified (docs/PRICING.md), a caller's rates neither, a free line documented", () => {
     const eu = estimateMonthlyCost({
       region: "eu-west-1",
       imageBytes: GiB,
@@ -228,7 +227,7 @@ describe("buildCostDocument", () => {
       [
         { item: "storage", verified: false, rateSource: PRICING_SOURCES.ecrPricing },
         { item: "pulls via NAT gateway", verified: false, rateSource: PRICING_SOURCES.vpcPricing },
-        { item: "scanning basic", verified: true, rateSource: FREE_LINE_SOURCES["scanning basic"] },
+        { item: "scanning basic", verified: true, rateSource: PRICING_SOURCES.ecrEnhancedScanning },
       ],
     );
     const override = estimateMonthlyCost({
@@ -244,13 +243,14 @@ describe("buildCostDocument", () => {
         rateSource,
       })),
       [
-        { verified: false, rateSource: "caller override" },
-        { verified: false, rateSource: "caller override" },
+        { verified: false, rateSource: "pricing override" },
+        // Free whatever the rates: the line cites the document that makes basic scanning free.
+        { verified: true, rateSource: PRICING_SOURCES.ecrEnhancedScanning },
       ],
     );
   });
 
-  it("takes a line the model adds later as it is: its basis from its unit, not verified until known", () => {
+  it("takes a line the model adds later as it is: its basis from its unit, its verified and source its own", () => {
     const extra: CostLine = {
       item: "nat gateway hours",
       quantity: 730,
@@ -258,14 +258,16 @@ describe("buildCostDocument", () => {
       rate: 0.045,
       usd: 32.85,
       explanation: "one NAT gateway",
+      verified: false,
+      source: "pricing override",
     };
-    const own = {
+    const own: CostLine = {
       ...extra,
       item: "kms requests",
       unit: "GB",
       verified: true,
       source: "https://example.com/kms",
-    } as CostLine;
+    };
     const document = buildCostDocument({
       ...input,
       estimate: { ...estimate, lines: [...estimate.lines, extra, own] },
@@ -280,7 +282,7 @@ describe("buildCostDocument", () => {
         amountUsd: 32.85,
         basis: "usage",
         verified: false,
-        rateSource: null,
+        rateSource: "pricing override",
         explanation: "one NAT gateway",
       },
       {
@@ -295,29 +297,6 @@ describe("buildCostDocument", () => {
         explanation: "one NAT gateway",
       },
     ]);
-  });
-
-  it("a rate that is not the card's figure is not vouched for", () => {
-    const line: CostLine = {
-      item: "storage",
-      quantity: 1,
-      unit: "GB-month",
-      rate: 0.2,
-      usd: 0.2,
-      explanation: "",
-    };
-    assert.deepEqual(rateSourceOf(line, "us-east-1", "ecrPricing"), { verified: false });
-    assert.deepEqual(rateSourceOf({ ...line, rate: 0.1 }, "us-east-1", "ecrPricing"), {
-      verified: true,
-      source: PRICING_SOURCES.cloudburnEcr,
-    });
-    assert.deepEqual(
-      rateSourceOf({ ...line, item: "replication storage eu-west-1", rate: 0.1 }, "us-east-1", "ecrPricing"),
-      {
-        verified: false,
-        source: PRICING_SOURCES.ecrPricing,
-      },
-    );
   });
 
   it("costJsonText is the same text for the same estimate, and parses back to the document", () => {
@@ -400,6 +379,18 @@ describe("buildCostDocument", () => {
       { estimate: { ...estimate, lines: [{ ...estimate.lines[0]!, usd: Infinity }] } },
       "estimate.lines[0].usd",
       "estimate.lines[0].usd must be a finite number.",
+    ],
+    [
+      "a hand-built line without verified",
+      { estimate: { ...estimate, lines: [{ ...estimate.lines[0]!, verified: undefined as never }] } },
+      "estimate.lines[0].verified",
+      "estimate.lines[0].verified must be true or false.",
+    ],
+    [
+      "a hand-built line without its rate's source",
+      { estimate: { ...estimate, lines: [{ ...estimate.lines[0]!, source: undefined as never }] } },
+      "estimate.lines[0].source",
+      "estimate.lines[0].source must be the URL of the rate's source.",
     ],
   ];
   for (const [name, change, key, message] of invalid) {

@@ -16,7 +16,16 @@ import {
 
 /** A GB-month line costing `usd`. */
 function line(item: string, usd: number): CostLine {
-  return { item, quantity: usd * 10, unit: "GB-month", rate: 0.1, usd, explanation: `${item} explained` };
+  return {
+    item,
+    quantity: usd * 10,
+    unit: "GB-month",
+    rate: 0.1,
+    usd,
+    explanation: `${item} explained`,
+    verified: true,
+    source: "https://example.com/rate",
+  };
 }
 
 const deployedLines = [

@@ -136,7 +136,7 @@ describe("readStackFile", () => {
 
   it("a preview a failing guardrail stopped: no outputs, and the run's error says why", () => {
     const error =
-      "EcrImagePipeline app-prod: maxMonthlyIncreaseUsd: this change raises the monthly cost by $2.97 ($12.42 -> $15.39), over the limit of $2.50. Moved most: pulls via NAT gateway +$2.64 ($5.93 -> $8.57).";
+      "EcrImagePipeline app-prod: maxMonthlyIncreaseUsd: this change raises the monthly cost by $3.21 ($12.72 -> $15.93), over the limit of $2.50. Moved most: pulls via NAT gateway +$2.64 ($5.93 -> $8.57).";
     const deployed = { costJson: costJsonText({ ...prodDocument(), computedIn: "update" }) };
     const reading = readStackFile({
       file: "prod.ndjson",

@@ -14,7 +14,7 @@ describe("the review comment rendered by a real Markdown renderer (marked, GFM)"
     assert.equal((html.match(/<table>/g) ?? []).length, 5);
     assert.ok(
       html.includes(
-        '<tr>\n<td align="left">prod</td>\n<td align="left">app-prod</td>\n<td align="left">estimate</td>\n<td align="right">$12.42</td>\n<td align="right">$15.39</td>\n<td align="right">+$2.97</td>\n<td align="left">warn</td>\n</tr>',
+        '<tr>\n<td align="left">prod</td>\n<td align="left">app-prod</td>\n<td align="left">estimate</td>\n<td align="right">$12.72</td>\n<td align="right">$15.93</td>\n<td align="right">+$3.21</td>\n<td align="left">warn</td>\n</tr>',
       ),
       html,
     );

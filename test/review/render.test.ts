@@ -18,14 +18,32 @@ const EXPECTED = path.join(__dirname, "..", "fixtures", "review");
 const expected = (name: string) => fs.readFileSync(path.join(EXPECTED, name), "utf8");
 
 /*
- * test/fixtures/review/three-stacks.md and .txt, checked by hand against the cost model (USD per month):
- *   prod, this change: storage (130 + 100 x 9 + 420) MiB = 1.416 GB x 0.10 = 0.14; NAT 1500 x 130 MiB =
- *     190.430 GB x 0.045 = 8.57; cross-region 38.086 GB x 0.02 = 0.76; scans 60.8 x 0.09 = 5.47; rescans
- *     min(101, 60.8 / 30.4 x 14 + 1) = 29 x 0.01 = 0.29; replica 0.14 + 60.8 x 9 MiB = 0.534 GB x 0.02 = 0.01
- *     -> 15.39. Deployed (90 MiB, 5 MiB renewed, 400 MiB cache): 0.10 + 5.93 + 0.53 + 5.76 + 0.10 + 0.01
- *     = 12.42. Change +2.97, over the 2.50 guardrail (warn); NAT moved most (+2.64).
- *   staging: 40 -> 45 MiB, eu-west-1 (storage $0.10, NAT $0.048, both unverified): 0.48 -> 0.54, +12.5 %.
- *   dev: unchanged, 0.196 GB x 0.10 = 0.02.   Totals: 0.02 + 0.48 + 12.42 = 12.92; 0.02 + 0.54 + 15.39 = 15.95.
+ * test/fixtures/review/three-stacks.md and .txt, checked by hand against the cost model (components/cost/
+ * estimate.ts, assumptions.ts; docs/PRICING.md). USD per month; GB = 1024 MiB; 60.8 pushes = 2 a day.
+ *   prod, this change (us-east-1; 130 MiB image, 9 MiB new per build, 420 MiB cache, 101 kept):
+ *     storage         (130 + 100 x 9 + 420) MiB = 1450 MiB = 1.416 GB x 0.10          = 0.1416
+ *     same region     2000 x 130 MiB = 253.906 GB, free                                 = 0
+ *     NAT             1500 x 130 MiB = 190.430 GB x 0.045                               = 8.5693
+ *     cross-region     300 x 130 MiB =  38.086 GB x 0.02                                = 0.7617
+ *     scans on push   60.8 x 0.09 (account's enhanced scanning, declared)               = 5.4720
+ *     rescans         rescansPerMonth 1 > 0 declares CONTINUOUS_SCAN; monitored builds =
+ *                     min(101 kept, max(2 a day x 14 days = 28, 1 in use)) = 28 x 1 x 0.01 = 0.2800
+ *     replica         no lifecycle policy (replicaRetention "none"), priced at month 12:
+ *                     (130 + 420) MiB + (60.8 x 12 - 1) x 9 MiB = 7107.4 MiB = 6.941 GB x 0.10* = 0.6941
+ *     replication     60.8 x 9 MiB (replicatedBytesPerPush defaults to the new bytes)
+ *                     = 0.534 GB x 0.02                                                 = 0.0107
+ *     -> 15.9294 = $15.93.
+ *   prod, deployed (90 MiB, 5 MiB new, 400 MiB cache): storage 990 MiB = 0.967 GB -> 0.0967; NAT 131.836 GB
+ *     -> 5.9326; cross-region 26.367 GB -> 0.5273; scans 5.4720; rescans 0.2800; replica (90 + 400) MiB +
+ *     728.6 x 5 MiB = 4133 MiB = 4.036 GB -> 0.4036; replication 0.297 GB -> 0.0059 -> 12.7182 = $12.72.
+ *   Change +3.2112 = +$3.21, over the 2.50 guardrail (warn). Moved most: NAT +2.64, replica +0.29
+ *     (0.4036 -> 0.6941), cross-region +0.23; then storage +0.04; rescans did not move.
+ *   staging (eu-west-1: storage $0.10, NAT $0.048, both unverified; 20 kept, 6 MiB new, 150 MiB cache):
+ *     deployed 40 MiB: (40 + 19 x 6 + 150) MiB = 0.297 GB -> 0.0297, NAT 240 x 40 MiB = 9.375 GB -> 0.4500:
+ *     0.4797 = $0.48; this change 45 MiB: 0.302 GB -> 0.0302, 10.547 GB -> 0.5063: 0.5364 = $0.54;
+ *     +12.5 % as printed (0.06 / 0.48: guardrails compare the figures as they print), within 15 %.
+ *   dev: unchanged, (45 + 9 x 4 + 120) MiB = 0.196 GB x 0.10 = $0.02; same-region pulls and basic scans free.
+ *   Totals: 0.02 + 0.48 + 12.72 = 13.22; 0.02 + 0.54 + 15.93 = 16.49; +3.27.
  */
 describe("the cost review of several stacks", () => {
   const readings = threeStacks().map(readStackFile);
@@ -55,9 +73,9 @@ describe("the cost review of several stacks", () => {
         totals: {
           pipelines: 3,
           compared: 3,
-          monthlyUsd: 15.95,
-          deployedMonthlyUsd: 12.92,
-          differenceUsd: 3.03,
+          monthlyUsd: 16.49,
+          deployedMonthlyUsd: 13.22,
+          differenceUsd: 3.27,
         },
         stacks: [
           { stack: "dev", file: "dev.json", shape: "stack-outputs", problems: [] },
@@ -71,7 +89,7 @@ describe("the cost review of several stacks", () => {
 
   describe("with bad input, the other stacks are still reported", () => {
     const guardrailError =
-      "EcrImagePipeline app-prod: maxMonthlyIncreaseUsd: this change raises the monthly cost by $2.97 ($12.42 -> $15.39), over the limit of $2.50. Moved most: pulls via NAT gateway +$2.64 ($5.93 -> $8.57).";
+      "EcrImagePipeline app-prod: maxMonthlyIncreaseUsd: this change raises the monthly cost by $3.21 ($12.72 -> $15.93), over the limit of $2.50. Moved most: pulls via NAT gateway +$2.64 ($5.93 -> $8.57).";
     const mixed = [
       { file: "dev.json", text: stackOutputJson({ costJson: costJsonText(devDocument()) }) },
       {
@@ -129,7 +147,7 @@ not reported:
         "",
         "- staging.json (stack staging), output costJson: schemaVersion 2 is not 1, the version this review command reads; run the review command of the ecr-pipeline version that wrote it.",
         '- prod.ndjson (stack prod): no cost output (an object of kind "ecr-pipeline/cost") among no outputs; export the pipeline\'s costJson from the program (export const costJson = pipeline.costJson).',
-        "- prod.ndjson (stack prod): the run reported an error: EcrImagePipeline app-prod: maxMonthlyIncreaseUsd: this change raises the monthly cost by $2.97 ($12.42 → $15.39), over the limit of $2.50. Moved most: pulls via NAT gateway +$2.64 ($5.93 → $8.57).",
+        "- prod.ndjson (stack prod): the run reported an error: EcrImagePipeline app-prod: maxMonthlyIncreaseUsd: this change raises the monthly cost by $3.21 ($12.72 → $15.93), over the limit of $2.50. Moved most: pulls via NAT gateway +$2.64 ($5.93 → $8.57).",
         '- qa.json (stack qa): no cost output (an object of kind "ecr-pipeline/cost") among the outputs repositoryUrl; export the pipeline\'s costJson from the program (export const costJson = pipeline.costJson).',
         "",
       ]);
@@ -171,7 +189,7 @@ not reported:
     ]);
     assert.ok(
       markdown.includes(
-        "| p\\|q | app\\|&lt;b&gt;prod&lt;/b&gt; | estimate | $12.42 | $15.39 | +$2.97 | warn |",
+        "| p\\|q | app\\|&lt;b&gt;prod&lt;/b&gt; | estimate | $12.72 | $15.93 | +$3.21 | warn |",
       ),
       markdown,
     );
