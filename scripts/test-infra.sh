@@ -7,6 +7,9 @@
 #   bash scripts/test-infra.sh status   # what is installed / running / built
 #   bash scripts/test-infra.sh down     # stop the engine and registry of $CACHE (pid files)
 #   bash scripts/test-infra.sh reset-registry   # empty the registry's storage (bench runs accumulate blobs)
+#   bash scripts/test-infra.sh engine-start DIR [127.0.0.1:PORT]  # a private engine, started EMPTY in DIR
+#   bash scripts/test-infra.sh engine-stop DIR      # stops it (pid files), unmounts what it left
+#   bash scripts/test-infra.sh engine-remove DIR    # stops it and deletes its images and caches
 #
 # `up` runs its steps in order; each is skipped when its result is already there, and timed in the log.
 # Each step lives in its own file under scripts/infra/ (its comment says what it does):
@@ -46,6 +49,7 @@ source "$INFRA_DIR/registry.sh"
 source "$INFRA_DIR/emulation.sh"
 # shellcheck source=infra/bases.sh
 source "$INFRA_DIR/bases.sh"
+export DOCKER_HOST DOCKER_CONFIG
 
 # ------------------------------------------------------------------------------------------- subcommands
 cmd_up() {
@@ -70,13 +74,31 @@ cmd_env() {
 # Stops the registry and engine of THIS cache dir only (their pid files), dockerd before containerd.
 cmd_down() {
   stop_pidfile registry "$RUN/registry.pid"
-  stop_pidfile dockerd "$ENGINE/dockerd.pid"
-  stop_pidfile containerd "$ENGINE/containerd.pid"
-  # dockerd leaves its bind mount of the host's network namespace behind (exec/netns/default); while it
-  # is mounted the cache dir cannot be removed
-  if ! pid_alive "$ENGINE/dockerd.pid" && grep -q " $ENGINE/exec/netns/default " /proc/mounts; then
-    umount "$ENGINE/exec/netns/default" && log "unmounted $ENGINE/exec/netns/default"
-  fi
+  stop_engine "$ENGINE"
+}
+
+# A private engine beside the shared one (benchmarks, tests: tools/lib/private-engine.ts): its own
+# containerd, dockerd, sockets, image store and build cache in DIR, the shared engine's binaries. Never
+# the shared engine's directory ($CACHE/engine: `up`/`down` own it).
+private_dir() { # $1 DIR argument of an engine-* subcommand; prints it, checked
+  local dir=${1:-}
+  case $dir in /*) ;; *) die "usage: $0 engine-start|engine-stop|engine-remove /absolute/dir [127.0.0.1:PORT]" ;; esac
+  dir=${dir%/}
+  [ "$dir" != "$ENGINE" ] || die "$dir is the shared engine: use up/down"
+  echo "$dir"
+}
+# Starts an EMPTY engine in DIR: a leftover one there is stopped and its state wiped first. Prints the
+# exports that point a shell at it (as `env` does for the shared one).
+cmd_engine_start() {
+  local dir
+  dir=$(private_dir "${1:-}")
+  check_loopback "${2:-}"
+  stop_engine "$dir"
+  wipe_engine_state "$dir"
+  start_engine "$dir" "${2:-}"
+  printf 'export DOCKER_HOST=%q\n' "unix://$dir/docker.sock"
+  printf 'export DOCKER_CONFIG=%q\n' "$dir/cfg"
+  printf 'export PATH=%q:"$PATH"\n' "$ENGINE/root/usr/bin"
 }
 
 cmd_status() {
@@ -125,8 +147,18 @@ case ${1:-} in
   down) cmd_down ;;
   status) cmd_status ;;
   reset-registry) cmd_reset_registry ;;
+  engine-start) cmd_engine_start "${2:-}" "${3:-}" ;;
+  engine-stop)
+    dir=$(private_dir "${2:-}")
+    stop_engine "$dir"
+    ;;
+  engine-remove)
+    dir=$(private_dir "${2:-}")
+    stop_engine "$dir"
+    wipe_engine_state "$dir"
+    ;;
   *)
-    echo "usage: $0 up|env|status|down|reset-registry" >&2
+    echo "usage: $0 up|env|status|down|reset-registry|engine-start DIR [127.0.0.1:PORT]|engine-stop DIR|engine-remove DIR" >&2
     exit 2
     ;;
 esac

@@ -7,9 +7,9 @@
 //          build with --cache-from that cache (and --cache-to, as every pipeline run does).
 // Each build's steps are listed as run or CACHED (BuildKit's --progress=plain), and the rebuilt image must
 // answer /healthz with the new version. The private engine lives in $BENCH_ENGINE_DIR
-// (/var/cache/ecr-pipeline/bench-engine) and is stopped by its pid files at the end; the shared engine
-// and other helpers' builds are not touched. Needs `bash scripts/test-infra.sh up` (engine binaries,
-// registry on 127.0.0.1:5000, the ecr-pipeline-test/node:22-* bases).
+// ($ECR_PIPELINE_CACHE/bench-engine) and is stopped by its pid files at the end; the shared engine
+// and other builds are not touched. Needs `bash scripts/test-infra.sh up` (engine binaries,
+// registry on $REGISTRY_ADDR, the ecr-pipeline-test/node:22-* bases).
 //
 //   npx tsx tools/bench-cache.ts [--only app,app-slim-builder,deps-service] [--write]   (--write updates docs/BENCHMARKS.md)
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,7 +30,6 @@ import {
   registryCacheTo,
   registryHasTag,
   registryOutput,
-  useSharedEngine,
   type BuildStep,
   type BuildxResult,
 } from "./lib/buildx";
@@ -42,6 +41,7 @@ import {
   type PrivateEngine,
 } from "./lib/private-engine";
 import { onlyIds, writeBenchTable } from "./lib/bench-docs";
+import { useTestEngine } from "./lib/engine";
 import { runCommand } from "./lib/process";
 import { LOCAL_REGISTRY, registryAnswers } from "./lib/registry";
 
@@ -291,7 +291,7 @@ function writeIntoDocs(markdown: string): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = onlyIds(args);
-  useSharedEngine();
+  useTestEngine();
   if (!(await registryAnswers()))
     throw new Error(`no registry on ${LOCAL_REGISTRY}: bash scripts/test-infra.sh up`);
   const startedAt = Date.now();

@@ -34,7 +34,8 @@ ensure_emulation() {
   # container, where it does not exist. Replace it.
   if [ -e "$BINFMT/qemu-aarch64" ]; then log "emulation: qemu-aarch64 registered without F, re-registering"; echo -1 > "$BINFMT/qemu-aarch64"; fi
   # ELF64 little-endian, e_machine 0xb7 (AArch64); flags F (open the interpreter now: works in any mount
-  # namespace) and P (preserve argv[0]), as in ../shared/reference/modern-engine/arm64-emulation.sh.
+  # namespace) and P (preserve argv[0]); the magic and mask are the qemu-aarch64 entry of QEMU's own
+  # scripts/qemu-binfmt-conf.sh.
   printf '%s' ':qemu-aarch64:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:'"$qemu"':FP' \
     > "$BINFMT/register"
   emulation_ready || die "qemu-aarch64 did not register with the F flag: $(cat "$BINFMT/qemu-aarch64" 2> /dev/null)"

@@ -1,12 +1,15 @@
 # Common to every part of the test infrastructure (sourced by scripts/test-infra.sh, never run alone):
 # where the cache lives, where the engine and registry are, logging, timing and the small predicates the
-# steps share. The cache root is defined here and only here for bash ($ECR_PIPELINE_CACHE, default
-# /var/cache/ecr-pipeline); TypeScript reads the same variable in tools/lib/engine.ts.
+# steps share. Sourcing it has no side effect but these definitions (.ci/run sources it for $CACHE).
+# The cache root is defined here and only here for bash ($ECR_PIPELINE_CACHE, default
+# /var/cache/ecr-pipeline); TypeScript reads the same variable, with the same default, in
+# tools/lib/engine.ts. The registry's address is $REGISTRY_ADDR (default 127.0.0.1:5000) on both sides:
+# another ECR_PIPELINE_CACHE and REGISTRY_ADDR give a second, independent instance.
 
 CACHE=${ECR_PIPELINE_CACHE:-/var/cache/ecr-pipeline}
 ENGINE=$CACHE/engine
 DOCKER=$ENGINE/root/usr/bin/docker
-export DOCKER_HOST=unix://$ENGINE/docker.sock DOCKER_CONFIG=$ENGINE/cfg
+DOCKER_HOST=unix://$ENGINE/docker.sock DOCKER_CONFIG=$ENGINE/cfg # exported by scripts/test-infra.sh
 REGISTRY_ADDR=${REGISTRY_ADDR:-127.0.0.1:5000}
 LOGS=$CACHE/logs
 RUN=$CACHE/run
@@ -30,7 +33,6 @@ run_logged() { # $1 log file, rest: command (its output goes to the log, timing 
 }
 image_exists() { "$DOCKER" image inspect "$1" > /dev/null 2>&1; }
 registry_answers() { curl -fsS -m 2 "http://$REGISTRY_ADDR/v2/" > /dev/null 2>&1; }
-docker_answers() { [ -x "$DOCKER" ] && [ -S "$ENGINE/docker.sock" ] && "$DOCKER" info > /dev/null 2>&1; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2> /dev/null; }
 
 host_mirror() { awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2> /dev/null; }

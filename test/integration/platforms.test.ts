@@ -18,9 +18,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchVariant, prepareContext, REPO_ROOT } from "../../tools/lib/bench-variants";
 import { docker } from "../../tools/lib/docker";
+import { LOCAL_REGISTRY } from "../../tools/lib/registry";
 import { requireInfrastructure } from "./lib/infrastructure";
 
-const REGISTRY = process.env.REGISTRY_ADDR ?? "127.0.0.1:5000";
+const REGISTRY = LOCAL_REGISTRY;
 const RUN_ID = `it${process.pid}`;
 const REPOSITORY = `builds-platforms`;
 const CONTENT_TAG = `ctx-${RUN_ID}`;

@@ -1,34 +1,14 @@
 // `docker buildx build` on the current engine (docker CLI 26.1, buildx 0.13, containerd image store) for
 // the benchmarks: registry outputs with a chosen compression, registry caches in ECR's form, one platform
 // per build, and which steps BuildKit ran or took from its cache (parsed from `--progress=plain`).
-import { existsSync } from "node:fs";
 import { compressionAttributes } from "../../components/compression";
 import { uncompressedImageBytes } from "./docker";
+import { engineClient } from "./engine";
 import { runCommand } from "./process";
 import { LOCAL_REGISTRY, type ImageManifest } from "./registry";
 
-/**
- * The docker CLI with buildx: ECR_PIPELINE_DOCKER, else the engine scripts/test-infra.sh unpacks,
- * else `docker` on PATH.
- */
-export const BUILDX_DOCKER_CLI =
-  process.env.ECR_PIPELINE_DOCKER ??
-  (existsSync("/var/cache/ecr-pipeline/engine/root/usr/bin/docker")
-    ? "/var/cache/ecr-pipeline/engine/root/usr/bin/docker"
-    : "docker");
-
-const SHARED_ENGINE_DIR = "/var/cache/ecr-pipeline/engine";
-
-/**
- * Points this process's docker CLI calls (here and in ./docker.ts) at the shared engine of the test
- * infrastructure, unless DOCKER_HOST already says where the engine is.
- */
-export function useSharedEngine(): void {
-  if (process.env.DOCKER_HOST || !existsSync(`${SHARED_ENGINE_DIR}/docker.sock`)) return;
-  process.env.DOCKER_HOST = `unix://${SHARED_ENGINE_DIR}/docker.sock`;
-  process.env.DOCKER_CONFIG ??= `${SHARED_ENGINE_DIR}/cfg`;
-  process.env.PATH = `${SHARED_ENGINE_DIR}/root/usr/bin:${process.env.PATH ?? ""}`;
-}
+/** The docker CLI with buildx for any engine of the test infrastructure (./engine.ts `engineClient`). */
+export const BUILDX_DOCKER_CLI = engineClient();
 
 /**
  * Uncompressed bytes of a local linux/amd64 image on the engine `env` points at: the regular files of
