@@ -95,12 +95,14 @@ TOML
   done
   engine_answers "$dir" || die "dockerd did not answer within 60s, see $dir/dockerd.log"
   # `docker info` answers a moment before the builder does: wait for the default builder itself.
+  # (Its output is read whole: `| grep -q` could end the pipe early and fail the pipeline with SIGPIPE.)
+  local builder=""
   for i in $(seq 1 120); do
-    docker_at "$dir" buildx inspect default 2> /dev/null | grep -q 'Status: *running' && break
+    builder=$(docker_at "$dir" buildx inspect default 2> /dev/null || true)
+    [[ $builder =~ Status:\ *running ]] && break
     sleep 0.5
   done
-  docker_at "$dir" buildx inspect default 2> /dev/null | grep -q 'Status: *running' \
-    || die "the default builder of $dir did not start, see $dir/dockerd.log"
+  [[ $builder =~ Status:\ *running ]] || die "the default builder of $dir did not start, see $dir/dockerd.log"
 }
 
 # stop_engine DIR: dockerd, then containerd, by their pid files; then what they leave mounted under DIR

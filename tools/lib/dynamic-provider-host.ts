@@ -2,7 +2,7 @@
  * Pulumi's REAL dynamic-provider host (`node @pulumi/pulumi/cmd/dynamic-provider`), started as the engine
  * starts it (it prints its gRPC port on loopback) and driven with the gRPC client from @pulumi/pulumi's own
  * proto stubs: Check, Diff, Create and Update, with the serialized provider in `__provider` as the SDK sends it
- * (@pulumi/pulumi dynamic/index.js). Test-only.
+ * (@pulumi/pulumi dynamic/index.js). For tests and benchmarks (tools/bench-scale.ts); not part of the library.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
