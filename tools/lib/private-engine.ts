@@ -72,7 +72,13 @@ export async function startPrivateEngine(
   options: { tcp?: string } = {},
 ): Promise<PrivateEngine> {
   const startedAt = Date.now();
-  await infra(["engine-start", dir, ...(options.tcp === undefined ? [] : [options.tcp])]);
+  try {
+    await infra(["engine-start", dir, ...(options.tcp === undefined ? [] : [options.tcp])]);
+  } catch (error) {
+    // A start that failed half-way (dockerd up, its builder not) must not leave daemons behind.
+    await removePrivateEngine(dir).catch(() => undefined);
+    throw error;
+  }
   const env = privateEngineEnv(dir);
   const { stdout } = await runCommand(engineClient(), ["version", "--format", "{{.Server.Version}}"], {
     env,
