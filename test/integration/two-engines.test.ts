@@ -216,6 +216,14 @@ describe("builds spread over two engines: builderName, platformBuilders, failure
     );
     assert.ok(error instanceof CommandError, `the build did not fail: ${String(error)}`);
     assert.match(error.message, new RegExp(DEAD), "the builder's name is not in the message");
+    console.log(
+      `      dead builder: ${
+        error.message
+          .split("\n")
+          .filter((line) => line.includes(DEAD))
+          .slice(-1)[0] ?? ""
+      }`,
+    );
     assert.equal(await registryHas(repository, build.contentTag), false);
   });
 
