@@ -4,19 +4,14 @@
 // empty layer cache (`--no-cache`; bases are local, npm's cache mount is shared by both). Prints the wall
 // times and their ratio. Needs the test engine with arm64 emulation and the slim/distroless bases for
 // both platforms (bash scripts/test-infra.sh up). Run: npx tsx tools/bench-platforms.ts [rounds]
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchVariant, prepareContext, REPO_ROOT, TEST_BASE_IMAGES } from "./lib/bench-variants";
+import { engineClient, withTestEngine } from "./lib/engine";
 import { runCommand } from "./lib/process";
 
-const ENGINE_DIR = join(process.env.ECR_PIPELINE_CACHE ?? "/var/cache/ecr-pipeline", "engine");
-const CLI = join(ENGINE_DIR, "root", "usr", "bin", "docker");
-const env = {
-  ...process.env,
-  DOCKER_HOST: process.env.DOCKER_HOST ?? `unix://${ENGINE_DIR}/docker.sock`,
-  DOCKER_CONFIG: process.env.DOCKER_CONFIG ?? join(ENGINE_DIR, "cfg"),
-  PATH: `${join(ENGINE_DIR, "root", "usr", "bin")}:${process.env.PATH ?? ""}`,
-};
+const CLI = engineClient();
+const env = withTestEngine(process.env);
 const WORK = join(REPO_ROOT, ".work", "bench-platforms");
 
 /** app/Dockerfile's text without `--platform=$BUILDPLATFORM`: the stages then run on the target platform. */
@@ -28,7 +23,7 @@ export function withoutBuildPlatform(dockerfile: string): string {
 
 async function build(context: string, dockerfile: string, platform: string): Promise<number> {
   const { seconds } = await runCommand(
-    existsSync(CLI) ? CLI : "docker",
+    CLI,
     [
       "buildx",
       "build",

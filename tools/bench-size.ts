@@ -35,10 +35,10 @@ import {
   registryHasTag,
   registryOutput,
   uncompressedBytes,
-  useSharedEngine,
   type Compression,
 } from "./lib/buildx";
 import { onlyIds, writeBenchTable } from "./lib/bench-docs";
+import { useTestEngine } from "./lib/engine";
 import { runCommand } from "./lib/process";
 import {
   compressedBytes,
@@ -465,7 +465,7 @@ function writeIntoDocs(markdown: string): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = onlyIds(args);
-  useSharedEngine();
+  useTestEngine();
   const engine = await dockerEngineStatus();
   if (!engine.reachable)
     throw new Error(`${engine.reason}\nStart the test infrastructure: bash scripts/test-infra.sh up`);

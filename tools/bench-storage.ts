@@ -40,7 +40,12 @@ import {
   setAppVersion,
 } from "./lib/bench-variants";
 import { buildx, registryHasTag } from "./lib/buildx";
-import { removePrivateEngine, startPrivateEngine, type PrivateEngine } from "./lib/private-engine";
+import {
+  privateEngineDir,
+  removePrivateEngine,
+  startPrivateEngine,
+  type PrivateEngine,
+} from "./lib/private-engine";
 import { runCommand } from "./lib/process";
 import { BenchRegistry } from "./lib/bench-registry";
 import { BENCH_PLATFORM as PLATFORM, buildAndPush } from "./lib/bench-push";
@@ -64,7 +69,7 @@ const FIRST_PUSH = Date.parse("2026-01-01T00:00:00Z");
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BENCH_DIR = join(WORK_DIR, "storage");
 const REGISTRY_DIR = join(BENCH_DIR, "registry");
-const ENGINE_DIR = process.env.BENCH_STORAGE_ENGINE_DIR ?? "/var/cache/ecr-pipeline/storagebench-engine";
+const ENGINE_DIR = process.env.BENCH_STORAGE_ENGINE_DIR || privateEngineDir("storagebench-engine");
 /** The changed runtime base of the base-image step, built on the private engine only. */
 const CHANGED_RUNTIME_BASE = "storagebench/node:22-distroless-extra";
 function log(message: string): void {

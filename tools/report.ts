@@ -24,9 +24,12 @@ import { loadEnvironmentWorkloads } from "./report/environments";
 import { formatBytes, formatLayerTable } from "./report/format";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-/** The bases scripts/test-infra.sh builds; used for the sample app when they exist locally. */
+/**
+ * The bases scripts/test-infra.sh builds; used for the sample app when they exist locally. The builder is
+ * the slim one, as app/Dockerfile's default builder (node:22-bookworm-slim) is.
+ */
 const TEST_BASES = {
-  NODE_BUILD_IMAGE: "ecr-pipeline-test/node:22-full",
+  NODE_BUILD_IMAGE: "ecr-pipeline-test/node:22-slim",
   NODE_RUNTIME_IMAGE: "ecr-pipeline-test/node:22-distroless",
 };
 

@@ -191,12 +191,14 @@ export async function estimateImageSize(options: EstimateImageSizeOptions): Prom
   // The components build DEFAULT_PLATFORM when no platform is given (../buildkit/platforms.ts).
   const platforms =
     options.platforms !== undefined && options.platforms.length > 0 ? options.platforms : [DEFAULT_PLATFORM];
-  const measured = await withSecretFiles(options.secrets, async (secretFlags) => {
-    const build: BuildOptions = { ...options, secretFlags };
-    return (await buildxAvailable(options.docker))
-      ? measureWithBuildx(build, platforms, compression, contextHash)
-      : measureWithDockerSave(build, platforms, compression, contextHash);
-  });
+  const measured = await onePerEngine(options.docker, () =>
+    withSecretFiles(options.secrets, async (secretFlags) => {
+      const build: BuildOptions = { ...options, secretFlags };
+      return (await buildxAvailable(options.docker))
+        ? measureWithBuildx(build, platforms, compression, contextHash)
+        : measureWithDockerSave(build, platforms, compression, contextHash);
+    }),
+  );
   const result: ImageSizeEstimateResult = { contextHash, ...measured, cached: false };
   if (cacheFile !== undefined) writeCachedEstimate(cacheFile, result);
   return result;
@@ -252,6 +254,34 @@ export function redactSecrets(
     return redacted;
   }
   return new Error(redact(String(error)));
+}
+
+/**
+ * Estimates measure one at a time per engine (per docker CLI and DOCKER_HOST) in this process: the ten
+ * pipelines of one program are checked by one dynamic-provider process, all at once. Concurrent builds
+ * of the same step (two pipelines sharing a COPY of the same file) each make a snapshot under the same
+ * cache key, and the two exports of one estimate (compressed, then uncompressed, matched by diff ID)
+ * could then read different ones: a layer without its uncompressed size
+ * (test/integration/estimate-concurrency.test.ts saw it). On 2 cores the builds gain nothing from
+ * running side by side either (docs/BENCHMARKS.md, "Ten services in one preview"). Estimates in other
+ * processes on the same engine are not ordered by this.
+ */
+const engineQueues = new Map<string, Promise<unknown>>();
+
+function onePerEngine<T>(invocation: DockerInvocation | undefined, measure: () => Promise<T>): Promise<T> {
+  const env = invocation?.env ?? process.env;
+  const key = `${resolveDockerCommand(invocation)}\u0000${env.DOCKER_HOST ?? ""}\u0000${env.DOCKER_CONTEXT ?? ""}`;
+  const previous = engineQueues.get(key) ?? Promise.resolve();
+  const next = previous.then(measure, measure);
+  const settled = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  engineQueues.set(key, settled);
+  void settled.then(() => {
+    if (engineQueues.get(key) === settled) engineQueues.delete(key);
+  });
+  return next;
 }
 
 /**

@@ -18,14 +18,17 @@ describe("emulated-build-stage (components/dockerfile/platform-rules.ts)", () =>
   });
 
   it("app/Dockerfile without --platform=$BUILDPLATFORM: deps is reported, build inherits it", () => {
-    const withoutFlag = APP_DOCKERFILE.replace("FROM --platform=$BUILDPLATFORM ", "FROM ");
+    // Every stage's flag (deps and modules, which build starts FROM).
+    const withoutFlag = APP_DOCKERFILE.replaceAll("FROM --platform=$BUILDPLATFORM ", "FROM ");
     const line =
       withoutFlag.split("\n").findIndex((text) => text.startsWith("FROM ${NODE_BUILD_IMAGE} AS deps")) + 1;
     const runLine =
       withoutFlag.split("\n").findIndex((text) => text.startsWith("RUN --mount=type=cache")) + 1;
-    const buildLine = withoutFlag.split("\n").findIndex((text) => text.startsWith("FROM deps AS build")) + 1;
+    const buildLine =
+      withoutFlag.split("\n").findIndex((text) => text.startsWith("FROM modules AS build")) + 1;
     const esbuildLine =
-      withoutFlag.split("\n").findIndex((text) => text.startsWith("RUN ./node_modules/.bin/esbuild")) + 1;
+      withoutFlag.split("\n").findIndex((text) => text.startsWith('RUN ["/app/node_modules/.bin/esbuild"')) +
+      1;
     assert.deepEqual(emulated(withoutFlag, TWO), [
       {
         line,

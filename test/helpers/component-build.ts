@@ -3,7 +3,7 @@
 // Image's `docker buildx build` (./docker-build-invocation.ts), then each Index's `docker buildx imagetools
 // create` ({@link indexCreateInvocation}). Shared by provider-equivalence.test.ts and size-estimate.test.ts.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BuildKitImage } from "../../components/image";
 import type { BuildKitImageArgs } from "../../components/settings/image";
@@ -13,16 +13,14 @@ import { REPO_ROOT, TEST_BASE_IMAGES } from "../../tools/lib/bench-variants";
 import { parsePlainProgress } from "../../tools/lib/buildx";
 import { runCommand } from "../../tools/lib/process";
 import { LOCAL_REGISTRY } from "../../tools/lib/registry";
-import { ENGINE_ROOT } from "../integration/lib/private-engine";
+import { engineClient } from "../../tools/lib/engine";
 import {
   digestFromMetadata,
   providerBuildInvocation,
   type RecordedImageInputs,
 } from "./docker-build-invocation";
 
-export const DOCKER =
-  process.env.ECR_PIPELINE_DOCKER ??
-  (existsSync(join(ENGINE_ROOT, "usr/bin/docker")) ? join(ENGINE_ROOT, "usr/bin/docker") : "docker");
+export const DOCKER = engineClient();
 
 export const RUN_ID = `p${process.pid}`;
 export const WORK = join(REPO_ROOT, ".work", "proof", RUN_ID);

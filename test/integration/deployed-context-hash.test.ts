@@ -9,7 +9,7 @@ import {
   serializeProvider,
   startDynamicProviderHost,
   type DynamicProviderHost,
-} from "../helpers/dynamic-provider-host";
+} from "../../tools/lib/dynamic-provider-host";
 
 /**
  * The preview of a changed build, as the engine drives ImageSizeEstimate in Pulumi's real

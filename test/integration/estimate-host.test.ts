@@ -11,7 +11,7 @@ import {
   serializeProvider,
   startDynamicProviderHost,
   type DynamicProviderHost,
-} from "../helpers/dynamic-provider-host";
+} from "../../tools/lib/dynamic-provider-host";
 
 /** A local base with /bin/sleep (scripts/test-infra.sh builds it). */
 const BASE = "ecr-pipeline-test/node:22-slim";

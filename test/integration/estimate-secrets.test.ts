@@ -10,7 +10,7 @@ import {
   serializeProvider,
   startDynamicProviderHost,
   type DynamicProviderHost,
-} from "../helpers/dynamic-provider-host";
+} from "../../tools/lib/dynamic-provider-host";
 
 const BASE = "ecr-pipeline-test/node:22-slim";
 const SECRET = `userpaths-estimate-secret-${randomBytes(12).toString("hex")}`;

@@ -47,7 +47,11 @@ import {
   type ProviderBuildRun,
 } from "../helpers/component-build";
 import { requireInfrastructure } from "./lib/infrastructure";
-import { CACHE_ROOT, privateEngineUnavailable, startPrivateEngine } from "./lib/private-engine";
+import {
+  privateEngineDir,
+  privateEngineUnavailable,
+  startPrivateEngine,
+} from "../../tools/lib/private-engine";
 import {
   BUILDKIT_CACHE_CONFIG,
   DOCKER_LIST,
@@ -183,7 +187,7 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
     const second = await recordComponentBuild(appArgs(context));
     assert.notEqual(second.contentTag, first.contentTag, "the code change did not change the content tag");
 
-    const engine = await startPrivateEngine(join(CACHE_ROOT, `proof-engine-${RUN_ID}`));
+    const engine = await startPrivateEngine(privateEngineDir(`proof-engine-${RUN_ID}`));
     try {
       const { stdout: images } = await runCommand(DOCKER, ["image", "ls", "-q"], { env: engine.env });
       assert.equal(images.trim(), "", "the private engine is not fresh");
@@ -210,7 +214,7 @@ describe("builds the component sends, run as pulumi-docker-build runs them (inte
       const tagged = await getManifest(repository, second.contentTag);
       assert.equal(tagged.digest, run.digest);
     } finally {
-      await engine.stop();
+      await engine.remove();
     }
   });
 

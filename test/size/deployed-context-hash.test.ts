@@ -8,7 +8,7 @@ import {
   serializeProvider,
   startDynamicProviderHost,
   type DynamicProviderHost,
-} from "../helpers/dynamic-provider-host";
+} from "../../tools/lib/dynamic-provider-host";
 
 /**
  * ImageSizeEstimate's `deployedContextHash` (issue 10, item 5: the deployed image the preview compares

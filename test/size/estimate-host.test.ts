@@ -9,7 +9,7 @@ import {
   serializeProvider,
   startDynamicProviderHost,
   type DynamicProviderHost,
-} from "../helpers/dynamic-provider-host";
+} from "../../tools/lib/dynamic-provider-host";
 
 /**
  * The serialized ImageSizeEstimate provider in Pulumi's real dynamic-provider host, over gRPC, for the

@@ -2,9 +2,12 @@
 // cache, and the exact buildx arguments and output/cache strings. No engine needed.
 import assert from "node:assert/strict";
 import {
+  buildPhases,
   buildxArgs,
   describeStep,
   parsePlainProgress,
+  parseRawJsonProgress,
+  rawJsonSteps,
   registryCacheFrom,
   registryCacheTo,
   registryOutput,
@@ -166,5 +169,107 @@ describe("tools/lib/buildx (pure)", function () {
         "/ctx",
       ],
     );
+  });
+
+  describe("--progress=rawjson", () => {
+    const HEX = (c: string) => c.repeat(64);
+    const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
+    // The shape buildx 0.13 writes: one pretty-printed JSON document per event, concatenated (a vertex
+    // reported again when it starts and completes; statuses with byte totals; logs base64).
+    const events = [
+      {
+        vertexes: [
+          {
+            digest: "v1",
+            name: "importing cache manifest from r/x:buildcache",
+            started: at(0),
+            completed: at(1),
+          },
+        ],
+      },
+      {
+        vertexes: [
+          { digest: "v2", name: "[deps 2/4] RUN npm ci", cached: true, started: at(1), completed: at(1) },
+        ],
+      },
+      {
+        vertexes: [{ digest: "v3", name: "[runtime 2/3] WORKDIR /app", started: at(1) }],
+        statuses: [
+          {
+            id: `sha256:${HEX("a")}`,
+            vertex: "v3",
+            total: 1000,
+            current: 1000,
+            started: at(1),
+            completed: at(3),
+          },
+          {
+            id: `sha256:${HEX("b")}`,
+            vertex: "v3",
+            total: 500,
+            current: 500,
+            started: at(2),
+            completed: at(4),
+          },
+          { id: `extracting sha256:${HEX("a")}`, vertex: "v3", current: 0, started: at(4), completed: at(9) },
+        ],
+      },
+      { vertexes: [{ digest: "v3", name: "[runtime 2/3] WORKDIR /app", started: at(1), completed: at(9) }] },
+      { vertexes: [{ digest: "v4", name: "[build 2/2] RUN esbuild", started: at(9), completed: at(11) }] },
+      { logs: [{ vertex: "v4", stream: 1, data: "ZG9uZQ==", timestamp: at(10) }] },
+      {
+        vertexes: [
+          {
+            digest: "v5",
+            name: "[runtime 3/3] COPY --link --from=build /app/dist ./dist",
+            started: at(11),
+            completed: at(12),
+          },
+        ],
+      },
+      {
+        vertexes: [{ digest: "v6", name: "exporting to image", started: at(12), completed: at(15) }],
+        statuses: [
+          { id: "exporting layers", vertex: "v6", current: 0, started: at(12), completed: at(13) },
+          { id: "pushing layers", vertex: "v6", current: 0, started: at(13), completed: at(15) },
+        ],
+      },
+      {
+        vertexes: [{ digest: "v7", name: "exporting cache to registry", started: at(15), completed: at(16) }],
+      },
+    ];
+    const log = ["#0 a stray line", ...events.map((event) => JSON.stringify(event, null, 2))].join("\n");
+
+    it("parseRawJsonProgress merges a vertex's events; rawJsonSteps reads run, CACHED and loaded-from-cache", () => {
+      const vertices = parseRawJsonProgress(log);
+      assert.deepEqual(
+        vertices.map((vertex) => vertex.digest),
+        ["v1", "v2", "v3", "v4", "v5", "v6", "v7"],
+      );
+      assert.equal(vertices[2]?.completed, Date.parse(at(9)));
+      assert.deepEqual(
+        rawJsonSteps(vertices).map((step) => [step.position, step.cached, step.cachedSilently ?? false]),
+        [
+          ["deps 2/4", true, false],
+          ["runtime 2/3", true, true], // only downloaded its layers, printed nothing
+          ["build 2/2", false, false],
+          ["runtime 3/3", false, false],
+        ],
+      );
+    });
+
+    it("buildPhases: seconds per phase (overlaps in a phase counted once), download bytes", () => {
+      const { wallSeconds, phases, downloads } = buildPhases(parseRawJsonProgress(log));
+      assert.equal(wallSeconds, 16);
+      assert.deepEqual(phases["cache manifest"], { seconds: 1, bytes: 0, count: 1 });
+      assert.deepEqual(phases["layer download"], { seconds: 3, bytes: 1500, count: 2 });
+      assert.deepEqual(phases["layer extract"], { seconds: 5, bytes: 0, count: 1 });
+      assert.deepEqual(phases.exec, { seconds: 2, bytes: 0, count: 1 });
+      assert.deepEqual(phases.copy, { seconds: 1, bytes: 0, count: 1 });
+      assert.deepEqual(phases["image export"], { seconds: 1, bytes: 0, count: 1 });
+      assert.deepEqual(phases.push, { seconds: 2, bytes: 0, count: 1 });
+      assert.deepEqual(phases["cache export"], { seconds: 1, bytes: 0, count: 1 });
+      assert.deepEqual(downloads, [{ vertex: "[runtime 2/3] WORKDIR /app", bytes: 1500, seconds: 3 }]);
+    });
   });
 });

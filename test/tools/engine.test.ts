@@ -1,8 +1,17 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { findTestEngine, selectedTestEngine, withTestEngine } from "../../tools/lib/engine";
+import {
+  cacheRoot,
+  engineBinaries,
+  engineClient,
+  findTestEngine,
+  registryAddress,
+  selectedTestEngine,
+  sharedEngineDir,
+  withTestEngine,
+} from "../../tools/lib/engine";
 
 describe("tools/lib/engine: finding the engine of scripts/test-infra.sh", () => {
   let cache: string;
@@ -64,5 +73,30 @@ describe("tools/lib/engine: finding the engine of scripts/test-infra.sh", () => 
     assert.equal(selectedTestEngine(same)?.cli, `${engineDir}/root/usr/bin/docker`);
     const none = { ECR_PIPELINE_CACHE: join(cache, "nothing-here"), PATH: "/bin" };
     assert.equal(withTestEngine(none), none);
+  });
+
+  it("the cache root, engine paths and registry address: the defaults of scripts/infra/lib.sh, overridable", () => {
+    assert.equal(cacheRoot({}), "/var/cache/ecr-pipeline");
+    assert.equal(cacheRoot({ ECR_PIPELINE_CACHE: "" }), "/var/cache/ecr-pipeline");
+    assert.equal(cacheRoot({ ECR_PIPELINE_CACHE: cache }), cache);
+    assert.equal(sharedEngineDir({ ECR_PIPELINE_CACHE: cache }), engineDir);
+    assert.equal(engineBinaries({ ECR_PIPELINE_CACHE: cache }), join(engineDir, "root"));
+    assert.equal(registryAddress({}), "127.0.0.1:5000");
+    assert.equal(registryAddress({ REGISTRY_ADDR: "127.0.0.1:5107" }), "127.0.0.1:5107");
+    assert.equal(
+      engineClient({ ECR_PIPELINE_CACHE: cache }),
+      join(engineDir, "root", "usr", "bin", "docker"),
+    );
+    assert.equal(engineClient({ ECR_PIPELINE_CACHE: join(cache, "none") }), "docker");
+    assert.equal(
+      engineClient({ ECR_PIPELINE_CACHE: cache, ECR_PIPELINE_DOCKER: "/opt/docker" }),
+      "/opt/docker",
+    );
+  });
+
+  it("bash and TypeScript define the same defaults (scripts/infra/lib.sh is the bash side)", () => {
+    const lib = readFileSync(join(__dirname, "..", "..", "scripts", "infra", "lib.sh"), "utf8");
+    assert.match(lib, /^CACHE=\$\{ECR_PIPELINE_CACHE:-\/var\/cache\/ecr-pipeline\}$/m);
+    assert.match(lib, /^REGISTRY_ADDR=\$\{REGISTRY_ADDR:-127\.0\.0\.1:5000\}$/m);
   });
 });

@@ -1,10 +1,20 @@
-// Where scripts/test-infra.sh runs the test engine (Debian trixie's docker 26.1 with the containerd image
-// store and buildx 0.13), and the environment that points the docker CLI at it. The script's paths:
-// DOCKER_HOST=unix://$CACHE/engine/docker.sock, DOCKER_CONFIG=$CACHE/engine/cfg (the buildx plugin is in
-// cfg/cli-plugins), client $CACHE/engine/root/usr/bin/docker; $CACHE is $ECR_PIPELINE_CACHE or
-// /var/cache/ecr-pipeline (`bash scripts/test-infra.sh env` prints the same).
+// Where the test infrastructure of scripts/test-infra.sh lives, for every tool and test: the cache root,
+// the shared engine (Debian trixie's docker 26.1 with the containerd image store and buildx 0.13), its
+// binaries, the registry's address, and the environment that points the docker CLI at the engine. This
+// is the one TypeScript definition of these paths; scripts/infra/lib.sh is the one bash definition, with
+// the same variables and defaults: $ECR_PIPELINE_CACHE (/var/cache/ecr-pipeline) and $REGISTRY_ADDR
+// (127.0.0.1:5000). The script's paths: DOCKER_HOST=unix://$CACHE/engine/docker.sock,
+// DOCKER_CONFIG=$CACHE/engine/cfg (the buildx plugin is in cfg/cli-plugins), client
+// $CACHE/engine/root/usr/bin/docker (`bash scripts/test-infra.sh env` prints the same).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+
+/** The cache root when ECR_PIPELINE_CACHE is unset (scripts/infra/lib.sh `CACHE`). */
+export const DEFAULT_CACHE_ROOT = "/var/cache/ecr-pipeline";
+/** The registry's address when REGISTRY_ADDR is unset (scripts/infra/lib.sh `REGISTRY_ADDR`). */
+export const DEFAULT_REGISTRY_ADDR = "127.0.0.1:5000";
+/** scripts/test-infra.sh: `up`, and `engine-start`/`engine-stop`/`engine-remove` for private engines. */
+export const TEST_INFRA_SCRIPT = path.join(__dirname, "..", "..", "scripts", "test-infra.sh");
 
 export interface TestEngine {
   /** unix://… for DOCKER_HOST */
@@ -17,13 +27,40 @@ export interface TestEngine {
   cli: string;
 }
 
-export function testEngineCache(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ECR_PIPELINE_CACHE ?? "/var/cache/ecr-pipeline";
+/** The test infrastructure's cache root (scripts/infra/lib.sh `$CACHE`). Empty counts as unset. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ECR_PIPELINE_CACHE || DEFAULT_CACHE_ROOT;
+}
+
+/** The registry of the test infrastructure, host:port (scripts/infra/lib.sh `$REGISTRY_ADDR`). */
+export function registryAddress(env: NodeJS.ProcessEnv = process.env): string {
+  return env.REGISTRY_ADDR || DEFAULT_REGISTRY_ADDR;
+}
+
+/** The shared engine's directory (`$CACHE/engine`). */
+export function sharedEngineDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheRoot(env), "engine");
+}
+
+/** Where `up` unpacks the engine's .debs (`$CACHE/engine/root`); private engines run these binaries too. */
+export function engineBinaries(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(sharedEngineDir(env), "root");
+}
+
+/**
+ * The docker CLI with buildx for any engine of the test infrastructure (the shared one or a private
+ * one, chosen by DOCKER_HOST/DOCKER_CONFIG in the caller's env): ECR_PIPELINE_DOCKER, else the 26.1
+ * client `up` unpacked, else `docker` on PATH.
+ */
+export function engineClient(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ECR_PIPELINE_DOCKER) return env.ECR_PIPELINE_DOCKER;
+  const cli = path.join(engineBinaries(env), "usr", "bin", "docker");
+  return existsSync(cli) ? cli : "docker";
 }
 
 /** The test engine when its socket exists (started or adopted by `scripts/test-infra.sh up`), else undefined. */
 export function findTestEngine(env: NodeJS.ProcessEnv = process.env): TestEngine | undefined {
-  const dir = path.join(testEngineCache(env), "engine");
+  const dir = sharedEngineDir(env);
   const socket = path.join(dir, "docker.sock");
   const binDir = path.join(dir, "root", "usr", "bin");
   if (!existsSync(socket) || !existsSync(path.join(binDir, "docker"))) return undefined;

@@ -1,8 +1,10 @@
 // The local distribution registry started by scripts/test-infra.sh, and what its manifests say about size.
 import { runCommand } from "./process";
 import { DOCKER_CLI, dockerEnv } from "./docker";
+import { registryAddress } from "./engine";
 
-export const LOCAL_REGISTRY = process.env.REGISTRY_ADDR ?? "127.0.0.1:5000";
+/** The test infrastructure's registry (REGISTRY_ADDR, default 127.0.0.1:5000: ./engine.ts). */
+export const LOCAL_REGISTRY = registryAddress();
 
 export interface ManifestLayer {
   mediaType: string;

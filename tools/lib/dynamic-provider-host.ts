@@ -2,9 +2,10 @@
  * Pulumi's REAL dynamic-provider host (`node @pulumi/pulumi/cmd/dynamic-provider`), started as the engine
  * starts it (it prints its gRPC port on loopback) and driven with the gRPC client from @pulumi/pulumi's own
  * proto stubs: Check, Diff, Create and Update, with the serialized provider in `__provider` as the SDK sends it
- * (@pulumi/pulumi dynamic/index.js). Test-only.
+ * (@pulumi/pulumi dynamic/index.js). For tests and benchmarks (tools/bench-scale.ts); not part of the library.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -41,6 +42,8 @@ interface GrpcClient {
 }
 
 export const PROVIDER_KEY = "__provider";
+/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on Linux (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
 const URN =
   "urn:pulumi:dev::ecr-pipeline::pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate::web-size-estimate";
 
@@ -56,6 +59,8 @@ export interface DynamicProviderHost {
   create(properties: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
   update(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>>;
   stderr(): string;
+  /** The host process's CPU time so far (user + system, ms; /proc/<pid>/stat), for benchmarks. */
+  cpuMilliseconds(): number;
   stop(): Promise<void>;
 }
 
@@ -119,6 +124,13 @@ export async function startDynamicProviderHost(
       return (await call("update", request)).getProperties().toJavaScript();
     },
     stderr: () => stderr,
+    cpuMilliseconds() {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name): utime, stime in ticks.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      return (ticks * 1000) / CLOCK_TICKS;
+    },
     async stop() {
       client.close();
       if (child.exitCode === null) {

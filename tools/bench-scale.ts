@@ -1,0 +1,329 @@
+// npm run bench:scale — ten services in one preview: ten pipelines' size estimates driven through Pulumi's
+// REAL dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`, tools/lib/dynamic-provider-host.ts)
+// the way `pulumi preview` calls them: Check for every resource at once (the engine registers resources
+// concurrently), then Diff against the state when there is one. All on the shared engine of
+// `bash scripts/test-infra.sh up`; the services are ten copies of app/ (slim builder, distroless runtime,
+// the registry cache measured too, as the pipeline's defaults have it), each with its own version.
+//
+// Scenarios, in this order (each a fresh "preview": the host is the same process, as in one `pulumi
+// preview`; the on-disk estimate cache is per scenario, so only the state decides what is reused):
+//   new stack     no state: every service is checked and measured (the first preview of a new stack);
+//   unchanged     state from the previous scenario, no change: Check reuses the state, Diff says no change;
+//   one alone     ONE service only (a program with one pipeline), a code-only change;
+//   one of ten    the ten services with state, one of them changed (code-only) and nine unchanged;
+//   all changed   the ten services, every one changed (code-only).
+// Every docker command the provider runs goes through a logging shim first on PATH, so "runs no build"
+// is counted, not assumed. Before each scenario the 1-minute load average is awaited below --max-load
+// (2; --load-wait 600 s) and recorded. --rounds N (3) repeats the scenarios after "new stack" and
+// reports medians.
+//
+//   npm run bench:scale -- [--services 10] [--rounds 3] [--max-load 2] [--load-wait 600] [--write]
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { delimiter, join } from "node:path";
+import { hashBuildContext } from "../components/buildkit/context-hash";
+import { imageSizeEstimateProvider } from "../components/size/estimate-resource";
+import {
+  REPO_ROOT,
+  TEST_BASE_IMAGES,
+  WORK_DIR,
+  benchVariant,
+  prepareContext,
+  setAppVersion,
+} from "./lib/bench-variants";
+import { writeBenchTable } from "./lib/bench-docs";
+import {
+  PROVIDER_KEY,
+  serializeProvider,
+  startDynamicProviderHost,
+  type DynamicProviderHost,
+} from "./lib/dynamic-provider-host";
+import { engineClient, withTestEngine } from "./lib/engine";
+import { runCommand } from "./lib/process";
+
+const WORK = join(WORK_DIR, "scale");
+const SHIM_DIR = join(WORK, "shim");
+const SHIM_LOG = join(WORK, "docker-calls.log");
+
+function log(message: string): void {
+  process.stderr.write(`[bench:scale ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function option(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const index = args.indexOf(name);
+  const value = index >= 0 ? Number(args[index + 1]) : fallback;
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number`);
+  return value;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function quietMachine(maxLoad: number, waitSeconds: number): Promise<number> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  while (loadavg()[0]! >= maxLoad && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  return loadavg()[0]!;
+}
+
+/** A `docker` first on PATH that logs each command line, then runs the real client. */
+function installShim(): void {
+  mkdirSync(SHIM_DIR, { recursive: true });
+  const shim = join(SHIM_DIR, "docker");
+  writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${SHIM_LOG}'\nexec '${engineClient()}' "$@"\n`);
+  chmodSync(shim, 0o755);
+}
+
+function dockerCalls(): string[] {
+  try {
+    return readFileSync(SHIM_LOG, "utf8")
+      .split("\n")
+      .filter((line) => line !== "");
+  } catch {
+    return [];
+  }
+}
+
+interface Service {
+  name: string;
+  context: string;
+  version: number;
+  /** The state after the last preview/update: the checked outputs. */
+  state?: Record<string, unknown>;
+}
+
+interface Call {
+  service: string;
+  milliseconds: number;
+  changes: boolean;
+  measured: boolean;
+  note: string;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  /** Which invocation of the bench (results of several runs can be rendered together). */
+  run?: string;
+  round: number;
+  services: number;
+  changed: number;
+  wallSeconds: number;
+  /** CPU time of the dynamic-provider host process in this scenario (its own work, not docker's). */
+  hostCpuMilliseconds: number | null;
+  load: number;
+  /** `docker buildx build` commands the provider ran in this scenario. */
+  builds: number;
+  dockerCommands: number;
+  calls: Call[];
+}
+
+const BUILD_ARGS = {
+  NODE_BUILD_IMAGE: TEST_BASE_IMAGES.slim,
+  NODE_RUNTIME_IMAGE: TEST_BASE_IMAGES.distroless,
+};
+
+function inputsOf(service: Service, provider: string, cacheDir: string): Record<string, unknown> {
+  const platforms = ["linux/amd64"];
+  const { hash } = hashBuildContext({ context: service.context, buildArgs: BUILD_ARGS, platforms });
+  return {
+    [PROVIDER_KEY]: provider,
+    context: service.context,
+    buildArgs: BUILD_ARGS,
+    platforms,
+    compression: "gzip",
+    contextHash: hash,
+    cacheDir,
+    cache: true,
+  };
+}
+
+/**
+ * One preview over `services`: Check for all of them concurrently, then Diff where there is a state (a
+ * resource being created is not diffed). The check's result becomes the service's state (as `pulumi up`
+ * would store it after this preview).
+ */
+async function preview(
+  host: DynamicProviderHost,
+  services: readonly Service[],
+  provider: string,
+  cacheDir: string,
+): Promise<{ wallSeconds: number; calls: Call[]; hostCpuMilliseconds: number }> {
+  // The program computes the inputs (the context hash) before it registers the resources: not timed here.
+  const inputs = services.map((service) => inputsOf(service, provider, cacheDir));
+  const cpuBefore = host.cpuMilliseconds();
+  const started = Date.now();
+  const calls = await Promise.all(
+    services.map(async (service, index): Promise<Call> => {
+      const news = inputs[index]!;
+      const begun = process.hrtime.bigint();
+      const checked = await host.check(service.state ?? {}, news);
+      const changes =
+        service.state === undefined ? true : (await host.diff(service.state, checked)).changes === 2;
+      const milliseconds = Number(process.hrtime.bigint() - begun) / 1e6;
+      const note = String(checked.note ?? "");
+      if (typeof checked.sizeBytes !== "number")
+        throw new Error(`${service.name}: no size measured: ${note}`);
+      service.state = checked;
+      return { service: service.name, milliseconds, changes, measured: !note.endsWith("(cached)"), note };
+    }),
+  );
+  return {
+    wallSeconds: (Date.now() - started) / 1000,
+    calls,
+    hostCpuMilliseconds: host.cpuMilliseconds() - cpuBefore,
+  };
+}
+
+/** The provider host's CPU per service, median over the runs that measured it (older results did not). */
+function cpuPerService(runs: readonly ScenarioResult[]): string {
+  const values = runs.flatMap((run) =>
+    run.hostCpuMilliseconds === null || run.hostCpuMilliseconds === undefined
+      ? []
+      : [run.hostCpuMilliseconds / run.services],
+  );
+  return values.length === 0 ? "—" : `${median(values).toFixed(0)} ms`;
+}
+
+export function renderScaleMarkdown(results: readonly ScenarioResult[], date: string): string {
+  const scenarios = [...new Set(results.map((result) => result.scenario))];
+  const lines = [
+    `Measured ${date} with \`npm run bench:scale\` on this machine (2 cores, shared; the shared engine, docker 26.1 / BuildKit 0.13; ` +
+      `services: copies of app/ with the slim builder and the distroless runtime, linux/amd64, gzip, registry cache measured). ` +
+      "Each service: Check, then Diff when it has a state, through Pulumi's real dynamic-provider host, all services at once. Medians over the rounds (min–max); the load is the 1-minute load average at the start.",
+    "",
+    "| scenario | services (changed) | wall time of the preview's estimates | per service: check + diff, wall (median, max; all at once, so queued) | provider host CPU per service | `buildx build` commands | loads |",
+    "|---|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const scenario of scenarios) {
+    const runs = results.filter((result) => result.scenario === scenario);
+    const walls = runs.map((run) => run.wallSeconds);
+    const perService = runs.flatMap((run) => run.calls.map((call) => call.milliseconds));
+    const first = runs[0]!;
+    lines.push(
+      `| ${scenario} | ${first.services} (${first.changed}) | ${median(walls).toFixed(2)} s (${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)}) | ` +
+        `${median(perService).toFixed(0)} ms, ${Math.max(...perService).toFixed(0)} ms | ${cpuPerService(runs)} | ` +
+        `${runs.map((run) => run.builds).join(", ")} | ${runs.map((run) => run.load.toFixed(1)).join(", ")} |`,
+    );
+  }
+  const unchanged = results.filter((result) => result.scenario === "unchanged");
+  // What an unchanged service costs the preview: the wall time of the ten checks and diffs at once,
+  // divided by ten (each call alone also waits for the other nine in the one host process), and the
+  // host's CPU time per service, which the machine's load does not inflate.
+  const unchangedWall = Math.max(...unchanged.map((run) => (run.wallSeconds * 1000) / run.services));
+  const cpu = unchanged.flatMap((run) =>
+    run.hostCpuMilliseconds === null ? [] : [run.hostCpuMilliseconds / run.services],
+  );
+  const unchangedCpu = cpu.length === 0 ? Number.NaN : Math.max(...cpu);
+  const unchangedBuilds = unchanged.reduce((sum, run) => sum + run.builds, 0);
+  // Each round measures "one alone", "one of ten" and "all changed" back to back: their ratios are taken
+  // within a round (the machine's load drifts between rounds), and the median of those is the figure.
+  const perRound = (scenario: string) =>
+    results
+      .filter((result) => result.scenario === "one alone")
+      .flatMap((alone) => {
+        const other = results.find(
+          (result) =>
+            result.scenario === scenario && result.round === alone.round && result.run === alone.run,
+        );
+        return other === undefined ? [] : [other.wallSeconds / alone.wallSeconds];
+      });
+  const oneOfTen = perRound("one of ten");
+  const allChanged = perRound("all changed");
+  const services = results.find((result) => result.scenario === "all changed")?.services ?? 10;
+  const list = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(", ");
+  lines.push(
+    "",
+    "| target | measured | met? |",
+    "|---|---:|---|",
+    `| an unchanged service runs no build | ${unchangedBuilds} \`buildx build\` over ${unchanged.length} rounds | ${unchangedBuilds === 0 ? "yes" : "**no**"} |`,
+    `| an unchanged service costs ≤ 100 ms (the preview's wall time for the ten ÷ 10, worst round) | ${unchangedWall.toFixed(0)} ms | ${unchangedWall <= 100 ? "yes" : "**no**"} |`,
+    `| an unchanged service costs ≤ 100 ms of the provider host's CPU (worst round) | ${unchangedCpu.toFixed(0)} ms | ${unchangedCpu <= 100 ? "yes" : "**no**"} |`,
+    `| one changed out of ${services} ≤ 1.3× the same change alone (median of the per-round ratios: ${list(oneOfTen)}) | ${median(oneOfTen).toFixed(2)}× | ${median(oneOfTen) <= 1.3 ? "yes" : "**no**"} |`,
+    `| all ${services} changed: linear or better, ≤ ${services}× one alone (per round: ${list(allChanged)}) | ${median(allChanged).toFixed(2)}× | ${median(allChanged) <= services ? "yes" : "**no**"} |`,
+  );
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const count = option("--services", 10);
+  const rounds = option("--rounds", 3);
+  const load = { max: option("--max-load", 2), waitSeconds: option("--load-wait", 600) };
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  installShim();
+  const env = withTestEngine(process.env);
+  env.PATH = [SHIM_DIR, env.PATH ?? ""].join(delimiter);
+  // A real client first: the engine must answer before anything is timed.
+  await runCommand(engineClient(), ["version"], { env: withTestEngine(process.env) });
+  const runId = `${process.pid}-${Date.now().toString(36)}`;
+  const services: Service[] = Array.from({ length: count }, (_, index) => {
+    const context = prepareContext(benchVariant("optimized"), join(WORK, `svc-${index}`));
+    const service = { name: `svc-${index}`, context, version: 0 };
+    setAppVersion(context, `${runId}-${index}-v0`);
+    return service;
+  });
+  const change = (service: Service) => {
+    service.version += 1;
+    setAppVersion(service.context, `${runId}-${service.name}-v${service.version}`);
+  };
+  const provider = await serializeProvider(imageSizeEstimateProvider());
+  const host = await startDynamicProviderHost(env, REPO_ROOT);
+  const results: ScenarioResult[] = [];
+  let scenarioIndex = 0;
+  const run = async (scenario: string, round: number, subset: readonly Service[], changed: number) => {
+    const loadAtStart = await quietMachine(load.max, load.waitSeconds);
+    const before = dockerCalls().length;
+    const cacheDir = join(WORK, `estimates-${scenarioIndex++}`);
+    log(
+      `${scenario} (round ${round}): ${subset.length} services, ${changed} changed, load ${loadAtStart.toFixed(2)}`,
+    );
+    const { wallSeconds, calls, hostCpuMilliseconds } = await preview(host, subset, provider, cacheDir);
+    const commands = dockerCalls().slice(before);
+    const result: ScenarioResult = {
+      scenario,
+      run: runId,
+      round,
+      services: subset.length,
+      changed,
+      wallSeconds,
+      hostCpuMilliseconds,
+      load: loadAtStart,
+      builds: commands.filter((line) => line.startsWith("buildx build")).length,
+      dockerCommands: commands.length,
+      calls,
+    };
+    log(`  ${wallSeconds.toFixed(2)} s, ${result.builds} buildx builds, ${commands.length} docker commands`);
+    results.push(result);
+    writeFileSync(join(WORK_DIR, "scale-results.json"), JSON.stringify(results, null, 2));
+  };
+  try {
+    await run("new stack", 1, services, count);
+    for (let round = 1; round <= rounds; round++) {
+      await run("unchanged", round, services, 0);
+      const alone = services[0]!;
+      change(alone);
+      await run("one alone", round, [alone], 1);
+      const other = services[1 + ((round - 1) % (count - 1))]!;
+      change(other);
+      await run("one of ten", round, services, 1);
+      services.forEach(change);
+      await run("all changed", round, services, count);
+    }
+  } finally {
+    await host.stop();
+  }
+  const markdown = renderScaleMarkdown(results, new Date().toISOString().slice(0, 10));
+  process.stdout.write(`${markdown}\n`);
+  if (process.argv.includes("--write")) log(`wrote the table into ${writeBenchTable("scale", markdown)}`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench:scale failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
