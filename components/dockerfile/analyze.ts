@@ -1,6 +1,14 @@
 import { InternalError } from "../errors";
-import { findFullBaseImageFamily, fullToLeanSavings } from "./base-images";
-import { CopyWholeContextChecker } from "./context-rules";
+import {
+  baseRuntimeOf,
+  findFullBaseImageFamily,
+  fullToLeanSavings,
+  healthcheckFix,
+  nonRootUserFix,
+  type BaseRuntime,
+} from "./base-images";
+import { InstallAfterCodeCopy } from "./cache-order-rules";
+import { BytecodeInContextChecker, CopyWholeContextChecker } from "./context-rules";
 import { FindingCollector, formatMegabytes, listWords, makeFinding } from "./findings";
 import { LayerTracker } from "./layers";
 import {
@@ -159,13 +167,21 @@ function anyStageFindings(
   // that each RUN is split into commands once).
   if (inFinalImage) return;
   const aptSplit = new AptUpdateSeparate();
+  const installOrder = new InstallAfterCodeCopy();
   for (let index = stage.firstInstruction; index < stage.endInstruction; index += 1) {
     // Only the instructions these rules read are made into objects.
     const keyword = parsed.keyword(index);
-    if (keyword !== "ARG" && keyword !== "ENV" && keyword !== "ADD" && keyword !== "RUN") continue;
+    if (keyword !== "ARG" && keyword !== "ENV" && keyword !== "ADD" && keyword !== "RUN" && keyword !== "COPY")
+      continue;
     const instruction = parsed.instruction(index);
-    if (keyword === "RUN") aptSplit.check(instruction, runCommands(instruction), stage, findings);
-    else anyStageInstructionFindings(instruction, stage, findings);
+    if (keyword === "RUN") {
+      const commands = runCommands(instruction);
+      aptSplit.check(instruction, commands, stage, findings);
+      installOrder.run(instruction, commands, stage.label, findings);
+      continue;
+    }
+    if (keyword === "COPY" || keyword === "ADD") installOrder.copy(instruction);
+    if (keyword !== "COPY") anyStageInstructionFindings(instruction, stage, findings);
   }
 }
 
@@ -334,6 +350,9 @@ function finalImageFindings(
   }
   const layers = new LayerTracker(findings);
   const copyWholeContext = new CopyWholeContextChecker(options.dockerignore, options.contextFiles);
+  const bytecodeInContext = new BytecodeInContextChecker(options.dockerignore, options.contextFiles);
+  // One for the whole chain: code copied in a stage is in every stage built FROM it.
+  const installOrder = new InstallAfterCodeCopy();
   // undefined once WORKDIR is unknowable (a variable) or longer than a path can be.
   let workdir: string | undefined = "/";
   let lastUser: ParsedInstruction | undefined;
@@ -386,6 +405,8 @@ function finalImageFindings(
         case "COPY":
         case "ADD":
           copyWholeContext.check(instruction, stage.label, findings);
+          bytecodeInContext.check(instruction, stage.label, findings);
+          installOrder.copy(instruction);
           layers.copy(instruction, workdir);
           break;
         case "RUN": {
@@ -393,6 +414,7 @@ function finalImageFindings(
           aptSplit.check(instruction, commands, stage, findings);
           const cacheTargets = cacheMountTargets(instruction);
           finalImageRunFindings(instruction, stage.label, environment, commands, cacheTargets, findings);
+          installOrder.run(instruction, commands, stage.label, findings);
           layers.run(instruction, workdir, stage.label, commands, cacheTargets);
           break;
         }
@@ -400,11 +422,15 @@ function finalImageFindings(
     }
     consecutiveRuns.flush(stage, findings);
   }
-  for (const finding of userFindings(lastUser, root, target)) findings.add(finding);
-  if (!hasHealthcheck) {
+  // Fixes that fit the final image's base (issue 18 item 7): a Python image gets Python advice.
+  const runtime = baseRuntimeOf(root.baseImage?.repository, root.baseImage?.tag);
+  for (const finding of userFindings(lastUser, root, target, runtime)) findings.add(finding);
+  const healthcheck = healthcheckFix(runtime);
+  if (!hasHealthcheck && healthcheck !== undefined) {
     findings.add(
       makeFinding("no-healthcheck", target.fromLine, `The final stage (${target.label}) has no HEALTHCHECK`, {
         stage: target.label,
+        fix: healthcheck,
       }),
     );
   }
@@ -414,7 +440,9 @@ function userFindings(
   lastUser: ParsedInstruction | undefined,
   root: ParsedStage,
   target: ParsedStage,
+  runtime: BaseRuntime,
 ): DockerfileFinding[] {
+  const fix = nonRootUserFix(runtime);
   if (lastUser === undefined) {
     // Some bases (distroless :nonroot, images built for it) already switch to an unprivileged user.
     if (
@@ -427,9 +455,7 @@ function userFindings(
         "root-user",
         target.fromLine,
         `The final stage (${target.label}) sets no USER, so it runs as root`,
-        {
-          stage: target.label,
-        },
+        { stage: target.label, fix },
       ),
     ];
   }
@@ -441,9 +467,7 @@ function userFindings(
       "root-user",
       lastUser.line,
       `USER ${lastUser.argumentText.trim()} on line ${lastUser.line} runs the final image as root`,
-      {
-        stage: target.label,
-      },
+      { stage: target.label, fix },
     ),
   ];
 }
@@ -465,7 +489,7 @@ export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOption
     for (let index = 0; index < parsed.stageCount; index += 1)
       anyStageFindings(parsed, parsed.stage(index), finalStages.has(index), findings);
     finalImageFindings(parsed, options, findings);
-    for (const finding of emulatedBuildStageFindings(parsed, options.platforms)) findings.add(finding);
+    for (const finding of emulatedBuildStageFindings(parsed, options.platforms, options.platformBuilders)) findings.add(finding);
     return findings.sorted();
   } catch (error) {
     // Past MAX_SHELL_WORDS_PER_RUN (components/dockerfile/shell.ts): a RUN is too long to analyze.

@@ -21,6 +21,7 @@ export function analyzeBuildDockerfile(
   dockerfile: string,
   target?: string,
   platforms?: readonly string[],
+  platformBuilders?: Readonly<Record<string, string>>,
 ): DockerfileFinding[] {
   let text: string;
   try {
@@ -46,5 +47,6 @@ export function analyzeBuildDockerfile(
     ...(contextFiles === undefined ? {} : { contextFiles }),
     ...(target === undefined ? {} : { target }),
     ...(platforms === undefined ? {} : { platforms }),
+    ...(platformBuilders === undefined ? {} : { platformBuilders }),
   });
 }

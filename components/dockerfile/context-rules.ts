@@ -109,3 +109,44 @@ export class CopyWholeContextChecker {
     );
   }
 }
+
+// Bytecode a developer's checkout holds: __pycache__ directories and stray .pyc/.pyo files.
+const BYTECODE = /(^|\/)__pycache__\/|\.py[co]$/;
+
+/**
+ * `python-bytecode` for a COPY/ADD of the whole context whose files include Python bytecode that the
+ * .dockerignore does not exclude. Needs the context's file list (`contextFiles`); counted once, on
+ * first use, like CopyWholeContextChecker.
+ */
+export class BytecodeInContextChecker {
+  private count: number | undefined;
+
+  constructor(
+    private readonly dockerignoreText: string | null | undefined,
+    private readonly contextFiles: readonly string[] | undefined,
+  ) {}
+
+  private bytecodeFiles(): number {
+    if (this.count !== undefined) return this.count;
+    const matcher = dockerignore().add(this.dockerignoreText ?? "");
+    let count = 0;
+    for (const path of this.contextFiles ?? []) if (BYTECODE.test(path) && !matcher.ignores(path)) count += 1;
+    this.count = count;
+    return count;
+  }
+
+  check(instruction: ParsedInstruction, stage: string, findings: FindingCollector): void {
+    if (this.dockerignoreText === undefined || this.contextFiles === undefined) return;
+    if (!copiesWholeContext(instruction)) return;
+    const count = this.bytecodeFiles();
+    if (count === 0 || findings.omits("python-bytecode", instruction.line)) return;
+    findings.add(
+      makeFinding(
+        "python-bytecode",
+        instruction.line,
+        `${instruction.keyword} ${instruction.argumentText} on line ${instruction.line} copies ${count} Python bytecode file${count === 1 ? "" : "s"} (__pycache__/, *.pyc) from the build context`,
+        { stage },
+      ),
+    );
+  }
+}

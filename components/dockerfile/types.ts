@@ -31,6 +31,11 @@ export interface AnalyzeDockerfileOptions {
   target?: string;
   /** Platforms the image is built for; with two or more, `emulated-build-stage` applies. */
   platforms?: readonly string[];
+  /**
+   * Builder per platform (the pipeline's `platformBuilders`): a platform listed here builds on its own
+   * (native) builder, so only the platforms left to the default builder can run under emulation.
+   */
+  platformBuilders?: Readonly<Record<string, string>>;
 }
 
 /**
