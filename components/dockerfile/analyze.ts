@@ -26,7 +26,7 @@ import { emulatedBuildStageFindings } from "./platform-rules";
 
 // Bound once at load: tsx (esbuild) compiles each use of an imported function into a call of a getter
 // on the module object, a cost per call in the per-command loops (measured: 7 % of 1 MiB of `RUN a`).
-const { APT_INSTALLS, APT_UPDATES, aptUsage, finalImageRunFindings } = runRules;
+const { APT_INSTALLS, APT_UPDATES, aptUsage, finalImageRunFindings, pythonDevToolsOf } = runRules;
 const { cacheMountTargets, runCommands } = shell;
 
 /**
@@ -135,11 +135,16 @@ function addInsteadOfCopyFindings(
 }
 
 /** Rules that look at every stage: base-image pinning, secrets, ADD, apt update/install split. */
+/** Per builder stage, its first RUN that installs Python test or lint tools: line and tools. */
+type BuilderDevInstalls = Map<number, { line: number; tools: string[] }>;
+
 function anyStageFindings(
   parsed: ParsedDockerfile,
   stage: ParsedStage,
   inFinalImage: boolean,
   findings: FindingCollector,
+  builderDevInstalls: BuilderDevInstalls,
+  options: AnalyzeDockerfileOptions,
 ): void {
   const base = stage.baseImage;
   if (
@@ -178,11 +183,84 @@ function anyStageFindings(
       const commands = runCommands(instruction);
       aptSplit.check(instruction, commands, stage, findings);
       installOrder.run(instruction, commands, stage.label, findings);
+      if (!builderDevInstalls.has(stage.index)) {
+        const tools = pythonDevToolsOf(commands, builderEnvironment(options));
+        if (tools !== undefined) builderDevInstalls.set(stage.index, { line: instruction.line, tools });
+      }
       continue;
     }
     if (keyword === "COPY" || keyword === "ADD") installOrder.copy(instruction);
     if (keyword !== "COPY") anyStageInstructionFindings(instruction, stage, findings);
   }
+}
+
+const NO_VARIABLES: ReadonlyMap<string, string> = new Map();
+
+/** A builder RUN's environment as `python-dev-packages` reads it: the context's requirements files. */
+function builderEnvironment(options: AnalyzeDockerfileOptions): runRules.RunEnvironment {
+  return options.requirementFiles === undefined
+    ? { variables: NO_VARIABLES }
+    : { variables: NO_VARIABLES, requirementFiles: options.requirementFiles };
+}
+
+// Where a builder stage's Python packages live when a later stage copies them: pip's --user and
+// --prefix/--target locations, a virtualenv, site- or dist-packages.
+const PYTHON_INSTALL_PATH = /^\/root\/\.local(\/|$)|^\/install(\/|$)|venv|site-packages|dist-packages|^\/usr\/local\/?$|^\/usr\/local\/lib/;
+
+/**
+ * The stage a `--from` value names (its name, or its index), among the stages with dev installs only;
+ * their names are mapped once, on first use (a search per COPY would be quadratic).
+ */
+function stageIndexNamed(
+  parsed: ParsedDockerfile,
+  value: string,
+  builderDevInstalls: BuilderDevInstalls,
+): number | undefined {
+  if (/^\d+$/.test(value)) return Number(value);
+  let names = builderStageNames.get(builderDevInstalls);
+  if (names === undefined) {
+    names = new Map();
+    for (const index of [...builderDevInstalls.keys()].sort((a, b) => a - b)) {
+      const name = parsed.stage(index).name;
+      if (name !== undefined && !names.has(name)) names.set(name, index);
+    }
+    builderStageNames.set(builderDevInstalls, names);
+  }
+  return names.get(value.toLowerCase());
+}
+
+const builderStageNames = new WeakMap<BuilderDevInstalls, Map<string, number>>();
+
+/**
+ * `python-dev-packages` for a COPY --from=<builder> of the builder's installed Python packages when
+ * the builder installed test or lint tools: they reach the final image through the copy.
+ */
+function copiedDevInstallFindings(
+  parsed: ParsedDockerfile,
+  instruction: ParsedInstruction,
+  stageLabel: string,
+  builderDevInstalls: BuilderDevInstalls,
+  findings: FindingCollector,
+): void {
+  if (builderDevInstalls.size === 0) return;
+  const from = instruction.flags.find((flag) => flag.name === "from")?.value;
+  if (from === undefined || from === null) return;
+  const source = stageIndexNamed(parsed, from, builderDevInstalls);
+  const installed = source === undefined ? undefined : builderDevInstalls.get(source);
+  if (installed === undefined) return;
+  const words = instruction.argumentWords;
+  let copiesPackages = false;
+  for (let index = 0; index < words.length - 1; index += 1)
+    if (PYTHON_INSTALL_PATH.test(words[index] as string)) copiesPackages = true;
+  if (!copiesPackages || findings.omits("python-dev-packages", installed.line)) return;
+  findings.add(
+    makeFinding(
+      "python-dev-packages",
+      installed.line,
+      `Line ${installed.line} installs test and lint tools that line ${instruction.line} copies into the final image: ${listWords(installed.tools)}`,
+      { stage: stageLabel },
+    ),
+  );
 }
 
 /** The any-stage rules of one ARG, ENV or ADD. */
@@ -332,6 +410,7 @@ function finalImageFindings(
   parsed: ParsedDockerfile,
   options: AnalyzeDockerfileOptions,
   findings: FindingCollector,
+  builderDevInstalls: BuilderDevInstalls,
 ): void {
   const chain = parsed.finalChain.map((index) => parsed.stage(index));
   const root = chain[0];
@@ -340,7 +419,10 @@ function finalImageFindings(
   for (const finding of baseImageFindings(root, target)) findings.add(finding);
   const variables = new Map<string, string>();
   // One object for every RUN: the map in it changes as ENV and ARG instructions are read.
-  const environment = { variables };
+  const environment =
+    options.requirementFiles === undefined
+      ? { variables }
+      : { variables, requirementFiles: options.requirementFiles };
   for (let at = 0; at < parsed.globalArgCount; at += 1) {
     const arg = parsed.instruction(at);
     const legacy = isLegacyEnv(arg);
@@ -349,7 +431,13 @@ function finalImageFindings(
       variables.set(variableName(arg, legacy, index), variableValue(arg, legacy, index) ?? "");
   }
   const layers = new LayerTracker(findings);
-  const copyWholeContext = new CopyWholeContextChecker(options.dockerignore, options.contextFiles);
+  // Fixes that fit the final image's base (issue 18 item 7): a Python image gets Python advice.
+  const runtime = baseRuntimeOf(root.baseImage?.repository, root.baseImage?.tag);
+  const copyWholeContext = new CopyWholeContextChecker(
+    options.dockerignore,
+    options.contextFiles,
+    runtime.language === "python",
+  );
   const bytecodeInContext = new BytecodeInContextChecker(options.dockerignore, options.contextFiles);
   // One for the whole chain: code copied in a stage is in every stage built FROM it.
   const installOrder = new InstallAfterCodeCopy();
@@ -404,6 +492,7 @@ function finalImageFindings(
           break;
         case "COPY":
         case "ADD":
+          copiedDevInstallFindings(parsed, instruction, stage.label, builderDevInstalls, findings);
           copyWholeContext.check(instruction, stage.label, findings);
           bytecodeInContext.check(instruction, stage.label, findings);
           installOrder.copy(instruction);
@@ -422,8 +511,6 @@ function finalImageFindings(
     }
     consecutiveRuns.flush(stage, findings);
   }
-  // Fixes that fit the final image's base (issue 18 item 7): a Python image gets Python advice.
-  const runtime = baseRuntimeOf(root.baseImage?.repository, root.baseImage?.tag);
   for (const finding of userFindings(lastUser, root, target, runtime)) findings.add(finding);
   const healthcheck = healthcheckFix(runtime);
   if (!hasHealthcheck && healthcheck !== undefined) {
@@ -486,9 +573,10 @@ export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOption
     for (let index = 0; index < parsed.globalArgCount; index += 1)
       secretFindings(parsed.instruction(index), undefined, findings);
     const finalStages = new Set(parsed.finalChain);
+    const builderDevInstalls: BuilderDevInstalls = new Map();
     for (let index = 0; index < parsed.stageCount; index += 1)
-      anyStageFindings(parsed, parsed.stage(index), finalStages.has(index), findings);
-    finalImageFindings(parsed, options, findings);
+      anyStageFindings(parsed, parsed.stage(index), finalStages.has(index), findings, builderDevInstalls, options);
+    finalImageFindings(parsed, options, findings, builderDevInstalls);
     for (const finding of emulatedBuildStageFindings(parsed, options.platforms, options.platformBuilders)) findings.add(finding);
     return findings.sorted();
   } catch (error) {

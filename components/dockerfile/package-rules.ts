@@ -73,11 +73,52 @@ function pipInstallArgumentsStart(words: readonly string[]): number {
   return words.length;
 }
 
+/** Requirements files by their path in the build context (build.ts reads them), e.g. "requirements.txt". */
+export type RequirementFiles = Readonly<Record<string, string>>;
+
+// A requirements file refers to others with -r; a cycle or a deep chain stops here.
+const MAX_REQUIREMENTS_DEPTH = 5;
+
+/** The text of the requirements file `path` names (as written in the RUN), found by path or base name. */
+function requirementsText(files: RequirementFiles, path: string): string | undefined {
+  const trimmed = path.replace(/^\.\//, "");
+  if (Object.prototype.hasOwnProperty.call(files, trimmed)) return files[trimmed];
+  const name = trimmed.slice(trimmed.lastIndexOf("/") + 1);
+  for (const [candidate, text] of Object.entries(files))
+    if (candidate === name || candidate.endsWith(`/${name}`)) return text;
+  return undefined;
+}
+
+/** Dev tools a requirements file lists (following -r to other files in `files`), added to `found`. */
+function devToolsInRequirements(files: RequirementFiles, path: string, depth: number, found: string[]): void {
+  const text = requirementsText(files, path);
+  if (text === undefined || depth > MAX_REQUIREMENTS_DEPTH) return;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "") continue;
+    const nested = /^(-r|--requirement)[=\s]\s*(\S+)$/.exec(line);
+    if (nested !== null) devToolsInRequirements(files, nested[2] as string, depth + 1, found);
+    else if (!line.startsWith("-") && isPythonDevTool(requirementName(line))) found.push(requirementName(line));
+  }
+}
+
+/** "requirements.txt (pytest and black)" for a file that lists dev tools; undefined otherwise. */
+function requirementsFileDevTools(files: RequirementFiles | undefined, path: string): string | undefined {
+  if (files === undefined) return undefined;
+  const tools: string[] = [];
+  devToolsInRequirements(files, path, 0, tools);
+  if (tools.length === 0) return undefined;
+  const unique = [...new Set(tools)];
+  const listed = unique.length > 3 ? [...unique.slice(0, 3), `${unique.length - 3} more`] : unique;
+  return `${path} (${listed.length <= 1 ? listed.join("") : `${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}`})`;
+}
+
 /**
  * What a pip install command (known to be one: shell.ts `isPipInstall`) installs that only tests and
- * lints: tool names as written, and development requirements files.
+ * lints: tool names as written, development requirements files, and requirements files whose text
+ * (`files`, when the build context is known) lists such tools.
  */
-export function pipDevInstalls(command: ShellCommand): string[] {
+export function pipDevInstalls(command: ShellCommand, files?: RequirementFiles): string[] {
   const words = command.words;
   const found: string[] = [];
   for (let index = pipInstallArgumentsStart(words); index < words.length; index += 1) {
@@ -85,7 +126,7 @@ export function pipDevInstalls(command: ShellCommand): string[] {
     if (word === "-r" || word === "--requirement") {
       const file = words[index + 1];
       index += 1;
-      if (file !== undefined && isDevRequirementsFile(file)) found.push(file);
+      if (file !== undefined) addRequirementsFile(file, files, found);
       continue;
     }
     const attached = word.startsWith("--requirement=")
@@ -94,7 +135,7 @@ export function pipDevInstalls(command: ShellCommand): string[] {
         ? word.slice(2)
         : undefined;
     if (attached !== undefined) {
-      if (isDevRequirementsFile(attached)) found.push(attached);
+      addRequirementsFile(attached, files, found);
       continue;
     }
     if (PIP_VALUE_OPTIONS.has(word)) {
@@ -105,6 +146,15 @@ export function pipDevInstalls(command: ShellCommand): string[] {
     if (isPythonDevTool(requirementName(word))) found.push(requirementName(word));
   }
   return found;
+}
+
+function addRequirementsFile(path: string, files: RequirementFiles | undefined, found: string[]): void {
+  if (isDevRequirementsFile(path)) {
+    found.push(path);
+    return;
+  }
+  const listed = requirementsFileDevTools(files, path);
+  if (listed !== undefined) found.push(listed);
 }
 
 /**

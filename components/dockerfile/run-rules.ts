@@ -103,6 +103,8 @@ const PIP_NO_CACHE_VALUES = new Set(["1", "true", "on", "yes", "off", "0", "fals
 export interface RunEnvironment {
   /** ENV and ARG values in effect for this RUN (npm and pip read them). */
   variables: ReadonlyMap<string, string>;
+  /** Requirements files of the build context by path, when known (`python-dev-packages` reads them). */
+  requirementFiles?: packageRules.RequirementFiles;
 }
 
 type VariableLookup = (name: string) => string | undefined;
@@ -197,6 +199,28 @@ function pipCacheOff(
 }
 
 /**
+ * The test and lint tools the commands of one RUN install with pip, poetry, pipenv or apt (names as the
+ * `python-dev-packages` message lists them), or undefined. For builder stages whose install prefix the
+ * final image copies (analyze.ts).
+ */
+export function pythonDevToolsOf(
+  commands: readonly ShellCommand[],
+  environment: RunEnvironment,
+): string[] | undefined {
+  let tools: string[] | undefined;
+  for (const command of commands) {
+    const program = command.words[0];
+    if (isPipInstall(command))
+      for (const tool of pipDevInstalls(command, environment.requirementFiles)) (tools ??= []).push(tool);
+    if (program === "poetry" || program === "pipenv") {
+      const managed = managerDevInstall(command);
+      if (managed !== undefined) (tools ??= []).push(`${managed} (its dev dependencies)`);
+    }
+  }
+  return tools === undefined ? undefined : [...new Set(tools)];
+}
+
+/**
  * Rules about one RUN whose layer ends up in the final image, added to `findings`. One pass over the
  * RUN's commands with no array or closure per command: a RUN per line is 174,000 RUNs in 1 MiB.
  */
@@ -240,7 +264,8 @@ export function finalImageRunFindings(
     if (!removesLists) removesLists = removesAptLists(command);
     if (isPipInstall(command)) {
       if (!pipCache) pipCache = !pipCacheOff(command, environment.variables, cacheTargets);
-      for (const tool of pipDevInstalls(command)) (pythonDevTools ??= []).push(tool);
+      for (const tool of pipDevInstalls(command, environment.requirementFiles))
+        (pythonDevTools ??= []).push(tool);
     }
     if (program === "poetry" || program === "pipenv") {
       const managed = managerDevInstall(command);

@@ -36,6 +36,12 @@ export interface AnalyzeDockerfileOptions {
    * (native) builder, so only the platforms left to the default builder can run under emulation.
    */
   platformBuilders?: Readonly<Record<string, string>>;
+  /**
+   * Text of the build context's pip requirements files by path (`requirements.txt`,
+   * `requirements/dev.txt`, …): `python-dev-packages` reads what `pip install -r <file>` installs.
+   * Without it, only the file's name can mark it as a development file.
+   */
+  requirementFiles?: Readonly<Record<string, string>>;
 }
 
 /**
