@@ -164,6 +164,8 @@ function anyStageFindings(
         `Base image ${base.resolved}${resolvedNote} ${problem}`,
         {
           stage: stage.label,
+          // The image's own repository, not another language's example.
+          fix: `Pin a version tag (${base.repository}:<version>), ideally with a digest (@sha256:...).`,
         },
       ),
     );

@@ -117,7 +117,7 @@ const ruleCatalog = [
     scope: "any-stage",
     title: "Base image without a tag, or :latest",
     why: "An untagged or :latest base changes under you: builds are not reproducible and a new major version can arrive unannounced.",
-    fix: "Pin a version tag (node:22-bookworm-slim), ideally with a digest (@sha256:...).",
+    fix: "Pin a version tag (<image>:<version>, e.g. python:3.12-slim-bookworm), ideally with a digest (@sha256:...).",
     docs: `${BEST_PRACTICES}#pin-base-image-versions`,
   },
   {
