@@ -117,7 +117,12 @@ const JUSTIFIED: Record<string, string> = {
 };
 
 /** Seed 001's "before" is measured as 000's naive image (the ML app's Dockerfile cannot be built here). */
-const BEFORE_OF: Record<string, string> = { "000": "000-naive", "001": "000-naive", "002": "002-before", "004": "004-fat" };
+const BEFORE_OF: Record<string, string> = {
+  "000": "000-naive",
+  "001": "000-naive",
+  "002": "002-before",
+  "004": "004-fat",
+};
 
 const WORK = join(REPO_ROOT, ".work", "bench-seeds");
 
@@ -145,7 +150,10 @@ function prepareContext(variant: SeedVariant): string {
     mkdirSync(join(context, ".git", "objects", "pack"), { recursive: true });
     writeFileSync(join(context, ".git", "HEAD"), "ref: refs/heads/main\n");
     // History packs are zlib-compressed already: incompressible bytes stand in for them (4 MiB).
-    writeFileSync(join(context, ".git", "objects", "pack", "pack-seed.pack"), pseudoRandomBytes(4 << 20, "git"));
+    writeFileSync(
+      join(context, ".git", "objects", "pack", "pack-seed.pack"),
+      pseudoRandomBytes(4 << 20, "git"),
+    );
     writeFileSync(join(context, ".env"), "# local settings (fake)\nAWS_PROFILE=dev\nDEBUG=1\n");
     mkdirSync(join(context, "__pycache__"), { recursive: true });
     writeFileSync(join(context, "__pycache__", "app.cpython-311.pyc"), pseudoRandomBytes(6000, "pyc"));
@@ -182,7 +190,8 @@ export function parseReport(stdout: string): ReportFacts {
     }
     const last = findings[findings.length - 1];
     const bytes = /^ {6}bytes: line \d+'s layer is .* compressed \(([0-9,]+) bytes/.exec(line);
-    if (bytes !== null && last !== undefined) last.layerBytes = Number((bytes[1] as string).replace(/,/g, ""));
+    if (bytes !== null && last !== undefined)
+      last.layerBytes = Number((bytes[1] as string).replace(/,/g, ""));
     const cost = /^ {6}cost: (.*)$/.exec(line);
     if (cost !== null && last !== undefined) last.cost = cost[1] as string;
   }
@@ -209,10 +218,14 @@ async function measure(variant: SeedVariant): Promise<VariantResult> {
   const tag = `seeds-${variant.id}:1`;
   log(`${variant.id}: build`);
   const build = await buildImage({ context, dockerfile, tag, buildArgs: variant.buildArgs });
-  log(`${variant.id}: built in ${build.seconds.toFixed(1)} s (${build.cachedSteps}/${build.steps} steps cached); smoke test`);
+  log(
+    `${variant.id}: built in ${build.seconds.toFixed(1)} s (${build.cachedSteps}/${build.steps} steps cached); smoke test`,
+  );
   const { stdout: smokeOutput } = await docker(["run", "--rm", "--network=none", tag, ...variant.smoke.args]);
   if (!smokeOutput.includes(variant.smoke.expect))
-    throw new Error(`${variant.id}: the image printed ${JSON.stringify(smokeOutput)}, not ${variant.smoke.expect}`);
+    throw new Error(
+      `${variant.id}: the image printed ${JSON.stringify(smokeOutput)}, not ${variant.smoke.expect}`,
+    );
   log(`${variant.id}: push (gzip) to ${LOCAL_REGISTRY}/seeds-${variant.id}:1`);
   await buildx({
     env: process.env,
@@ -224,7 +237,14 @@ async function measure(variant: SeedVariant): Promise<VariantResult> {
   });
   const manifest = await fetchPlatformManifest(`seeds-${variant.id}`, "1", "linux/amd64");
   log(`${variant.id}: npm start -- --context … --platform linux/amd64`);
-  const args = ["tsx", join(REPO_ROOT, "tools", "report.ts"), "--context", context, "--dockerfile", dockerfile];
+  const args = [
+    "tsx",
+    join(REPO_ROOT, "tools", "report.ts"),
+    "--context",
+    context,
+    "--dockerfile",
+    dockerfile,
+  ];
   for (const [name, value] of Object.entries(variant.buildArgs)) args.push("--build-arg", `${name}=${value}`);
   args.push("--platform", "linux/amd64");
   const { stdout } = await runCommand("npx", args, { cwd: REPO_ROOT });
@@ -265,7 +285,9 @@ export function targetChecks(results: readonly VariantResult[]): TargetCheck[] {
   const byId = new Map(results.map((result) => [result.variant.id, result]));
   const checks: TargetCheck[] = [];
   for (const claim of SEED_CLAIMS) {
-    const ours = results.find((result) => result.variant.seed === claim.seed && result.variant.role === "ours");
+    const ours = results.find(
+      (result) => result.variant.seed === claim.seed && result.variant.role === "ours",
+    );
     const before = byId.get(BEFORE_OF[claim.seed] ?? "");
     if (ours === undefined || before === undefined) continue;
     const reduction = 1 - ours.report.uncompressedBytes / before.report.uncompressedBytes;
@@ -281,7 +303,9 @@ export function targetChecks(results: readonly VariantResult[]): TargetCheck[] {
         met: reduction > claimed,
       });
     }
-    for (const after of results.filter((r) => r.variant.seed === claim.seed && r.variant.role === "seed-after")) {
+    for (const after of results.filter(
+      (r) => r.variant.seed === claim.seed && r.variant.role === "seed-after",
+    )) {
       const theirs = 1 - after.report.uncompressedBytes / before.report.uncompressedBytes;
       checks.push({
         seed: claim.seed,
@@ -297,7 +321,9 @@ export function targetChecks(results: readonly VariantResult[]): TargetCheck[] {
       measured:
         ours.report.findings.length === 0
           ? "none"
-          : ours.report.findings.map((finding) => `${finding.id}${JUSTIFIED[finding.id] ? " (justified)" : ""}`).join(", "),
+          : ours.report.findings
+              .map((finding) => `${finding.id}${JUSTIFIED[finding.id] ? " (justified)" : ""}`)
+              .join(", "),
       met: unjustified.length === 0,
     });
   }
@@ -337,11 +363,15 @@ export function renderMarkdown(results: readonly VariantResult[], date: string, 
       lines.push(
         `| 001 ${claim.title} | (000-naive stands for the 1.2 GB image) | ${mb(claim.before?.bytes ?? 0)} | ${mb(before.report.uncompressedBytes)} | ${mb(before.pushedBytes)} | ${before.layers} | | | see 000-naive |`,
       );
-      lines.push(`| | seed's after: ${claim.after?.label} | ${mb(claim.after?.bytes ?? 0)} | not buildable here (no PyInstaller) | | | ${percent(1 - (claim.after?.bytes ?? 0) / (claim.before?.bytes ?? 1))} claimed | | |`);
+      lines.push(
+        `| | seed's after: ${claim.after?.label} | ${mb(claim.after?.bytes ?? 0)} | not buildable here (no PyInstaller) | | | ${percent(1 - (claim.after?.bytes ?? 0) / (claim.before?.bytes ?? 1))} claimed | | |`,
+      );
     }
     for (const result of rows) {
       const reduction =
-        before === undefined || result === before ? "" : percent(1 - result.report.uncompressedBytes / before.report.uncompressedBytes);
+        before === undefined || result === before
+          ? ""
+          : percent(1 - result.report.uncompressedBytes / before.report.uncompressedBytes);
       const monthly = ["dev", "staging", "prod"].map((name) => usd(result.report.monthly[name])).join(" / ");
       lines.push(
         `| ${result === rows[0] && claim.seed !== "001" ? `${claim.seed} ${claim.title}` : ""} | \`${result.variant.id}\`: ${result.variant.what} | ${claimedText(result.variant.role, result.variant.id)} | ` +
@@ -415,7 +445,13 @@ export interface RuleCostResult {
 async function pushText(name: string, context: string, text: string, tag: string): Promise<number[]> {
   const dockerfile = join(WORK, `${name}.Dockerfile`);
   writeFileSync(dockerfile, text.replace(/\$\{SLIM\}/g, PYTHON_BASES.slim));
-  await buildx({ env: process.env, context, dockerfile, platform: "linux/amd64", outputs: [registryOutput(`${LOCAL_REGISTRY}/seeds-rules:${tag}`, "gzip")] });
+  await buildx({
+    env: process.env,
+    context,
+    dockerfile,
+    platform: "linux/amd64",
+    outputs: [registryOutput(`${LOCAL_REGISTRY}/seeds-rules:${tag}`, "gzip")],
+  });
   const manifest = await fetchPlatformManifest("seeds-rules", tag, "linux/amd64");
   return manifest.layers.map((layer) => layer.size);
 }
@@ -436,7 +472,8 @@ async function measureRuleCosts(): Promise<RuleCostResult[]> {
       writeFileSync(join(context, "app.py"), 'print("Hello from Docker optimization demo! (v2)")\n');
       const changedWith = await pushText(`rule-${index}-with2`, context, pair.withProblem, `${index}-with2`);
       const changedFixed = await pushText(`rule-${index}-fixed2`, context, pair.fixed, `${index}-fixed2`);
-      const renewed = (before: number[], after: number[]) => sum(after.filter((size, at) => before[at] !== size));
+      const renewed = (before: number[], after: number[]) =>
+        sum(after.filter((size, at) => before[at] !== size));
       result.renewedWith = renewed(withLayers, changedWith);
       result.renewedFixed = renewed(fixedLayers, changedFixed);
     }
@@ -476,8 +513,10 @@ async function main(): Promise<void> {
   const only = onlyIds(args);
   useSharedEngine();
   const engine = await dockerEngineStatus();
-  if (!engine.reachable) throw new Error(`${engine.reason}\nStart the test infrastructure: bash scripts/test-infra.sh up`);
-  if (!(await registryAnswers())) throw new Error(`no registry on ${LOCAL_REGISTRY}: bash scripts/test-infra.sh up`);
+  if (!engine.reachable)
+    throw new Error(`${engine.reason}\nStart the test infrastructure: bash scripts/test-infra.sh up`);
+  if (!(await registryAnswers()))
+    throw new Error(`no registry on ${LOCAL_REGISTRY}: bash scripts/test-infra.sh up`);
   mkdirSync(WORK, { recursive: true });
   const startedAt = Date.now();
   const results: VariantResult[] = [];
@@ -491,7 +530,9 @@ async function main(): Promise<void> {
     renderMarkdown(results, new Date().toISOString().slice(0, 10), engine.serverVersion) +
     (ruleCosts.length > 0 ? `\n${renderRuleCosts(ruleCosts)}` : "");
   process.stdout.write(`${markdown}\n`);
-  log(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s; raw numbers in ${relative(process.cwd(), join(WORK, "results.json"))}`);
+  log(
+    `done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s; raw numbers in ${relative(process.cwd(), join(WORK, "results.json"))}`,
+  );
   if (args.includes("--write")) log(`wrote the table into ${writeBenchTable("seeds", markdown)}`);
 }
 

@@ -178,7 +178,13 @@ function anyStageFindings(
   for (let index = stage.firstInstruction; index < stage.endInstruction; index += 1) {
     // Only the instructions these rules read are made into objects.
     const keyword = parsed.keyword(index);
-    if (keyword !== "ARG" && keyword !== "ENV" && keyword !== "ADD" && keyword !== "RUN" && keyword !== "COPY")
+    if (
+      keyword !== "ARG" &&
+      keyword !== "ENV" &&
+      keyword !== "ADD" &&
+      keyword !== "RUN" &&
+      keyword !== "COPY"
+    )
       continue;
     const instruction = parsed.instruction(index);
     if (keyword === "RUN") {
@@ -207,7 +213,8 @@ function builderEnvironment(options: AnalyzeDockerfileOptions): runRules.RunEnvi
 
 // Where a builder stage's Python packages live when a later stage copies them: pip's --user and
 // --prefix/--target locations, a virtualenv, site- or dist-packages.
-const PYTHON_INSTALL_PATH = /^\/root\/\.local(\/|$)|^\/install(\/|$)|venv|site-packages|dist-packages|^\/usr\/local\/?$|^\/usr\/local\/lib/;
+const PYTHON_INSTALL_PATH =
+  /^\/root\/\.local(\/|$)|^\/install(\/|$)|venv|site-packages|dist-packages|^\/usr\/local\/?$|^\/usr\/local\/lib/;
 
 /**
  * The stage a `--from` value names (its name, or its index), among the stages with dev installs only;
@@ -577,9 +584,17 @@ export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOption
     const finalStages = new Set(parsed.finalChain);
     const builderDevInstalls: BuilderDevInstalls = new Map();
     for (let index = 0; index < parsed.stageCount; index += 1)
-      anyStageFindings(parsed, parsed.stage(index), finalStages.has(index), findings, builderDevInstalls, options);
+      anyStageFindings(
+        parsed,
+        parsed.stage(index),
+        finalStages.has(index),
+        findings,
+        builderDevInstalls,
+        options,
+      );
     finalImageFindings(parsed, options, findings, builderDevInstalls);
-    for (const finding of emulatedBuildStageFindings(parsed, options.platforms, options.platformBuilders)) findings.add(finding);
+    for (const finding of emulatedBuildStageFindings(parsed, options.platforms, options.platformBuilders))
+      findings.add(finding);
     return findings.sorted();
   } catch (error) {
     // Past MAX_SHELL_WORDS_PER_RUN (components/dockerfile/shell.ts): a RUN is too long to analyze.

@@ -203,7 +203,7 @@ export function healthcheckFix(runtime: BaseRuntime): string | undefined {
     default:
       return runtime.flavour === "alpine"
         ? "Add e.g. HEALTHCHECK CMD wget -q --spider http://127.0.0.1:8080/healthz || exit 1 (busybox wget is in the image; or rely on the orchestrator's health check and ignore this)."
-        : "Add a HEALTHCHECK with a command the image has, e.g. HEALTHCHECK CMD [\"/app/healthcheck\"] (or rely on the orchestrator's health check and ignore this).";
+        : 'Add a HEALTHCHECK with a command the image has, e.g. HEALTHCHECK CMD ["/app/healthcheck"] (or rely on the orchestrator\'s health check and ignore this).';
   }
 }
 

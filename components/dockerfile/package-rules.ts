@@ -98,7 +98,8 @@ function devToolsInRequirements(files: RequirementFiles, path: string, depth: nu
     if (line === "") continue;
     const nested = /^(-r|--requirement)[=\s]\s*(\S+)$/.exec(line);
     if (nested !== null) devToolsInRequirements(files, nested[2] as string, depth + 1, found);
-    else if (!line.startsWith("-") && isPythonDevTool(requirementName(line))) found.push(requirementName(line));
+    else if (!line.startsWith("-") && isPythonDevTool(requirementName(line)))
+      found.push(requirementName(line));
   }
 }
 
@@ -171,7 +172,8 @@ export function managerDevInstall(command: ShellCommand): string | undefined {
       const next = words[index + 1];
       if (word === "--no-dev" || word === "--only-root" || word === "--only=main" || word === "--without=dev")
         return undefined;
-      if ((word === "--only" && next === "main") || (word === "--without" && next === "dev")) return undefined;
+      if ((word === "--only" && next === "main") || (word === "--without" && next === "dev"))
+        return undefined;
     }
     return "poetry install";
   }
@@ -197,7 +199,10 @@ export function runsPythonWritingBytecode(
   if (!path.includes("python")) return false;
   if (!/^python[0-9.]*$/.test(path.slice(path.lastIndexOf("/") + 1))) return false;
   // Python ignores the variable when it is empty (python(1): "If this is set to a non-empty string").
-  if ((command.environment.get("PYTHONDONTWRITEBYTECODE") ?? variables.get("PYTHONDONTWRITEBYTECODE") ?? "") !== "")
+  if (
+    (command.environment.get("PYTHONDONTWRITEBYTECODE") ?? variables.get("PYTHONDONTWRITEBYTECODE") ?? "") !==
+    ""
+  )
     return false;
   for (let index = 1; index < words.length; index += 1) {
     const word = words[index] as string;
@@ -270,7 +275,8 @@ export function rpmCacheDirectory(program: string): string {
 /** `dnf install …` (and the others): the program; undefined when the command installs nothing this way. */
 export function rpmInstallProgram(command: ShellCommand): string | undefined {
   const program = command.words[0];
-  if (program !== "dnf" && program !== "yum" && program !== "microdnf" && program !== "zypper") return undefined;
+  if (program !== "dnf" && program !== "yum" && program !== "microdnf" && program !== "zypper")
+    return undefined;
   const subcommand = firstArgument(command.words) ?? "";
   return (program === "zypper" ? ZYPPER_INSTALLS : DNF_INSTALLS).has(subcommand) ? program : undefined;
 }

@@ -186,7 +186,8 @@ const POSITIVE: Record<string, Expected[]> = {
     {
       id: "apk-cache",
       line: 2,
-      message: "apk update on line 2 leaves the package index in /var/cache/apk (the RUN does not remove it).",
+      message:
+        "apk update on line 2 leaves the package index in /var/cache/apk (the RUN does not remove it).",
     },
     {
       id: "apk-cache",
@@ -246,7 +247,15 @@ describe("dockerfile fixtures: one positive and one negative per rule", () => {
       )) {
         assert.equal(finding.severity, rule.severity, rule.id);
         // These name the exact fix: the COPY, the lean base, or the user and check that fit the base.
-        if (!["add-instead-of-copy", "full-base-image", "root-user", "no-healthcheck", "unpinned-base-image"].includes(rule.id))
+        if (
+          ![
+            "add-instead-of-copy",
+            "full-base-image",
+            "root-user",
+            "no-healthcheck",
+            "unpinned-base-image",
+          ].includes(rule.id)
+        )
           assert.equal(finding.fix, rule.fix);
       }
     }

@@ -63,23 +63,26 @@ describe("new rules agree with hadolint's own test cases", () => {
   for (const { rule, dl, run, catches, hadolint } of HADOLINT_CASES) {
     const differs = hadolint !== undefined && hadolint !== catches;
     it(`${rule} (${dl}) ${catches ? "catches" : "passes"} ${run}${differs ? " (differs from hadolint, documented)" : ""}`, () => {
-      const base = rule === "apk-cache" ? "alpine:3.20" : rule === "rpm-cache" ? "fedora:40" : "debian:bookworm-slim";
+      const base =
+        rule === "apk-cache" ? "alpine:3.20" : rule === "rpm-cache" ? "fedora:40" : "debian:bookworm-slim";
       const text = `FROM ${base}\n${run}\nUSER 10001\nHEALTHCHECK CMD ["true"]\n`;
       assert.equal(found(text, rule).length, catches ? 1 : 0, JSON.stringify(analyzeDockerfile(text)));
     });
   }
 
   it("aptitude: recommends and the message name aptitude; -R turns recommends off", () => {
-    assert.deepEqual(found(python("RUN aptitude update && aptitude install -y curl"), "apt-lists-not-removed"), [
-      "2: aptitude update on line 2 leaves /var/lib/apt/lists in the layer (the RUN does not remove it).",
-    ]);
+    assert.deepEqual(
+      found(python("RUN aptitude update && aptitude install -y curl"), "apt-lists-not-removed"),
+      ["2: aptitude update on line 2 leaves /var/lib/apt/lists in the layer (the RUN does not remove it)."],
+    );
     assert.deepEqual(found(python("RUN aptitude install -y curl"), "apt-install-recommends"), [
       "2: aptitude install on line 2 also installs recommended packages.",
     ]);
     assert.deepEqual(found(python("RUN aptitude install -y -R curl"), "apt-install-recommends"), []);
-    assert.deepEqual(found(python("RUN aptitude install -y gcc && rm -rf /var/lib/apt/lists/*"), "no-multi-stage"), [
-      "2: Line 2 installs build tools that stay in the final image: gcc.",
-    ]);
+    assert.deepEqual(
+      found(python("RUN aptitude install -y gcc && rm -rf /var/lib/apt/lists/*"), "no-multi-stage"),
+      ["2: Line 2 installs build tools that stay in the final image: gcc."],
+    );
   });
 });
 
@@ -133,7 +136,12 @@ describe("python-bytecode", () => {
 
   it("counts bytecode the .dockerignore lets a whole-context COPY take", () => {
     const text = python("WORKDIR /app\nCOPY . .");
-    const contextFiles = ["app.py", "__pycache__/app.cpython-312.pyc", "pkg/__pycache__/x.cpython-312.pyc", "old.pyc"];
+    const contextFiles = [
+      "app.py",
+      "__pycache__/app.cpython-312.pyc",
+      "pkg/__pycache__/x.cpython-312.pyc",
+      "old.pyc",
+    ];
     const messages = (dockerignore: string | null) =>
       analyzeDockerfile(text, { dockerignore, contextFiles })
         .filter((finding) => finding.id === "python-bytecode")
@@ -150,7 +158,12 @@ describe("fixes that fit the final image's base (issue 18 item 7)", () => {
   const cases: Array<[string, string, string | undefined, string]> = [
     ["python:3.12-slim-bookworm", "python/debian", "python3", "useradd --uid 10001"],
     ["python:3.12-alpine3.20", "python/alpine", "python3", "adduser -D -H -u 10001"],
-    ["123456789012.dkr.ecr.us-east-1.amazonaws.com/python:3.12", "python/debian", "python3", "useradd --uid 10001"],
+    [
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/python:3.12",
+      "python/debian",
+      "python3",
+      "useradd --uid 10001",
+    ],
     ["ecr-pipeline-test/python:3.11-slim", "python/debian", "python3", "useradd --uid 10001"],
     ["node:22-bookworm-slim", "node/debian", '"node"', "USER node"],
     ["gcr.io/distroless/python3-debian12", "python/distroless", undefined, "USER 65532:65532 (distroless"],
@@ -188,7 +201,7 @@ describe("fixes that fit the final image's base (issue 18 item 7)", () => {
 
 describe("emulated-build-stage respects platformBuilders", () => {
   const text =
-    "FROM node:22-bookworm AS build\nRUN npm ci\n\nFROM node:22-bookworm-slim\nCOPY --from=build /app /app\nUSER node\nHEALTHCHECK CMD [\"node\", \"h.js\"]\n";
+    'FROM node:22-bookworm AS build\nRUN npm ci\n\nFROM node:22-bookworm-slim\nCOPY --from=build /app /app\nUSER node\nHEALTHCHECK CMD ["node", "h.js"]\n';
   const emulated = (platforms: string[], platformBuilders?: Record<string, string>) =>
     analyzeDockerfile(text, { platforms, ...(platformBuilders === undefined ? {} : { platformBuilders }) })
       .filter((finding) => finding.id === "emulated-build-stage")

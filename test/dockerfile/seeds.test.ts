@@ -136,7 +136,10 @@ describe("the seeds' own Dockerfiles (issue 22)", () => {
       "FROM python:3.11-slim AS test\nCOPY requirements*.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n\nFROM python:3.11-slim\nCOPY --from=test /app/report.xml /report.xml\nUSER 10001\n",
       { requirementFiles: SEED_002_REQUIREMENTS },
     );
-    assert.deepEqual(testOnly.filter((finding) => finding.id === "python-dev-packages"), []);
+    assert.deepEqual(
+      testOnly.filter((finding) => finding.id === "python-dev-packages"),
+      [],
+    );
     // Without the files' text, only a development file's name marks it.
     const byName = analyzeDockerfile(
       "FROM python:3.11-slim\nCOPY requirements*.txt ./\nRUN pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt\nUSER 10001\n",
@@ -148,7 +151,11 @@ describe("the seeds' own Dockerfiles (issue 22)", () => {
   });
 
   it("seed 004: slim keeps the code-before-install ordering the multi-stage version fixes", () => {
-    assert.deepEqual(ids(analyzeSeed("004-slim")), ["no-healthcheck", "root-user", "install-after-code-copy"]);
+    assert.deepEqual(ids(analyzeSeed("004-slim")), [
+      "no-healthcheck",
+      "root-user",
+      "install-after-code-copy",
+    ]);
     assert.deepEqual(ids(analyzeSeed("004-after")), ["no-healthcheck", "root-user"]);
   });
 });
