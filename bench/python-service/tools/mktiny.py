@@ -17,6 +17,7 @@ usage: mktiny.py APP.py OUTDIR
 3. copy the python binary, the traced extension modules (lib-dynload/*.so and any .so from
    dist-packages) and the ldd closure of all of them, /etc/passwd+group for a non-root user.
 """
+import glob
 import http.client
 import json
 import os
@@ -59,8 +60,7 @@ os._exit(0)
 # Packages that open data files relative to their __file__ (zipimport cannot serve those): kept as real
 # files, with these data paths (relative to the package) copied too. The S3 client needs its model.
 DATA_FILES = {
-    "botocore": ["data/endpoints.json", "data/partitions.json", "data/sdk-default-config.json",
-                 "data/_retry.json", "data/s3", "cacert.pem"],
+    "botocore": ["data/*.json", "data/s3", "cacert.pem"],
 }
 
 # Modules needed by the interpreter itself or by common error paths even if the trace missed them.
@@ -122,8 +122,7 @@ def main():
             continue
         fs_pkgs.add(pkg)
         base = os.path.dirname(mods[pkg]["file"])
-        for rel in paths:
-            src = os.path.join(base, rel)
+        for src in (found for rel in paths for found in sorted(glob.glob(os.path.join(base, rel)))):
             if os.path.isdir(src):
                 shutil.copytree(src, OUT + src, symlinks=False, dirs_exist_ok=True)
             elif os.path.exists(src):
