@@ -1,7 +1,8 @@
 # Ours for seed 002's service: the production packages and ffmpeg are installed in a builder; the
 # runtime is the distroless-style Python base plus exactly what runs: the packages' site-packages
-# entries, the ffmpeg binary and the shared-library closure (ldd) of ffmpeg and of every extension module
-# copied in, minus what the base already has. No shell, apt, pip or curl; non-root 65532; no HEALTHCHECK
+# entries, the ffmpeg binary and the shared-library closure (ldd) of ffmpeg and of every extension module,
+# each library at the path ldd found it under (/lib is /usr/lib in both images; Debian's alternatives,
+# e.g. libblas.so.3, are copied as the file the link points to, where the loader looks for it). No shell, apt, pip or curl; non-root 65532; no HEALTHCHECK
 # (nothing in the image can run one: the orchestrator checks /health). Substitution (no PyPI here):
 # Debian's packages of the nine production projects (bench/python-ffmpeg/README.md).
 ARG PYTHON_BUILD_IMAGE=python:3.11-slim
@@ -19,8 +20,8 @@ RUN ls /usr/lib/python3/dist-packages > /tmp/before \
     && cp /usr/bin/ffmpeg /out/usr/bin/ \
     && { ldd /usr/bin/ffmpeg; find /out/usr/lib/python3/dist-packages -name '*.so' -exec ldd {} \; ; } \
        | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u \
-       | while read -r lib; do real=$(readlink -f "$lib"); mkdir -p "/out$(dirname "$real")"; \
-           cp -L "$lib" "/out$(dirname "$real")/$(basename "$lib")"; done
+       | while read -r lib; do dir=/usr$(dirname "$lib" | sed 's#^/usr##'); mkdir -p "/out$dir"; \
+           cp -L "$lib" "/out$dir/$(basename "$lib")"; done
 
 FROM ${PYTHON_RUNTIME_IMAGE}
 COPY --from=deps /out/ /
