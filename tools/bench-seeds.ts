@@ -482,6 +482,10 @@ async function measureRuleCosts(): Promise<RuleCostResult[]> {
   return results;
 }
 
+/** A byte difference in MB, or in kB below 0.1 MB (bytecode's few kB would round to 0.0 MB). */
+const difference = (bytes: number): string =>
+  Math.abs(bytes) >= 100_000 ? `${(bytes / MB).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+
 export function renderRuleCosts(results: readonly RuleCostResult[]): string {
   const lines = [
     "",
@@ -496,10 +500,7 @@ export function renderRuleCosts(results: readonly RuleCostResult[]): string {
         ? ""
         : `; a code-only change pushes ${mb(result.renewedWith)} with the problem, ${mb(result.renewedFixed ?? 0)} fixed`;
     lines.push(
-      `| \`${result.pair.rule}\` | ${result.pair.what} | ${mb(result.withBytes)} | ${mb(result.fixedBytes)} | ${(
-        (result.withBytes - result.fixedBytes) /
-        1e3
-      ).toFixed(1)} kB${extra} |`,
+      `| \`${result.pair.rule}\` | ${result.pair.what} | ${mb(result.withBytes)} | ${mb(result.fixedBytes)} | ${difference(result.withBytes - result.fixedBytes)}${extra} |`,
     );
   }
   lines.push(

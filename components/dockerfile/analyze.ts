@@ -259,7 +259,8 @@ function copiedDevInstallFindings(
   if (installed === undefined) return;
   const words = instruction.argumentWords;
   let copiesPackages = false;
-  for (let index = 0; index < words.length - 1; index += 1)
+  // The source (`/root/.local`, `/install`, a venv) or the destination (site- or dist-packages).
+  for (let index = 0; index < words.length; index += 1)
     if (PYTHON_INSTALL_PATH.test(words[index] as string)) copiesPackages = true;
   if (!copiesPackages || findings.omits("python-dev-packages", installed.line)) return;
   findings.add(

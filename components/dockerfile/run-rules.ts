@@ -199,7 +199,8 @@ function pipCacheOff(
 }
 
 /**
- * The test and lint tools the commands of one RUN install with pip, poetry, pipenv or apt (names as the
+ * The test and lint tools the commands of one RUN install with pip, poetry, pipenv or a package manager
+ * (Debian's python3-pytest, black, …; names as the
  * `python-dev-packages` message lists them), or undefined. For builder stages whose install prefix the
  * final image copies (analyze.ts).
  */
@@ -216,6 +217,8 @@ export function pythonDevToolsOf(
       const managed = managerDevInstall(command);
       if (managed !== undefined) (tools ??= []).push(`${managed} (its dev dependencies)`);
     }
+    for (const name of installedPackages(command))
+      if (isDebianPythonDevTool(name)) (tools ??= []).push(name.replace(/[=:].*$/, ""));
   }
   return tools === undefined ? undefined : [...new Set(tools)];
 }

@@ -115,6 +115,16 @@ describe("python-dev-packages: pip's forms", () => {
   });
 });
 
+describe("python-dev-packages through a builder's packages", () => {
+  it("Debian's test tools installed in a builder and copied into the final image count", () => {
+    const text =
+      'FROM python:3.11-slim AS builder\nRUN apt-get update && apt-get install -y --no-install-recommends python3-flask python3-pytest black && rm -rf /var/lib/apt/lists/* && cp -a /usr/lib/python3/dist-packages /site\n\nFROM python:3.11-slim\nCOPY --from=builder /site /usr/lib/python3/dist-packages\nUSER 10001\nHEALTHCHECK CMD ["python3", "-c", "1"]\n';
+    assert.deepEqual(found(text, "python-dev-packages"), [
+      "2: Line 2 installs test and lint tools that line 5 copies into the final image: python3-pytest and black.",
+    ]);
+  });
+});
+
 describe("python-bytecode", () => {
   const cases: Array<[string, number]> = [
     ["RUN python manage.py collectstatic --noinput", 1],
