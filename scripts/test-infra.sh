@@ -61,6 +61,7 @@ cmd_up() {
   timed registry ensure_registry
   timed emulation ensure_emulation
   timed bases ensure_bases
+  source "$INFRA_DIR/bases-python.sh" && timed "python bases" ensure_python_bases
   log "up: ready in $(since "$t0")s (docker: $DOCKER, $DOCKER_HOST, registry: $REGISTRY_ADDR)"
   log "use it:  eval \"\$(bash $0 env)\""
 }

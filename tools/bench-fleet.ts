@@ -37,7 +37,12 @@ import {
 } from "./lib/bench-variants";
 import { registryHasTag } from "./lib/buildx";
 import { renderFleetTable, repositoryLinkedBlobs, type FleetBenchRow } from "./lib/fleet-bench";
-import { removePrivateEngine, startPrivateEngine, type PrivateEngine } from "./lib/private-engine";
+import {
+  privateEngineDir,
+  removePrivateEngine,
+  startPrivateEngine,
+  type PrivateEngine,
+} from "./lib/private-engine";
 import { runCommand } from "./lib/process";
 import { LOCAL_REGISTRY } from "./lib/registry";
 import { registryBlobBytes } from "./lib/storage-bench";
@@ -47,7 +52,7 @@ const BENCH_REGISTRY = "127.0.0.1:5003";
 const CACHE_TAG = "buildcache";
 const TARGET_PERCENT = 2;
 const BENCH_DIR = join(WORK_DIR, "fleet");
-const ENGINE_DIR = process.env.BENCH_FLEET_ENGINE_DIR ?? "/var/cache/ecr-pipeline/fleetbench-engine";
+const ENGINE_DIR = process.env.BENCH_FLEET_ENGINE_DIR || privateEngineDir("fleetbench-engine");
 /** A stand-in account id: the fleet model wants one registry id for all the repositories. */
 const REGISTRY_ID = "000000000000";
 const ROUNDS = 2;

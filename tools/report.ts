@@ -5,10 +5,17 @@
  * Dockerfile findings. No AWS account, no Pulumi CLI.
  *
  *   npm start
- *   npm start -- --context DIR --dockerfile FILE [--target T] [--build-arg K=V ...]
+ *   npm start -- --context DIR --dockerfile FILE [--target T] [--build-arg K=V ...] [--platform P]
+ *
+ * `--platform P` measures only P and prices every environment with it (each environment still with its
+ * own platform count): for images whose bases exist for one platform only, e.g. the Python bench bases.
+ * Each finding is printed with the compressed bytes of the layer its line made; a dependency install
+ * after a code COPY (`install-after-code-copy`) also with what that layer costs a month in each
+ * environment, since every code change stores it again (cost/storage.ts "older builds").
  *
  * Exit codes: 0 report printed, 1 build or measurement failed, 2 no Docker engine reachable.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildLifecyclePreset, imagesPerBuild, renderLifecyclePolicy } from "../components/lifecycle";
 import { costFor } from "../components/cost/pipeline-cost";
@@ -20,8 +27,8 @@ import { ImageBuildError } from "../components/common/errors";
 import { DEFAULT_PLATFORM } from "../components/buildkit/platforms";
 import { estimateImageSize, type ImageSizeEstimateResult } from "../components/size/local-estimate";
 import { useTestEngine } from "./lib/engine";
-import { loadEnvironmentWorkloads } from "./report/environments";
-import { formatBytes, formatLayerTable } from "./report/format";
+import { loadEnvironmentWorkloads, type EnvironmentWorkload } from "./report/environments";
+import { describeInstruction, formatBytes, formatLayerTable } from "./report/format";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 /**
@@ -39,6 +46,8 @@ interface ReportArgs {
   target: string | undefined;
   buildArgs: Record<string, string>;
   sampleApp: boolean;
+  /** Measure only this platform (and price every environment with it). */
+  platform: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -47,6 +56,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
   let context: string | undefined;
   let dockerfile: string | undefined;
   let target: string | undefined;
+  let platform: string | undefined;
   const buildArgs: Record<string, string> = {};
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
@@ -57,6 +67,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
     if (flag === "--context") context = value;
     else if (flag === "--dockerfile") dockerfile = value;
     else if (flag === "--target") target = value;
+    else if (flag === "--platform") platform = value;
     else if (flag === "--build-arg") {
       const equals = value.indexOf("=");
       if (equals <= 0) throw new UsageError(`--build-arg wants KEY=VALUE, got ${value}`);
@@ -71,11 +82,12 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
     target,
     buildArgs,
     sampleApp,
+    platform,
   };
 }
 
 const USAGE =
-  "usage: npm start -- [--context DIR] [--dockerfile FILE] [--target STAGE] [--build-arg KEY=VALUE ...]";
+  "usage: npm start -- [--context DIR] [--dockerfile FILE] [--target STAGE] [--build-arg KEY=VALUE ...] [--platform PLATFORM]";
 
 async function main(): Promise<number> {
   let args: ReportArgs;
@@ -122,7 +134,15 @@ async function main(): Promise<number> {
   // One measurement per platform set the environments build (dev one platform, staging and prod two),
   // each with its registry cache (the pipeline writes one by default), as the preview's estimate does.
   const measurements = new Map<string, ImageSizeEstimateResult>();
-  for (const platforms of [[DEFAULT_PLATFORM], ...workloads.map((workload) => workload.platformList)]) {
+  const platformSets =
+    args.platform === undefined
+      ? [[DEFAULT_PLATFORM], ...workloads.map((workload) => workload.platformList)]
+      : [[args.platform]];
+  if (args.platform !== undefined)
+    console.error(`Measuring ${args.platform} only (--platform): every environment is priced with it`);
+  const measurementOf = (workload: { platformList: string[] }) =>
+    measurements.get(args.platform ?? workload.platformList.join(",")) as ImageSizeEstimateResult;
+  for (const platforms of platformSets) {
     const key = platforms.join(",");
     if (measurements.has(key)) continue;
     const started = Date.now();
@@ -157,7 +177,7 @@ async function main(): Promise<number> {
     );
     measurements.set(key, measured);
   }
-  const estimate = measurements.get(DEFAULT_PLATFORM) as ImageSizeEstimateResult;
+  const estimate = measurements.get(args.platform ?? DEFAULT_PLATFORM) as ImageSizeEstimateResult;
   if (estimate.sizeBytes === undefined) return 2;
 
   const out: string[] = [];
@@ -178,9 +198,9 @@ async function main(): Promise<number> {
 
   out.push("Monthly ECR cost under each environment preset (workloads as in stacks/Pulumi.<env>.yaml):");
   const summary: string[] = [];
-  for (const workload of workloads) {
-    const measured = measurements.get(workload.platformList.join(",")) as ImageSizeEstimateResult;
-    const { estimate: cost, report } = costFor({
+  const monthlyCost = (workload: EnvironmentWorkload, layers: MeasuredLayers | undefined) => {
+    const measured = measurementOf(workload);
+    return costFor({
       // One platform's image, as ECR sizes an index (the largest platform manifest).
       size: { bytes: measured.sizeBytes ?? 0, basis: "estimate", note: measured.note },
       region: workload.region,
@@ -191,8 +211,11 @@ async function main(): Promise<number> {
       usage: workload.usage,
       scanningMode: workload.scanningMode,
       platforms: workload.platforms,
-      layers: measuredLayers(measured),
+      layers,
     });
+  };
+  for (const workload of workloads) {
+    const { estimate: cost, report } = monthlyCost(workload, measuredLayers(measurementOf(workload)));
     summary.push(`  ${workload.name.padEnd(8)} ${`$${cost.totalUsd.toFixed(2)}`.padStart(10)} / month`);
     out.push("");
     out.push(`== ${workload.name} ==`);
@@ -204,10 +227,36 @@ async function main(): Promise<number> {
   out.push("");
 
   const findings = analyzeBuildDockerfile(args.context, args.dockerfile, args.target);
+  const layerOfLine = instructionLayers(args.dockerfile, estimate.layers);
   out.push(`Dockerfile findings (${findings.length}):`);
   for (const finding of findings) {
     out.push(`  line ${finding.line} [${finding.id}] ${finding.severity}: ${finding.message}`);
     out.push(`      fix: ${finding.fix}`);
+    const layer = layerOfLine.get(finding.line);
+    if (layer === undefined) continue;
+    out.push(
+      `      bytes: line ${finding.line}'s layer is ${formatBytes(layer.compressedBytes)} compressed (${layer.compressedBytes.toLocaleString("en-US")} bytes, ${formatBytes(layer.uncompressedBytes)} uncompressed)`,
+    );
+    if (finding.id !== "install-after-code-copy") continue;
+    // What storing that layer again on every code change costs: the month with the layer renewed per
+    // build (as measured) minus the month with it kept from build to build.
+    const perEnvironment = workloads.map((workload) => {
+      const layers = measuredLayers(measurementOf(workload));
+      const withLayer = monthlyCost(workload, layers).estimate.totalUsd;
+      const digest = layer.digest;
+      const withoutLayer =
+        layers === undefined || digest === undefined
+          ? withLayer
+          : monthlyCost(workload, {
+              ...layers,
+              renewed: layers.renewed.filter((blob) => blob.digest !== digest),
+              cacheRenewed: layers.cacheRenewed.filter((blob) => blob.digest !== digest),
+            }).estimate.totalUsd;
+      return `${workload.name} $${(withLayer - withoutLayer).toFixed(2)}/month`;
+    });
+    out.push(
+      `      cost: ${formatBytes(layer.compressedBytes)} pushed and stored again per build: ${perEnvironment.join(", ")}`,
+    );
   }
   if (findings.length === 0) out.push("  none");
   console.log(out.join("\n"));
@@ -232,6 +281,43 @@ export function measuredLayers(measured: ImageSizeEstimateResult): MeasuredLayer
     return undefined;
   const cache = measured.cacheBlobs ?? [];
   return { platforms, cache, ...renewalOf({ platforms, cache }, undefined) };
+}
+
+/**
+ * The image layer each Dockerfile line made, matched by the instruction text BuildKit records in the
+ * image history (`RUN /bin/sh -c <script> # buildkit`, `COPY <src> <dest> # buildkit`), lines joined
+ * and whitespace collapsed on both sides. A line whose instruction made no layer, or whose text the
+ * history does not show (flags, JSON forms), is left out.
+ */
+export function instructionLayers<L extends { createdBy: string }>(
+  dockerfile: string,
+  layers: readonly L[],
+): Map<number, L> {
+  const result = new Map<number, L>();
+  let text: string;
+  try {
+    text = fs.readFileSync(dockerfile, "utf8");
+  } catch {
+    return result;
+  }
+  const normalize = (value: string) => value.replace(/\s+/g, " ").trim();
+  const byText = new Map<string, L>();
+  for (const layer of layers) byText.set(normalize(describeInstruction(layer.createdBy)), layer);
+  const lines = text.split("\n");
+  for (let index = 0; index < lines.length; index += 1) {
+    const first = index + 1;
+    let instruction = lines[index] as string;
+    while (instruction.endsWith("\\") && index + 1 < lines.length) {
+      instruction = `${instruction.slice(0, -1)} ${lines[index + 1] as string}`;
+      index += 1;
+    }
+    if (!/^\s*(RUN|COPY|ADD)\s/i.test(instruction)) continue;
+    // BuildKit's history leaves out COPY/ADD flags (--from, --chown, --link).
+    const written = normalize(instruction).replace(/^(COPY|ADD)((\s+--[a-z-]+(=\S+)?)+)\s/i, "$1 ");
+    const layer = byText.get(written);
+    if (layer !== undefined) result.set(first, layer);
+  }
+  return result;
 }
 
 if (require.main === module) {

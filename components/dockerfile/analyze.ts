@@ -1,6 +1,14 @@
 import { DockerfileParseError, InternalError } from "../common/errors";
-import { findFullBaseImageFamily, fullToLeanSavings } from "./base-images";
-import { CopyWholeContextChecker } from "./context-rules";
+import {
+  baseRuntimeOf,
+  findFullBaseImageFamily,
+  fullToLeanSavings,
+  healthcheckFix,
+  nonRootUserFix,
+  type BaseRuntime,
+} from "./base-images";
+import { InstallAfterCodeCopy } from "./cache-order-rules";
+import { BytecodeInContextChecker, CopyWholeContextChecker } from "./context-rules";
 import { FindingCollector, formatMebibytes, listWords, makeFinding } from "./findings";
 import { LayerTracker } from "./layers";
 import { parseDockerfile, type ParsedDockerfile, type ParsedInstruction, type ParsedStage } from "./parse";
@@ -13,7 +21,7 @@ import { pullThroughCacheFindings } from "./pull-through-cache-rules";
 
 // Bound once at load: tsx (esbuild) compiles each use of an imported function into a call of a getter
 // on the module object, a cost per call in the per-command loops (measured: 7 % of 1 MiB of `RUN a`).
-const { APT_INSTALLS, APT_UPDATES, aptUsage, finalImageRunFindings } = runRules;
+const { APT_INSTALLS, APT_UPDATES, aptUsage, finalImageRunFindings, pythonDevToolsOf } = runRules;
 const { cacheMountTargets, runCommands } = shell;
 
 /**
@@ -122,11 +130,16 @@ function addInsteadOfCopyFindings(
 }
 
 /** Rules that look at every stage: base-image pinning, secrets, ADD, apt update/install split. */
+/** Per builder stage, its first RUN that installs Python test or lint tools: line and tools. */
+type BuilderDevInstalls = Map<number, { line: number; tools: string[] }>;
+
 function anyStageFindings(
   parsed: ParsedDockerfile,
   stage: ParsedStage,
   inFinalImage: boolean,
   findings: FindingCollector,
+  builderDevInstalls: BuilderDevInstalls,
+  options: AnalyzeDockerfileOptions,
 ): void {
   const base = stage.baseImage;
   if (
@@ -146,6 +159,8 @@ function anyStageFindings(
         `Base image ${base.resolved}${resolvedNote} ${problem}`,
         {
           stage: stage.label,
+          // The image's own repository, not another language's example.
+          fix: `Pin a version tag (${base.repository}:<version>), ideally with a digest (@sha256:...).`,
         },
       ),
     );
@@ -154,14 +169,103 @@ function anyStageFindings(
   // that each RUN is split into commands once).
   if (inFinalImage) return;
   const aptSplit = new AptUpdateSeparate();
+  const installOrder = new InstallAfterCodeCopy();
   for (let index = stage.firstInstruction; index < stage.endInstruction; index += 1) {
     // Only the instructions these rules read are made into objects.
     const keyword = parsed.keyword(index);
-    if (keyword !== "ARG" && keyword !== "ENV" && keyword !== "ADD" && keyword !== "RUN") continue;
+    if (
+      keyword !== "ARG" &&
+      keyword !== "ENV" &&
+      keyword !== "ADD" &&
+      keyword !== "RUN" &&
+      keyword !== "COPY"
+    )
+      continue;
     const instruction = parsed.instruction(index);
-    if (keyword === "RUN") aptSplit.check(instruction, runCommands(instruction), stage, findings);
-    else anyStageInstructionFindings(instruction, stage, findings);
+    if (keyword === "RUN") {
+      const commands = runCommands(instruction);
+      aptSplit.check(instruction, commands, stage, findings);
+      installOrder.run(instruction, commands, stage.label, findings);
+      if (!builderDevInstalls.has(stage.index)) {
+        const tools = pythonDevToolsOf(commands, builderEnvironment(options));
+        if (tools !== undefined) builderDevInstalls.set(stage.index, { line: instruction.line, tools });
+      }
+      continue;
+    }
+    if (keyword === "COPY" || keyword === "ADD") installOrder.copy(instruction);
+    if (keyword !== "COPY") anyStageInstructionFindings(instruction, stage, findings);
   }
+}
+
+const NO_VARIABLES: ReadonlyMap<string, string> = new Map();
+
+/** A builder RUN's environment as `python-dev-packages` reads it: the context's requirements files. */
+function builderEnvironment(options: AnalyzeDockerfileOptions): runRules.RunEnvironment {
+  return options.requirementFiles === undefined
+    ? { variables: NO_VARIABLES }
+    : { variables: NO_VARIABLES, requirementFiles: options.requirementFiles };
+}
+
+// Where a builder stage's Python packages live when a later stage copies them: pip's --user and
+// --prefix/--target locations, a virtualenv, site- or dist-packages.
+const PYTHON_INSTALL_PATH =
+  /^\/root\/\.local(\/|$)|^\/install(\/|$)|venv|site-packages|dist-packages|^\/usr\/local\/?$|^\/usr\/local\/lib/;
+
+/**
+ * The stage a `--from` value names (its name, or its index), among the stages with dev installs only;
+ * their names are mapped once, on first use (a search per COPY would be quadratic).
+ */
+function stageIndexNamed(
+  parsed: ParsedDockerfile,
+  value: string,
+  builderDevInstalls: BuilderDevInstalls,
+): number | undefined {
+  if (/^\d+$/.test(value)) return Number(value);
+  let names = builderStageNames.get(builderDevInstalls);
+  if (names === undefined) {
+    names = new Map();
+    for (const index of [...builderDevInstalls.keys()].sort((a, b) => a - b)) {
+      const name = parsed.stage(index).name;
+      if (name !== undefined && !names.has(name)) names.set(name, index);
+    }
+    builderStageNames.set(builderDevInstalls, names);
+  }
+  return names.get(value.toLowerCase());
+}
+
+const builderStageNames = new WeakMap<BuilderDevInstalls, Map<string, number>>();
+
+/**
+ * `python-dev-packages` for a COPY --from=<builder> of the builder's installed Python packages when
+ * the builder installed test or lint tools: they reach the final image through the copy.
+ */
+function copiedDevInstallFindings(
+  parsed: ParsedDockerfile,
+  instruction: ParsedInstruction,
+  stageLabel: string,
+  builderDevInstalls: BuilderDevInstalls,
+  findings: FindingCollector,
+): void {
+  if (builderDevInstalls.size === 0) return;
+  const from = instruction.flags.find((flag) => flag.name === "from")?.value;
+  if (from === undefined || from === null) return;
+  const source = stageIndexNamed(parsed, from, builderDevInstalls);
+  const installed = source === undefined ? undefined : builderDevInstalls.get(source);
+  if (installed === undefined) return;
+  const words = instruction.argumentWords;
+  let copiesPackages = false;
+  // The source (`/root/.local`, `/install`, a venv) or the destination (site- or dist-packages).
+  for (let index = 0; index < words.length; index += 1)
+    if (PYTHON_INSTALL_PATH.test(words[index] as string)) copiesPackages = true;
+  if (!copiesPackages || findings.omits("python-dev-packages", installed.line)) return;
+  findings.add(
+    makeFinding(
+      "python-dev-packages",
+      installed.line,
+      `Line ${installed.line} installs test and lint tools that line ${instruction.line} copies into the final image: ${listWords(installed.tools)}`,
+      { stage: stageLabel },
+    ),
+  );
 }
 
 /** The any-stage rules of one ARG, ENV or ADD. */
@@ -311,6 +415,7 @@ function finalImageFindings(
   parsed: ParsedDockerfile,
   options: AnalyzeDockerfileOptions,
   findings: FindingCollector,
+  builderDevInstalls: BuilderDevInstalls,
 ): void {
   const chain = parsed.finalChain.map((index) => parsed.stage(index));
   const root = chain[0];
@@ -319,7 +424,10 @@ function finalImageFindings(
   for (const finding of baseImageFindings(root, target)) findings.add(finding);
   const variables = new Map<string, string>();
   // One object for every RUN: the map in it changes as ENV and ARG instructions are read.
-  const environment = { variables };
+  const environment =
+    options.requirementFiles === undefined
+      ? { variables }
+      : { variables, requirementFiles: options.requirementFiles };
   for (let at = 0; at < parsed.globalArgCount; at += 1) {
     const arg = parsed.instruction(at);
     const legacy = isLegacyEnv(arg);
@@ -328,7 +436,16 @@ function finalImageFindings(
       variables.set(variableName(arg, legacy, index), variableValue(arg, legacy, index) ?? "");
   }
   const layers = new LayerTracker(findings);
-  const copyWholeContext = new CopyWholeContextChecker(options.dockerignore, options.contextFiles);
+  // Fixes that fit the final image's base (issue 18 item 7): a Python image gets Python advice.
+  const runtime = baseRuntimeOf(root.baseImage?.repository, root.baseImage?.tag);
+  const copyWholeContext = new CopyWholeContextChecker(
+    options.dockerignore,
+    options.contextFiles,
+    runtime.language === "python",
+  );
+  const bytecodeInContext = new BytecodeInContextChecker(options.dockerignore, options.contextFiles);
+  // One for the whole chain: code copied in a stage is in every stage built FROM it.
+  const installOrder = new InstallAfterCodeCopy();
   // undefined once WORKDIR is unknowable (a variable) or longer than a path can be.
   let workdir: string | undefined = "/";
   let lastUser: ParsedInstruction | undefined;
@@ -380,7 +497,10 @@ function finalImageFindings(
           break;
         case "COPY":
         case "ADD":
+          copiedDevInstallFindings(parsed, instruction, stage.label, builderDevInstalls, findings);
           copyWholeContext.check(instruction, stage.label, findings);
+          bytecodeInContext.check(instruction, stage.label, findings);
+          installOrder.copy(instruction);
           layers.copy(instruction, workdir);
           break;
         case "RUN": {
@@ -388,6 +508,7 @@ function finalImageFindings(
           aptSplit.check(instruction, commands, stage, findings);
           const cacheTargets = cacheMountTargets(instruction);
           finalImageRunFindings(instruction, stage.label, environment, commands, cacheTargets, findings);
+          installOrder.run(instruction, commands, stage.label, findings);
           layers.run(instruction, workdir, stage.label, commands, cacheTargets);
           break;
         }
@@ -395,11 +516,13 @@ function finalImageFindings(
     }
     consecutiveRuns.flush(stage, findings);
   }
-  for (const finding of userFindings(lastUser, root, target)) findings.add(finding);
-  if (!hasHealthcheck) {
+  for (const finding of userFindings(lastUser, root, target, runtime)) findings.add(finding);
+  const healthcheck = healthcheckFix(runtime);
+  if (!hasHealthcheck && healthcheck !== undefined) {
     findings.add(
       makeFinding("no-healthcheck", target.fromLine, `The final stage (${target.label}) has no HEALTHCHECK`, {
         stage: target.label,
+        fix: healthcheck,
       }),
     );
   }
@@ -409,7 +532,9 @@ function userFindings(
   lastUser: ParsedInstruction | undefined,
   root: ParsedStage,
   target: ParsedStage,
+  runtime: BaseRuntime,
 ): DockerfileFinding[] {
+  const fix = nonRootUserFix(runtime);
   if (lastUser === undefined) {
     // Some bases (distroless :nonroot, images built for it) already switch to an unprivileged user.
     if (
@@ -422,9 +547,7 @@ function userFindings(
         "root-user",
         target.fromLine,
         `The final stage (${target.label}) sets no USER, so it runs as root`,
-        {
-          stage: target.label,
-        },
+        { stage: target.label, fix },
       ),
     ];
   }
@@ -436,9 +559,7 @@ function userFindings(
       "root-user",
       lastUser.line,
       `USER ${lastUser.argumentText.trim()} on line ${lastUser.line} runs the final image as root`,
-      {
-        stage: target.label,
-      },
+      { stage: target.label, fix },
     ),
   ];
 }
@@ -457,10 +578,19 @@ export function analyzeDockerfile(text: string, options: AnalyzeDockerfileOption
     for (let index = 0; index < parsed.globalArgCount; index += 1)
       secretFindings(parsed.instruction(index), undefined, findings);
     const finalStages = new Set(parsed.finalChain);
+    const builderDevInstalls: BuilderDevInstalls = new Map();
     for (let index = 0; index < parsed.stageCount; index += 1)
-      anyStageFindings(parsed, parsed.stage(index), finalStages.has(index), findings);
-    finalImageFindings(parsed, options, findings);
-    for (const finding of emulatedBuildStageFindings(parsed, options.platforms)) findings.add(finding);
+      anyStageFindings(
+        parsed,
+        parsed.stage(index),
+        finalStages.has(index),
+        findings,
+        builderDevInstalls,
+        options,
+      );
+    finalImageFindings(parsed, options, findings, builderDevInstalls);
+    for (const finding of emulatedBuildStageFindings(parsed, options.platforms, options.platformBuilders))
+      findings.add(finding);
     for (const finding of pullThroughCacheFindings(parsed, options.pullThroughCacheRegistry))
       findings.add(finding);
     return findings.sorted();

@@ -146,3 +146,80 @@ export function fullToLeanSavings(
   if (full === undefined || lean === undefined) return undefined;
   return { bytes: full.compressedBytes - lean.compressedBytes, full, lean };
 }
+
+/**
+ * What the final image runs on, as far as advice depends on it (issue 18 item 7: a Python image never
+ * gets Node advice). `language` is the runtime the base ships; `flavour` is the userland around it:
+ * `debian` (a shell, apt, useradd), `alpine` (busybox: ash, adduser, wget), `distroless` (no shell, a
+ * `nonroot` user 65532) or `scratch` (nothing at all: a static binary).
+ */
+export interface BaseRuntime {
+  language: "python" | "node" | "go" | "other";
+  flavour: "debian" | "alpine" | "distroless" | "scratch";
+}
+
+// Last path segment of the repository → language, for official images and mirrors of them
+// (`ecr-pipeline-test/python`, `123.dkr.ecr.us-east-1.amazonaws.com/python`, `gcr.io/distroless/python3`).
+const LANGUAGE_SEGMENTS: ReadonlyArray<[RegExp, BaseRuntime["language"]]> = [
+  [/^(python|pypy)[0-9.]*(-|$)/, "python"],
+  [/^(node|nodejs)[0-9.]*(-|$)/, "node"],
+  [/^(golang|go)(-|$)/, "go"],
+];
+
+/** The runtime of a base image (`repository` as ImageReference gives it, lower case); undefined base: other/debian. */
+export function baseRuntimeOf(repository: string | undefined, tag: string | undefined): BaseRuntime {
+  if (repository === undefined) return { language: "other", flavour: "debian" };
+  if (repository === "scratch") return { language: "other", flavour: "scratch" };
+  const segment = repository.slice(repository.lastIndexOf("/") + 1);
+  const lowerTag = (tag ?? "").toLowerCase();
+  let language: BaseRuntime["language"] = "other";
+  for (const [pattern, name] of LANGUAGE_SEGMENTS) if (pattern.test(segment)) language = name;
+  // gcr.io/distroless/static, base and cc hold no interpreter: what runs there is a static binary.
+  const flavour: BaseRuntime["flavour"] =
+    repository.includes("distroless") || lowerTag.includes("distroless")
+      ? "distroless"
+      : segment === "alpine" || lowerTag.includes("alpine")
+        ? "alpine"
+        : "debian";
+  if (flavour === "distroless" && language === "other" && /^(static|base|cc)(-|$)/.test(segment))
+    language = "go";
+  return { language, flavour };
+}
+
+/**
+ * The HEALTHCHECK to suggest for a final image on `runtime`, or undefined when none fits: distroless and
+ * scratch images have no shell and no HTTP client, so a check would need a probe binary of its own; the
+ * orchestrator's check (ECS `healthCheck`, a Kubernetes probe) is the fix there and no finding is made.
+ */
+export function healthcheckFix(runtime: BaseRuntime): string | undefined {
+  if (runtime.flavour === "distroless" || runtime.flavour === "scratch") return undefined;
+  switch (runtime.language) {
+    case "python":
+      return `Add a check the interpreter runs, e.g. HEALTHCHECK CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=3)"] (or rely on the orchestrator's health check and ignore this).`;
+    case "node":
+      return 'Add e.g. HEALTHCHECK CMD ["node", "healthcheck.js"] (or rely on the orchestrator\'s health check and ignore this).';
+    case "go":
+      return 'Add a check the binary itself answers, e.g. HEALTHCHECK CMD ["/app", "-healthcheck"] (or rely on the orchestrator\'s health check and ignore this).';
+    default:
+      return runtime.flavour === "alpine"
+        ? "Add e.g. HEALTHCHECK CMD wget -q --spider http://127.0.0.1:8080/healthz || exit 1 (busybox wget is in the image; or rely on the orchestrator's health check and ignore this)."
+        : 'Add a HEALTHCHECK with a command the image has, e.g. HEALTHCHECK CMD ["/app/healthcheck"] (or rely on the orchestrator\'s health check and ignore this).';
+  }
+}
+
+/**
+ * The USER fix for a final image on `runtime`: a numeric non-root user, so that Kubernetes'
+ * `runAsNonRoot` can verify it without reading /etc/passwd
+ * (https://kubernetes.io/docs/concepts/security/pod-security-standards/, "Running as Non-root").
+ */
+export function nonRootUserFix(runtime: BaseRuntime): string {
+  if (runtime.flavour === "distroless")
+    return "Set USER 65532:65532 (distroless' nonroot user; or use the :nonroot tag of the base) in the final stage.";
+  if (runtime.flavour === "scratch")
+    return "Set USER 65532:65532 in the final stage (a numeric user needs no /etc/passwd in a scratch image).";
+  if (runtime.language === "node")
+    return "Set USER node in the final stage (uid 1000 in the official node images; USER 1000:1000 lets Kubernetes' runAsNonRoot verify it).";
+  if (runtime.flavour === "alpine")
+    return "Create an unprivileged user and switch to it by number: RUN adduser -D -H -u 10001 app, then USER 10001:10001 in the final stage.";
+  return "Create an unprivileged user and switch to it by number: RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin app, then USER 10001:10001 in the final stage.";
+}

@@ -3,6 +3,7 @@
  * files the build would send, with the same decisions as the context hash (../buildkit/context.ts,
  * ../buildkit/context-hash.ts), so that both judge the same context.
  */
+import * as path from "node:path";
 import { readDockerignoreFor, readRegularTextFile } from "../buildkit/context";
 import { listContextFiles } from "../buildkit/context-hash";
 import { analyzeDockerfile } from "./analyze";
@@ -21,6 +22,7 @@ export function analyzeBuildDockerfile(
   dockerfile: string,
   target?: string,
   platforms?: readonly string[],
+  platformBuilders?: Readonly<Record<string, string>>,
 ): DockerfileFinding[] {
   let text: string;
   try {
@@ -41,10 +43,38 @@ export function analyzeBuildDockerfile(
   } catch {
     contextFiles = undefined;
   }
+  const requirementFiles = readRequirementFiles(context, contextFiles);
   return analyzeDockerfile(text, {
+    ...(requirementFiles === undefined ? {} : { requirementFiles }),
     dockerignore,
     ...(contextFiles === undefined ? {} : { contextFiles }),
     ...(target === undefined ? {} : { target }),
     ...(platforms === undefined ? {} : { platforms }),
+    ...(platformBuilders === undefined ? {} : { platformBuilders }),
   });
+}
+
+// pip requirements files, by name; read only when small (a real one is a few kB).
+const REQUIREMENTS_NAME = /(^|\/)[^/]*requirements[^/]*\.(txt|in)$|(^|\/)requirements\/[^/]+\.(txt|in)$/;
+const MAX_REQUIREMENTS_FILES = 50;
+const MAX_REQUIREMENTS_BYTES = 256 * 1024;
+
+/** The text of the context's requirements files (for `python-dev-packages`), or undefined when none. */
+function readRequirementFiles(
+  context: string,
+  contextFiles: readonly string[] | undefined,
+): Record<string, string> | undefined {
+  if (contextFiles === undefined) return undefined;
+  const files: Record<string, string> = {};
+  let count = 0;
+  for (const file of contextFiles) {
+    if (!REQUIREMENTS_NAME.test(file) || count === MAX_REQUIREMENTS_FILES) continue;
+    try {
+      files[file] = readRegularTextFile(path.join(context, file), "entry", MAX_REQUIREMENTS_BYTES);
+      count += 1;
+    } catch {
+      // unreadable or too big: judged by its name only
+    }
+  }
+  return count === 0 ? undefined : files;
 }

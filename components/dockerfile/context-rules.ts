@@ -37,6 +37,28 @@ const CONTEXT_CATEGORIES: readonly ContextCategory[] = [
   },
 ];
 
+// A Python image's context: a local virtualenv plays node_modules' part, tests are test_*.py files too,
+// and bytecode is a checkout's leftover. Without a file list only the probes of .git, tests and .env are
+// asked (a venv's name varies; bytecode is python-bytecode's, with a file list).
+const PYTHON_CONTEXT_CATEGORIES: readonly ContextCategory[] = [
+  CONTEXT_CATEGORIES[0] as ContextCategory,
+  {
+    label: "virtualenv",
+    probes: [],
+    isMember: (path) => /(^|\/)\.?venv\/|(^|\/)env\/(bin|lib)\//.test(path),
+  },
+  {
+    label: "tests",
+    probes: ["tests/test_example.py", "test/test_example.py", "test_example.py"],
+    isMember: (path) => /(^|\/)(test|tests)\//.test(path) || /(^|\/)test_[^/]*\.py$|_test\.py$/.test(path),
+  },
+  CONTEXT_CATEGORIES[3] as ContextCategory,
+];
+
+/** The fix of `copy-whole-context` for a Python final image (the catalog's names node_modules). */
+export const PYTHON_COPY_WHOLE_CONTEXT_FIX =
+  "Add .git, tests, .env, __pycache__ and any local virtualenv (.venv) to .dockerignore, or COPY only the paths the image needs.";
+
 function copiesWholeContext(instruction: ParsedInstruction): boolean {
   for (const flag of instruction.flags) if (flag.name === "from") return false;
   // argumentWords are the JSON array's elements or the unquoted words: `COPY [".", "/app"]` and
@@ -60,15 +82,19 @@ export class CopyWholeContextChecker {
   constructor(
     private readonly dockerignoreText: string | null | undefined,
     private readonly contextFiles: readonly string[] | undefined,
+    /** The final image's language (base-images.ts `baseRuntimeOf`): a Python image is not told about node_modules. */
+    private readonly python = false,
   ) {}
 
   private whatIsMissing(): string[] {
     if (this.missing !== undefined) return this.missing;
     const matcher = dockerignore().add(this.dockerignoreText ?? "");
     const missing: string[] = [];
-    for (const category of CONTEXT_CATEGORIES) {
+    for (const category of this.python ? PYTHON_CONTEXT_CATEGORIES : CONTEXT_CATEGORIES) {
       if (this.contextFiles === undefined) {
-        if (!category.probes.some((probe) => matcher.ignores(probe))) missing.push(category.label);
+        // A category without probes is judged only with the file list.
+        if (category.probes.length > 0 && !category.probes.some((probe) => matcher.ignores(probe)))
+          missing.push(category.label);
         continue;
       }
       let copied = 0;
@@ -94,7 +120,7 @@ export class CopyWholeContextChecker {
           "copy-whole-context",
           instruction.line,
           `${written} on line ${instruction.line} copies the whole build context and there is no .dockerignore${what}`,
-          { stage },
+          this.python ? { stage, fix: PYTHON_COPY_WHOLE_CONTEXT_FIX } : { stage },
         ),
       );
       return;
@@ -104,6 +130,47 @@ export class CopyWholeContextChecker {
         "copy-whole-context",
         instruction.line,
         `${written} on line ${instruction.line} copies the whole build context and the .dockerignore does not exclude ${listWords(found)}`,
+        this.python ? { stage, fix: PYTHON_COPY_WHOLE_CONTEXT_FIX } : { stage },
+      ),
+    );
+  }
+}
+
+// Bytecode a developer's checkout holds: __pycache__ directories and stray .pyc/.pyo files.
+const BYTECODE = /(^|\/)__pycache__\/|\.py[co]$/;
+
+/**
+ * `python-bytecode` for a COPY/ADD of the whole context whose files include Python bytecode that the
+ * .dockerignore does not exclude. Needs the context's file list (`contextFiles`); counted once, on
+ * first use, like CopyWholeContextChecker.
+ */
+export class BytecodeInContextChecker {
+  private count: number | undefined;
+
+  constructor(
+    private readonly dockerignoreText: string | null | undefined,
+    private readonly contextFiles: readonly string[] | undefined,
+  ) {}
+
+  private bytecodeFiles(): number {
+    if (this.count !== undefined) return this.count;
+    const matcher = dockerignore().add(this.dockerignoreText ?? "");
+    let count = 0;
+    for (const path of this.contextFiles ?? []) if (BYTECODE.test(path) && !matcher.ignores(path)) count += 1;
+    this.count = count;
+    return count;
+  }
+
+  check(instruction: ParsedInstruction, stage: string, findings: FindingCollector): void {
+    if (this.dockerignoreText === undefined || this.contextFiles === undefined) return;
+    if (!copiesWholeContext(instruction)) return;
+    const count = this.bytecodeFiles();
+    if (count === 0 || findings.omits("python-bytecode", instruction.line)) return;
+    findings.add(
+      makeFinding(
+        "python-bytecode",
+        instruction.line,
+        `${instruction.keyword} ${instruction.argumentText} on line ${instruction.line} copies ${count} Python bytecode file${count === 1 ? "" : "s"} (__pycache__/, *.pyc) from the build context`,
         { stage },
       ),
     );

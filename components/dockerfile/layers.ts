@@ -6,8 +6,8 @@ import type { ShellCommand } from "./shell";
 
 // Bound once at load: tsx (esbuild) compiles each use of an imported function into a call of a getter
 // on the module object, a cost per call in the per-command loops (measured: 7 % of 1 MiB of `RUN a`).
-const { aptArguments, aptSubcommand, isPipInstall } = shell;
-const { installedPackages } = runRules;
+const { aptArguments, isPipInstall } = shell;
+const { aptFamilySubcommand, installedPackages } = runRules;
 
 /** Something one layer of the final image added: a path, or an installed package. */
 interface AddedContent {
@@ -301,7 +301,7 @@ export class LayerTracker {
           this.deletedBy(absoluteTarget, (deletions ??= []));
         }
       }
-      const sub = aptSubcommand(command);
+      const sub = aptFamilySubcommand(command);
       if (sub === "purge" || sub === "remove") {
         for (const name of aptArguments(command)) {
           const list = this.packages.get(name);
@@ -386,7 +386,7 @@ export class LayerTracker {
             this.addPath("directory", directory, "git clone", line, workdir);
         }
       }
-      if (aptSubcommand(command) === "update") {
+      if (aptFamilySubcommand(command) === "update") {
         sortedRemoved ??= removedWords(commands);
         if (!isRemoved(sortedRemoved, "/var/lib/apt/lists") && !startsWithAny(cacheTargets, "/var/lib/apt"))
           this.add("directory", "/var/lib/apt/lists", line, "apt-get update");

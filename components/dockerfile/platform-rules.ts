@@ -61,11 +61,29 @@ function copiedFromStages(parsed: ParsedDockerfile): number[] {
   return [...needed].filter((index) => !chain.has(index)).sort((a, b) => a - b);
 }
 
+/**
+ * The platforms that share the default builder: those `platformBuilders` does not send to a builder of
+ * their own. The pipeline builds each platform separately when it has several (components/image.ts,
+ * `buildOf`), on `platformBuilders[platform]` or else the default builder; a platform on its own (native)
+ * builder is not emulated, and of the platforms left on the default builder one is its own.
+ */
+export function platformsOnDefaultBuilder(
+  platforms: readonly string[],
+  platformBuilders: Readonly<Record<string, string>> | undefined,
+): string[] {
+  const distinct = [...new Set(platforms)];
+  if (platformBuilders === undefined) return distinct;
+  return distinct.filter((platform) => !Object.prototype.hasOwnProperty.call(platformBuilders, platform));
+}
+
 export function emulatedBuildStageFindings(
   parsed: ParsedDockerfile,
-  platforms: readonly string[] | undefined,
+  allPlatforms: readonly string[] | undefined,
+  platformBuilders?: Readonly<Record<string, string>>,
 ): DockerfileFinding[] {
-  if (platforms === undefined || new Set(platforms).size < 2) return [];
+  if (allPlatforms === undefined) return [];
+  const platforms = platformsOnDefaultBuilder(allPlatforms, platformBuilders);
+  if (platforms.length < 2) return [];
   // `--platform` of each stage's FROM (the value as written, before ARG substitution).
   const stages = parsed.stages;
   const flags = stages.map(

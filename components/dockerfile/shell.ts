@@ -110,6 +110,7 @@ function isAssignment(word: string): boolean {
  */
 const TRACKED_VARIABLES = new Set([
   "PIP_NO_CACHE_DIR", "NODE_ENV", "NPM_CONFIG_OMIT", "npm_config_omit", "NPM_CONFIG_PRODUCTION",
+  "PYTHONDONTWRITEBYTECODE",
 ]); // prettier-ignore
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;

@@ -36,6 +36,17 @@ export interface AnalyzeDockerfileOptions {
    * `base-image-pull-through-cache` reports bases an ECR pull-through cache rule could serve.
    */
   pullThroughCacheRegistry?: string;
+  /**
+   * Builder per platform (the pipeline's `platformBuilders`): a platform listed here builds on its own
+   * (native) builder, so only the platforms left to the default builder can run under emulation.
+   */
+  platformBuilders?: Readonly<Record<string, string>>;
+  /**
+   * Text of the build context's pip requirements files by path (`requirements.txt`,
+   * `requirements/dev.txt`, …): `python-dev-packages` reads what `pip install -r <file>` installs.
+   * Without it, only the file's name can mark it as a development file.
+   */
+  requirementFiles?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -44,6 +44,13 @@ const POSITIVE: Record<string, Expected[]> = {
       fix: "Run `apt-get update && apt-get install ...` in one RUN.",
     },
     {
+      id: "install-after-code-copy",
+      line: 4,
+      message:
+        "apt-get install on line 4 comes after COPY app /app on line 3, which copies application code: every change to that code runs the install again and stores a new copy of its layer.",
+      fix: "COPY only the dependency manifests first (requirements.txt, pyproject.toml and its lock file, package.json and package-lock.json, …), install, then COPY the application code.",
+    },
+    {
       id: "no-multi-stage",
       line: 4,
       message: "Line 4 installs build tools that stay in the final image: gcc.",
@@ -60,6 +67,13 @@ const POSITIVE: Record<string, Expected[]> = {
       line: 6,
       message: "apt-get install on line 6 runs in a different RUN from apt-get update on line 2.",
       fix: "Run `apt-get update && apt-get install ...` in one RUN.",
+    },
+    {
+      id: "install-after-code-copy",
+      line: 6,
+      message:
+        "apt-get install on line 6 comes after COPY app /app on line 3, which copies application code: every change to that code runs the install again and stores a new copy of its layer.",
+      fix: "COPY only the dependency manifests first (requirements.txt, pyproject.toml and its lock file, package.json and package-lock.json, …), install, then COPY the application code.",
     },
   ],
   "cache-mounts": [
@@ -141,10 +155,18 @@ const POSITIVE: Record<string, Expected[]> = {
       fix: "Run `apt-get update && apt-get install ...` in one RUN.",
     },
     {
+      id: "install-after-code-copy",
+      line: 6,
+      message:
+        "apt-get install on line 6 comes after COPY tests ./tests on line 3, which copies application code: every change to that code runs the install again and stores a new copy of its layer.",
+      fix: "COPY only the dependency manifests first (requirements.txt, pyproject.toml and its lock file, package.json and package-lock.json, …), install, then COPY the application code.",
+    },
+    {
       id: "root-user",
       line: 7,
       message: 'USER "root" on line 7 runs the final image as root.',
-      fix: "Create or use an unprivileged user and set `USER <name>` (e.g. USER node) in the final stage.",
+      // The base is node:22-bookworm-slim: the fix names the node image's own user (issue 18 item 7).
+      fix: "Set USER node in the final stage (uid 1000 in the official node images; USER 1000:1000 lets Kubernetes' runAsNonRoot verify it).",
     },
   ],
   "pip-env-in-run": [

@@ -70,6 +70,14 @@ export const SHAPES: Array<[string, () => string, Expected]> = [
   ["At the limit: RUN apt-get install -y of distinct packages", () => "FROM a\n" + lines(MAX_DOCKERFILE_INSTRUCTIONS - 1, (i) => `RUN apt-get install -y p${i}\n`), A],
   ["At the limit: RUN --mount=type=cache per line", () => atLimit("FROM a\n", "RUN --mount=type=cache,target=/root/.cache a\n", 1), A],
   [`One apt-get install of ${MAX_SHELL_WORDS_PER_RUN - 2} distinct packages (the limit)`, () => `FROM a\nRUN apt-get install ${lines(MAX_SHELL_WORDS_PER_RUN - 2, (i) => `p${i} `)}`, A],
+  // The rules of issue 22 (install-after-code-copy, python-dev-packages across stages, apk/rpm caches,
+  // python-bytecode), at the instruction limit and in one long RUN.
+  ["At the limit: COPY app.py . then RUN apt-get install -y curl", () => atLimit("FROM a\n", "COPY app.py .\nRUN apt-get install -y curl\n", 2), A],
+  ["At the limit: builder stages with pip install pytest, each copied into the final stage", () => lines(4999, (i) => `FROM a AS s${i}\nRUN pip install pytest\n`) + "FROM a\n" + lines(4999, (i) => `COPY --from=s${i} /root/.local /root/.local\n`), A],
+  ["At the limit: RUN apk update && apk add curl", () => atLimit("FROM a\n", "RUN apk update && apk add curl\n", 1), A],
+  ["At the limit: RUN dnf install -y x && dnf clean all && dnf install -y y", () => atLimit("FROM a\n", "RUN dnf install -y x && dnf clean all && dnf install -y y\n", 1), A],
+  ["At the limit: RUN python build.py", () => atLimit("FROM a\n", "RUN python build.py\n", 1), A],
+  [`One pip install of ${MAX_SHELL_WORDS_PER_RUN - 3} distinct pytest plugins (the limit)`, () => `FROM a\nRUN pip install ${lines(MAX_SHELL_WORDS_PER_RUN - 3, (i) => `pytest-p${i} `)}`, A],
   // Distinct paths and stage names at 2,000 instructions, as before.
   ["999 COPYs then as many rm (the layer tracker compared every pair)", () => `FROM a\n${lines(999, (i) => `COPY f${i} /a/f${i}\n`)}${lines(999, (i) => `RUN rm -rf /a/f${i}\n`)}`, A],
   ["2,000 named stages (each FROM searched all earlier stages)", () => lines(2000, (i) => `FROM a AS s${i}\n`), A],

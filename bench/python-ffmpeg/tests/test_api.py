@@ -1,0 +1,5 @@
+from vidaud.api import health
+
+
+def test_health_reports_ffmpeg():
+    assert health()["ffmpeg"].startswith("ffmpeg version")
