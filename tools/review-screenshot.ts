@@ -8,8 +8,8 @@
 import * as path from "node:path";
 import { readStackFile } from "../components/review/read";
 import { renderMarkdown } from "../components/review/render";
-import { threeStacks } from "../test/review/fixtures";
-import { screenshot } from "../test/review/html";
+import { threeStacks } from "./lib/review-fixtures";
+import { screenshot } from "./lib/review-html";
 
 const markdown = renderMarkdown(threeStacks().map(readStackFile));
 const docs = path.join(__dirname, "..", "docs");

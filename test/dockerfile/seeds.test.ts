@@ -94,7 +94,7 @@ describe("the seeds' own Dockerfiles (issue 22)", () => {
     assert.deepEqual(
       analyzeSeed("000-before").map((finding) => `${finding.line} ${finding.id}: ${finding.message}`),
       [
-        "1 full-base-image: The final image (stage 0) is built on python:3.12, a full python image; python:<version>-slim-bookworm would do for about 335.0 MB less (python:3.12-bookworm 380.0 MB vs python:3.12-slim-bookworm 45.0 MB compressed, linux/amd64, Docker Hub, checked 2026-11-22, unverified estimate).",
+        "1 full-base-image: The final image (stage 0) is built on python:3.12, a full python image; python:<version>-slim-bookworm would do for about 319.5 MiB less (python:3.12-bookworm 362.4 MiB vs python:3.12-slim-bookworm 42.9 MiB compressed, linux/amd64, Docker Hub, checked 2026-11-22, unverified estimate).",
         "1 no-healthcheck: The final stage (0) has no HEALTHCHECK.",
         "1 root-user: The final stage (0) sets no USER, so it runs as root.",
         "3 copy-whole-context: COPY . . on line 3 copies the whole build context and there is no .dockerignore, including .git, tests and .env.",

@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main, parseArgs, USAGE } from "../../components/review/cli";
-import { threeStacks } from "./fixtures";
-import { assertCostReview } from "./schema";
+import { threeStacks } from "../../tools/lib/review-fixtures";
+import { assertCostReview } from "../helpers/cost-schema";
 
 const ROOT = path.join(__dirname, "..", "..");
 const expected = (name: string) =>

@@ -12,8 +12,8 @@ import {
   type CostDocumentInput,
 } from "../../components/review/document";
 import { evaluateCostGuardrails } from "../../components/review/guardrails";
-import { devDocument, MiB, prodDocument, stagingDocument } from "./fixtures";
-import { assertCostDocument, validateCostDocument } from "./schema";
+import { devDocument, MiB, prodDocument, stagingDocument } from "../../tools/lib/review-fixtures";
+import { assertCostDocument, validateCostDocument } from "../helpers/cost-schema";
 
 const GiB = 2 ** 30;
 

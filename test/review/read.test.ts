@@ -13,8 +13,8 @@ import {
   stagingDocument,
   threeStacks,
   UNKNOWN,
-} from "./fixtures";
-import { assertCostDocument } from "./schema";
+} from "../../tools/lib/review-fixtures";
+import { assertCostDocument } from "../helpers/cost-schema";
 
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), "utf8");
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { readStackFile } from "../../components/review/read";
 import { renderMarkdown } from "../../components/review/render";
-import { threeStacks } from "./fixtures";
-import { CHROMIUM, COMMENT_WIDTH_PX, measure, renderHtml } from "./html";
+import { threeStacks } from "../../tools/lib/review-fixtures";
+import { CHROMIUM, COMMENT_WIDTH_PX, measure, renderHtml } from "../../tools/lib/review-html";
 
 const markdown = renderMarkdown(threeStacks().map(readStackFile));
 

@@ -11,8 +11,8 @@ import {
   stackOutputJson,
   stagingDocument,
   threeStacks,
-} from "./fixtures";
-import { assertCostReview } from "./schema";
+} from "../../tools/lib/review-fixtures";
+import { assertCostReview } from "../helpers/cost-schema";
 
 const EXPECTED = path.join(__dirname, "..", "fixtures", "review");
 const expected = (name: string) => fs.readFileSync(path.join(EXPECTED, name), "utf8");

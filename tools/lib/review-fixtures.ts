@@ -17,7 +17,7 @@ import { evaluateCostGuardrails, type CostGuardrailSettings } from "../../compon
 import type { KnownImageSize } from "../../components/common/size-basis";
 
 export const MiB = 2 ** 20;
-export const FIXTURES = path.join(__dirname, "..", "fixtures", "pulumi");
+export const FIXTURES = path.join(__dirname, "..", "..", "test", "fixtures", "pulumi");
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function estimateFor(bytes: number, input: Omit<CostEstimateInput, "imageBytes">): CostEstimate {
