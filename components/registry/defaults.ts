@@ -101,8 +101,12 @@ export interface RegistryDefaultsPlan {
   warnings: RegistryWarning[];
 }
 
-/** The rules of `arg` parsed as describe-registry would print them, errors named under `key`. */
-function parseRules(rules: readonly unknown[], key: (index: number) => string): ReplicationRule[] {
+/** The rules parsed as describe-registry prints them, errors named under `key` and ending with `fix`. */
+function parseRules(
+  rules: readonly unknown[],
+  key: (index: number) => string,
+  fix: string,
+): ReplicationRule[] {
   try {
     return replicationRulesFromDescribeRegistry({ replicationConfiguration: { rules } });
   } catch (error) {
@@ -110,9 +114,13 @@ function parseRules(rules: readonly unknown[], key: (index: number) => string): 
     const match = /^replicationConfiguration\.rules\[(\d+)\]/.exec(error.key);
     const rename = (text: string) =>
       match === null ? text : text.split(match[0]).join(key(Number(match[1])));
-    throw new InvalidInputError(rename(error.key), rename(error.message));
+    throw new InvalidInputError(rename(error.key), `${rename(error.message)}. Fix: ${fix}`);
   }
 }
+
+const EXISTING_FIX =
+  'pass the rules as `aws ecr describe-registry` prints them: { destinations: [{ region, registryId }], repositoryFilters?: [{ filter, filterType: "PREFIX_MATCH" }] }';
+const REQUESTED_FIX = "pass the pipeline's replicationRule output unchanged";
 
 function checkTemplate(value: unknown, key: string): RepositoryCreationTemplateInputs {
   const inputs = value as Partial<RepositoryCreationTemplateInputs> | null;
@@ -164,13 +172,13 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
   if (typeof input.registryId !== "string" || !ACCOUNT_ID.test(input.registryId)) {
     throw new InvalidInputError(
       "registryId",
-      `registryId must be the registry's 12-digit account id, got ${describeValue(input.registryId)}`,
+      `registryId must be the registry's 12-digit account id, got ${describeValue(input.registryId)}. Fix: pass the AWS provider's account, e.g. (await aws.getCallerIdentity()).accountId`,
     );
   }
   if (typeof input.region !== "string" || !REGION.test(input.region)) {
     throw new InvalidInputError(
       "region",
-      `region must be a region code such as "us-east-1", got ${describeValue(input.region)}`,
+      `region must be a region code such as "us-east-1", got ${describeValue(input.region)}. Fix: pass the AWS provider's region (stack config aws:region)`,
     );
   }
   const { registryId, region } = input;
@@ -197,14 +205,19 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
     const existing = parseRules(
       input.existingReplicationRules,
       (index) => `existingReplicationRules[${index}]`,
+      EXISTING_FIX,
     );
     const requested = requesters.map((requestedBy) => {
       const key = keyOf("replicationRules", requestedBy);
-      const [rule] = parseRules([input.replicationRules[requestedBy]], () => key);
+      const [rule] = parseRules([input.replicationRules[requestedBy]], () => key, REQUESTED_FIX);
       return { requestedBy, rule: rule as ReplicationRule, key };
     });
+    // mergeReplicationRules names requests `requested[i].rule.…`; the user wrote `replicationRules["<key>"].…`.
     const rename = (text: string) =>
-      text.replace(/requested\[(\d+)\]/g, (_match, index: string) => requested[Number(index)]?.key ?? _match);
+      text.replace(
+        /requested\[(\d+)\](?:\.rule)?/g,
+        (match, index: string) => requested[Number(index)]?.key ?? match,
+      );
     try {
       const merged = mergeReplicationRules(existing, requested);
       replicationRules = merged.rules;
@@ -228,8 +241,10 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
         `${key} has no replicationRules entry ${JSON.stringify(requestedBy)}: a template is registered in the destination regions of the rule with the same key. Fix: pass the pipeline's replicationRule under the same key`,
       );
     }
-    const [rule] = parseRules([input.replicationRules[requestedBy]], () =>
-      keyOf("replicationRules", requestedBy),
+    const [rule] = parseRules(
+      [input.replicationRules[requestedBy]],
+      () => keyOf("replicationRules", requestedBy),
+      REQUESTED_FIX,
     );
     for (const filter of rule?.repositoryFilters ?? []) {
       if (inputs.prefix !== "ROOT" && !filter.filter.startsWith(`${inputs.prefix}/`)) {
@@ -296,7 +311,7 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
     if (upstream === undefined) {
       throw new InvalidInputError(
         key,
-        `${key} ${describeValue(image)} is not in a registry a pull-through cache rule can serve (Docker Hub, ECR Public, Quay, registry.k8s.io, GitHub, GitLab or Azure container registries)`,
+        `${key} ${describeValue(image)} is not in a registry a pull-through cache rule can serve (Docker Hub, ECR Public, Quay, registry.k8s.io, GitHub, GitLab or Azure container registries). Fix: leave it out, or copy the image into an ECR repository yourself`,
       );
     }
     let plan: ReturnType<typeof pullThroughCacheFor>;
