@@ -182,12 +182,17 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
     );
   }
   const { registryId, region } = input;
+  // A pipeline without replication outputs undefined for both: nothing asked.
+  const asked = (record: Readonly<Record<string, unknown>>) =>
+    Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null));
+  const replicationRules = asked(input.replicationRules);
+  const replicationTemplates = asked(input.replicationTemplates);
   const registryHost = `${registryId}.dkr.ecr.${region}.amazonaws.com`;
   const warnings: RegistryWarning[] = [];
 
   // Replication: the existing rules, then every request merged in (never dropping a rule).
-  const requesters = Object.keys(input.replicationRules);
-  let replicationRules: ReplicationRule[] | undefined;
+  const requesters = Object.keys(replicationRules);
+  let mergedRules: ReplicationRule[] | undefined;
   if (input.existingReplicationRules === undefined) {
     if (requesters.length > 0) {
       throw new InvalidInputError(
@@ -209,7 +214,7 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
     );
     const requested = requesters.map((requestedBy) => {
       const key = keyOf("replicationRules", requestedBy);
-      const [rule] = parseRules([input.replicationRules[requestedBy]], () => key, REQUESTED_FIX);
+      const [rule] = parseRules([replicationRules[requestedBy]], () => key, REQUESTED_FIX);
       return { requestedBy, rule: rule as ReplicationRule, key };
     });
     // mergeReplicationRules names requests `requested[i].rule.…`; the user wrote `replicationRules["<key>"].…`.
@@ -220,7 +225,7 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
       );
     try {
       const merged = mergeReplicationRules(existing, requested);
-      replicationRules = merged.rules;
+      mergedRules = merged.rules;
       warnings.push(
         ...merged.warnings.map((warning) => ({ key: rename(warning.key), message: warning.message })),
       );
@@ -232,17 +237,17 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
 
   // REPLICATION templates: in each destination region of the rule with the same key.
   const templateRequests: (RequestedTemplate & { key: string })[] = [];
-  for (const requestedBy of Object.keys(input.replicationTemplates)) {
+  for (const requestedBy of Object.keys(replicationTemplates)) {
     const key = keyOf("replicationTemplates", requestedBy);
-    const inputs = checkTemplate(input.replicationTemplates[requestedBy], key);
-    if (!Object.prototype.hasOwnProperty.call(input.replicationRules, requestedBy)) {
+    const inputs = checkTemplate(replicationTemplates[requestedBy], key);
+    if (!Object.prototype.hasOwnProperty.call(replicationRules, requestedBy)) {
       throw new InvalidInputError(
         key,
         `${key} has no replicationRules entry ${JSON.stringify(requestedBy)}: a template is registered in the destination regions of the rule with the same key. Fix: pass the pipeline's replicationRule under the same key`,
       );
     }
     const [rule] = parseRules(
-      [input.replicationRules[requestedBy]],
+      [replicationRules[requestedBy]],
       () => keyOf("replicationRules", requestedBy),
       REQUESTED_FIX,
     );
@@ -355,7 +360,7 @@ export function registryDefaultsPlan(input: RegistryDefaultsInput): RegistryDefa
 
   return {
     registryHost,
-    replicationRules,
+    replicationRules: mergedRules,
     templates,
     pullThroughCaches,
     cachedReferences,

@@ -492,7 +492,13 @@ describe("EcrRegistryDefaults: a bad input stops the program before anything is 
 
   it("nothing asked: the component registers nothing but itself (no configuration is written)", async () => {
     const rec = installMocks();
-    const registry = new EcrRegistryDefaults("registry", { registryId: ACCOUNT, region: "us-east-1" });
+    // A pipeline without replication outputs undefined rule and template: nothing asked either.
+    const registry = new EcrRegistryDefaults("registry", {
+      registryId: ACCOUNT,
+      region: "us-east-1",
+      replicationRules: { "web (dev)": undefined as never },
+      replicationTemplates: { "web (dev)": undefined as never },
+    });
     await settle(registry.registryHost);
     assert.deepEqual(
       rec.resources.map((each) => each.name),
