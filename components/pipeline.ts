@@ -330,14 +330,23 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       );
     this.replicationRule = replication.apply((each) => each.rule);
     this.replicationTemplate = replication.apply((each) => each.template);
+    // The layers only, not costInput itself: pulumi.all unwraps nested Outputs deeply, and costInput's `usage`
+    // is the whole settings object (pullPrincipalArns, extraTags, …): their failures are not this output's.
+    const pricedLayers = costInput.apply((input) => input.layers ?? null);
     this.fleetMember = pulumi
-      .all([repository.repositoryName, repository.registryId, settings.repository.kmsKeyArn, costInput, cost])
-      .apply(([repositoryName, registryId, kmsKeyArn, input, pipelineCost]) =>
+      .all([
+        repository.repositoryName,
+        repository.registryId,
+        settings.repository.kmsKeyArn,
+        pricedLayers,
+        cost,
+      ])
+      .apply(([repositoryName, registryId, kmsKeyArn, layers, pipelineCost]) =>
         fleetMemberOf({
           repositoryName,
           registryId,
           ...(kmsKeyArn === undefined ? {} : { kmsKeyArn }),
-          ...(input.layers === undefined ? {} : { layers: input.layers }),
+          ...(layers === null ? {} : { layers }),
           cost: pipelineCost,
         }),
       );

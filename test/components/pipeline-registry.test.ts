@@ -374,4 +374,18 @@ describe("EcrImagePipeline: pull-through cache, archive restores and the fleet m
     // blobs + ownBytes = what the pipeline's own estimate stores.
     assert.equal(member?.estimate.assumptions.storedBytes, (141 + 295 + 99 * 4) * MiB);
   });
+
+  it("fleetMember and the replication outputs do not fail with another arg's Output (pulumi.all unwraps deeply)", async () => {
+    installMocks();
+    const p = new EcrImagePipeline("web", {
+      context: hello,
+      repositoryName: "team/web",
+      replicationRegions: ["eu-west-1"],
+      // Rejected when it resolves, by the repository policy it feeds: not these outputs' business.
+      pullPrincipalArns: pulumi.output(["*"]),
+    });
+    for (const output of [p.fleetMember, p.replicationRule, p.replicationTemplate]) {
+      assert.equal(await rejectionOf(output), undefined);
+    }
+  });
 });
