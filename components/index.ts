@@ -6,20 +6,26 @@
 export { EcrImagePipeline } from "./pipeline";
 export { EcrRepository } from "./repository";
 export { BuildKitImage } from "./image";
+export { EcrRegistryDefaults } from "./registry-defaults";
+export { EcrFleetCost } from "./fleet-cost";
 export type { EcrImagePipelineArgs } from "./settings/pipeline";
 export type { EcrRepositoryArgs } from "./settings/repository";
 export type { BuildKitImageArgs } from "./settings/image";
+export type { EcrRegistryDefaultsArgs } from "./settings/registry-defaults";
+export type { EcrFleetCostArgs } from "./settings/fleet-cost";
 
 // The string enums the args take.
 export { BudgetAction, BuildNetworkMode, ImagePlatform, LayerCompression } from "./common/enums";
 export { LifecyclePresetName } from "./lifecycle";
-export { PullBytes, RescanDuration, ScanningMode } from "./cost";
+export { PullBytes, ReplicaRetention, RescanDuration, ScanningMode } from "./cost";
 
 // What the outputs hold.
 export { SizeBasis, type KnownImageSize } from "./common/size-basis";
 export type { CostChange, CostEstimate } from "./cost";
 export type { DockerfileFinding } from "./dockerfile";
 export type { SizeBudgetVerdict } from "./size";
+export type { ReplicationRule, RepositoryCreationTemplateInputs } from "./registry";
+export type { FleetBill, FleetMemberOutput, FleetRepository, RegistrySetting } from "./fleet";
 
 // Every error class.
 export {

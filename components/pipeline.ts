@@ -26,6 +26,10 @@ import { resolvePipelineSettings, type EcrImagePipelineArgs } from "./settings/p
 import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
 import { ecrLookupFailed, ecrSizeLookup, withFallbackReason, type EcrSizeLookup } from "./size/ecr-size";
 import { ImageSizeEstimate } from "./size/estimate-resource";
+// Issue 20: what the registry's owner registers for this repository, and its place in the fleet bill.
+import { fleetMemberOf, type FleetMemberOutput } from "./fleet";
+import type { ReplicationRule, RepositoryCreationTemplateInputs } from "./registry";
+import { pipelineReplication } from "./settings/registry-cost";
 
 /**
  * The whole pipeline: an ECR repository with lifecycle policy, a BuildKit image pushed to it by digest,
@@ -64,6 +68,19 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
   public readonly findings: pulumi.Output<DockerfileFinding[]>;
   /** Size-budget verdict: `ok`, `warn`, `fail` (the program stops) or `unchecked`, with a message. */
   public readonly sizeBudget: pulumi.Output<SizeBudgetVerdict>;
+  /**
+   * The replication rule this repository needs (its name as the PREFIX_MATCH filter, one destination per
+   * `replicationRegions` entry), for EcrRegistryDefaults' `replicationRules`; undefined without replication.
+   */
+  public readonly replicationRule: pulumi.Output<ReplicationRule | undefined>;
+  /**
+   * The REPLICATION creation template that gives the replicas this repository's lifecycle policy and tag
+   * mutability (prefix: the repository's namespace), for EcrRegistryDefaults' `replicationTemplates`;
+   * undefined without replication or without a namespace.
+   */
+  public readonly replicationTemplate: pulumi.Output<RepositoryCreationTemplateInputs | undefined>;
+  /** This repository (blobs by digest, its own bytes) and its estimate, for EcrFleetCost's `members`. */
+  public readonly fleetMember: pulumi.Output<FleetMemberOutput>;
 
   constructor(name: string, args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every arg resolved and checked before anything is registered (./settings/pipeline.ts), errors named
@@ -83,16 +100,25 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     // settings handed to BuildKitImage, as BuildKitImage would compute it on its own.
     const contextHash = buildContextHashOf(build, dockerfile);
 
-    this.findings = pulumi.all([build.context, dockerfile, build.target]).apply(([context, file, target]) => {
-      const findings = analyzeBuildDockerfile(context, file, target, build.platforms);
-      // Shown in `pulumi preview` on this component: warnings and errors as warnings, hints as info.
-      for (const finding of findings) {
-        const line = `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`;
-        if (finding.severity === "info") pulumi.log.info(line, this);
-        else pulumi.log.warn(line, this);
-      }
-      return findings;
-    });
+    // The pull-through cache registry, when given (issue 20); unknown counts as not given.
+    const pullThroughCacheRegistry = firstKnown<string | undefined>(
+      [settings.registryCost.pullThroughCacheRegistry],
+      undefined,
+    );
+    this.findings = pulumi
+      .all([build.context, dockerfile, build.target, pullThroughCacheRegistry])
+      .apply(([context, file, target, cacheRegistry]) => {
+        const findings = analyzeBuildDockerfile(context, file, target, build.platforms, undefined, {
+          pullThroughCacheRegistry: cacheRegistry,
+        });
+        // Shown in `pulumi preview` on this component: warnings and errors as warnings, hints as info.
+        for (const finding of findings) {
+          const line = `${file}:${finding.line} [${finding.id}] ${finding.message} Fix: ${finding.fix}`;
+          if (finding.severity === "info") pulumi.log.info(line, this);
+          else pulumi.log.warn(line, this);
+        }
+        return findings;
+      });
 
     // The size budget's verdict on a size (size/budget.ts), with the rule as resolved.
     const budgetVerdict = (size: KnownImageSize, findings: DockerfileFinding[]): SizeBudgetVerdict =>
@@ -236,6 +262,11 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
         // Layers describe a measured build: not for a budget stand-in.
         layers: size.basis === "budget" ? undefined : layers,
         cacheTag: build.cacheTag,
+        // Issue 20: replicas under their own lifecycle (or unbounded), archive restores, the cached bases.
+        replicaRetention: settings.registryCost.replicaRetention,
+        replicaHorizonMonths: settings.registryCost.replicaHorizonMonths,
+        archiveRestoresPerMonth: settings.registryCost.archiveRestoresPerMonth,
+        pullThroughCacheBytes: settings.registryCost.pullThroughCacheBytes,
       }));
     const cost = costInput.apply(costFor);
     this.monthlyCost = cost.estimate;
@@ -282,6 +313,44 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       return verdict;
     });
 
+    // Issue 20: what the registry's owner registers for this repository (EcrRegistryDefaults), and this
+    // repository in the fleet bill (EcrFleetCost). Computed once the repository's name and account are known.
+    const replication = pulumi
+      .all([repository.repositoryName, repository.registryId, region])
+      .apply(([repositoryName, registryId, repositoryRegion]) =>
+        pipelineReplication("EcrImagePipeline", {
+          repositoryName,
+          registryId,
+          region: repositoryRegion,
+          replicationRegions: settings.replicationRegions,
+          replicaRetention: settings.registryCost.replicaRetention,
+          lifecyclePolicyText: settings.repository.lifecyclePolicyText,
+          mutableTagFilters: settings.repository.mutableTagFilters,
+        }),
+      );
+    this.replicationRule = replication.apply((each) => each.rule);
+    this.replicationTemplate = replication.apply((each) => each.template);
+    // The layers only, not costInput itself: pulumi.all unwraps nested Outputs deeply, and costInput's `usage`
+    // is the whole settings object (pullPrincipalArns, extraTags, …): their failures are not this output's.
+    const pricedLayers = costInput.apply((input) => input.layers ?? null);
+    this.fleetMember = pulumi
+      .all([
+        repository.repositoryName,
+        repository.registryId,
+        settings.repository.kmsKeyArn,
+        pricedLayers,
+        cost,
+      ])
+      .apply(([repositoryName, registryId, kmsKeyArn, layers, pipelineCost]) =>
+        fleetMemberOf({
+          repositoryName,
+          registryId,
+          ...(kmsKeyArn === undefined ? {} : { kmsKeyArn }),
+          ...(layers === null ? {} : { layers }),
+          cost: pipelineCost,
+        }),
+      );
+
     this.registerOutputs({
       repositoryUrl: this.repositoryUrl,
       repositoryArn: this.repositoryArn,
@@ -296,6 +365,9 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       costChange: this.costChange,
       findings: this.findings,
       sizeBudget: this.sizeBudget,
+      replicationRule: this.replicationRule,
+      replicationTemplate: this.replicationTemplate,
+      fleetMember: this.fleetMember,
     });
   }
 }

@@ -33,4 +33,8 @@ export const {
   costReport,
   findings,
   sizeBudget,
+  // Issue 20: read by the platform stack (EcrRegistryDefaults, EcrFleetCost; README "Registry defaults").
+  replicationRule,
+  replicationTemplate,
+  fleetMember,
 } = pipeline;

@@ -16,6 +16,7 @@ import {
 } from "../components/common/enums";
 import { LIFECYCLE_PRESET_NAMES, SCANNING_MODES } from "../components/settings/repository";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, type UsageCountKey } from "../components/cost/usage";
+import { ReplicaRetention } from "../components/cost/types";
 
 export type EnvironmentName = "dev" | "staging" | "prod";
 const ENVIRONMENTS: readonly EnvironmentName[] = ["dev", "staging", "prod"];
@@ -171,6 +172,9 @@ export const CONFIG_TABLE = {
   rescanDuration: entry("rescanDuration", choice(USAGE_CHOICES.rescanDuration.values)),
   pullBytes: entry("pullBytes", choice(USAGE_CHOICES.pullBytes.values)),
   extraTags: entry("extraTags", list),
+  // Issue 20: replicas, priced under their own lifecycle policy or as unbounded growth.
+  replicationRegions: entry("replicationRegions", list),
+  replicaRetention: entry("replicaRetention", choice(Object.values(ReplicaRetention))),
 } satisfies Record<string, ConfigEntry>;
 
 /** Every key the program reads, documented in Pulumi.yaml. */

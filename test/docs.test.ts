@@ -10,7 +10,8 @@ describe("docs match the code", () => {
   for (const [file, iface] of ARGS_INTERFACES) {
     it(`every ${iface} field has a doc and a @default, and README's table is generated from them`, () => {
       const rows = readArgs(root, file, iface);
-      assert.ok(rows.length > 5, `${iface} has fields`);
+      // Enough that a parse finding nothing fails (EcrFleetCost, the smallest, has 4).
+      assert.ok(rows.length >= 3, `${iface} has fields`);
       for (const row of rows) {
         assert.notEqual(row.description, "", `${iface}.${row.name} has a doc comment`);
         if (row.optional) assert.ok(row.defaultValue, `${iface}.${row.name} documents its @default`);

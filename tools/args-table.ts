@@ -19,6 +19,8 @@ export const ARGS_INTERFACES: ReadonlyArray<[file: string, iface: string]> = [
   ["components/settings/pipeline.ts", "EcrImagePipelineArgs"],
   ["components/settings/repository.ts", "EcrRepositoryArgs"],
   ["components/settings/image.ts", "BuildKitImageArgs"],
+  ["components/settings/registry-defaults.ts", "EcrRegistryDefaultsArgs"],
+  ["components/settings/fleet-cost.ts", "EcrFleetCostArgs"],
 ];
 
 /**

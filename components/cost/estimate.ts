@@ -464,9 +464,11 @@ function replicationLines(a: CostAssumptions, override: RegionPricing | undefine
             `priced at the end of month ${formatCount(a.replicaHorizonMonths)} (${formatCount(horizonPushes)} pushes)`
         : `the replica keeps what the source keeps: its own copy of this repository's lifecycle policy (${PRICING_SOURCES.ecrLifecyclePolicyRegion})`,
       figureSource(cards.of(destination)?.storagePerGBMonth),
+      // Either way an assumption about the destination registry, which this stack does not configure: the
+      // template is registered by the registry's owner (EcrRegistryDefaults, the pipeline's replicationTemplate).
       unbounded
         ? `no lifecycle policy acts on the replica in ${destination}: no repository creation template (appliedFor REPLICATION) or replica repository gives it one`
-        : undefined,
+        : `a repository creation template (appliedFor REPLICATION) in ${destination} gives the replica this repository's lifecycle policy: registered by the registry's owner (EcrRegistryDefaults replicationTemplates) before the first replicated push`,
     );
     const transfer = line(
       `replication transfer ${destination}`,

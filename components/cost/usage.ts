@@ -26,7 +26,7 @@ export interface UsageProfile {
   rescanDuration: RescanDuration;
   /** What one pull downloads: the whole image, or only the layers each push renews. */
   pullBytes: PullBytes;
-  /** Regions the repository is replicated to (priced; replication itself is not created here). */
+  /** Regions the repository is replicated to (priced; the rule and replica template are the pipeline's outputs for EcrRegistryDefaults). */
   replicationRegions: string[];
   /** Subtract the account-wide 100 GB/month free internet egress. */
   applyFreeTier: boolean;

@@ -23,6 +23,8 @@ export function analyzeBuildDockerfile(
   target?: string,
   platforms?: readonly string[],
   platformBuilders?: Readonly<Record<string, string>>,
+  /** The ECR registry whose pull-through cache rules could serve the public bases (issue 20). */
+  registry: { pullThroughCacheRegistry?: string | undefined } = {},
 ): DockerfileFinding[] {
   let text: string;
   try {
@@ -51,6 +53,9 @@ export function analyzeBuildDockerfile(
     ...(target === undefined ? {} : { target }),
     ...(platforms === undefined ? {} : { platforms }),
     ...(platformBuilders === undefined ? {} : { platformBuilders }),
+    ...(registry.pullThroughCacheRegistry === undefined
+      ? {}
+      : { pullThroughCacheRegistry: registry.pullThroughCacheRegistry }),
   });
 }
 

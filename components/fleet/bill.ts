@@ -9,7 +9,9 @@
  *   pipeline's ("aggregated with other outbound data transfer across multiple services, and rate tiers will
  *   apply", AWS containers blog, understanding-data-transfer-costs-for-aws-container-services).
  * - Pull-through cache repositories are counted once, from the registry's list, not per pipeline that pulls
- *   through them.
+ *   through them; without that list each pipeline's attributed `pull-through cache storage` line stays.
+ * - Archived builds are part of each repository's own bytes (priced at the standard rate, the archive's
+ *   below 150 TB); the archive's minimum-duration surcharge and restore fees stay the pipeline's own lines.
  * - Every other line (pulls, scans, replication) is the pipeline's own, named after it.
  * The per-pipeline reports stay as they are.
  */
@@ -73,7 +75,13 @@ export interface FleetBill {
   notes: string[];
 }
 
-const STORAGE_ITEMS = /^(storage( |$)|archive |pull-through cache storage$)/;
+// Standard and archive storage are recounted from the repositories' bytes (archived builds are part of each
+// member's ownBytes, priced at the standard rate: the archive class costs the same below 150 TB a month). The
+// archive's minimum-duration surcharge and restore fees are not bytes held: they stay each member's own.
+const STORAGE_ITEMS = /^(storage( |$)|archive storage( |$))/;
+const PULL_THROUGH_ITEM = /^pull-through cache storage$/;
+/** A member's storage lines the recount leaves to it. */
+const MEMBER_STORAGE_ITEMS = /^(archive |pull-through cache storage$)/;
 const INTERNET_ITEMS = /^internet egress /;
 const SCANNING_ITEMS = /^(enhanced |scanning )/;
 const REPLICATION_ITEMS = /^replication /;
@@ -202,6 +210,7 @@ function billFor(
   });
 
   // Each member's own lines, storage excepted (recounted above), internet egress aside (re-tiered below).
+  const memberStorage: CostLine[] = [];
   const transfer: CostLine[] = [];
   const scanning: CostLine[] = [];
   const replication: CostLine[] = [];
@@ -210,6 +219,9 @@ function billFor(
   for (const member of members) {
     for (const line of member.estimate.lines) {
       if (STORAGE_ITEMS.test(line.item)) continue;
+      // The cache's repositories are counted once, from the registry's list, when it is given; otherwise
+      // each member keeps its attributed line (its assumption says that it may be counted more than once).
+      if (PULL_THROUGH_ITEM.test(line.item) && caches.length > 0) continue;
       if (INTERNET_ITEMS.test(line.item)) {
         internetGB += line.quantity;
         internetPulls += 1;
@@ -218,6 +230,7 @@ function billFor(
       const named = { ...line, item: `${member.name}: ${line.item}` };
       if (SCANNING_ITEMS.test(line.item)) scanning.push(named);
       else if (REPLICATION_ITEMS.test(line.item)) replication.push(named);
+      else if (MEMBER_STORAGE_ITEMS.test(line.item)) memberStorage.push(named);
       else transfer.push(named);
     }
   }
@@ -230,7 +243,7 @@ function billFor(
       card,
     ),
   );
-  const storageUsd = sum(storageLines);
+  const storageUsd = sum(storageLines) + sum(memberStorage);
   const transferUsd = sum(transfer);
   const scanningUsd = sum(scanning);
   const replicationUsd = sum(replication);
@@ -246,7 +259,7 @@ function billFor(
     region,
     groups: storage.groups,
     repositories: storage.repositories,
-    lines: [...storageLines, ...transfer, ...scanning, ...replication],
+    lines: [...storageLines, ...memberStorage, ...transfer, ...scanning, ...replication],
     storageUsd,
     transferUsd,
     scanningUsd,
@@ -254,7 +267,7 @@ function billFor(
     totalUsd: storageUsd + transferUsd + scanningUsd + replicationUsd,
     storedBytes: storage.bytes,
     perRepositoryBytes: storage.perRepositoryBytes,
-    warnings: storage.warnings,
+    warnings: storage.warnings.map((warning) => namedWarning(warning, members)),
     notes,
   };
 }
@@ -315,4 +328,17 @@ function pricingFromOutput(pricing: RegionPricing): RegionPricing {
     },
     "members[0].estimate.assumptions.pricing",
   );
+}
+
+/**
+ * A storage warning about `repositories[i]` of one registry's group, named after the member it is about
+ * (`members["orders (prod)"].repository.encryption.kmsKey`), the name the bill and the caller use.
+ */
+function namedWarning(warning: FleetWarning, members: readonly FleetMember[]): FleetWarning {
+  const rename = (text: string) =>
+    text.replace(/repositories\[(\d+)\]/g, (match, index: string) => {
+      const member = members[Number(index)];
+      return member === undefined ? match : `members[${JSON.stringify(member.name)}].repository`;
+    });
+  return { key: rename(warning.key), message: rename(warning.message) };
 }

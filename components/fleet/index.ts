@@ -19,3 +19,4 @@ export {
 export { fleetBills, type FleetBill, type FleetBillInput, type FleetMember } from "./bill";
 export { formatFleetReport } from "./report";
 export { fleetMemberFromOutput } from "./outputs";
+export { fleetMemberOf, type FleetMemberOutput, type FleetMemberSource } from "./member";

@@ -16,7 +16,9 @@ export {
   type RequestedRule,
 } from "./replication";
 export {
+  REPOSITORY_TAG_MUTABILITY,
   TemplateAppliedFor,
+  createOnPushTemplateFor,
   mergeCreationTemplates,
   pullThroughCacheLifecycleRules,
   pullThroughCacheTemplateFor,
@@ -37,6 +39,15 @@ export {
   type PullThroughUpstream,
   type SplitReference,
 } from "./pull-through-cache";
+
+export {
+  PULL_THROUGH_UPSTREAMS,
+  registryDefaultsPlan,
+  type PlannedPullThroughCache,
+  type PlannedTemplate,
+  type RegistryDefaultsInput,
+  type RegistryDefaultsPlan,
+} from "./defaults";
 
 /** `aws.ecr.AccountSetting` inputs that turn blob mounting on (ECR API PutAccountSetting, name BLOB_MOUNTING). */
 export const BLOB_MOUNTING_SETTING = Object.freeze({ name: "BLOB_MOUNTING", value: "ENABLED" } as const);

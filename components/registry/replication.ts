@@ -29,10 +29,14 @@ export interface ReplicationDestination {
   registryId: string;
 }
 
+/** Replication filter types (ECR API RepositoryFilter `filterType`: `PREFIX_MATCH` only). */
+export const ReplicationFilterType = { PrefixMatch: "PREFIX_MATCH" } as const;
+export type ReplicationFilterType = (typeof ReplicationFilterType)[keyof typeof ReplicationFilterType];
+
 /** A repository filter; ECR has only `PREFIX_MATCH`. */
 export interface ReplicationRepositoryFilter {
   filter: string;
-  filterType: "PREFIX_MATCH";
+  filterType: ReplicationFilterType;
 }
 
 /** One rule of `aws.ecr.ReplicationConfiguration`'s `replicationConfiguration.rules`. */

@@ -38,11 +38,30 @@ export const TemplateAppliedFor = {
 export type TemplateAppliedFor = (typeof TemplateAppliedFor)[keyof typeof TemplateAppliedFor];
 
 /** The tag mutability settings a template copies (the values `aws.ecr.Repository` takes). */
-export type ImageTagMutability =
-  "MUTABLE" | "IMMUTABLE" | "IMMUTABLE_WITH_EXCLUSION" | "MUTABLE_WITH_EXCLUSION";
+export const ImageTagMutability = {
+  Mutable: "MUTABLE",
+  Immutable: "IMMUTABLE",
+  ImmutableWithExclusion: "IMMUTABLE_WITH_EXCLUSION",
+  MutableWithExclusion: "MUTABLE_WITH_EXCLUSION",
+} as const;
+export type ImageTagMutability = (typeof ImageTagMutability)[keyof typeof ImageTagMutability];
+
+/** Exclusion filter types (ECR API ImageTagMutabilityExclusionFilter `filterType`: `WILDCARD` only). */
+export const TagFilterType = { Wildcard: "WILDCARD" } as const;
+export type TagFilterType = (typeof TagFilterType)[keyof typeof TagFilterType];
+
+/** Encryption types of a template (ECR API EncryptionConfigurationForRepositoryCreationTemplate). */
+export const TemplateEncryptionType = { Aes256: "AES256", Kms: "KMS", KmsDsse: "KMS_DSSE" } as const;
+export type TemplateEncryptionType = (typeof TemplateEncryptionType)[keyof typeof TemplateEncryptionType];
+
+/** A tag that keeps the other mutability (ECR API ImageTagMutabilityExclusionFilter). */
+export interface TagExclusionFilter {
+  filter: string;
+  filterType: TagFilterType;
+}
 
 export interface TemplateEncryption {
-  encryptionType: "AES256" | "KMS" | "KMS_DSSE";
+  encryptionType: TemplateEncryptionType;
   kmsKey?: string;
 }
 
@@ -53,7 +72,7 @@ export interface RepositoryCreationTemplateInputs {
   description: string;
   lifecyclePolicy: string;
   imageTagMutability: ImageTagMutability;
-  imageTagMutabilityExclusionFilters?: { filter: string; filterType: "WILDCARD" }[];
+  imageTagMutabilityExclusionFilters?: TagExclusionFilter[];
   encryptionConfigurations?: TemplateEncryption[];
   customRoleArn?: string;
 }
@@ -237,6 +256,50 @@ export function mergeCreationTemplates(requested: readonly RequestedTemplate[]):
     }
   });
   return [...byKey.values()];
+}
+
+/**
+ * The tag mutability EcrRepository gives the repositories it creates (components/repository.ts): immutable,
+ * except the tags that must move (`mutableTagFilters` of ../settings/repository.ts: the cache tags and
+ * `deployed-*`). A template copies it so that a repository ECR creates behaves the same way.
+ */
+export const REPOSITORY_TAG_MUTABILITY = "IMMUTABLE_WITH_EXCLUSION" satisfies ImageTagMutability;
+
+/**
+ * The creation template for repositories ECR creates when an image is pushed to a repository that does not
+ * exist (`appliedFors: ["CREATE_ON_PUSH"]`, ECR API RCTAppliedFor; create on push since 2025-12-19,
+ * aws/containers-roadmap#853): the lifecycle policy and tag mutability EcrRepository would give it, as the
+ * repository's own resolver renders them. The settings apply only when ECR creates the repository ("don't
+ * have any effect on existing repositories", repository-creation-templates.html). Errors (InvalidInputError
+ * naming the arg): a bad prefix or policy, more than 5 exclusion filters.
+ */
+export function createOnPushTemplateFor(
+  prefix: string,
+  lifecyclePolicy: string,
+  mutableTagFilters: readonly string[],
+): RepositoryCreationTemplateInputs {
+  const checkedPrefix = checkPrefix(prefix, "createOnPushPrefix");
+  if (mutableTagFilters.length > MAX_EXCLUSION_FILTERS) {
+    throw new InvalidInputError(
+      "createOnPushPrefix",
+      `the create-on-push template would take ${mutableTagFilters.length} exclusion filters; a template takes at most ${MAX_EXCLUSION_FILTERS}`,
+    );
+  }
+  return {
+    prefix: checkedPrefix,
+    appliedFors: [TemplateAppliedFor.CreateOnPush],
+    description:
+      `Repositories created on push under ${prefix === "ROOT" ? "any prefix no other template matches" : `${prefix}/`} (ecr-pipeline)`.slice(
+        0,
+        MAX_DESCRIPTION,
+      ),
+    lifecyclePolicy: checkPolicy(lifecyclePolicy, "lifecyclePolicy"),
+    imageTagMutability: REPOSITORY_TAG_MUTABILITY,
+    imageTagMutabilityExclusionFilters: mutableTagFilters.map((filter) => ({
+      filter,
+      filterType: "WILDCARD" as const,
+    })),
+  };
 }
 
 /**

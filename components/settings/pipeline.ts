@@ -23,6 +23,12 @@ import {
   type ImageDefaultsInput,
   type ImageSettingsResolved,
 } from "./image";
+// Issue 20: the registry around the repository (replicas, archive restores, pull-through cache).
+import {
+  resolveRegistryCostSettings,
+  type RegistryCostResolved,
+  type RegistryCostSettings,
+} from "./registry-cost";
 import {
   resolveRepositorySettings,
   type RepositoryDefaultsInput,
@@ -34,7 +40,8 @@ import {
  * Everything EcrRepository and BuildKitImage take (minus what the pipeline wires itself: the repository
  * URL, registry id and content tag), plus how the image is sized, budgeted and priced.
  */
-export interface EcrImagePipelineArgs extends RepositorySettings, ImageBuildSettings, SizeAndCostSettings {
+export interface EcrImagePipelineArgs
+  extends RepositorySettings, ImageBuildSettings, SizeAndCostSettings, RegistryCostSettings {
   /**
    * Region whose prices apply. A plain region must have a rate card (components/cost/pricing.ts): any other
    * is rejected before anything is registered. The provider's region is only known at apply time; one
@@ -108,7 +115,12 @@ export interface SizeAndCostSettings {
    * @default "image"
    */
   pullBytes?: PullBytes;
-  /** Regions the repository is replicated to (priced; replication itself is not created here). @default [] */
+  /**
+   * Regions the repository is replicated to: priced, and the rule (`replicationRule` output) and replica
+   * template (`replicationTemplate` output) that EcrRegistryDefaults registers; the pipeline itself never
+   * writes the registry-wide replication configuration.
+   * @default []
+   */
   replicationRegions?: string[];
   /** Subtract the account-wide 100 GB/month free internet egress. @default false */
   applyFreeTier?: boolean;
@@ -209,7 +221,8 @@ function budgetStandIn(budget: number | undefined, estimating: boolean): KnownIm
 /** Everything EcrImagePipeline's args resolve to: its own settings and each child's. */
 export type PipelineDefaultsInput = RepositoryDefaultsInput &
   ImageDefaultsInput &
-  SizeAndCostSettings & { costRegion?: unknown };
+  SizeAndCostSettings &
+  RegistryCostSettings & { costRegion?: unknown };
 
 /** The pipeline's own settings resolved, and its children's, which it hands them as their args. */
 export interface PipelineSettings<A extends PipelineDefaultsInput> extends PipelineDefaults {
@@ -223,6 +236,8 @@ export interface PipelineSettings<A extends PipelineDefaultsInput> extends Pipel
    * the resolved list would change the stored inputs of every deployed estimate that has none.
    */
   estimatePlatforms: A["platforms"];
+  /** Issue 20: replicas, archive restores and the pull-through cache (./registry-cost.ts). */
+  registryCost: RegistryCostResolved;
 }
 
 /**
@@ -244,5 +259,18 @@ export function resolvePipelineSettings<A extends PipelineDefaultsInput>(
     name,
   );
   checkCostRegions(args, caller);
-  return { ...own, repository, image, costRegion: args.costRegion, estimatePlatforms: args.platforms };
+  const registryCost = resolveRegistryCostSettings(args, caller, {
+    repositoryName: args.repositoryName,
+    lifecyclePolicyText: repository.lifecyclePolicyText,
+    replicationRegions: own.replicationRegions,
+    costRegion: args.costRegion,
+  });
+  return {
+    ...own,
+    repository,
+    image,
+    costRegion: args.costRegion,
+    estimatePlatforms: args.platforms,
+    registryCost,
+  };
 }

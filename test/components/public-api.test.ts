@@ -11,6 +11,18 @@ import ts from "typescript";
 const root = path.join(__dirname, "..", "..");
 
 const PUBLIC_API = [
+  // Issue 20 phase 2: the registry's owner, the fleet view, and what they and the pipeline exchange.
+  "EcrFleetCost",
+  "EcrFleetCostArgs",
+  "EcrRegistryDefaults",
+  "EcrRegistryDefaultsArgs",
+  "FleetBill",
+  "FleetMemberOutput",
+  "FleetRepository",
+  "RegistrySetting",
+  "ReplicaRetention",
+  "ReplicationRule",
+  "RepositoryCreationTemplateInputs",
   "BudgetAction",
   "BuildContextError",
   "BuildKitImage",

@@ -8,7 +8,13 @@ import * as path from "node:path";
 import { Analyzer, type AnalyzeResult } from "@pulumi/pulumi/provider/experimental/analyzer";
 
 const root = path.join(__dirname, "..", "..");
-const COMPONENTS = ["EcrImagePipeline", "EcrRepository", "BuildKitImage"];
+const COMPONENTS = [
+  "EcrImagePipeline",
+  "EcrRepository",
+  "BuildKitImage",
+  "EcrRegistryDefaults",
+  "EcrFleetCost",
+];
 
 describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", function () {
   this.timeout(120_000);
@@ -19,7 +25,7 @@ describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", functio
     result = new Analyzer(root, "ecr-pipeline", packageJson, new Set(COMPONENTS)).analyze();
   });
 
-  it("infers all three components without unions, intersections or callbacks", () => {
+  it("infers all five components without unions, intersections or callbacks", () => {
     assert.deepEqual(Object.keys(result.components).sort(), [...COMPONENTS].sort());
   });
 
@@ -53,12 +59,15 @@ describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", functio
       "costChange",
       "costReport",
       "findings",
+      "fleetMember",
       "imageDigest",
       "imageSize",
       "imageSizeBytes",
       "imageTags",
       "imageUri",
       "monthlyCost",
+      "replicationRule",
+      "replicationTemplate",
       "repositoryArn",
       "repositoryName",
       "repositoryUrl",
@@ -75,5 +84,32 @@ describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", functio
         .sort(),
       ["context", "repositoryUrl"],
     );
+  });
+
+  it("exposes the registry's owner and the fleet view, each requiring only what it cannot default", () => {
+    const requiredOf = (name: string) =>
+      Object.entries(result.components[name]!.inputs)
+        .filter(([, definition]) => !definition.optional)
+        .map(([input]) => input)
+        .sort();
+    assert.deepEqual(requiredOf("EcrRegistryDefaults"), ["region", "registryId"]);
+    assert.deepEqual(Object.keys(result.components.EcrRegistryDefaults!.outputs).sort(), [
+      "cachedReferences",
+      "registryHost",
+      "registrySetting",
+      "replicationRules",
+      "warnings",
+    ]);
+    assert.deepEqual(requiredOf("EcrFleetCost"), ["members"]);
+    assert.deepEqual(Object.keys(result.components.EcrFleetCost!.outputs).sort(), [
+      "bills",
+      "costReport",
+      "totalUsd",
+    ]);
+    // The filter and mutability literals are schema enums (an `as const` object each), not unions.
+    const enumValues = (name: string): unknown[] =>
+      (result.typeDefinitions[name]?.enum ?? []).map((member) => member.value);
+    assert.deepEqual(enumValues("ReplicationFilterType"), ["PREFIX_MATCH"]);
+    assert.deepEqual(enumValues("ReplicaRetention").sort(), ["none", "policy"]);
   });
 });

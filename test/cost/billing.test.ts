@@ -68,12 +68,16 @@ describe("replication: replicas under their own lifecycle policy, or unbounded o
     near(lineOf(estimate, "replication storage eu-west-1").quantity, 61.5, "replica GB");
   });
 
-  it("under this repository's policy the replica keeps what the source keeps: 4 GB, no assumption", () => {
+  it("under this repository's policy the replica keeps what the source keeps: 4 GB, assuming the template exists", () => {
     // stored 1 + 9 x 0.25 + 0.75 = 4 GB
     const estimate = estimateMonthlyCost({ ...replicated, replicaRetention: "policy" });
     const storage = lineOf(estimate, "replication storage eu-west-1");
     near(storage.quantity, 4, "replica GB");
-    assert.equal(storage.assumption, undefined);
+    // The template is the registry owner's, not this stack's: an account assumption (issue 20 phase 2).
+    assert.equal(
+      storage.assumption,
+      "a repository creation template (appliedFor REPLICATION) in eu-west-1 gives the replica this repository's lifecycle policy: registered by the registry's owner (EcrRegistryDefaults replicationTemplates) before the first replicated push",
+    );
     assert.equal(
       storage.explanation,
       `the replica keeps what the source keeps: its own copy of this repository's lifecycle policy (${PRICING_SOURCES.ecrLifecyclePolicyRegion})`,

@@ -64,6 +64,7 @@ notes:
 account assumptions (priced, not configured by this stack):
   enhanced scans on push: enhanced scanning with continuous rescans is enabled for this repository by the account's registry scanning configuration, managed outside this stack (declared by the usage settings)
   enhanced rescans: enhanced scanning with continuous rescans is enabled for this repository by the account's registry scanning configuration, managed outside this stack (declared by the usage settings)
+  replication storage us-east-1: a repository creation template (appliedFor REPLICATION) in us-east-1 gives the replica this repository's lifecycle policy: registered by the registry's owner (EcrRegistryDefaults replicationTemplates) before the first replicated push
 
 assumptions:
   region: eu-west-1 (rates: ecrPricing)

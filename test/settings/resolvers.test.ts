@@ -80,6 +80,11 @@ const pipelineOwnArgs = fc.record(
     costRegion: maybe<unknown>(["eu-west-1", "us-east-1"], ["xx-east-9"]),
     estimateSize: maybe<unknown>([true, false], ["no"]),
     pullBytes: maybe<unknown>(["image", "renewedLayers"], ["all"]),
+    // Issue 20 (components/settings/registry-cost.ts).
+    replicaRetention: maybe<unknown>(["none", "policy"], ["forever"]),
+    replicaHorizonMonths: maybe<unknown>([1, 24], [0, 1201]),
+    pullThroughCacheBytes: maybe<unknown>([0, 80 * 1024 ** 2], [-1]),
+    pullThroughCacheRegistry: maybe<unknown>(["123456789012.dkr.ecr.us-east-1.amazonaws.com"], ["docker.io"]),
   },
   { requiredKeys: [] },
 );
