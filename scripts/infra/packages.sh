@@ -1,7 +1,8 @@
-# Step 1 of `up`: the host's Debian packages (docker-registry debootstrap zstd skopeo curl runc, bookworm);
+# Step 1 of `up`: the host's Debian packages (docker-registry debootstrap zstd skopeo curl runc, bookworm;
+# chromium for the cost-review comment's rendering test, test/review/render-html.test.ts);
 # `apt-get update` only when a missing package has no install candidate (fresh machine with empty apt lists).
 
-HOST_PACKAGES="docker-registry debootstrap zstd skopeo curl runc"
+HOST_PACKAGES="docker-registry debootstrap zstd skopeo curl runc chromium"
 ensure_packages() {
   local missing=() pkg
   for pkg in $HOST_PACKAGES; do

@@ -39,12 +39,16 @@ describe("the review comment rendered by a real Markdown renderer (marked, GFM)"
  * Measured in headless Chromium (Debian's `chromium`) with GitHub's Markdown CSS at a comment's 14 px, in a
  * column of COMMENT_WIDTH_PX (720 px), every <details> opened. Fonts: Liberation Sans, what this machine
  * gives for the fonts GitHub asks for (Arial's metrics, like Segoe UI and Helvetica), and DejaVu Sans,
- * wider than any of them: the worst case. Skipped where Chromium is not installed (apt-get install chromium).
+ * wider than any of them: the worst case. Skipped where Chromium is not installed (`npm run infra` installs
+ * Debian's chromium), except in CI (CI=true), where a missing browser fails the test instead of hiding it.
  */
 describe(`the review comment in headless Chromium fits a ${COMMENT_WIDTH_PX}-px pull-request column`, function () {
   this.timeout(120_000);
   before(function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip();
+    if (fs.existsSync(CHROMIUM)) return;
+    if (process.env.CI === "true")
+      throw new Error(`${CHROMIUM} is missing: run npm run infra (apt-get install chromium)`);
+    this.skip();
   });
 
   for (const font of [undefined, "DejaVu Sans"]) {
