@@ -11,13 +11,21 @@ export type { EcrRepositoryArgs } from "./settings/repository";
 export type { BuildKitImageArgs } from "./settings/image";
 
 // The string enums the args take.
-export { BudgetAction, BuildNetworkMode, ImagePlatform, LayerCompression } from "./common/enums";
+export {
+  BudgetAction,
+  BuildNetworkMode,
+  ImagePlatform,
+  LayerCompression,
+  RegistryScanFrequency,
+} from "./common/enums";
+export { CostGuardrailAction } from "./review";
 export { LifecyclePresetName } from "./lifecycle";
 export { PullBytes, RescanDuration, ScanningMode } from "./cost";
 
 // What the outputs hold.
 export { SizeBasis, type KnownImageSize } from "./common/size-basis";
 export type { CostChange, CostEstimate } from "./cost";
+export type { CostGuardrailsSummary } from "./pipeline";
 export type { DockerfileFinding } from "./dockerfile";
 export type { SizeBudgetVerdict } from "./size";
 
@@ -29,6 +37,7 @@ export {
   InternalError,
   InvalidArgumentError,
   InvalidInputError,
+  ReportedError,
 } from "./common/errors";
 
 // The pure functions behind the components (and the size estimate's resource).

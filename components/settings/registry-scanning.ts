@@ -32,15 +32,12 @@
  * this stack's own configuration says so (`pricing.source`).
  */
 import type { ArgumentProblem } from "../common/argument-problem";
+import { REGISTRY_SCAN_FREQUENCIES, RegistryScanFrequency } from "../common/enums";
 import { describeValue } from "../cost/validate";
 
-/** Scan frequencies a pipeline may choose (RegistryScanningRule `scanFrequency`; MANUAL is basic-only and never chosen here). */
-export const RegistryScanFrequency = {
-  ScanOnPush: "SCAN_ON_PUSH",
-  ContinuousScan: "CONTINUOUS_SCAN",
-} as const;
-export type RegistryScanFrequency = (typeof RegistryScanFrequency)[keyof typeof RegistryScanFrequency];
-const FREQUENCIES: readonly string[] = Object.values(RegistryScanFrequency);
+// Scan frequencies a pipeline may choose: the arg's enum (../common/enums.ts), re-exported for the tests.
+export { RegistryScanFrequency };
+const FREQUENCIES: readonly string[] = REGISTRY_SCAN_FREQUENCIES;
 
 /** The filter that keeps every repository scanned. */
 export const EVERY_REPOSITORY = "*";
