@@ -23,7 +23,12 @@ import { resolveImageSettings, type BuildKitImageArgs, type ImageBuildSettings }
 
 /** The Dockerfile's path: `dockerfile`, or `<context>/Dockerfile` (the default docker-build would use). */
 export function dockerfileOf(args: Pick<ImageBuildSettings, "context" | "dockerfile">): pulumi.Input<string> {
-  return args.dockerfile ?? pulumi.interpolate`${args.context}/Dockerfile`;
+  if (args.dockerfile !== undefined) return args.dockerfile;
+  // Plain when the context is: BuildKitImage's resolver then reads it (the secret mounts) as the
+  // pipeline's did. The same text either way, so docker-build sees the same input.
+  return typeof args.context === "string"
+    ? `${args.context}/Dockerfile`
+    : pulumi.interpolate`${args.context}/Dockerfile`;
 }
 
 /**
