@@ -121,9 +121,10 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     // Children are not exposed as properties: component outputs must be values or provider resources
     // (Pulumi's component schema analyzer cannot describe a local component as an output). Each is handed
     // its settings as resolved above as its args, and resolves them to the same settings.
+    const waitForInputs = inputsChecked === undefined ? {} : { dependsOn: inputsChecked };
     const repository = new EcrRepository(`${name}-repo`, settings.repository, {
       parent: this,
-      dependsOn: inputsChecked,
+      ...waitForInputs,
     });
 
     const dockerfile = dockerfileOf(build);
@@ -162,7 +163,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             // The image's build secrets, so an install from a private registry is measured (issue 18 item 5).
             secrets: build.secrets,
           },
-          { parent: this, dependsOn: inputsChecked },
+          { parent: this, ...waitForInputs },
         )
       : undefined;
     const estimated = estimate === undefined ? undefined : estimatedSize(estimate.sizeBytes, estimate.note);

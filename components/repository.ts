@@ -66,7 +66,7 @@ export class EcrRepository extends pulumi.ComponentResource {
         forceDelete: settings.forceDelete,
         tags: settings.tags,
       },
-      { parent: this, dependsOn: checked },
+      { parent: this, ...(checked === undefined ? {} : { dependsOn: checked }) },
     );
 
     new aws.ecr.LifecyclePolicy(

@@ -96,8 +96,11 @@ function installMocks(preview: boolean, stack: string): void {
             return { userName: "AWS", password: "token-password", proxyEndpoint: `https://${REGISTRY}` };
           case "aws:ecr/getImage:getImage":
             // A tag (a fixed extra tag, or the content tag, looked up before the push) is not in ECR yet.
-            if (typeof args.inputs.imageTag === "string")
-              throw new Error(`ImageNotFoundException: ${args.inputs.imageTag}`);
+            if (typeof args.inputs.imageTag === "string") {
+              // With `details`, as a provider's error has them (the program sees `new Error(err.details)`).
+              const message = `ImageNotFoundException: The image with imageId {imageTag:'${args.inputs.imageTag}'} does not exist within the repository`;
+              throw Object.assign(new Error(message), { details: message });
+            }
             return { imageSizeInBytes: 52_428_800, imageDigest: args.inputs.imageDigest };
           case "aws:index/getRegion:getRegion":
             return { region: REGION, name: REGION };
