@@ -438,8 +438,11 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
         }),
     );
 
+    // The estimate as known now (unknown, e.g. an estimate whose inputs are not known yet: none), so
+    // that sizeBudget stays known in preview.
+    const estimateNow = firstKnown<KnownImageSize | undefined>([estimated], undefined);
     this.sizeBudget = pulumi
-      .all([this.imageSize, this.findings, imageChanges, estimated, contentTag])
+      .all([this.imageSize, this.findings, imageChanges, estimateNow, contentTag])
       .apply(([size, findings, changes, estimateSize, tag]) => {
         const verdict = budgetVerdict(size, findings);
         if (verdict.status === "warn") pulumi.log.warn(verdict.message, this);

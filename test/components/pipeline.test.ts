@@ -244,6 +244,17 @@ describe("EcrImagePipeline", () => {
     assert.equal((await valueOf(p.imageSize))?.basis, "ecr");
   });
 
+  it("preview with the estimate's outputs unknown (its state has none yet): sizes, budget, guardrails and costJson still known", async () => {
+    // What the consumer smoke test's mocks give: the dynamic resource's state without its outputs.
+    installMocks({ preview: true, imageChanged: true, estimateState: async (inputs) => ({ ...inputs }) });
+    const p = pipeline({ maxImageSizeBytes: 150 * MiB, maxMonthlyUsd: 100 });
+    await settled(p);
+    // Planted: sizeBudget over the estimate's Output itself (not firstKnown): it stayed unknown.
+    for (const output of [p.imageSize, p.sizeBudget, p.monthlyCost, p.costGuardrails, p.costJson])
+      assert.equal(await isKnown(output), true);
+    assert.equal((await valueOf(p.sizeBudget))?.status, "unchecked");
+  });
+
   it("preview of a changed image: URI and ECR size unknown, cost known from the local estimate", async () => {
     installMocks({ preview: true, imageChanged: true });
     const p = pipeline();
