@@ -19,7 +19,7 @@ import {
 } from "./cost/comparison";
 import { costFor, type CostForInput, type PipelineCost } from "./cost/pipeline-cost";
 import type { MeasuredLayers } from "./cost/storage";
-import type { CostLine, ScanFrequency, ScanningMode, ScanningSource } from "./cost/types";
+import type { CostLine } from "./cost/types";
 import type { DockerfileFinding } from "./dockerfile";
 import { analyzeBuildDockerfile } from "./dockerfile/build";
 import { BuildKitImage, buildContextHashOf, dockerfileOf } from "./image";
@@ -33,7 +33,6 @@ import {
 } from "./review";
 import { regionFromProvider } from "./settings/cost";
 import { resolvePipelineSettings, type EcrImagePipelineArgs } from "./settings/pipeline";
-import type { RegistryScanningPlan } from "./settings/registry-scanning";
 import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
 import { ecrLookupFailed, ecrSizeLookup, withFallbackReason, type EcrSizeLookup } from "./size/ecr-size";
 import { ImageSizeEstimate } from "./size/estimate-resource";
@@ -211,7 +210,7 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             ],
             undefined,
           );
-    const scanning = scanningPriced(settings.repository.registryScanning.pricing);
+    const scanning = settings.scanningPriced;
     const costInputFor = (size: pulumi.Output<KnownImageSize>): pulumi.Output<CostForInput> =>
       pulumi
         .all([size, region, repository.lifecyclePolicyText, measuredLayers])
@@ -566,25 +565,6 @@ function compareWithDeployed(
     ),
     deployedLines: deployedCost.estimate.lines,
   };
-}
-
-/**
- * What the cost model may price of the scanning (issue 18 item 2, docs/PRICING.md "Enhanced scanning"):
- * this stack's own registry scanning configuration (`stack`: enhanced for this repository only when its
- * filters cover it; rescans only with `CONTINUOUS_SCAN`), or, not managed here, the account's as declared
- * by `scanningMode` and the usage settings (`account`: every scanning line says it is an assumption).
- */
-function scanningPriced(pricing: RegistryScanningPlan["pricing"]): {
-  mode: ScanningMode;
-  profile: { source: ScanningSource; frequency?: ScanFrequency };
-} {
-  const mode: ScanningMode = pricing.enhanced ? "enhanced" : "basic";
-  return pricing.source === "managed"
-    ? {
-        mode,
-        profile: { source: "stack", frequency: pricing.continuous ? "CONTINUOUS_SCAN" : "SCAN_ON_PUSH" },
-      }
-    : { mode, profile: { source: "account" } };
 }
 
 /** The failing guardrails' messages (each names the guardrail, the limit, the figure and the drivers). */

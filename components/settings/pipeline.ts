@@ -20,6 +20,7 @@ import { CostGuardrailAction, MAX_GUARDRAIL_PERCENT, checkCostGuardrailSettings 
 import { booleanArg, isFiniteNonNegative, numberArg, oneOf, stringListArg, throwFirstProblem } from "./args";
 import { PRICED_REGIONS, checkCostRegions } from "./cost";
 import { budgetProblems, costRegionProblems } from "./input-checks";
+import { scanningPriced, type ScanningPriced } from "./registry-scanning";
 import {
   resolveImageSettings,
   type ImageBuildSettings,
@@ -307,6 +308,8 @@ export interface PipelineSettings<A extends PipelineDefaultsInput> extends Pipel
   costRegion: A["costRegion"];
   /** The cost guardrails, checked (issue 21). */
   guardrails: CostGuardrailSettings;
+  /** The scanning the cost prices, from the repository's registry scanning plan (issue 18 item 2). */
+  scanningPriced: ScanningPriced;
   /**
    * The platforms handed to the preview-time size estimate: as the user gave them. The estimate builds
    * the same default as the image for none (DEFAULT_PLATFORM, ../buildkit/platforms.ts); handing it
@@ -351,6 +354,7 @@ export function resolvePipelineSettings<A extends PipelineDefaultsInput>(
     image,
     costRegion: costRegion as A["costRegion"],
     guardrails,
+    scanningPriced: scanningPriced(repository.registryScanning.pricing),
     estimatePlatforms: args.platforms,
   };
 }
