@@ -15,13 +15,21 @@ export type { EcrRegistryDefaultsArgs } from "./settings/registry-defaults";
 export type { EcrFleetCostArgs } from "./settings/fleet-cost";
 
 // The string enums the args take.
-export { BudgetAction, BuildNetworkMode, ImagePlatform, LayerCompression } from "./common/enums";
+export {
+  BudgetAction,
+  BuildNetworkMode,
+  ImagePlatform,
+  LayerCompression,
+  RegistryScanFrequency,
+} from "./common/enums";
+export { CostGuardrailAction } from "./review";
 export { LifecyclePresetName } from "./lifecycle";
 export { PullBytes, ReplicaRetention, RescanDuration, ScanningMode } from "./cost";
 
 // What the outputs hold.
 export { SizeBasis, type KnownImageSize } from "./common/size-basis";
 export type { CostChange, CostEstimate } from "./cost";
+export type { CostGuardrailsSummary } from "./pipeline";
 export type { DockerfileFinding } from "./dockerfile";
 export type { SizeBudgetVerdict } from "./size";
 export type { ReplicationRule, RepositoryCreationTemplateInputs } from "./registry";
@@ -35,6 +43,7 @@ export {
   InternalError,
   InvalidArgumentError,
   InvalidInputError,
+  ReportedError,
 } from "./common/errors";
 
 // The pure functions behind the components (and the size estimate's resource).

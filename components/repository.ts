@@ -1,14 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { allResolved } from "./common/outputs";
+import { ReportTarget } from "./common/reported-error";
 import { formatLifecycleProblems } from "./lifecycle";
+import { warningLine } from "./settings/args";
 import { pullOnlyRepositoryPolicy } from "./settings/pull-policy";
+import { scanFilterMatches } from "./settings/registry-scanning";
 import { resolveRepositorySettings, type EcrRepositoryArgs } from "./settings/repository";
 
 /**
- * An ECR repository with sound defaults: scan on push, immutable tags except the cache tag and
- * `deployed-*`, AES256 (or KMS) encryption, no force delete, one validated lifecycle policy, an optional
- * pull-only repository policy and optional registry-level enhanced scanning. Its args and how they
- * resolve: ./settings/repository.ts.
+ * An ECR repository with sound defaults: scan on push, immutable tags except the cache tag, `deployed-*`
+ * and the moving names of `mutableTags`, AES256 (or KMS) encryption, no force delete, one validated
+ * lifecycle policy, an optional pull-only repository policy and an optional registry scanning
+ * configuration that keeps every repository scanned. Its args and how they resolve:
+ * ./settings/repository.ts.
  */
 export class EcrRepository extends pulumi.ComponentResource {
   public readonly repository: aws.ecr.Repository;
@@ -25,14 +30,20 @@ export class EcrRepository extends pulumi.ComponentResource {
   constructor(name: string, args: EcrRepositoryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Everything that can be wrong with plain args is found before the component is registered. Settings
     // EcrImagePipeline resolved and handed over resolve to themselves (idempotent), its errors named first.
-    const settings = resolveRepositorySettings(args, "EcrRepository", name);
+    const report = new ReportTarget();
+    const settings = resolveRepositorySettings(args, "EcrRepository", name, { report });
     super("ecr-pipeline:index:EcrRepository", name, {}, opts);
+    report.attach(this);
 
     const warnings = settings.lifecycleWarnings;
     const policyText = settings.lifecyclePolicyText;
     if (warnings.length > 0) {
       pulumi.log.warn(`lifecycle policy:\n${formatLifecycleProblems(warnings)}`, this);
     }
+    for (const warning of settings.registryScanning.warnings) pulumi.log.warn(warningLine(warning), this);
+    // An Output-valued arg is checked when it resolves: the repository waits for it, so nothing is
+    // registered for a bad one (issue 18 item 4).
+    const checked = allResolved([settings.pullPrincipalArns]);
 
     this.repository = new aws.ecr.Repository(
       name,
@@ -40,7 +51,8 @@ export class EcrRepository extends pulumi.ComponentResource {
         name: settings.repositoryName,
         imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
         // Immutable tags, except the tags that must move: the build caches (rewritten by every build;
-        // `<cacheTag>*` includes the per-platform `<cacheTag>-<arch>`) and deployed-* markers. https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
+        // `<cacheTag>*` includes the per-platform `<cacheTag>-<arch>`), deployed-* markers and the moving
+        // names of mutableTags (./buildkit/tag-policy.ts). https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
         imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
         imageTagMutabilityExclusionFilters: settings.mutableTagFilters.map((filter) => ({
           filter,
@@ -54,7 +66,7 @@ export class EcrRepository extends pulumi.ComponentResource {
         forceDelete: settings.forceDelete,
         tags: settings.tags,
       },
-      { parent: this },
+      { parent: this, ...(checked === undefined ? {} : { dependsOn: checked }) },
     );
 
     new aws.ecr.LifecyclePolicy(
@@ -74,20 +86,23 @@ export class EcrRepository extends pulumi.ComponentResource {
       );
     }
 
-    if (settings.manageRegistryScanning && settings.scanningMode === "enhanced") {
-      new aws.ecr.RegistryScanningConfiguration(
-        `${name}-scanning`,
-        {
-          scanType: "ENHANCED",
-          rules: [
-            {
-              scanFrequency: "SCAN_ON_PUSH",
-              repositoryFilters: [{ filter: this.repository.name, filterType: "WILDCARD" }],
-            },
-          ],
-        },
-        { parent: this },
-      );
+    // The account-and-Region configuration, written whole (PutRegistryScanningConfiguration): it covers
+    // every repository unless registryScanFilters names others (./settings/registry-scanning.ts).
+    const scanning = settings.registryScanning.configuration;
+    if (scanning !== undefined) {
+      new aws.ecr.RegistryScanningConfiguration(`${name}-scanning`, scanning, { parent: this });
+      // An auto-named repository: whether the filters cover it is known once the name is.
+      if (typeof settings.repositoryName !== "string" && args.registryScanFilters !== undefined) {
+        const filters = scanning.rules.flatMap((rule) => rule.repositoryFilters.map((f) => f.filter));
+        this.repository.name.apply((repositoryName) => {
+          if (!filters.some((filter) => scanFilterMatches(filter, repositoryName)))
+            pulumi.log.warn(
+              `registryScanFilters ${JSON.stringify(filters)} does not match this repository ${JSON.stringify(repositoryName)}, so its images will not be scanned. Add a filter that matches it, or leave registryScanFilters unset to scan every repository.`,
+              this,
+            );
+          return repositoryName;
+        });
+      }
     }
 
     this.repositoryUrl = this.repository.repositoryUrl;

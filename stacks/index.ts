@@ -31,6 +31,10 @@ export const {
   imageSize,
   monthlyCost,
   costReport,
+  costChange,
+  costGuardrails,
+  // The cost document for `ecr-pipeline-cost-review` (docs/REVIEW.md).
+  costJson,
   findings,
   sizeBudget,
   // Issue 20: read by the platform stack (EcrRegistryDefaults, EcrFleetCost; README "Registry defaults").

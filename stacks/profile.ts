@@ -12,11 +12,15 @@ import {
   BUDGET_ACTIONS,
   IMAGE_PLATFORMS,
   LAYER_COMPRESSIONS,
+  REGISTRY_SCAN_FREQUENCIES,
   type ImagePlatform,
 } from "../components/common/enums";
+import { CostGuardrailAction } from "../components/review/guardrails";
 import { LIFECYCLE_PRESET_NAMES, SCANNING_MODES } from "../components/settings/repository";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, type UsageCountKey } from "../components/cost/usage";
 import { ReplicaRetention } from "../components/cost/types";
+
+const COST_GUARDRAIL_ACTIONS: readonly CostGuardrailAction[] = Object.values(CostGuardrailAction);
 
 export type EnvironmentName = "dev" | "staging" | "prod";
 const ENVIRONMENTS: readonly EnvironmentName[] = ["dev", "staging", "prod"];
@@ -144,6 +148,20 @@ const mebibytesAsBytes: Convert<number> = (raw, key) => {
   return Number(raw) * 1024 * 1024;
 };
 
+/** A decimal amount >= 0 (USD, a percentage): "12.5" and "0" pass, "1e3", "0x10", "-1" and " " do not. */
+const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+
+const amount: Convert<number> = (raw, key) => {
+  if (!DECIMAL.test(raw)) {
+    throw new StackConfigError(
+      key,
+      `got ${JSON.stringify(raw)}`,
+      `Set a number >= 0 in decimal (e.g. 12.5): pulumi config set ecr-pipeline:${key} 10`,
+    );
+  }
+  return Number(raw);
+};
+
 const usageCounts = Object.fromEntries(USAGE_COUNT_KEYS.map((key) => [key, entry(key, count)])) as Record<
   UsageCountKey,
   ConfigEntry
@@ -162,12 +180,18 @@ export const CONFIG_TABLE = {
   retention: entry("lifecyclePreset", choice(LIFECYCLE_PRESET_NAMES)),
   scanningMode: entry("scanningMode", choice(SCANNING_MODES)),
   manageRegistryScanning: entry("manageRegistryScanning", flag),
+  registryScanFrequency: entry("registryScanFrequency", choice(REGISTRY_SCAN_FREQUENCIES)),
+  registryScanFilters: entry("registryScanFilters", list),
   platforms: entry("platforms", platformList),
   compression: entry("compression", choice(LAYER_COMPRESSIONS)),
   builderName: entry("builderName", text),
   kmsKeyArn: entry("kmsKeyArn", text),
   maxImageSizeMiB: entry("maxImageSizeBytes", mebibytesAsBytes),
   onBudgetExceeded: entry("onBudgetExceeded", choice(BUDGET_ACTIONS)),
+  maxMonthlyUsd: entry("maxMonthlyUsd", amount),
+  maxMonthlyIncreaseUsd: entry("maxMonthlyIncreaseUsd", amount),
+  maxMonthlyIncreasePercent: entry("maxMonthlyIncreasePercent", amount),
+  onCostGuardrailExceeded: entry("onCostGuardrailExceeded", choice(COST_GUARDRAIL_ACTIONS)),
   ...usageCounts,
   rescanDuration: entry("rescanDuration", choice(USAGE_CHOICES.rescanDuration.values)),
   pullBytes: entry("pullBytes", choice(USAGE_CHOICES.pullBytes.values)),

@@ -95,6 +95,12 @@ function installMocks(preview: boolean, stack: string): void {
           case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return { userName: "AWS", password: "token-password", proxyEndpoint: `https://${REGISTRY}` };
           case "aws:ecr/getImage:getImage":
+            // A tag (a fixed extra tag, or the content tag, looked up before the push) is not in ECR yet.
+            if (typeof args.inputs.imageTag === "string") {
+              // With `details`, as a provider's error has them (the program sees `new Error(err.details)`).
+              const message = `ImageNotFoundException: The image with imageId {imageTag:'${args.inputs.imageTag}'} does not exist within the repository`;
+              throw Object.assign(new Error(message), { details: message });
+            }
             return { imageSizeInBytes: 52_428_800, imageDigest: args.inputs.imageDigest };
           case "aws:index/getRegion:getRegion":
             return { region: REGION, name: REGION };
@@ -266,6 +272,7 @@ function scenarios(): [string, Program][] {
             pullPrincipalArns: ["arn:aws:iam::210987654321:role/deployer", "210987654321"],
             scanningMode: "enhanced",
             manageRegistryScanning: true,
+            registryScanFrequency: "SCAN_ON_PUSH",
             lifecyclePreset: "staging",
             maxImageSizeBytes: 150 * 1024 ** 2,
             onBudgetExceeded: "fail",
@@ -295,13 +302,13 @@ function scenarios(): [string, Program][] {
         ),
     ],
     [
-      "pipeline: Output args (repositoryName, extraTags, pullPrincipalArns, buildArgs, target)",
+      "pipeline: Output args (repositoryName, pullPrincipalArns, buildArgs, target)",
       () =>
         outputsOf(
           new EcrImagePipeline("web", {
             context: "app",
             repositoryName: out("team/web"),
-            extraTags: out(["deployed-dev"]),
+            extraTags: ["deployed-dev"],
             pullPrincipalArns: out(["210987654321"]),
             buildArgs: out({ NODE_ENV: "production" }),
             secrets: { npmrc: pulumi.secret("token") },
@@ -323,6 +330,41 @@ function scenarios(): [string, Program][] {
             platformBuilders: { "linux/arm64": "arm-native" },
             extraTags: ["deployed-prod"],
             compression: "zstd",
+          }),
+        ),
+    ],
+    [
+      "pipeline: one platform, moving and fixed extraTags, a failing budget and cost guardrails (issue 18, 21)",
+      () =>
+        outputsOf(
+          new EcrImagePipeline("web", {
+            context: "app",
+            extraTags: ["deployed-prod", "latest", "release-1.4.0"],
+            maxImageSizeBytes: 150 * 1024 ** 2,
+            onBudgetExceeded: "fail",
+            maxMonthlyUsd: 100,
+            maxMonthlyIncreaseUsd: 5,
+            maxMonthlyIncreasePercent: 25,
+            onCostGuardrailExceeded: "fail",
+          }),
+        ),
+    ],
+    [
+      "pipeline: secrets with an opt-out build arg, network and costRegion as Outputs, scanning filters",
+      () =>
+        outputsOf(
+          new EcrImagePipeline("web", {
+            context: "app",
+            secrets: { npmrc: pulumi.secret("token") },
+            buildArgs: { PUBLIC_KEY_URL: "https://example.com/key.pub" },
+            nonSecretBuildArgs: ["PUBLIC_KEY_URL"],
+            network: out("host" as const),
+            costRegion: out("eu-west-1"),
+            scanningMode: "enhanced",
+            manageRegistryScanning: true,
+            registryScanFrequency: "CONTINUOUS_SCAN",
+            registryScanFilters: ["web", "team-*"],
+            rescansPerMonth: 4,
           }),
         ),
     ],
@@ -382,6 +424,8 @@ function scenarios(): [string, Program][] {
             lifecyclePreset: "dev",
             scanningMode: "enhanced",
             manageRegistryScanning: true,
+            registryScanFrequency: "CONTINUOUS_SCAN",
+            mutableTags: ["latest"],
           }),
         ),
     ],
@@ -413,6 +457,37 @@ function failures(): [string, Program][] {
     ["pipeline: extraTags Output bad tag", pipeline({ extraTags: out(["bad tag!"]) })],
     ["pipeline: extraTags Output buildcache-amd64", pipeline({ extraTags: out(["buildcache-amd64"]) })],
     ["pipeline: extraTags plain buildcache-amd64", pipeline({ extraTags: ["buildcache-amd64"] })],
+    ["pipeline: extraTags four moving names", pipeline({ extraTags: ["latest", "stable", "main", "prod"] })],
+    ["pipeline: extraTags ctx-1", pipeline({ extraTags: ["ctx-1"] })],
+    ["pipeline: pullPrincipalArns 11-digit account", pipeline({ pullPrincipalArns: ["12345678901"] })],
+    ["pipeline: network bridge", pipeline({ network: "bridge" })],
+    ["pipeline: network Output bridge", pipeline({ network: out("bridge") })],
+    ["pipeline: maxImageSizeBytes 150 (MiB meant)", pipeline({ maxImageSizeBytes: 150 })],
+    [
+      "pipeline: a capitalised name without repositoryName",
+      () => outputsOf(new EcrImagePipeline("Orders", { context: "app" })),
+    ],
+    ["pipeline: costRegion Output us-east-9", pipeline({ costRegion: out("us-east-9") })],
+    ["pipeline: buildArgs AWS_SECRET_ACCESS_KEY", pipeline({ buildArgs: { AWS_SECRET_ACCESS_KEY: "x" } })],
+    [
+      "pipeline: buildArgs Output value with a password in a URL",
+      pipeline({ buildArgs: { PIP_INDEX_URL: out("https://user:pa55@pypi.example.com/simple") } }),
+    ],
+    ["pipeline: nonSecretBuildArgs not a build arg", pipeline({ nonSecretBuildArgs: ["NOPE"] })],
+    [
+      "pipeline: enhanced managed scanning without registryScanFrequency",
+      pipeline({ scanningMode: "enhanced", manageRegistryScanning: true }),
+    ],
+    [
+      "pipeline: registryScanFilters without manageRegistryScanning",
+      pipeline({ registryScanFilters: ["*"] }),
+    ],
+    ["pipeline: maxMonthlyIncreaseUsd -1", pipeline({ maxMonthlyIncreaseUsd: -1 })],
+    ["pipeline: onCostGuardrailExceeded stop", pipeline({ onCostGuardrailExceeded: "stop" })],
+    [
+      "EcrRepository: mutableTags release-1",
+      () => outputsOf(new EcrRepository("repo", { mutableTags: ["release-1"] })),
+    ],
     [
       "EcrRepository: scanningMode deep",
       () => outputsOf(new EcrRepository("repo", { scanningMode: "deep" as never })),

@@ -40,7 +40,7 @@ export interface PromotionBudget {
   onBudgetExceeded: "warn" | "fail";
 }
 
-/** What getImage said about the pushed digest (components/pipeline-model.ts `EcrSizeLookup`'s shape). */
+/** What getImage said about the pushed digest (components/size/ecr-size.ts `EcrSizeLookup`'s shape). */
 export type EcrSize = { bytes: number } | { missing: string };
 
 export interface PromotionInput {

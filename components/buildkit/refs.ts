@@ -13,9 +13,12 @@ export function contextHashFor(input: BuildContextInput): string {
 /**
  * Bumped when the docker-build inputs the component derives from the same settings change (a library
  * upgrade that sends other export or cache fields): those inputs make docker-build rebuild, so the
- * content tag must change with them. 2: gzip sent with level 6 and forced (./compression.ts).
+ * content tag must change with them. 2: gzip sent with level 6 and forced (./compression.ts). 3: the
+ * Image is tagged with the content tag only, each extra tag being its own promotion Index
+ * (./promotion.ts, issue 18 item 3): the Image's `tags` input changed for every stack with extra tags, a
+ * rebuild that would push the same immutable content tag again, so every stack gets a new one, once.
  */
-export const BUILD_RECIPE_VERSION = 2;
+export const BUILD_RECIPE_VERSION = 3;
 
 /** The settings besides the build files that reach docker-build's Image (and its Diff). */
 export interface BuildTagSettings {
@@ -29,7 +32,6 @@ export interface BuildTagSettings {
   builderName?: string;
   platformBuilders?: Readonly<Record<string, string>>;
   buildOnPreview?: boolean;
-  extraTags?: readonly string[];
   /** Build secret ids (never their values: those are left out of the Diff, ./image.ts). */
   secretIds?: readonly string[];
 }
@@ -40,7 +42,9 @@ export interface BuildTagSettings {
  * (exports, cacheTo, network, builder, buildOnPreview, tags, the context and Dockerfile locations…), and
  * an ECR repository with immutable tags refuses a push to a tag it holds even when the digest is the same
  * (`ImageTagAlreadyExistsException`: aws/containers-roadmap#2179, moby/buildkit#3776). With the settings
- * in the hash such a rebuild pushes a new content tag instead, and the deployment goes through.
+ * in the hash such a rebuild pushes a new content tag instead, and the deployment goes through. The
+ * extra tags are not among them since recipe 3: they are promotion Indexes of their own, not Image
+ * inputs, so adding or moving one rebuilds nothing.
  */
 export function buildSettingsKey(settings: BuildTagSettings): string {
   const sortedEntries = (record: Readonly<Record<string, string>> | undefined) =>
@@ -56,7 +60,6 @@ export function buildSettingsKey(settings: BuildTagSettings): string {
     builderName: settings.builderName ?? null,
     platformBuilders: sortedEntries(settings.platformBuilders),
     buildOnPreview: settings.buildOnPreview ?? null,
-    extraTags: [...(settings.extraTags ?? [])],
     secretIds: [...(settings.secretIds ?? [])].sort(),
   });
 }

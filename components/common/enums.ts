@@ -33,6 +33,19 @@ export type ImagePlatform = (typeof ImagePlatform)[keyof typeof ImagePlatform];
 export const BuildNetworkMode = { Default: "default", Host: "host", None: "none" } as const;
 export type BuildNetworkMode = (typeof BuildNetworkMode)[keyof typeof BuildNetworkMode];
 
+/**
+ * How often a registry scanning configuration this stack manages scans (ECR RegistryScanningRule
+ * `scanFrequency`): once on push, or continuously (Amazon Inspector rescans as new vulnerabilities are
+ * published, each rescan billed). MANUAL is basic-only and never chosen here (../settings/registry-scanning.ts).
+ */
+export const RegistryScanFrequency = {
+  ScanOnPush: "SCAN_ON_PUSH",
+  ContinuousScan: "CONTINUOUS_SCAN",
+} as const;
+export type RegistryScanFrequency = (typeof RegistryScanFrequency)[keyof typeof RegistryScanFrequency];
+
 export const LAYER_COMPRESSIONS: readonly LayerCompression[] = Object.values(LayerCompression);
 export const IMAGE_PLATFORMS: readonly ImagePlatform[] = Object.values(ImagePlatform);
 export const BUDGET_ACTIONS: readonly BudgetAction[] = Object.values(BudgetAction);
+export const REGISTRY_SCAN_FREQUENCIES: readonly RegistryScanFrequency[] =
+  Object.values(RegistryScanFrequency);

@@ -4,7 +4,14 @@
  * exception the code did not expect), never a problem with the user's input: validators and parsers wrap
  * unexpected exceptions in it instead of reporting them as input errors, so that callers, and the
  * property tests, can tell the two apart (issue 12).
+ *
+ * The two a user meets for a bad input, InvalidArgumentError and InvalidInputError, are ReportedErrors
+ * (./reported-error.ts): `pulumi preview` shows each as one diagnostic, the message alone, on the component
+ * it is reported on, without a stack trace (issue 18 item 6).
  */
+import { ReportedError } from "./reported-error";
+
+export { ReportedError };
 
 /** An unexpected exception inside ecr-pipeline: a bug to report, not an input to fix. */
 export class InternalError extends Error {
@@ -23,7 +30,7 @@ export class InternalError extends Error {
  * handle in bounded time. `key` is the input as the caller wrote it (e.g. `pushesPerDay[0].perDay`),
  * and the message says the value and the fix.
  */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends ReportedError {
   override readonly name = "InvalidInputError";
 
   constructor(
@@ -53,8 +60,13 @@ export class DockerfileParseError extends Error {
   }
 }
 
-/** Thrown for an argument that cannot work; the message names the argument and the fix. */
-export class InvalidArgumentError extends Error {
+/**
+ * Thrown for an argument that cannot work; the message names the component the user called, the
+ * argument as they wrote it, the value and the fix. Before `super()` it stops the program as one
+ * diagnostic on the stack; when an Output-valued argument is checked as it resolves, the component
+ * reports it on itself (`reportedOn`).
+ */
+export class InvalidArgumentError extends ReportedError {
   constructor(
     readonly component: string,
     readonly argument: string,

@@ -4,6 +4,7 @@
  * in preview. The only file below the components that creates Outputs; it never reads one's value.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ReportTarget } from "./reported-error";
 
 /**
  * An arg checked where the user wrote it, whether it is plain or an Output: `check` runs now on a plain
@@ -12,13 +13,16 @@ import * as pulumi from "@pulumi/pulumi";
  * InvalidArgumentError naming the component the user called, so the error is the same either way; a
  * parent that hands the result to a child hands it an already-checked Output, and the child's own check
  * of the same value can never fail first. The value to use is returned: the plain value itself, or the
- * checked Output.
+ * checked Output. With a `target` (./reported-error.ts `ReportTarget`), an error the check throws when
+ * an Output resolves is reported on the component attached to it, so `pulumi preview` shows it on that
+ * component's row (a plain value's error stops the program before the component exists).
  *
- *   pullPrincipalArns: checkedInput(args.pullPrincipalArns, (arns) => checkPullPrincipalArns(caller, arns)),
+ *   pullPrincipalArns: checkedInput(args.pullPrincipalArns, (arns) => checkPullPrincipalArns(caller, arns), report),
  */
 export function checkedInput<T>(
   value: T,
   check: (value: pulumi.Unwrap<T>) => void,
+  target?: ReportTarget,
 ): T | pulumi.Output<pulumi.Unwrap<T>> {
   if (value === undefined || value === null) return value;
   if (!holdsPending(value)) {
@@ -26,9 +30,29 @@ export function checkedInput<T>(
     return value;
   }
   return pulumi.output(value).apply((resolved) => {
-    check(resolved as pulumi.Unwrap<T>);
+    try {
+      check(resolved as pulumi.Unwrap<T>);
+    } catch (error) {
+      throw target === undefined ? error : target.report(error);
+    }
     return resolved;
   }) as pulumi.Output<pulumi.Unwrap<T>>;
+}
+
+/**
+ * A dependsOn that holds a child back until every pending value among `values` has resolved (and so
+ * passed the check `checkedInput` wrapped it in): an Output of no resources, failing with the check's
+ * error, so nothing is registered for a bad Output-valued arg. Undefined when nothing is pending.
+ */
+export function allResolved(values: readonly unknown[]): pulumi.Output<pulumi.Resource[]> | undefined {
+  const pending = values.filter((value) => holdsPending(value));
+  if (pending.length === 0) return undefined;
+  return pulumi.all(pending.map((value) => pulumi.output(value))).apply(() => [] as pulumi.Resource[]);
+}
+
+/** Whether `value` is, or holds, an Output or a Promise: a value only known when it resolves. */
+export function isPending(value: unknown): boolean {
+  return holdsPending(value);
 }
 
 /** Whether `value` is, or holds in a list or plain object, an Output or a Promise (not yet known). */

@@ -78,3 +78,29 @@ export class ReportedError extends Error {
     return this;
   }
 }
+
+/**
+ * Where the errors of checks that run later are shown: the component the user called. A resolver runs
+ * before `super()`, so the component does not exist yet when it wraps an Output-valued arg in its check
+ * (./outputs.ts `checkedInput`); it is handed a target, and the component attaches itself right after
+ * `super()`. An Output never resolves synchronously, so every such check runs once the target is
+ * attached, and its ReportedError is then reported on the component (one diagnostic on its row).
+ */
+export class ReportTarget {
+  #component: object | undefined;
+
+  /** The component the errors are shown on, once `super()` registered it. */
+  attach(component: object): void {
+    this.#component = component;
+  }
+
+  /**
+   * `error` reported on the attached component when it is a ReportedError not yet reported on a
+   * resource; anything else (an InternalError, a ReportedError a child already reported) as it is.
+   */
+  report<E>(error: E): E {
+    if (error instanceof ReportedError && this.#component !== undefined && !error.__pulumResourceError)
+      error.reportedOn(this.#component);
+    return error;
+  }
+}

@@ -48,6 +48,12 @@ export interface CostDocumentLine {
    */
   rateSource: string | null;
   explanation: string;
+  /**
+   * The assumption about the account this line prices, when it is one (the cost line's `assumption`:
+   * e.g. enhanced scanning enabled by the account's registry scanning configuration, managed outside this
+   * stack). Absent when the line prices only what this stack configures. Added within version 1.
+   */
+  assumption?: string;
 }
 
 export interface CostDocumentImage {
@@ -251,6 +257,7 @@ export function buildCostDocument(input: CostDocumentInput): CostDocument {
       verified: line.verified,
       rateSource: line.source,
       explanation: line.explanation,
+      ...(line.assumption === undefined ? {} : { assumption: line.assumption }),
     })),
     totals: {
       monthlyUsd: estimate.totalUsd,

@@ -4,6 +4,7 @@
  * an InvalidArgumentError naming `caller` (the component the user called), the arg, the value and the
  * fix. An arg that may be an Output is checked with `checkedInput` (../common/outputs.ts).
  */
+import type { ArgumentProblem } from "../common/argument-problem";
 import { InvalidArgumentError } from "../common/errors";
 import { CONTENT_TAG_PREFIX, DEFAULT_CACHE_TAG, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
 import { describeValue } from "../cost/validate";
@@ -109,4 +110,22 @@ export function validateCacheTag(caller: string, cacheTag: string | undefined): 
     );
   }
   return tag;
+}
+
+/**
+ * Stops at the first of `problems` (the plain checks of ./input-checks.ts, ./build-secrets.ts,
+ * ./registry-scanning.ts and ../buildkit/tag-policy.ts return them as values): an InvalidArgumentError
+ * naming `caller`, the argument as the user wrote it, the value and the fix.
+ */
+export function throwFirstProblem(caller: string, problems: readonly ArgumentProblem[]): void {
+  const [first] = problems;
+  if (first !== undefined) throw new InvalidArgumentError(caller, first.argument, first.problem, first.fix);
+}
+
+/**
+ * A problem that only warns, as one line for the log of the component it concerns: the argument, what
+ * is wrong, the fix (`secrets.npm is passed to the build, but … Mount it …`).
+ */
+export function warningLine(problem: ArgumentProblem): string {
+  return `${problem.argument} ${problem.problem}. ${problem.fix}`;
 }

@@ -10,12 +10,16 @@ import { readRegularTextFile } from "../buildkit/context";
 import { DockerfileParseError, InvalidArgumentError } from "../common/errors";
 import { MAX_DOCKERFILE_CHARS, parseDockerfile } from "../dockerfile/parse";
 
-/** The build context is a directory, the Dockerfile a readable file, the target one of its stages. */
+/**
+ * The build context is a directory, the Dockerfile a readable file, the target one of its stages.
+ * Returns the Dockerfile's path and text when both are known (plain context and dockerfile), for the
+ * checks that read it (./build-secrets.ts `secretMountProblems`).
+ */
 export function checkBuildFiles(
   args: { context?: unknown; dockerfile?: unknown; target?: unknown },
   caller: string,
-): void {
-  if (typeof args.context !== "string") return;
+): { dockerfile: string; text: string } | undefined {
+  if (typeof args.context !== "string") return undefined;
   const context = args.context;
   if (!isDirectory(context)) {
     throw new InvalidArgumentError(
@@ -25,7 +29,7 @@ export function checkBuildFiles(
       "Pass the build context directory, relative to the directory the program runs in, or absolute.",
     );
   }
-  if (args.dockerfile !== undefined && typeof args.dockerfile !== "string") return;
+  if (args.dockerfile !== undefined && typeof args.dockerfile !== "string") return undefined;
   const dockerfile = args.dockerfile ?? path.join(context, "Dockerfile");
   let text: string;
   try {
@@ -39,9 +43,9 @@ export function checkBuildFiles(
       "Pass the Dockerfile's path, relative to the directory the program runs in, or absolute.",
     );
   }
-  if (typeof args.target !== "string") return;
+  if (typeof args.target !== "string") return { dockerfile, text };
   const stages = stageNames(text);
-  if (stages === undefined) return;
+  if (stages === undefined) return { dockerfile, text };
   // BuildKit matches `--target` to `FROM … AS <name>` case-insensitively (stage names are lower-cased,
   // moby/buildkit frontend/dockerfile/instructions/parse.go parseBuildStageName).
   if (!stages.includes(args.target.toLowerCase())) {
@@ -52,6 +56,7 @@ export function checkBuildFiles(
       "Name one of those stages, or leave target unset to build the last stage.",
     );
   }
+  return { dockerfile, text };
 }
 
 /**

@@ -14,12 +14,17 @@ import {
   type ImagePlatform,
   type LayerCompression,
 } from "../common/enums";
+import type { ArgumentProblem } from "../common/argument-problem";
 import { InvalidArgumentError } from "../common/errors";
-import { checkedInput } from "../common/outputs";
-import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
+import { checkedInput, isPending } from "../common/outputs";
+import type { ReportTarget } from "../common/reported-error";
+import { CONTENT_TAG_PREFIX, DEPLOYED_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
+import { planTagMutability, type TagConventions, type TagMutabilityPlan } from "../buildkit/tag-policy";
 import { describeValue } from "../cost/validate";
-import { booleanArg, oneOf, validateCacheTag } from "./args";
+import { booleanArg, oneOf, stringListArg, throwFirstProblem, validateCacheTag } from "./args";
 import { checkBuildFiles } from "./build-files";
+import { credentialBuildArgProblems, secretMountProblems, type SecretMountCheck } from "./build-secrets";
+import { networkProblems } from "./input-checks";
 
 /** How the image is built: shared by BuildKitImage and EcrImagePipeline (one definition, one doc). */
 export interface ImageBuildSettings {
@@ -36,12 +41,23 @@ export interface ImageBuildSettings {
    */
   target?: pulumi.Input<string>;
   /**
-   * Build arguments (`ARG`). They end up in the image's history: never put secrets here.
+   * Build arguments (`ARG`). They end up in the image's history and in plain text in the Pulumi state,
+   * so one whose name or value looks like a credential (a name with TOKEN, SECRET, PASSWORD or ending in
+   * `_KEY`; a URL with a password; a token or AWS secret key shape) is rejected: pass it in `secrets`
+   * and read it with `RUN --mount=type=secret`, or list a false positive in `nonSecretBuildArgs`.
    * @default {}
    */
   buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
-   * Build secrets by id, mounted with `RUN --mount=type=secret,id=<id>`; never stored in the image.
+   * Build args that only look like credentials (e.g. `PUBLIC_KEY_URL`), exempt from the credential
+   * check of `buildArgs` by name. A name here that is not a build arg is an error.
+   * @default []
+   */
+  nonSecretBuildArgs?: string[];
+  /**
+   * Build secrets by id, mounted with `RUN --mount=type=secret,id=<id>`; never stored in the image (the
+   * preview-time size estimate builds with them too). A secret the Dockerfile's built stages mount but
+   * that is not passed here is an error; one passed but mounted nowhere is a warning.
    * @default {}
    */
   secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -69,7 +85,8 @@ export interface ImageBuildSettings {
    */
   platformBuilders?: Record<string, string>;
   /**
-   * Network mode for `RUN` instructions.
+   * Network mode for `RUN` instructions: `default` (BuildKit's sandbox network), `host` or `none`
+   * (docker-build's NetworkMode; Docker's `bridge` is not one). Checked when it resolves if an Output.
    * @default "default"
    */
   network?: pulumi.Input<BuildNetworkMode>;
@@ -94,11 +111,19 @@ export interface ImageBuildSettings {
    */
   compression?: LayerCompression;
   /**
-   * More tags to push, e.g. `release-1.4.0` or `deployed-prod` (mutable, see EcrRepository). With
-   * several platforms they must be plain strings: each becomes its own Index (`<name>-tag-<tag>`).
+   * Promotion tags, pointed at the image once it is pushed under its content tag (and, in
+   * EcrImagePipeline, once its size and cost are within their limits): each is its own docker-build
+   * Index (`<name>-tag-<tag>`, kept in ECR when removed from this list). Which tags move: `deployed-*`
+   * and the names teams re-point to each build (`latest`, `stable`, `edge`, `nightly`, `canary`,
+   * `current`, `live`, `main`, `master`, `dev`, `develop`, `development`, `test`, `testing`, `qa`, `uat`,
+   * `stage`, `staging`, `preprod`, `pre-prod`, `prod`, `production`, `sandbox`, `demo`, `preview`; at
+   * most three of these besides `deployed-*`, ECR's five exclusion filters) are exempt from tag
+   * immutability and move to every new build. Any other tag (`release-1.4.0`, `v2`, a commit) stays: it
+   * names one build for good, and a preview that would point it at another build stops with the fix.
+   * Not `ctx-*` (content tags) or the cache tag. Plain strings: each tag decides a resource.
    * @default []
    */
-  extraTags?: pulumi.Input<pulumi.Input<string>[]>;
+  extraTags?: string[];
   /**
    * Keep the pushed image when the resource is replaced or deleted, so a deploy never deletes the image
    * that is still running; the lifecycle policy expires it later.
@@ -127,9 +152,16 @@ export interface BuildKitImageArgs extends ImageBuildSettings {
    * Content-addressed tag to push. Override only to bring your own (e.g. a git commit); it must then
    * change whenever a build setting does, since the rebuild pushes it again and ECR refuses a second push
    * to an immutable tag (even of the same digest).
-   * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args, platforms and the other build settings (compression, cache, network, builder, extra tags, secret ids)
+   * @default "ctx-" + 16 hex digits of a SHA-256 over the context files, Dockerfile, target, build args, platforms and the other build settings (compression, cache, network, builder, secret ids)
    */
   contentTag?: pulumi.Input<string>;
+  /**
+   * The promotion tags (`extraTags`) are pointed at the pushed image only once this resolves to true;
+   * an Output that fails, or resolves to false, leaves every promotion tag where it is (EcrImagePipeline
+   * passes its size budget and cost guardrail gate here).
+   * @default true (right after the push)
+   */
+  promoteWhen?: pulumi.Input<boolean>;
 }
 
 /** The plain-valued part of BuildKitImageArgs, resolved. */
@@ -142,11 +174,21 @@ export interface ImageDefaults {
   platforms: ImagePlatform[];
   /** Builder per platform (only platforms in `platforms`); others use `builderName`. */
   platformBuilders: Record<string, string>;
-  /** Extra tags as plain strings when several platforms are built (one Index each); else []. */
-  extraTagIndexes: string[];
+  /** `extraTags`, each once, in order: one promotion Index each (../buildkit/promotion.ts). */
+  promotionTags: string[];
+  /** Promotion tags that move: `deployed-*` and the moving names (../buildkit/tag-policy.ts). */
+  movingTags: string[];
+  /** Promotion tags that stay on one build: a preview that would move one stops (`fixedTagMoves`). */
+  fixedTags: string[];
+  /** Secrets passed but mounted by no RUN of the stages built (BuildKitImage logs them). */
+  secretWarnings: ArgumentProblem[];
 }
 
 export interface ImageDefaultsInput {
+  buildArgs?: unknown;
+  nonSecretBuildArgs?: unknown;
+  secrets?: unknown;
+  network?: unknown;
   cacheTag?: string;
   cache?: boolean;
   compression?: LayerCompression;
@@ -187,13 +229,17 @@ function checkBuilderName(caller: string, argument: string, value: unknown): voi
 }
 
 /**
- * Resolves the image's args: the plain-valued ones defaulted and checked, the tags checked (now, or when
- * an Output resolves), the build files checked on disk (./build-files.ts). Inputs it does not resolve
- * (build args, secrets, the repository URL, …) pass through.
+ * Resolves the image's args: the plain-valued ones defaulted and checked, the extra tags planned (which
+ * move, which stay: ../buildkit/tag-policy.ts), the build files checked on disk (./build-files.ts), the
+ * build args judged for credentials and the secrets against the Dockerfile's mounts (./build-secrets.ts),
+ * `network`, `buildArgs`, `secrets` and `contentTag` checked now when plain and when they resolve when
+ * Outputs (errors then reported on the component `report` is attached to). Inputs it does not resolve
+ * (the repository URL, …) pass through.
  */
 export function resolveImageSettings<A extends ImageDefaultsInput>(
   args: A,
   caller: string,
+  report?: ReportTarget,
 ): ImageSettingsResolved<A> {
   // Checked before it is spread: `platforms: 0` threw a TypeError ("not iterable") instead of naming it.
   const platforms = Array.isArray(args.platforms ?? []) ? [...(args.platforms ?? [DEFAULT_PLATFORM])] : [];
@@ -238,20 +284,39 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
     }
     checkBuilderName(caller, `platformBuilders["${platform}"]`, builder);
   }
-  let extraTagIndexes: string[] = [];
-  if (platforms.length > 1 && args.extraTags !== undefined) {
-    const tags = args.extraTags;
-    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === "string")) {
-      throw new InvalidArgumentError(
-        caller,
-        "extraTags",
-        "got Outputs while building several platforms",
-        "Pass plain strings: each extra tag becomes its own image index, created when the program runs.",
-      );
-    }
-    extraTagIndexes = [...new Set(tags as string[])];
-  }
   const cacheTag = validateCacheTag(caller, args.cacheTag);
+  const tags = resolveExtraTags(caller, args.extraTags, cacheTag);
+  // Checked now when plain, when they resolve when Outputs: named for the caller, shown on its component.
+  const network = checkedInput(
+    args.network,
+    (value) => throwFirstProblem(caller, networkProblems(value)),
+    report,
+  );
+  const nonSecretBuildArgs = stringListArg(
+    caller,
+    "nonSecretBuildArgs",
+    args.nonSecretBuildArgs as string[] | undefined,
+    [],
+    '["PUBLIC_KEY_URL"]',
+  );
+  const buildArgs = checkedBuildArgs(caller, args.buildArgs, nonSecretBuildArgs, report);
+  const files = checkBuildFiles(args, caller);
+  // The secrets' ids against the Dockerfile's mounts: a plain map's ids are known now (its values may
+  // be Outputs: only the ids count), warnings too; a whole map that is an Output is checked when it
+  // resolves (errors only: nothing can be logged from there).
+  const secretWarnings: ArgumentProblem[] = [];
+  let secrets: unknown = args.secrets;
+  if (isPlainRecord(args.secrets) || args.secrets === undefined) {
+    const check = secretMountCheck(files, args.target, args.secrets ?? {});
+    throwFirstProblem(caller, check.errors);
+    secretWarnings.push(...check.warnings);
+  } else {
+    secrets = checkedInput(
+      args.secrets,
+      (value) => throwFirstProblem(caller, secretMountCheck(files, args.target, value).errors),
+      report,
+    );
+  }
   const resolved: ImageDefaults = {
     cacheTag,
     cache: booleanArg(caller, "cache", args.cache, true),
@@ -259,33 +324,125 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
     retainOnDelete: booleanArg(caller, "retainOnDelete", args.retainOnDelete, true),
     platforms,
     platformBuilders,
-    extraTagIndexes,
+    promotionTags: tags.promotion,
+    movingTags: tags.plan.moving,
+    fixedTags: tags.plan.fixed,
+    secretWarnings,
   };
-  // Checked now when plain, when they resolve when Outputs: named for the caller either way.
-  const extraTags = checkedInput(args.extraTags, (tags) => checkExtraTags(caller, tags, cacheTag));
-  const contentTag = checkedInput(args.contentTag, (tag) => checkTag(caller, "contentTag", tag, cacheTag));
-  checkBuildFiles(args, caller);
+  const contentTag = checkedInput(
+    args.contentTag,
+    (tag) => checkTag(caller, "contentTag", tag, cacheTag),
+    report,
+  );
   return {
     ...args,
     ...resolved,
     buildOnPreview: (args.buildOnPreview ?? true) as Exclude<A["buildOnPreview"], undefined> | true,
-    extraTags: extraTags as A["extraTags"],
+    network: network as A["network"],
+    nonSecretBuildArgs: args.nonSecretBuildArgs as A["nonSecretBuildArgs"],
+    buildArgs: buildArgs as A["buildArgs"],
+    secrets: secrets as A["secrets"],
     contentTag: contentTag as A["contentTag"],
   };
 }
 
-/** `extraTags`, plain or as they resolved: each a valid tag that no build overwrites ({@link checkTag}). */
-function checkExtraTags(caller: string, tags: unknown, cacheTag: string): void {
-  if (!Array.isArray(tags)) return;
-  for (const tag of tags) checkTag(caller, "extraTags", tag, cacheTag);
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
+}
+
+/**
+ * `extraTags`: a plain list (each tag decides a promotion Index), each a valid tag, then the tag policy
+ * (../buildkit/tag-policy.ts): no content or cache tags, at most as many moving names as ECR has
+ * exclusion filters left. Returns the tags once each and the plan (which move, which stay).
+ */
+function resolveExtraTags(
+  caller: string,
+  extraTags: unknown,
+  cacheTag: string,
+): { promotion: string[]; plan: TagMutabilityPlan } {
+  if (extraTags !== undefined && (!Array.isArray(extraTags) || isPending(extraTags))) {
+    throw new InvalidArgumentError(
+      caller,
+      "extraTags",
+      isPending(extraTags) ? "got an Output (or a list holding one)" : `got ${describeValue(extraTags)}`,
+      'Pass a plain list of strings, e.g. ["deployed-prod"]: each extra tag is its own image index, which the program must know before it runs.',
+    );
+  }
+  const tags = (extraTags ?? []) as unknown[];
+  tags.forEach((tag, index) => checkTag(caller, `extraTags[${index}]`, tag, cacheTag, "extraTags"));
+  const plan = planTagMutability(tags as string[], tagConventions(cacheTag));
+  throwFirstProblem(caller, plan.problems);
+  return { promotion: [...new Set(tags as string[])], plan };
+}
+
+/** The project's tag conventions for ../buildkit/tag-policy.ts, with this cache tag. */
+export function tagConventions(cacheTag: string): TagConventions {
+  return { contentTagPrefix: CONTENT_TAG_PREFIX, deployedTagPrefix: DEPLOYED_TAG_PREFIX, cacheTag };
+}
+
+/**
+ * `buildArgs` judged for credentials (./build-secrets.ts): names and plain values now, values that are
+ * Outputs when they resolve (with the same function), so the error is the same either way.
+ */
+function checkedBuildArgs(
+  caller: string,
+  buildArgs: unknown,
+  nonSecretBuildArgs: readonly string[],
+  report: ReportTarget | undefined,
+): unknown {
+  if (buildArgs !== undefined && !isPending(buildArgs) && !isPlainRecord(buildArgs)) {
+    throw new InvalidArgumentError(
+      caller,
+      "buildArgs",
+      `got ${describeValue(buildArgs)}`,
+      'Map build arg names to values, e.g. { NODE_ENV: "production" }, or leave it unset.',
+    );
+  }
+  if (isPlainRecord(buildArgs) || buildArgs === undefined) {
+    // Names now (an Output value counts as unknown here; its value is judged when it resolves).
+    const plain = Object.fromEntries(
+      Object.entries(buildArgs ?? {}).map(([name, value]) => [name, isPending(value) ? undefined : value]),
+    );
+    throwFirstProblem(caller, credentialBuildArgProblems(plain, nonSecretBuildArgs));
+  }
+  if (!isPending(buildArgs)) return buildArgs;
+  return checkedInput(
+    buildArgs,
+    (values) =>
+      throwFirstProblem(
+        caller,
+        credentialBuildArgProblems((values ?? {}) as Record<string, unknown>, nonSecretBuildArgs),
+      ),
+    report,
+  );
+}
+
+/** Secrets mounted but not passed (errors) and passed but not mounted (warnings); none without the Dockerfile. */
+function secretMountCheck(
+  files: { dockerfile: string; text: string } | undefined,
+  target: unknown,
+  secrets: unknown,
+): SecretMountCheck {
+  if (files === undefined || (target !== undefined && typeof target !== "string"))
+    return { errors: [], warnings: [] };
+  const ids = typeof secrets === "object" && secrets !== null ? Object.keys(secrets) : [];
+  return secretMountProblems(files.text, target, ids, files.dockerfile);
 }
 
 /**
  * A tag the user gives (`extraTags`, `contentTag`): a valid image tag, and not a build-cache tag
  * (`<cacheTag>`, or a platform's `<cacheTag>-<arch>`), which every build overwrites with cache metadata.
  */
-function checkTag(caller: string, argument: string, tag: unknown, cacheTag: string): void {
-  if (typeof tag !== "string") return;
+function checkTag(caller: string, argument: string, tag: unknown, cacheTag: string, list = argument): void {
+  if (typeof tag !== "string") {
+    if (list === argument) return; // an Output's value that is not a string: the provider rejects it
+    throw new InvalidArgumentError(caller, argument, `got ${describeValue(tag)}`, `Use ${IMAGE_TAG_RULE}.`);
+  }
   if (!IMAGE_TAG_PATTERN.test(tag)) {
     throw new InvalidArgumentError(
       caller,
@@ -299,7 +456,7 @@ function checkTag(caller: string, argument: string, tag: unknown, cacheTag: stri
       caller,
       argument,
       `${JSON.stringify(tag)} is the build-cache tag (cacheTag), which every build overwrites with cache metadata`,
-      `Remove it from ${argument}, or set cacheTag to another tag.`,
+      `Remove it from ${list}, or set cacheTag to another tag.`,
     );
   }
   if (tag.startsWith(`${cacheTag}-`)) {
@@ -307,7 +464,7 @@ function checkTag(caller: string, argument: string, tag: unknown, cacheTag: stri
       caller,
       argument,
       `${JSON.stringify(tag)} is a per-platform build-cache tag (${cacheTag}-<arch>), which every build overwrites with cache metadata`,
-      `Remove it from ${argument}, or set cacheTag to another tag.`,
+      `Remove it from ${list}, or set cacheTag to another tag.`,
     );
   }
 }

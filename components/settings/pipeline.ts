@@ -9,14 +9,18 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { BUDGET_ACTIONS, type BudgetAction } from "../common/enums";
-import { InvalidArgumentError } from "../common/errors";
+import { checkedInput } from "../common/outputs";
+import type { ReportTarget } from "../common/reported-error";
 import type { KnownImageSize } from "../common/size-basis";
+import { MAX_REPORTED_AMOUNT } from "../cost/report";
 import type { PullBytes, RescanDuration } from "../cost/types";
-import { describeValue } from "../cost/validate";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "../cost/usage";
 import { STEADY_STATE_LIMITS } from "../lifecycle";
-import { booleanArg, isFiniteNonNegative, numberArg, oneOf, stringListArg } from "./args";
-import { checkCostRegions } from "./cost";
+import { CostGuardrailAction, MAX_GUARDRAIL_PERCENT, checkCostGuardrailSettings } from "../review/guardrails";
+import { booleanArg, isFiniteNonNegative, numberArg, oneOf, stringListArg, throwFirstProblem } from "./args";
+import { PRICED_REGIONS, checkCostRegions } from "./cost";
+import { budgetProblems, costRegionProblems } from "./input-checks";
+import { scanningPriced, type ScanningPriced } from "./registry-scanning";
 import {
   resolveImageSettings,
   type ImageBuildSettings,
@@ -41,15 +45,98 @@ import {
  * URL, registry id and content tag), plus how the image is sized, budgeted and priced.
  */
 export interface EcrImagePipelineArgs
-  extends RepositorySettings, ImageBuildSettings, SizeAndCostSettings, RegistryCostSettings {
+  extends
+    RepositorySettings,
+    ImageBuildSettings,
+    SizeAndCostSettings,
+    RegistryCostSettings,
+    CostGuardrailArgs {
   /**
-   * Region whose prices apply. A plain region must have a rate card (components/cost/pricing.ts): any other
-   * is rejected before anything is registered. The provider's region is only known at apply time; one
-   * without a rate card is priced with us-east-1 rates and the cost report says so.
+   * Region whose prices apply. It must have a rate card (components/cost/pricing.ts): a plain region
+   * without one is rejected before anything is registered, an Output when it resolves, before any
+   * child is registered. Unset, the AWS provider's region is priced; one without a rate card is priced
+   * with us-east-1 rates and the cost report says so.
    * @default the AWS provider's region
    */
   costRegion?: pulumi.Input<string>;
 }
+
+// ---- Cost guardrails (issue 21): limits on the monthly cost, checked against costChange. ----
+
+/**
+ * Limits on the monthly cost a change may have or add (components/review/guardrails.ts, docs/REVIEW.md),
+ * checked in preview against `costChange` (the deployed image next to this change); a limit left unset
+ * is not checked. An exceeded one warns, or with `onCostGuardrailExceeded: "fail"` stops the preview
+ * before anything is pushed and never lets a promotion tag move. A figure that is not known (no
+ * estimate, a size priced from the budget, nothing deployed to compare) leaves it `unchecked`, never ok.
+ */
+export interface CostGuardrailArgs {
+  /** Highest estimated monthly cost of the repository in USD, e.g. 50. @default undefined (no limit) */
+  maxMonthlyUsd?: number;
+  /**
+   * Highest increase of the monthly cost over the deployed image's, in USD a month, e.g. 5.
+   * @default undefined (no limit)
+   */
+  maxMonthlyIncreaseUsd?: number;
+  /**
+   * Highest increase of the monthly cost over the deployed image's, in percent of it, e.g. 25.
+   * @default undefined (no limit)
+   */
+  maxMonthlyIncreasePercent?: number;
+  /**
+   * What an exceeded cost guardrail does: log a warning, or fail (the preview stops with one message
+   * naming the guardrail, its limit, the figure and the line items that moved most).
+   * @default "warn"
+   */
+  onCostGuardrailExceeded?: CostGuardrailAction;
+}
+
+/** The guardrails resolved: each limit as given (checked), the action defaulted. */
+export interface CostGuardrailSettings {
+  maxMonthlyUsd?: number;
+  maxMonthlyIncreaseUsd?: number;
+  maxMonthlyIncreasePercent?: number;
+  onCostGuardrailExceeded: CostGuardrailAction;
+}
+
+/** The guardrail args checked before anything is registered (review/guardrails.ts's own check last). */
+export function resolveCostGuardrails(args: CostGuardrailArgs, caller: string): CostGuardrailSettings {
+  const usd = (key: "maxMonthlyUsd" | "maxMonthlyIncreaseUsd", example: string) =>
+    numberArg(
+      caller,
+      key,
+      args[key],
+      Number.NaN,
+      (value) => Number.isFinite(value) && value >= 0 && value <= MAX_REPORTED_AMOUNT,
+      `Use a number of USD a month >= 0 (e.g. ${example}), or leave it unset for no limit.`,
+    );
+  const settings: CostGuardrailSettings = {
+    onCostGuardrailExceeded: oneOf(
+      caller,
+      "onCostGuardrailExceeded",
+      args.onCostGuardrailExceeded,
+      COST_GUARDRAIL_ACTIONS,
+      CostGuardrailAction.Warn,
+    ),
+  };
+  if (args.maxMonthlyUsd !== undefined) settings.maxMonthlyUsd = usd("maxMonthlyUsd", "50 for $50.00");
+  if (args.maxMonthlyIncreaseUsd !== undefined)
+    settings.maxMonthlyIncreaseUsd = usd("maxMonthlyIncreaseUsd", "5 for $5.00");
+  if (args.maxMonthlyIncreasePercent !== undefined)
+    settings.maxMonthlyIncreasePercent = numberArg(
+      caller,
+      "maxMonthlyIncreasePercent",
+      args.maxMonthlyIncreasePercent,
+      Number.NaN,
+      (value) => Number.isFinite(value) && value >= 0 && value <= MAX_GUARDRAIL_PERCENT,
+      `Use a percentage from 0 to ${MAX_GUARDRAIL_PERCENT} (e.g. 25 for 25%), or leave it unset for no limit.`,
+    );
+  // The guardrails' own check (what evaluateCostGuardrails checks first): passes once the above did.
+  checkCostGuardrailSettings(settings);
+  return settings;
+}
+
+// ---- end of cost guardrails ----
 
 /** Pushes a day a pipeline may declare: 1e12 image pushes (the retention model's limit) over 10 images per build. */
 const MAX_PUSHES_PER_DAY_ARG = STEADY_STATE_LIMITS.pushesPerDay / 10;
@@ -77,9 +164,18 @@ export interface SizeAndCostSettings {
    * @default true (false when used from Python, Go, .NET or YAML)
    */
   estimateSize?: boolean;
-  /** Size budget in compressed bytes. @default undefined (no budget) */
+  /**
+   * Size budget in compressed bytes (as ECR reports `imageSizeInBytes`), a whole number from 1 MiB
+   * (1048576; less is MiB or MB written as bytes) to 1 PiB, e.g. `200 * 1024 ** 2` for 200 MiB.
+   * @default undefined (no budget)
+   */
   maxImageSizeBytes?: number;
-  /** What a size over budget does: log a warning, or fail the deployment. @default "warn" */
+  /**
+   * What a size over budget does: log a warning, or fail. With `fail` no promotion tag (`extraTags`)
+   * ever points at an image over budget or of unknown size: the local estimate stops the preview
+   * before the push, and after the push ECR's `imageSizeInBytes` decides whether the tags move.
+   * @default "warn"
+   */
   onBudgetExceeded?: BudgetAction;
   /** Builds pushed per day (drives retention and push cost), from 0 to 1e11. @default 1 */
   pushesPerDay?: number;
@@ -126,6 +222,8 @@ export interface SizeAndCostSettings {
   applyFreeTier?: boolean;
 }
 
+const COST_GUARDRAIL_ACTIONS: readonly CostGuardrailAction[] = Object.values(CostGuardrailAction);
+
 /** Size assumed for cost when nothing better is known and no budget is set: 1 GiB. */
 export const DEFAULT_ASSUMED_IMAGE_BYTES = 1024 ** 3;
 
@@ -148,14 +246,8 @@ export function resolvePipelineDefaults(
   host: { componentProvider: boolean } = { componentProvider: hostedAsComponentProvider(process.argv) },
 ): PipelineDefaults {
   const budget = args.maxImageSizeBytes;
-  if (budget !== undefined && (!Number.isFinite(budget) || budget <= 0)) {
-    throw new InvalidArgumentError(
-      caller,
-      "maxImageSizeBytes",
-      `got ${describeValue(budget)}`,
-      "Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.",
-    );
-  }
+  // Positive whole bytes, at least 1 MiB (less is MiB or MB written as bytes), at most 1 PiB.
+  throwFirstProblem(caller, budgetProblems(budget));
   const usage = defaultUsageProfile();
   for (const key of USAGE_COUNT_KEYS) {
     usage[key] =
@@ -222,14 +314,19 @@ function budgetStandIn(budget: number | undefined, estimating: boolean): KnownIm
 export type PipelineDefaultsInput = RepositoryDefaultsInput &
   ImageDefaultsInput &
   SizeAndCostSettings &
-  RegistryCostSettings & { costRegion?: unknown };
+  RegistryCostSettings &
+  CostGuardrailArgs & { costRegion?: unknown };
 
 /** The pipeline's own settings resolved, and its children's, which it hands them as their args. */
 export interface PipelineSettings<A extends PipelineDefaultsInput> extends PipelineDefaults {
-  repository: RepositorySettingsResolved<A & { platformsPerImage: number }>;
+  repository: RepositorySettingsResolved<A & { platformsPerImage: number; mutableTags: string[] }>;
   image: ImageSettingsResolved<A>;
-  /** `costRegion` as given (a plain one has a rate card); unset: the AWS provider's region. */
+  /** `costRegion` with a rate card: plain as given, an Output checked when it resolves; unset: the AWS provider's. */
   costRegion: A["costRegion"];
+  /** The cost guardrails, checked (issue 21). */
+  guardrails: CostGuardrailSettings;
+  /** The scanning the cost prices, from the repository's registry scanning plan (issue 18 item 2). */
+  scanningPriced: ScanningPriced;
   /**
    * The platforms handed to the preview-time size estimate: as the user gave them. The estimate builds
    * the same default as the image for none (DEFAULT_PLATFORM, ../buildkit/platforms.ts); handing it
@@ -249,16 +346,27 @@ export function resolvePipelineSettings<A extends PipelineDefaultsInput>(
   args: A,
   caller: string,
   name: string,
+  report?: ReportTarget,
 ): PipelineSettings<A> {
   const own = resolvePipelineDefaults(args, caller);
-  const image = resolveImageSettings(args, caller);
-  // One build pushes an image per platform (plus an index): the lifecycle preset counts them all.
+  const image = resolveImageSettings(args, caller, report);
+  // One build pushes an image per platform (plus an index): the lifecycle preset counts them all. The
+  // moving extra tags (`latest`, …) are exempt from tag immutability on the repository (mutableTags).
   const repository = resolveRepositorySettings(
-    { ...args, platformsPerImage: image.platforms.length },
+    { ...args, platformsPerImage: image.platforms.length, mutableTags: image.movingTags },
     caller,
     name,
+    { logicalName: `${name}-repo`, report },
   );
-  checkCostRegions(args, caller);
+  checkCostRegions({ replicationRegions: args.replicationRegions }, caller);
+  // A region without a rate card is never priced with another region's rates: now when plain, when it
+  // resolves when an Output (the pipeline keeps its children waiting on it).
+  const costRegion = checkedInput(
+    args.costRegion,
+    (region) => throwFirstProblem(caller, costRegionProblems(region, PRICED_REGIONS)),
+    report,
+  );
+  const guardrails = resolveCostGuardrails(args, caller);
   const registryCost = resolveRegistryCostSettings(args, caller, {
     repositoryName: args.repositoryName,
     lifecyclePolicyText: repository.lifecyclePolicyText,
@@ -269,7 +377,9 @@ export function resolvePipelineSettings<A extends PipelineDefaultsInput>(
     ...own,
     repository,
     image,
-    costRegion: args.costRegion,
+    costRegion: costRegion as A["costRegion"],
+    guardrails,
+    scanningPriced: scanningPriced(repository.registryScanning.pricing),
     estimatePlatforms: args.platforms,
     registryCost,
   };

@@ -3,7 +3,8 @@
  * ones a pull needs (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html,
  * "Allow other accounts"); push actions are deliberately absent.
  */
-import { InvalidArgumentError } from "../common/errors";
+import { throwFirstProblem } from "./args";
+import { pullPrincipalProblems } from "./input-checks";
 
 export const PULL_ACTIONS = [
   "ecr:BatchCheckLayerAvailability",
@@ -11,32 +12,14 @@ export const PULL_ACTIONS = [
   "ecr:GetDownloadUrlForLayer",
 ];
 
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$|^\d{12}$/;
-
 /**
  * `pullPrincipalArns`, plain or as it resolved (./repository.ts hands this to `checkedInput`): a
- * non-empty list of account ids or IAM root, role or user ARNs. What is not a list is left as it was
- * before this check moved here: the policy's apply fails on it.
+ * non-empty list of 12-digit account ids or IAM root, role, user or assumed-role ARNs
+ * (./input-checks.ts `pullPrincipalProblems`, which says why `*` and groups are not); the first problem
+ * stops the program, naming `caller`, the element as written, the value and the fix.
  */
 export function checkPullPrincipalArns(caller: string, principalArns: unknown): void {
-  if (!Array.isArray(principalArns)) return;
-  if (principalArns.length === 0) {
-    throw new InvalidArgumentError(
-      caller,
-      "pullPrincipalArns",
-      "the list is empty",
-      "Leave it unset for no repository policy.",
-    );
-  }
-  for (const arn of principalArns) {
-    if (PRINCIPAL_ARN.test(arn as string)) continue;
-    throw new InvalidArgumentError(
-      caller,
-      "pullPrincipalArns",
-      `${JSON.stringify(arn)} is not an account id or an IAM root, role or user ARN`,
-      "Use e.g. arn:aws:iam::123456789012:role/deployer or 123456789012.",
-    );
-  }
+  throwFirstProblem(caller, pullPrincipalProblems(principalArns));
 }
 
 /** The policy JSON for principals already checked (`checkPullPrincipalArns`): sorted, each once. */

@@ -32,15 +32,13 @@
  * this stack's own configuration says so (`pricing.source`).
  */
 import type { ArgumentProblem } from "../common/argument-problem";
+import { REGISTRY_SCAN_FREQUENCIES, RegistryScanFrequency } from "../common/enums";
+import type { ScanFrequency, ScanningMode, ScanningSource } from "../cost/types";
 import { describeValue } from "../cost/validate";
 
-/** Scan frequencies a pipeline may choose (RegistryScanningRule `scanFrequency`; MANUAL is basic-only and never chosen here). */
-export const RegistryScanFrequency = {
-  ScanOnPush: "SCAN_ON_PUSH",
-  ContinuousScan: "CONTINUOUS_SCAN",
-} as const;
-export type RegistryScanFrequency = (typeof RegistryScanFrequency)[keyof typeof RegistryScanFrequency];
-const FREQUENCIES: readonly string[] = Object.values(RegistryScanFrequency);
+// Scan frequencies a pipeline may choose: the arg's enum (../common/enums.ts), re-exported for the tests.
+export { RegistryScanFrequency };
+const FREQUENCIES: readonly string[] = REGISTRY_SCAN_FREQUENCIES;
 
 /** The filter that keeps every repository scanned. */
 export const EVERY_REPOSITORY = "*";
@@ -225,4 +223,26 @@ export function planRegistryScanning(input: RegistryScanningInput): RegistryScan
     errors,
     warnings,
   };
+}
+
+/** The scanning the cost model prices (../cost/types.ts `ScanningProfile`'s mode, source and frequency). */
+export interface ScanningPriced {
+  mode: ScanningMode;
+  profile: { source: ScanningSource; frequency?: ScanFrequency };
+}
+
+/**
+ * What the cost model may price of the scanning (docs/PRICING.md "Enhanced scanning"), from a plan's
+ * `pricing`: this stack's own configuration (`stack`: enhanced for this repository only when its filters
+ * cover it; rescans only with `CONTINUOUS_SCAN`), or, not managed here, the account's as declared by
+ * `scanningMode` and the usage settings (`account`: every scanning line says it is an assumption).
+ */
+export function scanningPriced(pricing: RegistryScanningPlan["pricing"]): ScanningPriced {
+  const mode: ScanningMode = pricing.enhanced ? "enhanced" : "basic";
+  return pricing.source === "managed"
+    ? {
+        mode,
+        profile: { source: "stack", frequency: pricing.continuous ? "CONTINUOUS_SCAN" : "SCAN_ON_PUSH" },
+      }
+    : { mode, profile: { source: "account" } };
 }

@@ -6,8 +6,11 @@
  * may hand them to the child as its args.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { planTagMutability } from "../buildkit/tag-policy";
+import type { RegistryScanFrequency } from "../common/enums";
 import { InvalidArgumentError } from "../common/errors";
 import { checkedInput } from "../common/outputs";
+import type { ReportTarget } from "../common/reported-error";
 import { DEPLOYED_TAG_PREFIX, PROTECTED_TAG_PREFIXES } from "../common/tags";
 import { ScanningMode } from "../cost/types";
 import {
@@ -19,8 +22,19 @@ import {
   validateLifecyclePolicy,
   type LifecyclePolicyProblem,
 } from "../lifecycle";
-import { booleanArg, isPositiveInteger, numberArg, oneOf, validateCacheTag } from "./args";
+import {
+  booleanArg,
+  isPositiveInteger,
+  numberArg,
+  oneOf,
+  stringListArg,
+  throwFirstProblem,
+  validateCacheTag,
+} from "./args";
+import { tagConventions } from "./image";
+import { autoNamedRepositoryProblems } from "./input-checks";
 import { checkPullPrincipalArns } from "./pull-policy";
+import { planRegistryScanning, type RegistryScanningPlan } from "./registry-scanning";
 
 /** How the repository is set up: shared by EcrRepository and EcrImagePipeline (one definition, one doc). */
 export interface RepositorySettings {
@@ -66,22 +80,42 @@ export interface RepositorySettings {
    */
   lifecyclePolicy?: string;
   /**
-   * Principals (account ids or IAM ARNs) allowed to pull (and only pull) from this repository.
+   * Principals allowed to pull (and only pull) from this repository: 12-digit account ids (as strings)
+   * or IAM root, role, user or assumed-role ARNs. `*` (a public policy) and IAM groups are rejected;
+   * an Output is checked when it resolves, before the repository is registered.
    * @default undefined (no repository policy: only the owning account's IAM policies apply)
    */
   pullPrincipalArns?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Scanning mode the team pays for. `enhanced` (Amazon Inspector) is a registry-wide setting; it is
-   * only created here when `manageRegistryScanning` is true.
+   * Scanning mode the team pays for. `enhanced` (Amazon Inspector) is a registry-wide setting: priced as
+   * configured elsewhere in the account (the cost report says so) unless `manageRegistryScanning` is true.
    * @default "basic"
    */
   scanningMode?: ScanningMode;
   /**
-   * Create the account-and-region-wide `aws.ecr.RegistryScanningConfiguration` for `scanningMode`,
-   * with a filter on this repository. Only one stack per account and region may own it.
+   * Have this stack own the account-and-Region-wide `aws.ecr.RegistryScanningConfiguration` for
+   * `scanningMode`. It replaces the whole configuration, so it covers every repository (`*`) unless
+   * `registryScanFilters` names others; with `enhanced`, `registryScanFrequency` must be chosen. Only one
+   * stack per account and Region may own it; destroying it reverts the registry to basic scanning.
    * @default false
    */
   manageRegistryScanning?: boolean;
+  /**
+   * How often the managed configuration scans (needs `manageRegistryScanning`): `SCAN_ON_PUSH` (each image
+   * once, when pushed) or `CONTINUOUS_SCAN` (enhanced only: Amazon Inspector rescans as new
+   * vulnerabilities are published, and bills each rescan). No default with enhanced scanning: the choice
+   * has a cost. Basic scanning only scans on push.
+   * @default undefined (required with manageRegistryScanning and scanningMode "enhanced"; "SCAN_ON_PUSH" with basic)
+   */
+  registryScanFrequency?: RegistryScanFrequency;
+  /**
+   * The repositories the managed configuration scans (needs `manageRegistryScanning`): ECR scanning
+   * filters (a name matches repositories containing it, `*` any run of characters), at most 100. Every
+   * repository of the account and Region that matches none is not scanned; a list that leaves this
+   * repository out is logged as a warning.
+   * @default ["*"] (every repository)
+   */
+  registryScanFilters?: string[];
   /**
    * Tags for the AWS resources.
    * @default undefined
@@ -103,6 +137,14 @@ export interface EcrRepositoryArgs extends RepositorySettings {
    * @default 1
    */
   platformsPerImage?: number;
+  /**
+   * Tags that move from image to image besides `deployed-*` and the cache tag (which always do): names
+   * teams re-point to each build such as `latest` or `stable` (the list in BuildKitImage's `extraTags`),
+   * each an exact exclusion filter from tag immutability, at most three (ECR allows five filters). Any
+   * other name is rejected: a version tag stays immutable. EcrImagePipeline sets it from `extraTags`.
+   * @default []
+   */
+  mutableTags?: string[];
 }
 
 export const LIFECYCLE_PRESET_NAMES: readonly LifecyclePresetName[] = Object.values(LifecyclePresetName);
@@ -123,8 +165,13 @@ export interface RepositoryDefaults {
   scanningMode: ScanningMode;
   manageRegistryScanning: boolean;
   platformsPerImage: number;
-  /** Tags exempt from immutability (WILDCARD filters): the cache tags, and `deployed-*`, which move. */
+  /**
+   * Tags exempt from immutability (WILDCARD filters, ../buildkit/tag-policy.ts `planTagMutability`): the
+   * cache tags, `deployed-*`, and each moving name of `mutableTags`.
+   */
   mutableTagFilters: string[];
+  /** The registry scanning configuration to register (or none), what the cost may price, and warnings. */
+  registryScanning: Pick<RegistryScanningPlan, "configuration" | "pricing" | "warnings">;
   /** `ctx-*` images one build pushes: 1, or an index plus one image per platform. */
   imagesPerBuild: number;
   /** The lifecycle policy sent to ECR: `lifecyclePolicy` as given, or the preset rendered; validated. */
@@ -143,7 +190,17 @@ export interface RepositoryDefaultsInput {
   scanningMode?: ScanningMode;
   manageRegistryScanning?: boolean;
   platformsPerImage?: number;
+  mutableTags?: unknown;
+  registryScanFrequency?: unknown;
+  registryScanFilters?: unknown;
   pullPrincipalArns?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Who resolves: the logical name the repository is registered under, and where later errors show. */
+export interface RepositoryResolveOptions {
+  /** The `aws.ecr.Repository`'s logical name (auto-named from it): `<name>-repo` under EcrImagePipeline. */
+  logicalName?: string;
+  report?: ReportTarget;
 }
 
 /** EcrRepository's args with every default applied and every plain value checked. */
@@ -160,7 +217,13 @@ export function resolveRepositorySettings<A extends RepositoryDefaultsInput>(
   args: A,
   caller: string,
   name: string,
+  options: RepositoryResolveOptions = {},
 ): RepositorySettingsResolved<A> {
+  // Unset: Pulumi auto-names it from the logical name, case kept; ECR rejects upper case.
+  throwFirstProblem(
+    caller,
+    autoNamedRepositoryProblems(name, options.logicalName ?? name, args.repositoryName),
+  );
   if (typeof args.repositoryName === "string" && !REPOSITORY_NAME.test(args.repositoryName)) {
     throw new InvalidArgumentError(
       caller,
@@ -207,16 +270,35 @@ export function resolveRepositorySettings<A extends RepositoryDefaultsInput>(
         : "Use another lifecyclePreset or cacheTag, or give lifecyclePolicy.",
     );
   }
+  const scanningMode = oneOf(caller, "scanningMode", args.scanningMode, SCANNING_MODES, "basic");
+  const manageRegistryScanning = booleanArg(
+    caller,
+    "manageRegistryScanning",
+    args.manageRegistryScanning,
+    false,
+  );
+  const scanning = planRegistryScanning({
+    manage: manageRegistryScanning,
+    scanningMode,
+    frequency: args.registryScanFrequency,
+    filters: args.registryScanFilters,
+    repositoryName: typeof args.repositoryName === "string" ? args.repositoryName : undefined,
+  });
+  throwFirstProblem(caller, scanning.errors);
   const resolved: RepositoryDefaults = {
     scanOnPush: booleanArg(caller, "scanOnPush", args.scanOnPush, true),
     forceDelete: booleanArg(caller, "forceDelete", args.forceDelete, false),
     cacheTag,
     lifecyclePreset,
-    scanningMode: oneOf(caller, "scanningMode", args.scanningMode, SCANNING_MODES, "basic"),
-    manageRegistryScanning: booleanArg(caller, "manageRegistryScanning", args.manageRegistryScanning, false),
+    scanningMode,
+    manageRegistryScanning,
     platformsPerImage,
-    // `<cacheTag>*` covers the per-platform caches (`<cacheTag>-amd64`, …) of a multi-platform build.
-    mutableTagFilters: [`${cacheTag}*`, `${DEPLOYED_TAG_PREFIX}*`],
+    mutableTagFilters: mutableTagFilters(caller, args.mutableTags, cacheTag),
+    registryScanning: {
+      configuration: scanning.configuration,
+      pricing: scanning.pricing,
+      warnings: scanning.warnings,
+    },
     imagesPerBuild: imagesPerBuildOfPreset,
     lifecyclePolicyText,
     lifecycleWarnings: problems.filter((p) => p.severity === "warning"),
@@ -224,7 +306,32 @@ export function resolveRepositorySettings<A extends RepositoryDefaultsInput>(
   return {
     ...args,
     ...resolved,
-    // Checked now when plain, when it resolves when an Output: named for the caller either way.
-    pullPrincipalArns: checkedInput(args.pullPrincipalArns, (arns) => checkPullPrincipalArns(caller, arns)),
+    // Checked now when plain, when it resolves when an Output: named for the caller, shown on its component.
+    pullPrincipalArns: checkedInput(
+      args.pullPrincipalArns,
+      (arns) => checkPullPrincipalArns(caller, arns),
+      options.report,
+    ),
   };
+}
+
+/**
+ * The tag-mutability exclusion filters (../buildkit/tag-policy.ts `planTagMutability`): `<cacheTag>*`
+ * (it covers the per-platform caches `<cacheTag>-amd64`, …), `deployed-*`, and one exact filter per moving
+ * name of `mutableTags`. A name that does not move (a version) is rejected: it would stay immutable anyway.
+ */
+function mutableTagFilters(caller: string, mutableTags: unknown, cacheTag: string): string[] {
+  const tags = stringListArg(caller, "mutableTags", mutableTags as string[] | undefined, [], '["latest"]');
+  const plan = planTagMutability(tags, tagConventions(cacheTag), "mutableTags");
+  throwFirstProblem(caller, plan.problems);
+  const [fixed] = plan.fixed;
+  if (fixed !== undefined) {
+    throw new InvalidArgumentError(
+      caller,
+      `mutableTags[${tags.indexOf(fixed)}]`,
+      `${JSON.stringify(fixed)} is not a tag that moves (deployed-* or a name teams re-point to each build, e.g. latest, stable, main, prod), so it stays immutable: a version names one build for good`,
+      `Use "${DEPLOYED_TAG_PREFIX}${fixed}" (every ${DEPLOYED_TAG_PREFIX}* tag moves), or remove it from mutableTags.`,
+    );
+  }
+  return plan.filters.map((filter) => filter.filter);
 }

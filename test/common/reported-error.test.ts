@@ -126,6 +126,55 @@ describe("errors as Pulumi users expect them: one diagnostic, no stack trace (is
     );
   });
 
+  /** A program that constructs the real EcrImagePipeline (the package's sources, loaded with tsx). */
+  function pipelineProgram(pullPrincipalArns: string): string {
+    return `
+require(${JSON.stringify(require.resolve("tsx/cjs"))});
+const pulumi = require(${JSON.stringify(path.dirname(require.resolve("@pulumi/pulumi/package.json")))});
+const { EcrImagePipeline } = require(${JSON.stringify(path.join(REPO, "components", "index.ts"))});
+new EcrImagePipeline("web", {
+  context: ${JSON.stringify(path.join(REPO, "test", "fixtures", "contexts", "hello"))},
+  repositoryName: "web",
+  pullPrincipalArns: ${pullPrincipalArns},
+});
+`;
+  }
+  const PIPELINE_MESSAGE =
+    'EcrImagePipeline: invalid argument "pullPrincipalArns[0]": "*" lets every AWS account pull: a public repository policy, not a pull grant to named principals. List the account ids or IAM ARNs that may pull; to grant a whole AWS Organization, write the policy yourself (aws.ecr.RepositoryPolicy with an aws:PrincipalOrgID condition) and leave pullPrincipalArns unset.';
+
+  it('the real EcrImagePipeline, pullPrincipalArns ["*"]: one diagnostic naming the pipeline, the arg, the value and the fix; nothing registered', async () => {
+    const result = await run("pipeline-plain", pipelineProgram(`["*"]`));
+    assert.deepEqual(
+      errors(result),
+      [{ severity: Severity.Error, message: PIPELINE_MESSAGE, urn: "" }],
+      result.stderr,
+    );
+    assert.doesNotMatch(errors(result)[0]!.message, /\n\s+at /, "no stack trace");
+    assert.equal(result.exitCode, 32);
+    assert.deepEqual(result.registered, ["pulumi:pulumi:Stack::proof-dev"]);
+  });
+
+  it("the real EcrImagePipeline, pullPrincipalArns as an Output: the same message, once, on the pipeline; none of its children registered", async () => {
+    const result = await run("pipeline-output", pipelineProgram(`pulumi.output(["*"])`));
+    // Planted: the check's error not reported on the component (no ReportTarget): the diagnostic had no URN.
+    assert.deepEqual(
+      errors(result),
+      [
+        {
+          severity: Severity.Error,
+          message: PIPELINE_MESSAGE,
+          urn: "urn:pulumi:dev::proof::ecr-pipeline:index:EcrImagePipeline::web",
+        },
+      ],
+      result.stderr,
+    );
+    assert.equal(result.exitCode, 32);
+    assert.deepEqual(result.registered, [
+      "pulumi:pulumi:Stack::proof-dev",
+      "ecr-pipeline:index:EcrImagePipeline::web",
+    ]);
+  });
+
   it("the class itself: instanceof Error, markers for the SDK, the message immune to rewriting", () => {
     const error = new ReportedError('EcrImagePipeline web: invalid argument "x": y. z.');
     assert.ok(error instanceof Error);

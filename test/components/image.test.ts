@@ -44,7 +44,6 @@ const settingsOf = (overrides: Partial<BuildTagSettings> = {}): string =>
     network: undefined,
     platformBuilders: {},
     buildOnPreview: true,
-    extraTags: ["deployed-dev"],
     secretIds: [],
     ...overrides,
   });
@@ -56,7 +55,7 @@ const contentTag = contentTagFor({
 });
 
 describe("BuildKitImage", () => {
-  it("registers one docker-build Image with the ECR cache, content tag, auth and retainOnDelete", async () => {
+  it("registers one docker-build Image with the ECR cache, content tag, auth and retainOnDelete, and an Index per extra tag", async () => {
     const rec = installMocks();
     const image = new BuildKitImage(
       "web",
@@ -67,7 +66,11 @@ describe("BuildKitImage", () => {
 
     assert.deepEqual(
       rec.resources.map((r) => `${r.type}::${r.name}`),
-      ["ecr-pipeline:index:BuildKitImage::web", "docker-build:index:Image::web"],
+      [
+        "ecr-pipeline:index:BuildKitImage::web",
+        "docker-build:index:Image::web",
+        "docker-build:index:Index::web-tag-deployed-dev",
+      ],
     );
     assert.deepEqual(
       rec.calls.map((c) => c.token),
@@ -84,7 +87,8 @@ describe("BuildKitImage", () => {
       // Secret values never rebuild (an immutable tag cannot be pushed twice): none here.
       ignoreSecretsInDiffCalculation: [],
       buildOnPreview: true,
-      tags: [`${repositoryUrl}:${contentTag}`, `${repositoryUrl}:deployed-dev`],
+      // The content tag only: deployed-dev is a promotion Index of its own (issue 18 item 3).
+      tags: [`${repositoryUrl}:${contentTag}`],
       push: false,
       // gzip at BuildKit's default level, forced: without force BuildKit reuses a zstd blob the engine
       // already holds (components/buildkit/compression.ts); without a level the provider would drop both fields.
@@ -120,6 +124,15 @@ describe("BuildKitImage", () => {
     assert.match(contentTag, /^ctx-[0-9a-f]{16}$/);
     const options = rec.options.find((o) => o.type === "docker-build:index:Image");
     assert.equal(options?.retainOnDelete, true);
+    // The promotion Index: its source is the pushed content image (the Image's `ref`), always retained.
+    const promotion = rec.resources.find((r) => r.type === "docker-build:index:Index");
+    assert.deepEqual(promotion?.inputs, {
+      tag: `${repositoryUrl}:deployed-dev`,
+      sources: [`${repositoryUrl}:${contentTag}@${DIGEST}`],
+      push: true,
+      registry: secretOf({ address: REGISTRY, username: "AWS", password: "token-password" }),
+    });
+    assert.equal(rec.options.find((o) => o.type === "docker-build:index:Index")?.retainOnDelete, true);
 
     assert.equal(await valueOf(image.imageUri), `${repositoryUrl}@${DIGEST}`);
     assert.deepEqual(await valueOf(image.imageTags), [contentTag, "deployed-dev"]);
@@ -255,7 +268,6 @@ describe("BuildKitImage", () => {
         compression: "zstd",
         builderName: "ci",
         platformBuilders: { "linux/arm64": "arm-native" },
-        extraTags: ["deployed-prod"],
       }),
     });
 
@@ -345,7 +357,14 @@ describe("BuildKitImage", () => {
           indexes.map((index) => index.inputs),
           [
             { tag: `${repositoryUrl}:${contentTag2}`, sources, push: true, registry },
-            { tag: `${repositoryUrl}:deployed-prod`, sources, push: true, registry },
+            // A promotion Index: its one source is the content tag's pushed index, so `imagetools create`
+            // copies it (the same digest, test/integration/promotion.test.ts).
+            {
+              tag: `${repositoryUrl}:deployed-prod`,
+              sources: [`${repositoryUrl}:${contentTag2}@${INDEX_DIGEST}`],
+              push: true,
+              registry,
+            },
           ],
         );
         assert.deepEqual(await valueOf(image.imageTags), [contentTag2, "deployed-prod"]);
@@ -471,10 +490,10 @@ describe("BuildKitImage", () => {
         message: 'BuildKitImage: invalid argument "compression": got "brotli". Use one of "gzip", "zstd".',
       },
       {
-        what: "extra tags as Outputs with several platforms",
-        args: { platforms: ["linux/amd64", "linux/arm64"], extraTags: pulumi.output(["deployed-dev"]) },
+        what: "extra tags as an Output (each is a resource: one platform or several)",
+        args: { extraTags: pulumi.output(["deployed-dev"]) },
         message:
-          'BuildKitImage: invalid argument "extraTags": got Outputs while building several platforms. Pass plain strings: each extra tag becomes its own image index, created when the program runs.',
+          'BuildKitImage: invalid argument "extraTags": got an Output (or a list holding one). Pass a plain list of strings, e.g. ["deployed-prod"]: each extra tag is its own image index, which the program must know before it runs.',
       },
     ];
     for (const { what, args, message } of cases) {
@@ -554,7 +573,6 @@ describe("the content tag changes with every input docker-build would rebuild fo
     ["network", { network: "host" }],
     ["builder", { builderName: "ci" }],
     ["buildOnPreview", { buildOnPreview: false }],
-    ["an extra tag", { extraTags: ["release-1.0"] }],
     ["a secret id", { secrets: { npm: "t0ken", pip: "t1" } }],
     ["target", { context: twoStage, target: "builder" }],
     ["build args", { buildArgs: { A: "1" } }],
@@ -583,6 +601,14 @@ describe("the content tag changes with every input docker-build would rebuild fo
       assert.notEqual(after.tag, before.tag, `${what} changes ${changed.join(", ")} but not the content tag`);
     });
   }
+
+  it("an extra tag: the same content tag and the same Image (a promotion Index of its own, BUILD_RECIPE_VERSION 3)", async () => {
+    // Planted: extraTags back in buildSettingsKey made the tags differ.
+    const before = await recorded(base);
+    const after = await recorded({ ...base, extraTags: ["release-1.0", "latest"] });
+    assert.deepEqual(changedKeys(before.inputs, after.inputs), []);
+    assert.equal(after.tag, before.tag);
+  });
 
   it("a new secret value: the same tag, and the Image told to ignore secret values in its Diff", async () => {
     const before = await recorded(base);

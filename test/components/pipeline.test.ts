@@ -16,6 +16,7 @@ import {
   REGISTRY,
   installMocks,
   isKnown,
+  runReporting,
   settle,
   valueOf,
 } from "../helpers/pulumi-mocks";
@@ -33,11 +34,6 @@ function pipeline(
 
 async function settled(p: EcrImagePipeline): Promise<void> {
   await settle(p.imageTags, p.costReport, p.findings, p.imageSize);
-}
-
-/** Rejection of an Output whose apply throws (the SDK's internal promise, test-only). */
-function rejectionOf(output: pulumi.Output<unknown>): Promise<unknown> {
-  return (output as unknown as { promise(): Promise<unknown> }).promise();
 }
 
 const WHOLE_IMAGE_NOTE =
@@ -248,6 +244,17 @@ describe("EcrImagePipeline", () => {
     assert.equal((await valueOf(p.imageSize))?.basis, "ecr");
   });
 
+  it("preview with the estimate's outputs unknown (its state has none yet): sizes, budget, guardrails and costJson still known", async () => {
+    // What the consumer smoke test's mocks give: the dynamic resource's state without its outputs.
+    installMocks({ preview: true, imageChanged: true, estimateState: async (inputs) => ({ ...inputs }) });
+    const p = pipeline({ maxImageSizeBytes: 150 * MiB, maxMonthlyUsd: 100 });
+    await settled(p);
+    // Planted: sizeBudget over the estimate's Output itself (not firstKnown): it stayed unknown.
+    for (const output of [p.imageSize, p.sizeBudget, p.monthlyCost, p.costGuardrails, p.costJson])
+      assert.equal(await isKnown(output), true);
+    assert.equal((await valueOf(p.sizeBudget))?.status, "unchecked");
+  });
+
   it("preview of a changed image: URI and ECR size unknown, cost known from the local estimate", async () => {
     installMocks({ preview: true, imageChanged: true });
     const p = pipeline();
@@ -332,16 +339,20 @@ describe("EcrImagePipeline", () => {
     }
   });
 
-  it("an ECR size over a failing budget fails the deployment after the push, naming both", async () => {
-    installMocks();
+  it("an ECR size over a failing budget fails the deployment after the push, naming both, at the promotion gate", async () => {
+    const rec = installMocks();
     // The estimate (45 MiB) passes the 48 MiB budget; ECR then reports 50 MiB.
-    const p = pipeline({ maxImageSizeBytes: 48 * MiB, onBudgetExceeded: "fail" });
-    await assert.rejects(rejectionOf(p.sizeBudget), (error: Error) => {
-      assert.match(error.message, /^EcrImagePipeline web: /);
-      assert.match(error.message, /size budget of 50,331,648 bytes/);
-      assert.match(error.message, /52,428,800 bytes \(50\.0 MiB, basis: ecr\)/);
-      return true;
-    });
+    const { errors, result } = await runReporting(rec, () =>
+      pipeline({ maxImageSizeBytes: 48 * MiB, onBudgetExceeded: "fail" }),
+    );
+    assert.equal(errors.length, 1, errors.map(String).join("\n"));
+    const message = (errors[0] as Error).message;
+    assert.match(message, /^EcrImagePipeline web: /);
+    assert.match(message, /size budget of 50,331,648 bytes/);
+    assert.match(message, /52,428,800 bytes \(50\.0 MiB, basis: ecr\)/);
+    // sizeBudget reports it and no longer throws: the gate is the one error (issue 18 item 3).
+    const verdict = await valueOf((result as EcrImagePipeline).sizeBudget);
+    assert.equal(verdict?.status, "fail");
   });
 
   it("an image within budget is ok; over a warning budget it warns", async () => {
@@ -635,7 +646,7 @@ describe("EcrImagePipeline", () => {
     const rec = installMocks();
     assert.throws(() => pipeline({ maxImageSizeBytes: -1 }), {
       message:
-        'EcrImagePipeline: invalid argument "maxImageSizeBytes": got -1. Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.',
+        'EcrImagePipeline: invalid argument "maxImageSizeBytes": got -1. Use a positive number of bytes, e.g. 200 * 1024 ** 2 for 200 MiB, or leave it unset for no budget.',
     });
     const pushesRule =
       "Use a finite number from 0 to 100000000000 (the cost model counts at most 1000000000000 image pushes a day, and a build pushes an image per platform plus an index).";

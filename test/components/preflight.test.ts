@@ -26,7 +26,7 @@ const pipelineCases: Case<EcrImagePipelineArgs>[] = [
   [
     "a cost region without a rate card",
     { costRegion: "af-south-1" },
-    `EcrImagePipeline: invalid argument "costRegion": "af-south-1" has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md). Use one of the priced regions: ${priced}; or leave costRegion unset to price the AWS provider's region (an unpriced one falls back to us-east-1 rates, with a note in the cost report).`,
+    `EcrImagePipeline: invalid argument "costRegion": "af-south-1" has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md). Use one of the priced regions: ${priced}; or leave costRegion unset to price the AWS provider's region.`,
   ],
   [
     "a replication region without a rate card",
@@ -36,17 +36,17 @@ const pipelineCases: Case<EcrImagePipelineArgs>[] = [
   [
     "an invalid extra tag",
     { extraTags: ["release-1", "bad tag!"] },
-    `EcrImagePipeline: invalid argument "extraTags": "bad tag!" is not a valid image tag. ${TAG_RULE}`,
+    `EcrImagePipeline: invalid argument "extraTags[1]": "bad tag!" is not a valid image tag. ${TAG_RULE}`,
   ],
   [
     "an extra tag equal to the cache tag",
     { extraTags: ["buildcache"] },
-    'EcrImagePipeline: invalid argument "extraTags": "buildcache" is the build-cache tag (cacheTag), which every build overwrites with cache metadata. Remove it from extraTags, or set cacheTag to another tag.',
+    'EcrImagePipeline: invalid argument "extraTags[0]": "buildcache" is the build-cache tag (cacheTag), which every build overwrites with cache metadata. Remove it from extraTags, or set cacheTag to another tag.',
   ],
   [
     "an extra tag equal to a custom cache tag",
     { cacheTag: "cache", extraTags: ["cache"] },
-    'EcrImagePipeline: invalid argument "extraTags": "cache" is the build-cache tag (cacheTag), which every build overwrites with cache metadata. Remove it from extraTags, or set cacheTag to another tag.',
+    'EcrImagePipeline: invalid argument "extraTags[0]": "cache" is the build-cache tag (cacheTag), which every build overwrites with cache metadata. Remove it from extraTags, or set cacheTag to another tag.',
   ],
   [
     "a target the Dockerfile does not define",
@@ -112,7 +112,7 @@ const pipelineCases: Case<EcrImagePipelineArgs>[] = [
   [
     "a budget whose value cannot even be printed",
     { maxImageSizeBytes: { toString: 0 } as never },
-    'EcrImagePipeline: invalid argument "maxImageSizeBytes": got {"toString":0}. Use a positive number of bytes (e.g. 200 * 1024 ** 2 for 200 MiB), or leave it unset for no budget.',
+    'EcrImagePipeline: invalid argument "maxImageSizeBytes": got {"toString":0}. Use a positive number of bytes, e.g. 200 * 1024 ** 2 for 200 MiB, or leave it unset for no budget.',
   ],
 ];
 
@@ -166,7 +166,7 @@ describe("validation before registration", () => {
     [
       "an invalid extra tag",
       { extraTags: ["bad tag!"] },
-      `BuildKitImage: invalid argument "extraTags": "bad tag!" is not a valid image tag. ${TAG_RULE}`,
+      `BuildKitImage: invalid argument "extraTags[0]": "bad tag!" is not a valid image tag. ${TAG_RULE}`,
     ],
     [
       "a content tag equal to the cache tag",

@@ -36,6 +36,9 @@ describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", functio
     assert.deepEqual(enumValues("LayerCompression"), ["gzip", "zstd"]);
     assert.deepEqual(enumValues("BudgetAction"), ["warn", "fail"]);
     assert.deepEqual(enumValues("LifecyclePresetName"), ["dev", "staging", "prod"]);
+    assert.deepEqual(enumValues("RegistryScanFrequency"), ["SCAN_ON_PUSH", "CONTINUOUS_SCAN"]);
+    assert.deepEqual(enumValues("CostGuardrailAction"), ["warn", "fail"]);
+    assert.deepEqual(enumValues("CostGuardrailStatus").sort(), ["fail", "ok", "unchecked", "warn"]);
     assert.deepEqual(enumValues("SizeBasis"), ["ecr", "estimate", "budget"]);
     assert.deepEqual(enumValues("CostChangeStatus"), [
       "compared",
@@ -57,6 +60,8 @@ describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", functio
     const pipeline = result.components.EcrImagePipeline!;
     assert.deepEqual(Object.keys(pipeline.outputs).sort(), [
       "costChange",
+      "costGuardrails",
+      "costJson",
       "costReport",
       "findings",
       "fleetMember",

@@ -24,7 +24,7 @@ const usesOfArgs = (code: string): string[] => [...code.matchAll(/\bargs\b.*$/gm
 /** The two uses the constructor needs: its parameter, and the one call that resolves it. */
 const RESOLVED_ONCE = [
   "args: EcrImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {",
-  'args, "EcrImagePipeline", name);',
+  'args, "EcrImagePipeline", name, report);',
 ];
 
 describe("settings seam: the pipeline reads resolved settings only", () => {
@@ -32,7 +32,7 @@ describe("settings seam: the pipeline reads resolved settings only", () => {
     assert.deepEqual(usesOfArgs(codeOf("components/pipeline.ts")), RESOLVED_ONCE);
     assert.match(
       codeOf("components/pipeline.ts"),
-      /= resolvePipelineSettings\(args, "EcrImagePipeline", name\);/,
+      /= resolvePipelineSettings\(args, "EcrImagePipeline", name, report\);/,
     );
   });
 

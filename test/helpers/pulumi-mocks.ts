@@ -4,6 +4,7 @@
  * digest unknown there, as for an image about to be rebuilt.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { assertCostDocument } from "./cost-schema";
 
 export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
@@ -78,6 +79,18 @@ export interface MockScenario {
   stack?: string;
   /** Outputs of the stack a StackReference reads. */
   stackReferenceOutputs?: Record<string, unknown>;
+  /**
+   * What ECR holds under each tag, for the lookups by tag before a push (a fixed extra tag and the
+   * content tag, issue 18 item 1): found (`imageDigest`, `imageSizeInBytes`), or `"error"` (the lookup
+   * itself fails: no permission). Given, a tag not listed is not found (ImageNotFoundException), except
+   * the deployed build's content tag; not given, every tag lookup answers as for the deployed image.
+   */
+  ecrTags?: Record<string, { imageDigest: string; imageSizeInBytes?: number } | "error">;
+  /**
+   * Replaces the ImageSizeEstimate's state in preview: what the real dynamic-provider host's `check`
+   * returned for these inputs (test/components/guardrails.test.ts runs it), instead of the mock's.
+   */
+  estimateState?: (inputs: Record<string, unknown>) => Promise<Record<string, unknown>>;
 }
 
 export interface Recorder {
@@ -103,10 +116,10 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
   });
   pulumi.runtime.setMocks(
     {
-      newResource(args: pulumi.runtime.MockResourceArgs): {
+      async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{
         id: string | undefined;
         state: Record<string, unknown>;
-      } {
+      }> {
         recorder.resources.push({
           type: args.type,
           name: args.name,
@@ -182,6 +195,8 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
                 state.deployedLayers = scenario.deployedLayers ?? null;
               }
             }
+            if (scenario.estimateState !== undefined)
+              return { id: `${args.name}-id`, state: await scenario.estimateState(args.inputs) };
             break;
           case "pulumi:pulumi:StackReference":
             Object.assign(state, { outputs: scenario.stackReferenceOutputs ?? {} });
@@ -196,8 +211,24 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
             return { userName: "AWS", password: "token-password", proxyEndpoint: `https://${REGISTRY}` };
           case "aws:ecr/getImage:getImage":
             if (typeof args.inputs.imageTag === "string") {
-              // The deployed image, looked up by its content tag (or each platform's `<tag>-<arch>`).
               const tag = args.inputs.imageTag;
+              const held = scenario.ecrTags?.[tag];
+              // With `details`, as a provider's error has them: the program sees `new Error(err.details)`
+              // (@pulumi/pulumi runtime/invoke.js), which the tag policy reads (tagLookupFrom).
+              const failure = (message: string) => Object.assign(new Error(message), { details: message });
+              if (held === "error")
+                throw failure(
+                  `AccessDeniedException: not authorized to perform ecr:DescribeImages on ${tag}`,
+                );
+              if (held !== undefined) return { imageTag: tag, ...held };
+              if (
+                scenario.ecrTags !== undefined &&
+                !tag.startsWith(`ctx-${DEPLOYED_CONTEXT_HASH.slice(0, 16)}`)
+              )
+                throw failure(
+                  `ImageNotFoundException: The image with imageId {imageTag:'${tag}'} does not exist within the repository`,
+                );
+              // The deployed image, looked up by its content tag (or each platform's `<tag>-<arch>`).
               if (scenario.deployedImage === "not-found") throw new Error(`ImageNotFoundException: ${tag}`);
               if (scenario.deployedImage === "no-size") return { imageTag: tag };
               const arch = /-([a-z0-9-]+)$/.exec(tag.slice("ctx-".length + 16))?.[1];
@@ -223,8 +254,54 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
     scenario.stack ?? "dev",
     preview,
   );
+  validateCostDocumentsOnRegistration();
   return recorder;
 }
+
+/**
+ * Every `costJson` a component registers is validated against schema/cost.v1.schema.json where the mocks
+ * receive the component's outputs (the monitor's registerResourceOutputs), so no test can produce one
+ * without it being checked; a document that does not match fails the test that is running (or the next
+ * one, if its outputs arrive after it ended), in the root `afterEach` below.
+ */
+export const costDocuments = { validated: 0, invalid: [] as string[] };
+
+function validateCostDocumentsOnRegistration(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown };
+  const monitor = settings.getMonitor() as {
+    registerResourceOutputs(request: RegisterOutputsRequest, callback: (...args: unknown[]) => void): void;
+  };
+  const original = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (request, callback) => {
+    const outputs = request.getOutputs()?.toJavaScript() ?? {};
+    const text = unwrapSecrets(outputs.costJson);
+    if (typeof text === "string" && text !== UNKNOWN) {
+      try {
+        assertCostDocument(JSON.parse(text));
+        costDocuments.validated += 1;
+      } catch (error) {
+        costDocuments.invalid.push(`${request.getUrn()}: ${(error as Error).message}`);
+      }
+    }
+    original(request, callback);
+  };
+}
+
+interface RegisterOutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+/** The wire value of an unknown output (@pulumi/pulumi runtime/rpc.js `unknownValue`). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+// Mocha's root hook (this module is only loaded by tests): a cost document that broke the schema fails.
+if (typeof afterEach === "function")
+  afterEach(function checkCostDocuments() {
+    const invalid = costDocuments.invalid.splice(0);
+    if (invalid.length > 0) throw new Error(`costJson does not match its schema:\n${invalid.join("\n")}`);
+  });
 
 function nameOf(resource: pulumi.Resource): string | undefined {
   return (resource as unknown as { __name?: string }).__name;
@@ -275,4 +352,33 @@ export function unwrapSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   }
   return value;
+}
+
+/**
+ * What a run reports: `program` is run under the mocks installed before, and every error that leaves it
+ * the way a Pulumi program's errors do (a rejected registration or Output nobody handles reaches the
+ * `unhandledRejection` handler of @pulumi/pulumi cmd/run, which reports each error object once) is
+ * collected, each once. Returns when the recorder has been quiet for `quietMs`.
+ */
+export async function runReporting(
+  recorder: Recorder,
+  program: () => unknown,
+  quietMs = 300,
+): Promise<{ errors: unknown[]; result: unknown }> {
+  const errors = new Set<unknown>();
+  const capture = (error: unknown): void => void errors.add(error);
+  process.on("unhandledRejection", capture);
+  try {
+    const result = program();
+    let last = "";
+    for (let quiet = 0; quiet < quietMs; quiet += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const now = `${recorder.resources.length}/${recorder.calls.length}/${errors.size}`;
+      if (now !== last) quiet = 0;
+      last = now;
+    }
+    return { errors: [...errors], result };
+  } finally {
+    process.off("unhandledRejection", capture);
+  }
 }

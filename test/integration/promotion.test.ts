@@ -2,7 +2,7 @@
 // the provider runs: BuildKitImage's docker-build Image(s) (and the content tag's Index for two
 // platforms) recorded under mocks and run as pulumi-docker-build v0.0.22 would
 // (lib/component-build.ts), then each promotion tag as the docker-build Index the component registers
-// for it (components/build/promotion.ts `promotionIndexes`): `docker buildx imagetools create --tag
+// for it (components/buildkit/promotion.ts `promotionIndexes`): `docker buildx imagetools create --tag
 // <tag> <content ref>` (client.go 340-364), run only when `promotionDecision` lets it. "ECR's size" is
 // what ECR reports as imageSizeInBytes, computed from the registry: the manifest's layers added up, the
 // largest child for an index (ImageDetail.imageSizeInBytes, "If the image is a manifest list, this will

@@ -30,23 +30,53 @@ const maybe = <T>(good: T[], bad: T[]) =>
     { nil: undefined, freq: 3 },
   );
 const twoStage = path.join(contexts, "two-stage");
-const repositoryArgs = fc.record(
+const repositoryOwnArgs = fc.record(
   {
     repositoryName: maybe(["team/web", "web"], ["Team/Web"]),
     scanOnPush: maybe<unknown>([true, false], ["false"]),
     forceDelete: maybe<unknown>([true, false], [0]),
     cacheTag: maybe<unknown>(["buildcache", "cache"], ["ctx-cache", "-bad", 0]),
     lifecyclePreset: maybe<unknown>(["dev", "staging", "prod"], ["qa"]),
-    scanningMode: maybe<unknown>(["basic", "enhanced"], ["deep"]),
-    manageRegistryScanning: maybe<unknown>([true, false], ["yes"]),
     platformsPerImage: maybe<unknown>([1, 2, 3], [0, 1.5]),
     pullPrincipalArns: maybe<unknown>(
       [["210987654321"], ["arn:aws:iam::210987654321:role/deployer", "210987654321"]],
-      [["*"], []],
+      [["*"], [], ["12345678901"]],
     ),
+    // Issue 18: the moving tags the repository exempts from immutability.
+    mutableTags: maybe<unknown>([["latest"], ["stable", "deployed-dev"]], [["release-1"], "latest"]),
   },
   { requiredKeys: [] },
 );
+/**
+ * The scanning args, which only go together (issue 18 item 2): not managed; managed with basic scanning
+ * (scan on push); managed enhanced with a frequency and maybe filters; and the bad ones: a bad mode or
+ * flag, enhanced managed without a frequency, continuous with basic, filters ECR refuses.
+ */
+const scanningArgs = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ scanningMode: maybe<unknown>(["basic", "enhanced"], ["deep"]) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      manageRegistryScanning: fc.constant<unknown>(true),
+      scanningMode: fc.constant<unknown>("enhanced"),
+      registryScanFrequency: fc.constantFrom<unknown>("SCAN_ON_PUSH", "CONTINUOUS_SCAN"),
+      registryScanFilters: maybe<unknown>([["*"], ["team-*", "web"]], [[], ["Team"]]),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ manageRegistryScanning: true as unknown }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<Record<string, unknown>>(
+      { manageRegistryScanning: "yes" },
+      { manageRegistryScanning: true, scanningMode: "enhanced" },
+      { manageRegistryScanning: true, registryScanFrequency: "CONTINUOUS_SCAN" },
+      { registryScanFrequency: "DAILY" },
+    ),
+  },
+);
+const repositoryArgs = fc
+  .tuple(repositoryOwnArgs, scanningArgs)
+  .map(([own, scanning]) => ({ ...own, ...scanning }));
 const imageArgs = fc.record(
   {
     context: maybe([twoStage], [path.join(contexts, "none")]),
@@ -67,6 +97,13 @@ const imageArgs = fc.record(
     ),
     contentTag: maybe<unknown>(["git-0123abc"], ["bad tag!"]),
     buildOnPreview: maybe<unknown>([true, false], []),
+    // Issue 18: network modes, credentials in build args and their opt-out.
+    network: maybe<unknown>(["default", "host", "none"], ["bridge"]),
+    buildArgs: maybe<unknown>(
+      [{ NODE_ENV: "production" }, { PUBLIC_KEY_URL: "https://example.com/k" }],
+      [{ NPM_TOKEN: "x" }, { PIP_INDEX_URL: "https://u:p@pypi.example.com/simple" }],
+    ),
+    nonSecretBuildArgs: maybe<unknown>([[]], [["NOPE"]]),
   },
   { requiredKeys: [] },
 );
@@ -85,6 +122,11 @@ const pipelineOwnArgs = fc.record(
     replicaHorizonMonths: maybe<unknown>([1, 24], [0, 1201]),
     pullThroughCacheBytes: maybe<unknown>([0, 80 * 1024 ** 2], [-1]),
     pullThroughCacheRegistry: maybe<unknown>(["123456789012.dkr.ecr.us-east-1.amazonaws.com"], ["docker.io"]),
+    // Issue 21: the cost guardrails.
+    maxMonthlyUsd: maybe<unknown>([50, 0], [-1]),
+    maxMonthlyIncreaseUsd: maybe<unknown>([5, 2.5], [Number.NaN]),
+    maxMonthlyIncreasePercent: maybe<unknown>([25], [2e6]),
+    onCostGuardrailExceeded: maybe<unknown>(["warn", "fail"], ["stop"]),
   },
   { requiredKeys: [] },
 );
@@ -147,8 +189,9 @@ describe("settings resolvers: resolving twice gives the same settings (fast-chec
       // The repository counts the image's platforms (an index plus one image each, for several).
       assert.equal(settings.repository.platformsPerImage, settings.image.platforms.length);
     });
-    // Three groups of mostly-good values: fewer cases pass every check, but a good share must.
-    assertShare(resolved, 0.1);
+    // Three groups of mostly-good values (about 40 keys, each bad in 6% of cases): about 0.94^40, some 9%,
+    // pass every check; 5% (20 cases) must, which a resolver rejecting everything cannot meet.
+    assertShare(resolved, 0.05);
   });
 
   it("each default is the one written in the resolver (platforms: buildkit/platforms.ts DEFAULT_PLATFORM)", () => {
@@ -176,7 +219,7 @@ async function settled(value: unknown): Promise<unknown> {
 
 describe("an Output arg is checked when it resolves, named for the component the user called", () => {
   const PRINCIPAL =
-    'EcrImagePipeline: invalid argument "pullPrincipalArns": "*" is not an account id or an IAM root, role or user ARN. Use e.g. arn:aws:iam::123456789012:role/deployer or 123456789012.';
+    'EcrImagePipeline: invalid argument "pullPrincipalArns[0]": "*" lets every AWS account pull: a public repository policy, not a pull grant to named principals. List the account ids or IAM ARNs that may pull; to grant a whole AWS Organization, write the policy yourself (aws.ecr.RepositoryPolicy with an aws:PrincipalOrgID condition) and leave pullPrincipalArns unset.';
 
   it("pullPrincipalArns: the pipeline's check fails first, also after the child resolves it again", async () => {
     const byPipeline = resolveRepositorySettings(
@@ -194,7 +237,10 @@ describe("an Output arg is checked when it resolves, named for the component the
       "EcrImagePipeline",
       "web",
     );
-    assert.equal(((await settled(mixed.pullPrincipalArns)) as Error).message, PRINCIPAL);
+    assert.equal(
+      ((await settled(mixed.pullPrincipalArns)) as Error).message,
+      PRINCIPAL.replace("pullPrincipalArns[0]", "pullPrincipalArns[1]"),
+    );
     // A good one resolves to itself.
     const good = resolveRepositorySettings(
       { pullPrincipalArns: pulumi.output(["210987654321"]) },
@@ -210,12 +256,35 @@ describe("an Output arg is checked when it resolves, named for the component the
     });
   });
 
-  it("extraTags and contentTag: the same check plain or resolved", async () => {
-    const byPipeline = resolveImageSettings({ extraTags: pulumi.output(["bad tag!"]) }, "EcrImagePipeline");
+  it("network, build args and contentTag: the same check plain or resolved; extraTags plain only", async () => {
+    const network = 'invalid argument "network": "bridge" is a Docker network, not a build network mode';
+    const byPipeline = resolveImageSettings({ network: pulumi.output("bridge") }, "EcrImagePipeline");
     const inChild = resolveImageSettings(byPipeline, "BuildKitImage");
-    assert.equal(
-      ((await settled(inChild.extraTags)) as Error).message,
-      "EcrImagePipeline: invalid argument \"extraTags\": \"bad tag!\" is not a valid image tag. Use 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.",
+    assert.ok(((await settled(inChild.network)) as Error).message.startsWith(`EcrImagePipeline: ${network}`));
+    assert.throws(
+      () => resolveImageSettings({ network: "bridge" as never }, "EcrImagePipeline"),
+      (e: Error) => e.message.startsWith(`EcrImagePipeline: ${network}`),
+    );
+    const token =
+      'EcrImagePipeline: invalid argument "buildArgs.PIP_INDEX_URL": its value looks like a URL with a password;';
+    const url = "https://ci:s3cret@pypi.example.com/simple";
+    const withOutput = resolveImageSettings(
+      { buildArgs: { PIP_INDEX_URL: pulumi.output(url) } },
+      "EcrImagePipeline",
+    );
+    assert.ok(((await settled(withOutput.buildArgs)) as Error).message.startsWith(token));
+    assert.throws(
+      () => resolveImageSettings({ buildArgs: { PIP_INDEX_URL: url } }, "EcrImagePipeline"),
+      (e: Error) => e.message.startsWith(token),
+    );
+    // The value is never shown.
+    assert.ok(!((await settled(withOutput.buildArgs)) as Error).message.includes("s3cret"));
+    assert.throws(
+      () => resolveImageSettings({ extraTags: pulumi.output(["deployed-dev"]) as never }, "EcrImagePipeline"),
+      {
+        message:
+          'EcrImagePipeline: invalid argument "extraTags": got an Output (or a list holding one). Pass a plain list of strings, e.g. ["deployed-prod"]: each extra tag is its own image index, which the program must know before it runs.',
+      },
     );
     const cacheTagged = resolveImageSettings(
       { contentTag: pulumi.output("buildcache-arm64") },
@@ -227,7 +296,7 @@ describe("an Output arg is checked when it resolves, named for the component the
     );
     assert.throws(() => resolveImageSettings({ extraTags: ["buildcache-arm64"] }, "EcrImagePipeline"), {
       message:
-        'EcrImagePipeline: invalid argument "extraTags": "buildcache-arm64" is a per-platform build-cache tag (buildcache-<arch>), which every build overwrites with cache metadata. Remove it from extraTags, or set cacheTag to another tag.',
+        'EcrImagePipeline: invalid argument "extraTags[0]": "buildcache-arm64" is a per-platform build-cache tag (buildcache-<arch>), which every build overwrites with cache metadata. Remove it from extraTags, or set cacheTag to another tag.',
     });
   });
 });

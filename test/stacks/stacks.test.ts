@@ -76,9 +76,18 @@ describe("stack program (stacks/index.ts) per environment", () => {
         "costReport",
         "findings",
         "sizeBudget",
+        "costChange",
+        "costGuardrails",
+        "costJson",
       ]) {
         assert.equal(await isKnown(outputs[key]!), true, key);
       }
+      // The program exports the cost document for ecr-pipeline-cost-review (docs/REVIEW.md).
+      const document = JSON.parse(String(await valueOf(outputs.costJson!))) as {
+        stack: string;
+        pipeline: string;
+      };
+      assert.deepEqual([document.stack, document.pipeline], [env, `app-${env}`]);
       // The sample app's own Dockerfile gives no warning-level finding.
       const findings =
         (await valueOf(outputs.findings as pulumi.Output<{ id: string; severity: string }[]>)) ?? [];
@@ -275,6 +284,45 @@ describe("readEnvironmentProfile", () => {
       'stack config "ecr-pipeline:manageRegistryScanning": got "yes". Set it to true or false.',
     ],
   ];
+  it("reads the cost guardrails (decimal amounts, strictly) and the registry scanning keys (issue 18, 21)", () => {
+    const profile = readEnvironmentProfile(
+      lookup({
+        maxMonthlyUsd: "12.5",
+        maxMonthlyIncreaseUsd: "5",
+        maxMonthlyIncreasePercent: "0",
+        onCostGuardrailExceeded: "fail",
+        manageRegistryScanning: "true",
+        registryScanFrequency: "CONTINUOUS_SCAN",
+        registryScanFilters: '["*"]',
+      }),
+      "prod",
+    );
+    assert.deepEqual(
+      [
+        profile.args.maxMonthlyUsd,
+        profile.args.maxMonthlyIncreaseUsd,
+        profile.args.maxMonthlyIncreasePercent,
+        profile.args.onCostGuardrailExceeded,
+        profile.args.registryScanFrequency,
+        profile.args.registryScanFilters,
+      ],
+      [12.5, 5, 0, "fail", "CONTINUOUS_SCAN", ["*"]],
+    );
+    for (const raw of ["", " 5", "1e3", "0x10", "-1", "5.", ".5", "$5"]) {
+      assert.throws(() => readEnvironmentProfile(lookup({ maxMonthlyIncreaseUsd: raw }), "dev"), {
+        message: `stack config "ecr-pipeline:maxMonthlyIncreaseUsd": got ${JSON.stringify(raw)}. Set a number >= 0 in decimal (e.g. 12.5): pulumi config set ecr-pipeline:maxMonthlyIncreaseUsd 10`,
+      });
+    }
+    assert.throws(() => readEnvironmentProfile(lookup({ onCostGuardrailExceeded: "stop" }), "dev"), {
+      message:
+        'stack config "ecr-pipeline:onCostGuardrailExceeded": got "stop". Set it to one of warn, fail: pulumi config set ecr-pipeline:onCostGuardrailExceeded warn',
+    });
+    assert.throws(() => readEnvironmentProfile(lookup({ registryScanFrequency: "DAILY" }), "dev"), {
+      message:
+        'stack config "ecr-pipeline:registryScanFrequency": got "DAILY". Set it to one of SCAN_ON_PUSH, CONTINUOUS_SCAN: pulumi config set ecr-pipeline:registryScanFrequency SCAN_ON_PUSH',
+    });
+  });
+
   it("reads whole numbers strictly: what Number() would accept is rejected", () => {
     for (const raw of ["", "   ", "0x10", "2.5", "1e3", "-0", "+3", "010", " 7"]) {
       assert.throws(() => readEnvironmentProfile(lookup({ pushesPerDay: raw }), "dev"), {
