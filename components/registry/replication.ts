@@ -36,7 +36,12 @@ export type ReplicationFilterType = (typeof ReplicationFilterType)[keyof typeof 
 /** A repository filter; ECR has only `PREFIX_MATCH`. */
 export interface ReplicationRepositoryFilter {
   filter: string;
-  filterType: ReplicationFilterType;
+  /**
+   * Always `PREFIX_MATCH` ({@link ReplicationFilterType}). Typed `string`, not the one-member enum: this
+   * type is a component output, and Pulumi's schema analyzer before 3.276 (the lowest SDK we support is
+   * 3.248) refuses a single string literal ("Unsupported type … type '"PREFIX_MATCH"'").
+   */
+  filterType: string;
 }
 
 /** One rule of `aws.ecr.ReplicationConfiguration`'s `replicationConfiguration.rules`. */

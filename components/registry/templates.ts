@@ -57,7 +57,11 @@ export type TemplateEncryptionType = (typeof TemplateEncryptionType)[keyof typeo
 /** A tag that keeps the other mutability (ECR API ImageTagMutabilityExclusionFilter). */
 export interface TagExclusionFilter {
   filter: string;
-  filterType: TagFilterType;
+  /**
+   * Always `WILDCARD` ({@link TagFilterType}). Typed `string`: this type reaches component outputs, and
+   * Pulumi's schema analyzer in the lowest SDK we support (3.248) refuses a one-member enum.
+   */
+  filterType: string;
 }
 
 export interface TemplateEncryption {

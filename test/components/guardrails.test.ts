@@ -16,6 +16,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ReportedError } from "../../components/common/reported-error";
 import { EcrImagePipeline } from "../../components/pipeline";
@@ -140,6 +141,28 @@ describe("cost guardrails, wired (issue 21)", () => {
       document.comparison?.drivers.slice(0, 2).map((d) => d.item),
       ["pulls via NAT gateway", "storage"],
     );
+  });
+
+  it("an arg unknown in preview (a role created in the same run) leaves costChange and the verdict known", async () => {
+    const rec = installMocks(changed);
+    const { errors, result } = await runReporting(rec, () => {
+      // Mocks echo inputs: a new Role's `arn` is not one, so it is unknown in preview, as in a real preview.
+      const role = new aws.iam.Role("deployer", { assumeRolePolicy: "{}" });
+      return new EcrImagePipeline("web", {
+        context: hello,
+        repositoryName: "web",
+        pullsPerMonthViaNat: 1000,
+        pullPrincipalArns: [role.arn],
+        maxMonthlyIncreaseUsd: 100,
+        onCostGuardrailExceeded: "fail",
+      });
+    });
+    assert.deepEqual(errors, []);
+    const p = result as EcrImagePipeline;
+    // Planted: the cost input (whose `usage` holds every settings Output) passed to pulumi.all, which
+    // unwraps it deeply: costChange and the verdict were unknown, the guardrail unchecked in preview.
+    assert.equal((await valueOf(p.costChange))?.status, "compared", "costChange known");
+    assert.equal((await valueOf(p.costGuardrails))?.status, "ok");
   });
 
   it("figures that are not known never pass: first deployment, no estimate, unchanged", async () => {

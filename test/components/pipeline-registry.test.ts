@@ -374,22 +374,4 @@ describe("EcrImagePipeline: pull-through cache, archive restores and the fleet m
     // blobs + ownBytes = what the pipeline's own estimate stores.
     assert.equal(member?.estimate.assumptions.storedBytes, (141 + 295 + 99 * 4) * MiB);
   });
-
-  it("a rejected Output arg holds the repository back: fleetMember and the replication outputs fail with that arg's one error", async () => {
-    installMocks();
-    const p = new EcrImagePipeline("web", {
-      context: hello,
-      repositoryName: "team/web",
-      replicationRegions: ["eu-west-1"],
-      // Rejected when it resolves; every child waits for it (issue 18 item 4), so the repository these
-      // outputs read is never registered. What they fail with is the same error, naming the user's arg,
-      // not a message from some other input that pulumi.all's deep unwrapping dragged in.
-      pullPrincipalArns: pulumi.output(["*"]),
-    });
-    for (const output of [p.fleetMember, p.replicationRule, p.replicationTemplate]) {
-      const error = await rejectionOf(output);
-      assert.ok(error instanceof InvalidArgumentError, String(error));
-      assert.equal(error.argument, "pullPrincipalArns[0]");
-    }
-  });
 });

@@ -111,10 +111,10 @@ describe("component schema (Pulumi's analyzer, for Python/Go/YAML use)", functio
       "costReport",
       "totalUsd",
     ]);
-    // The filter and mutability literals are schema enums (an `as const` object each), not unions.
+    // String enums are schema enums (an `as const` object each), not unions. (The replication filter's
+    // type is a plain string: a one-member enum is refused by the analyzer of the lowest SDK, 3.248.)
     const enumValues = (name: string): unknown[] =>
       (result.typeDefinitions[name]?.enum ?? []).map((member) => member.value);
-    assert.deepEqual(enumValues("ReplicationFilterType"), ["PREFIX_MATCH"]);
     assert.deepEqual(enumValues("ReplicaRetention").sort(), ["none", "policy"]);
   });
 });
