@@ -32,6 +32,7 @@ import {
   type CostGuardrailsVerdict,
 } from "./review";
 import { regionFromProvider } from "./settings/cost";
+import { pipelineCostInput } from "./settings/cost-input";
 import { resolvePipelineSettings, type EcrImagePipelineArgs } from "./settings/pipeline";
 import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
 import { ecrLookupFailed, ecrSizeLookup, withFallbackReason, type EcrSizeLookup } from "./size/ecr-size";
@@ -243,27 +244,13 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
             ],
             undefined,
           );
-    const scanning = settings.scanningPriced;
+    // One builder for the pipeline and `npm start` (./settings/cost-input.ts): both price the same input.
     const costInputFor = (size: pulumi.Output<KnownImageSize>): pulumi.Output<CostForInput> =>
       pulumi
         .all([size, region, repository.lifecyclePolicyText, measuredLayers])
-        .apply(([known, costRegion, policy, layers]): CostForInput => ({
-          size: known,
-          region: costRegion,
-          policy,
-          usage: settings,
-          scanningMode: scanning.mode,
-          scanning: scanning.profile,
-          platforms: build.platforms.length,
-          // Layers describe a measured build: not for a budget stand-in.
-          layers: known.basis === "budget" ? undefined : layers,
-          cacheTag: build.cacheTag,
-          // Issue 20: replicas under their own lifecycle (or unbounded), archive restores, the cached bases.
-          replicaRetention: settings.registryCost.replicaRetention,
-          replicaHorizonMonths: settings.registryCost.replicaHorizonMonths,
-          archiveRestoresPerMonth: settings.registryCost.archiveRestoresPerMonth,
-          pullThroughCacheBytes: settings.registryCost.pullThroughCacheBytes,
-        }));
+        .apply(([known, costRegion, policy, layers]) =>
+          pipelineCostInput(settings, { size: known, region: costRegion, policy, layers }),
+        );
 
     // What a reviewer sees in preview when the image changes (issue 10, item 5): the deployed image next
     // to this change. The image's digest is unknown then, but the size estimate's `deployedContextHash`
@@ -297,9 +284,8 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     const pricedAt = (size: pulumi.Output<KnownImageSize>): Priced => {
       const input = costInputFor(size);
       const cost = input.apply((costInput) => ({ ...costFor(costInput), basis: costInput.size.basis }));
-      // `input` is applied, never passed to pulumi.all: all() unwraps nested Outputs deeply, and the input's
-      // `usage` is the whole settings object (pullPrincipalArns, extraTags, …): their failures are not this
-      // comparison's.
+      // `input` is applied, never passed to pulumi.all: all() unwraps nested Outputs deeply, and only the
+      // plain cost input (./settings/cost-input.ts) decides this comparison.
       const compared = pulumi
         .all([deployedImage, cost, deployedLayers])
         .apply(([deployed, priced, layers]) =>
@@ -516,8 +502,8 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
       );
     this.replicationRule = replication.apply((each) => each.rule);
     this.replicationTemplate = replication.apply((each) => each.template);
-    // The layers only, not costInput itself: pulumi.all unwraps nested Outputs deeply, and costInput's `usage`
-    // is the whole settings object (pullPrincipalArns, extraTags, …): their failures are not this output's.
+    // The layers only, not costInput itself: pulumi.all unwraps nested Outputs deeply, and this output needs
+    // nothing else of it.
     const pricedLayers = priced.input.apply((input) => input.layers ?? null);
     this.fleetMember = pulumi
       .all([

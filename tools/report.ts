@@ -17,8 +17,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildLifecyclePreset, imagesPerBuild, renderLifecyclePolicy } from "../components/lifecycle";
-import { costFor } from "../components/cost/pipeline-cost";
 import { renewalOf, type MeasuredLayers } from "../components/cost/storage";
 import { analyzeBuildDockerfile } from "../components/dockerfile/build";
 import { hashBuildContext } from "../components/buildkit/context-hash";
@@ -27,7 +25,7 @@ import { ImageBuildError } from "../components/common/errors";
 import { DEFAULT_PLATFORM } from "../components/buildkit/platforms";
 import { estimateImageSize, type ImageSizeEstimateResult } from "../components/size/local-estimate";
 import { useTestEngine } from "./lib/engine";
-import { loadEnvironmentWorkloads, type EnvironmentWorkload } from "./report/environments";
+import { loadEnvironmentWorkloads, priceWorkload, type EnvironmentWorkload } from "./report/environments";
 import { describeInstruction, formatBytes, formatLayerTable } from "./report/format";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -198,21 +196,15 @@ async function main(): Promise<number> {
 
   out.push("Monthly ECR cost under each environment preset (workloads as in stacks/Pulumi.<env>.yaml):");
   const summary: string[] = [];
+  // Priced as the pipeline prices it (tools/report/environments.ts `priceWorkload`): one platform's
+  // image, as ECR sizes an index (the largest platform manifest), basis `estimate`.
   const monthlyCost = (workload: EnvironmentWorkload, layers: MeasuredLayers | undefined) => {
     const measured = measurementOf(workload);
-    return costFor({
-      // One platform's image, as ECR sizes an index (the largest platform manifest).
-      size: { bytes: measured.sizeBytes ?? 0, basis: "estimate", note: measured.note },
-      region: workload.region,
-      // The keep rule counts every image a build pushes, as EcrRepository's platformsPerImage makes it.
-      policy: renderLifecyclePolicy(
-        buildLifecyclePreset(workload.name, { imagesPerBuild: imagesPerBuild(workload.platforms) }),
-      ),
-      usage: workload.usage,
-      scanningMode: workload.scanningMode,
-      platforms: workload.platforms,
+    return priceWorkload(
+      workload,
+      { bytes: measured.sizeBytes ?? 0, basis: "estimate", note: measured.note },
       layers,
-    });
+    );
   };
   for (const workload of workloads) {
     const { estimate: cost, report } = monthlyCost(workload, measuredLayers(measurementOf(workload)));

@@ -6,7 +6,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, closestKey, readEnvironmentProfile, type ConfigKey } from "../../stacks/profile";
 import { readConsumerConfig } from "../../stacks/consumer/settings";
 import { readStackConfig } from "../../stacks/stack-files";
+import { EcrImagePipeline } from "../../components";
+import type { KnownImageSize } from "../../components/common/size-basis";
+import type { CostEstimate } from "../../components/cost";
+import type { MeasuredLayers } from "../../components/cost/storage";
 import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/lifecycle";
+import type { EcrImagePipelineArgs } from "../../components/settings/pipeline";
+import {
+  priceWorkload,
+  stackWorkload,
+  workloadOf,
+  type EnvironmentWorkload,
+} from "../../tools/report/environments";
 import { USAGE_COUNT_KEYS } from "../../components/cost/usage";
 import { resolveImageSettings } from "../../components/settings/image";
 import { resolvePipelineSettings } from "../../components/settings/pipeline";
@@ -149,6 +160,179 @@ describe("stack program (stacks/index.ts) per environment", () => {
       await drained();
       assert.deepEqual(rec.resources, []);
     });
+  }
+});
+
+/** A build as the size estimate measures it, per platform: base, dependencies, app; the builder in the cache. */
+function measuredBuild(platforms: readonly string[]): Record<string, unknown> {
+  const MiB = 1024 * 1024;
+  const blob = (name: string, bytes: number) => ({ digest: `sha256:${name}`, bytes });
+  const arch = (platform: string) => platform.split("/")[1] ?? platform;
+  return {
+    platformLayers: platforms.map((platform, index) => ({
+      platform,
+      layers: [
+        blob(`base-${arch(platform)}`, (40 - index) * MiB),
+        blob(`deps-${arch(platform)}`, (30 - index) * MiB),
+        blob(`app-${arch(platform)}`, 2 * MiB),
+      ],
+      baseLayerCount: 1,
+    })),
+    cacheBlobs: platforms.flatMap((platform, index) => [
+      blob(`builder-${arch(platform)}`, (150 - 5 * index) * MiB),
+      blob(`deps-${arch(platform)}`, (30 - index) * MiB),
+      blob(`tools-${arch(platform)}`, 3 * MiB),
+    ]),
+    renewedLayers: platforms.map((platform) => blob(`app-${arch(platform)}`, 2 * MiB)),
+    renewedCacheBlobs: platforms.map((platform) => blob(`tools-${arch(platform)}`, 3 * MiB)),
+  };
+}
+
+/** The estimate's outputs (what the mocks hand the pipeline) as the MeasuredLayers `npm start` prices. */
+function layersOf(measured: Record<string, unknown>): MeasuredLayers {
+  return {
+    platforms: measured.platformLayers,
+    cache: measured.cacheBlobs,
+    renewed: measured.renewedLayers,
+    cacheRenewed: measured.renewedCacheBlobs,
+  } as MeasuredLayers;
+}
+
+describe("npm start prices each stack file as the pipeline does (tools/report/environments.ts, issues 20 and 21)", () => {
+  afterEach(() => pulumi.runtime.setAllConfig({}));
+
+  /**
+   * The stack files as written, and with the registry keys that change the price (issue 20: replicas under
+   * this repository's lifecycle policy; issue 18: a scanning configuration this stack manages, on push), so
+   * that a report that left any of them out would price another month.
+   */
+  const overlays: Record<string, (env: string) => Record<string, string>> = {
+    "as written": () => ({}),
+    "replicated under its policy, scanning managed on push": (env) => ({
+      "ecr-pipeline:repositoryName": `platform/app-${env}`,
+      "ecr-pipeline:replicationRegions": '["eu-west-1"]',
+      "ecr-pipeline:replicaRetention": "policy",
+      "ecr-pipeline:manageRegistryScanning": "true",
+      "ecr-pipeline:registryScanFrequency": "SCAN_ON_PUSH",
+    }),
+  };
+
+  for (const env of ["dev", "staging", "prod"] as const) {
+    for (const [variant, overlay] of Object.entries(overlays)) {
+      it(`${env}, ${variant}: the report's month is the program's monthlyCost and costJson totals`, async () => {
+        const file = path.join(root, "stacks", `Pulumi.${env}.yaml`);
+        const config = { ...readStackConfig(file), ...overlay(env) };
+        const workload = stackWorkload(config, env, file);
+        const measured = measuredBuild(workload.platformList);
+        installMocks({ stack: env, estimateLayers: measured });
+        pulumi.runtime.setAllConfig(config);
+        const outputs = runProgram("../../stacks/index");
+        await settle(outputs.monthlyCost!, outputs.costJson!, outputs.costReport!);
+        await samePrice(
+          {
+            imageSize: outputs.imageSize as pulumi.Output<KnownImageSize>,
+            monthlyCost: outputs.monthlyCost as pulumi.Output<CostEstimate>,
+            costJson: outputs.costJson as pulumi.Output<string>,
+            costReport: outputs.costReport as pulumi.Output<string>,
+          },
+          workload,
+          layersOf(measured),
+        );
+      });
+    }
+
+    it(`${env}, with the args no stack key sets (cache tag, unbounded replicas over 6 months, pull-through cache, archive restores, renewed-layer pulls)`, async () => {
+      const file = path.join(root, "stacks", `Pulumi.${env}.yaml`);
+      const config = readStackConfig(file);
+      const { args } = readEnvironmentProfile((key) => config[`ecr-pipeline:${key}`], env, config);
+      const archiving = renderLifecyclePolicy([
+        // The deployed and released builds kept first, as the presets do; older builds archived.
+        ...["deployed-", "release-"].map((prefix) => ({
+          selection: {
+            tagStatus: "tagged" as const,
+            tagPrefixList: [prefix],
+            countType: "imageCountMoreThan" as const,
+            countNumber: 100000,
+          },
+          action: { type: "expire" as const },
+        })),
+        {
+          selection: {
+            tagStatus: "tagged",
+            tagPrefixList: ["ctx-"],
+            countType: "imageCountMoreThan",
+            countNumber: 5,
+          },
+          action: { type: "transition", targetStorageClass: "archive" },
+        },
+      ]);
+      const extended: EcrImagePipelineArgs = {
+        ...args,
+        cacheTag: "ci-cache",
+        lifecyclePolicy: archiving,
+        archiveRestoresPerMonth: 2,
+        replicationRegions: ["eu-west-1"],
+        replicaHorizonMonths: 6,
+        pullThroughCacheBytes: 80 * 1024 * 1024,
+        pullBytes: "renewedLayers",
+        rescanDuration: "DAYS_30",
+      };
+      const workload = workloadOf(extended, config["aws:region"], file, `app-${env}`);
+      const measured = measuredBuild(workload.platformList);
+      installMocks({ stack: env, estimateLayers: measured });
+      const pipeline = new EcrImagePipeline(`app-${env}`, extended);
+      await settle(pipeline.monthlyCost, pipeline.costJson, pipeline.costReport);
+      const estimate = await samePrice(pipeline, workload, layersOf(measured));
+      // Each of these args priced a line of its own, so leaving one out would change the month.
+      for (const item of [
+        "archive restores",
+        "pull-through cache storage",
+        "replication storage eu-west-1",
+        "replication transfer eu-west-1",
+      ])
+        assert.ok(
+          estimate.lines.some((line) => line.item === item),
+          `${item}: ${estimate.lines.map((line) => line.item).join(", ")}`,
+        );
+    });
+  }
+
+  /** The pipeline's month at its own size, next to `npm start`'s priceWorkload at that size. */
+  async function samePrice(
+    pipeline: {
+      imageSize: pulumi.Output<KnownImageSize>;
+      monthlyCost: pulumi.Output<CostEstimate>;
+      costJson: pulumi.Output<string>;
+      costReport: pulumi.Output<string>;
+    },
+    workload: EnvironmentWorkload,
+    layers: MeasuredLayers,
+  ): Promise<CostEstimate> {
+    const size = await valueOf(pipeline.imageSize);
+    assert.ok(size !== undefined && size.basis === "ecr", JSON.stringify(size));
+    const report = priceWorkload(workload, size, layers);
+    const estimate = await valueOf(pipeline.monthlyCost);
+    assert.deepEqual(estimate, report.estimate);
+    // From measured layers, not the whole-image model: the layers reached both.
+    assert.ok(report.storage !== undefined);
+    const document = JSON.parse(String(await valueOf(pipeline.costJson))) as {
+      totals: Record<string, number>;
+      lines: { item: string; amountUsd: number }[];
+    };
+    assert.deepEqual(document.totals, {
+      monthlyUsd: report.estimate.totalUsd,
+      storageUsd: report.estimate.storageUsd,
+      transferUsd: report.estimate.transferUsd,
+      scanningUsd: report.estimate.scanningUsd,
+      replicationUsd: report.estimate.replicationUsd,
+    });
+    assert.deepEqual(
+      document.lines.map((line) => [line.item, line.amountUsd]),
+      report.estimate.lines.map((line) => [line.item, line.usd]),
+    );
+    // The text npm start prints is the costReport's, before the comparison's lines.
+    assert.ok(String(await valueOf(pipeline.costReport)).startsWith(report.report));
+    return report.estimate;
   }
 });
 
