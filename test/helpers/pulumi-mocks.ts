@@ -99,10 +99,12 @@ export interface Recorder {
   options: RecordedOptions[];
   /** `transformations` to pass to a component so child options (retainOnDelete, parent) are recorded. */
   transformations: pulumi.ResourceTransformation[];
+  /** Mock answers still being computed (an `estimateState` over gRPC): runReporting waits for them. */
+  pending: number;
 }
 
 export function installMocks(scenario: MockScenario = {}): Recorder {
-  const recorder: Recorder = { resources: [], calls: [], options: [], transformations: [] };
+  const recorder: Recorder = { resources: [], calls: [], options: [], transformations: [], pending: 0 };
   const preview = scenario.preview ?? false;
   const estimateBytes = "estimateBytes" in scenario ? scenario.estimateBytes : ESTIMATE_BYTES;
   recorder.transformations.push((args) => {
@@ -195,8 +197,16 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
                 state.deployedLayers = scenario.deployedLayers ?? null;
               }
             }
-            if (scenario.estimateState !== undefined)
-              return { id: `${args.name}-id`, state: await scenario.estimateState(args.inputs) };
+            if (scenario.estimateState !== undefined) {
+              // Counted while it runs: a real host's answer can take longer than runReporting's quiet
+              // window on a loaded machine (seen at load 10: the run ended before check was called).
+              recorder.pending += 1;
+              try {
+                return { id: `${args.name}-id`, state: await scenario.estimateState(args.inputs) };
+              } finally {
+                recorder.pending -= 1;
+              }
+            }
             break;
           case "pulumi:pulumi:StackReference":
             Object.assign(state, { outputs: scenario.stackReferenceOutputs ?? {} });
@@ -374,7 +384,7 @@ export async function runReporting(
     for (let quiet = 0; quiet < quietMs; quiet += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const now = `${recorder.resources.length}/${recorder.calls.length}/${errors.size}`;
-      if (now !== last) quiet = 0;
+      if (now !== last || recorder.pending > 0) quiet = 0;
       last = now;
     }
     return { errors: [...errors], result };
