@@ -33,6 +33,7 @@ import {
   estimateAmounts,
   FUZZ_RUNS,
   options,
+  returnsOrRejects,
   withSuccessShare,
   size,
   TIME_BOUND_MS,
@@ -89,30 +90,27 @@ describe(`fuzz: fleet storage and bill, registry inputs, issue 20 cost inputs, $
   this.timeout(600_000);
 
   it("fleetStorage: finite bytes, shared never above separate copies, or InvalidInputError; some succeed", () => {
-    withSuccessShare("fleetStorage", 0.3, (outcomes) => {
-      fc.assert(
-        fc.property(repositoriesArb({ maxLength: 6 }), registriesArb, (repositories, registries) => {
-          const storage = outcomes.returnedOrRejected(
-            () => fleetStorage({ repositories, registries }),
-            () => size(repositories),
-          );
-          if (storage === undefined) return;
-          assertAmounts(
-            [
-              storage.bytes,
-              storage.perRepositoryBytes,
-              ...storage.repositories.flatMap((r) => [r.ownCopyBytes, r.attributedBytes]),
-            ],
-            "fleetStorage",
-          );
-          assert.ok(
-            storage.bytes <= storage.perRepositoryBytes * (1 + 1e-12),
-            `${storage.bytes} > ${storage.perRepositoryBytes}`,
-          );
-        }),
-        options,
-      );
-    });
+    returnsOrRejects(
+      "fleetStorage",
+      0.3,
+      fc.tuple(repositoriesArb({ maxLength: 6 }), registriesArb),
+      ([repositories, registries]) => fleetStorage({ repositories, registries }),
+      (storage) => {
+        assertAmounts(
+          [
+            storage.bytes,
+            storage.perRepositoryBytes,
+            ...storage.repositories.flatMap((r) => [r.ownCopyBytes, r.attributedBytes]),
+          ],
+          "fleetStorage",
+        );
+        assert.ok(
+          storage.bytes <= storage.perRepositoryBytes * (1 + 1e-12),
+          `${storage.bytes} > ${storage.perRepositoryBytes}`,
+        );
+      },
+      ([repositories]) => size(repositories),
+    );
   });
 
   it("estimateMonthlyCost with replica, archive, scanning and pull-through cache inputs: finite amounts or InvalidInputError; some succeed", () => {
@@ -121,74 +119,72 @@ describe(`fuzz: fleet storage and bill, registry inputs, issue 20 cost inputs, $
     // other half are inputs the estimate accepts, so the replica, archive and scanning arithmetic is
     // checked on thousands of cases. Before, every extra field was drawn from `anyNumber` or a list a third
     // of which was wrong: 1.4% accepted, floor 1%. Limits: components/cost/assumptions.ts.
-    withSuccessShare("estimateMonthlyCost (issue 20 inputs)", 0.45, (outcomes) => {
-      const extrasOf = (badValues: boolean) => {
-        const number = badValues ? mostly : (accepted: fc.Arbitrary<number> = acceptedNumber) => accepted;
-        const oneOf = <T>(accepted: readonly T[], rejected: readonly T[]) =>
-          badValues ? mostlyFrom(accepted, rejected) : fc.constantFrom(...accepted);
-        return fc.record(
-          {
-            replicaRetention: oneOf<string>(Object.values(ReplicaRetention), ["sometimes"]),
-            replicaHorizonMonths: number(fc.integer({ min: 1, max: 1_200 })),
-            replicatedBytesPerPush: number(),
-            replicaInitialBytes: number(),
-            archive: fc.record(
-              {
-                // A share of the image: archived bytes are part of the stored bytes (resolveArchive).
-                archivedShare: number(fc.double({ min: 0, max: 1, noNaN: true })),
-                daysInArchive: fc.option(number(fc.integer({ min: 1, max: 1_200 * 31 })), { nil: undefined }),
-                restoresPerMonth: number(fc.integer({ min: 0, max: 100 })),
-              },
-              { requiredKeys: ["archivedShare"] },
-            ),
-            pullThroughCacheBytes: number(),
-            source: oneOf<string>(Object.values(ScanningSource), ["elsewhere"]),
-            frequency: oneOf<string>(Object.values(ScanFrequency), ["DAILY"]),
-            // LIFETIME is a push-date duration only (components/cost/types.ts PullDateRescanDuration).
-            pullDateRescanDuration: oneOf<string>(Object.values(PullDateRescanDuration), ["LIFETIME"]),
-          },
-          { requiredKeys: [] },
-        );
-      };
-      const casesArb = fc.oneof(
-        fc.tuple(costInputArb, extrasOf(true)),
-        fc.tuple(validCostInputArb, extrasOf(false)),
-      );
-      fc.assert(
-        fc.property(casesArb, ([base, extra]) => {
-          const { source, frequency, pullDateRescanDuration, archive, ...rest } = extra;
-          const input = {
-            ...base,
-            ...rest,
-            ...(archive === undefined
-              ? {}
-              : {
-                  archive: {
-                    archivedBytes: base.imageBytes * archive.archivedShare,
-                    ...(archive.daysInArchive === undefined ? {} : { daysInArchive: archive.daysInArchive }),
-                    ...(archive.restoresPerMonth === undefined
-                      ? {}
-                      : { restoresPerMonth: archive.restoresPerMonth }),
-                  },
-                }),
-            scanning: {
-              ...base.scanning,
-              ...(source === undefined ? {} : { source }),
-              ...(frequency === undefined ? {} : { frequency }),
-              ...(pullDateRescanDuration === undefined ? {} : { pullDateRescanDuration }),
+    const extrasOf = (badValues: boolean) => {
+      const number = badValues ? mostly : (accepted: fc.Arbitrary<number> = acceptedNumber) => accepted;
+      const oneOf = <T>(accepted: readonly T[], rejected: readonly T[]) =>
+        badValues ? mostlyFrom(accepted, rejected) : fc.constantFrom(...accepted);
+      return fc.record(
+        {
+          replicaRetention: oneOf<string>(Object.values(ReplicaRetention), ["sometimes"]),
+          replicaHorizonMonths: number(fc.integer({ min: 1, max: 1_200 })),
+          replicatedBytesPerPush: number(),
+          replicaInitialBytes: number(),
+          archive: fc.record(
+            {
+              // A share of the image: archived bytes are part of the stored bytes (resolveArchive).
+              archivedShare: number(fc.double({ min: 0, max: 1, noNaN: true })),
+              daysInArchive: fc.option(number(fc.integer({ min: 1, max: 1_200 * 31 })), { nil: undefined }),
+              restoresPerMonth: number(fc.integer({ min: 0, max: 100 })),
             },
-          } as CostEstimateInput;
-          const estimate = outcomes.returnedOrRejected(
-            () => estimateMonthlyCost(input),
-            () => size(input),
-          );
-          if (estimate === undefined) return;
-          assertAmounts(estimateAmounts(estimate), "estimate");
-          for (const line of estimate.lines) assert.equal(typeof line.verified, "boolean", line.item);
-        }),
-        options,
+            { requiredKeys: ["archivedShare"] },
+          ),
+          pullThroughCacheBytes: number(),
+          source: oneOf<string>(Object.values(ScanningSource), ["elsewhere"]),
+          frequency: oneOf<string>(Object.values(ScanFrequency), ["DAILY"]),
+          // LIFETIME is a push-date duration only (components/cost/types.ts PullDateRescanDuration).
+          pullDateRescanDuration: oneOf<string>(Object.values(PullDateRescanDuration), ["LIFETIME"]),
+        },
+        { requiredKeys: [] },
       );
+    };
+    const casesArb = fc.oneof(
+      fc.tuple(costInputArb, extrasOf(true)),
+      fc.tuple(validCostInputArb, extrasOf(false)),
+    );
+    const inputArb = casesArb.map(([base, extra]) => {
+      const { source, frequency, pullDateRescanDuration, archive, ...rest } = extra;
+      return {
+        ...base,
+        ...rest,
+        ...(archive === undefined
+          ? {}
+          : {
+              archive: {
+                archivedBytes: base.imageBytes * archive.archivedShare,
+                ...(archive.daysInArchive === undefined ? {} : { daysInArchive: archive.daysInArchive }),
+                ...(archive.restoresPerMonth === undefined
+                  ? {}
+                  : { restoresPerMonth: archive.restoresPerMonth }),
+              },
+            }),
+        scanning: {
+          ...base.scanning,
+          ...(source === undefined ? {} : { source }),
+          ...(frequency === undefined ? {} : { frequency }),
+          ...(pullDateRescanDuration === undefined ? {} : { pullDateRescanDuration }),
+        },
+      } as CostEstimateInput;
     });
+    returnsOrRejects(
+      "estimateMonthlyCost (issue 20 inputs)",
+      0.45,
+      inputArb,
+      estimateMonthlyCost,
+      (estimate) => {
+        assertAmounts(estimateAmounts(estimate), "estimate");
+        for (const line of estimate.lines) assert.equal(typeof line.verified, "boolean", line.item);
+      },
+    );
   });
 
   it("fleetBills over estimates of the same region: finite amounts or InvalidInputError", () => {
