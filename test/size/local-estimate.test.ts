@@ -86,25 +86,30 @@ describe("local size estimate without a Docker engine", () => {
     assert.equal(zstd.sizeBytes, undefined);
   });
 
-  it("ignores a cache entry of format 2 (no layer digests, size = all platforms' distinct layers)", async () => {
-    const contextHash = "e2".repeat(32);
-    const cacheDir = path.join(workDir, "cache");
-    fs.mkdirSync(cacheDir);
-    fs.writeFileSync(
-      path.join(cacheDir, `${contextHash}.gzip.json`),
-      JSON.stringify({
-        format: 2,
-        result: { sizeBytes: 2468, uncompressedBytes: 8192, layers: [], note: "x" },
-      }),
-    );
-    const result = await estimateImageSize({
-      context: path.join(workDir, "context"),
-      contextHash,
-      cacheDir,
-      docker: deadEngine,
+  // Entries of an older format measured something else: a cache hit would report a wrong size.
+  for (const [format, what, contextHash] of [
+    [1, "one platform × the platform count", "ef".repeat(32)],
+    [2, "no layer digests, size = all platforms' distinct layers", "e2".repeat(32)],
+  ] as const) {
+    it(`ignores a cache entry of format ${format} (${what})`, async () => {
+      const cacheDir = path.join(workDir, "cache");
+      fs.mkdirSync(cacheDir);
+      fs.writeFileSync(
+        path.join(cacheDir, `${contextHash}.gzip.json`),
+        JSON.stringify({
+          format,
+          result: { sizeBytes: 2468, uncompressedBytes: 8192, layers: [], note: "x" },
+        }),
+      );
+      const result = await estimateImageSize({
+        context: path.join(workDir, "context"),
+        contextHash,
+        cacheDir,
+        docker: deadEngine,
+      });
+      assert.equal(result.sizeBytes, undefined);
     });
-    assert.equal(result.sizeBytes, undefined);
-  });
+  }
 
   it("keeps a measurement with the cache apart from one without (file name), and returns its cache blobs", async () => {
     const contextHash = "c3".repeat(32);
@@ -124,26 +129,6 @@ describe("local size estimate without a Docker engine", () => {
     assert.equal(withCache.sizeBytes, 10);
     assert.equal(withCache.storedBytes, 15);
     assert.deepEqual(withCache.cacheBlobs, cacheBlobs);
-  });
-
-  it("ignores a cache entry of format 1 (one platform × the platform count)", async () => {
-    const contextHash = "ef".repeat(32);
-    const cacheDir = path.join(workDir, "cache");
-    fs.mkdirSync(cacheDir);
-    fs.writeFileSync(
-      path.join(cacheDir, `${contextHash}.gzip.json`),
-      JSON.stringify({
-        format: 1,
-        result: { sizeBytes: 2468, uncompressedBytes: 8192, layers: [], note: "x" },
-      }),
-    );
-    const result = await estimateImageSize({
-      context: path.join(workDir, "context"),
-      contextHash,
-      cacheDir,
-      docker: deadEngine,
-    });
-    assert.equal(result.sizeBytes, undefined);
   });
 
   it("ignores a corrupt cache entry", async () => {
