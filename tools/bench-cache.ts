@@ -23,7 +23,6 @@
 //   npm run bench:cache -- [--only app,app-full-builder,deps-service] [--rounds 3] [--write]   (--write updates docs/BENCHMARKS.md)
 import { createHash, randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
 import { join } from "node:path";
 import {
   REPO_ROOT,
@@ -50,6 +49,13 @@ import {
 import { waitForJson } from "./lib/docker";
 import { removePrivateEngine, startPrivateEngine, type PrivateEngine } from "./lib/private-engine";
 import { onlyIds, writeBenchTable } from "./lib/bench-docs";
+import {
+  benchLogger,
+  median,
+  numberOption as option,
+  quietMachine as waitForQuiet,
+  runBench,
+} from "./lib/bench-run";
 import { useTestEngine } from "./lib/engine";
 import { runCommand } from "./lib/process";
 import { fetchManifest, LOCAL_REGISTRY, registryAnswers, type ImageManifest } from "./lib/registry";
@@ -128,18 +134,7 @@ type BaseImages = Record<keyof typeof TEST_BASE_IMAGES, string>;
 const PLATFORM = "linux/amd64";
 const SMOKE_PORT = 18480;
 
-function log(message: string): void {
-  process.stderr.write(`[bench:cache ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function option(name: string, fallback: number): number {
-  const args = process.argv.slice(2);
-  const index = args.indexOf(name);
-  const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0)
-    throw new Error(`${name} must be a number, got ${args[index + 1]}`);
-  return value;
-}
+const log = benchLogger("bench:cache");
 
 export interface BuildRun {
   seconds: number;
@@ -215,22 +210,7 @@ async function smokeTest(engine: PrivateEngine, image: string, version: string):
   }
 }
 
-/**
- * Waits (up to `waitSeconds`) until the 1-minute load average is below `maxLoad`, so that a figure is
- * not measured while other jobs hold the 2 cores; returns the load when the build starts (recorded
- * with the figure either way).
- */
-async function quietMachine(maxLoad: number, waitSeconds: number): Promise<number> {
-  const deadline = Date.now() + waitSeconds * 1000;
-  let announced = false;
-  while (loadavg()[0]! >= maxLoad && Date.now() < deadline) {
-    if (!announced)
-      log(`load average ${loadavg()[0]!.toFixed(2)} ≥ ${maxLoad}: waiting (at most ${waitSeconds} s)`);
-    announced = true;
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-  }
-  return loadavg()[0]!;
-}
+const quietMachine = (maxLoad: number, waitSeconds: number) => waitForQuiet(maxLoad, waitSeconds, log);
 
 function summarize(build: BuildxResult, engine: PrivateEngine, load: number): BuildRun {
   const run: BuildRun = {
@@ -403,13 +383,6 @@ export async function measureRegistryThroughput(blobBytes = 32 * 1024 * 1024, ru
   return { uploadBytesPerSecond: median(up), downloadBytesPerSecond: median(down), blobBytes, runs };
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 const secs = (seconds: number) => `${seconds.toFixed(1)} s`;
 const spread = (values: readonly number[]) =>
   `${secs(median(values))} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
@@ -577,9 +550,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch(async (error: unknown) => {
-    process.stderr.write(`bench:cache failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    await removePrivateEngine().catch(() => undefined);
-    process.exit(1);
-  });
+  runBench("bench:cache", main, { cleanUp: () => removePrivateEngine() });
 }

@@ -21,29 +21,25 @@
 // when either is above 2 %.
 //
 //   npx tsx tools/bench-fleet.ts [--write]   (--write updates docs/BENCHMARKS.md)
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { distinctBlobs, type StoredBlob } from "../components/cost/storage";
 import { fleetStorage, fleetStoredBytes, type FleetRepository } from "../components/fleet";
 import { writeBenchTable } from "./lib/bench-docs";
 import { buildAndPush } from "./lib/bench-push";
-import { BenchRegistry } from "./lib/bench-registry";
+import { BenchRegistry, stopRegistryAndEngine, withRegistryAndEngine } from "./lib/bench-registry";
+import { benchLogger, runBench } from "./lib/bench-run";
 import {
   TEST_BASE_IMAGES,
   WORK_DIR,
   benchVariant,
+  pinOtherDependency,
   prepareContext,
   setAppVersion,
 } from "./lib/bench-variants";
 import { registryHasTag } from "./lib/buildx";
 import { renderFleetTable, repositoryLinkedBlobs, type FleetBenchRow } from "./lib/fleet-bench";
-import {
-  privateEngineDir,
-  removePrivateEngine,
-  startPrivateEngine,
-  type PrivateEngine,
-} from "./lib/private-engine";
-import { runCommand } from "./lib/process";
+import { privateEngineDir } from "./lib/private-engine";
 import { LOCAL_REGISTRY } from "./lib/registry";
 import { registryBlobBytes } from "./lib/storage-bench";
 
@@ -57,9 +53,7 @@ const ENGINE_DIR = process.env.BENCH_FLEET_ENGINE_DIR || privateEngineDir("fleet
 const REGISTRY_ID = "000000000000";
 const ROUNDS = 2;
 
-function log(message: string): void {
-  process.stderr.write(`[bench:fleet ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
+const log = benchLogger("bench:fleet");
 
 interface Service {
   name: string;
@@ -83,28 +77,6 @@ const SERVICES: readonly Service[] = [
 
 const registry = new BenchRegistry(BENCH_REGISTRY, join(BENCH_DIR, "registry"), "tools/bench-fleet.ts");
 
-async function pinOtherDependency(context: string): Promise<void> {
-  // As bench:storage's dependency step: npm resolves ms 2.0.0 into the lockfile; the build's `npm ci` installs it.
-  await runCommand(
-    "npm",
-    [
-      "install",
-      "ms@2.0.0",
-      "--package-lock-only",
-      "--ignore-scripts",
-      "--prefer-offline",
-      "--no-audit",
-      "--no-fund",
-    ],
-    {
-      cwd: context,
-    },
-  );
-  const lock = readFileSync(join(context, "package-lock.json"), "utf8");
-  if (!/"node_modules\/ms": \{\s*"version": "2\.0\.0"/.test(lock))
-    throw new Error("the lockfile does not pin ms 2.0.0");
-}
-
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const [baseRepository] = TEST_BASE_IMAGES.full.split(":");
@@ -115,17 +87,9 @@ async function main(): Promise<void> {
   const base = (image: string) => `${LOCAL_REGISTRY}/${image}`;
 
   mkdirSync(BENCH_DIR, { recursive: true });
-  registry.prepare();
   const rows: FleetBenchRow[] = [];
   const repositories: FleetRepository[] = [];
-  let engine: PrivateEngine | undefined;
-  let engineVersion = "";
-  try {
-    await registry.start();
-    log(`registry: ${BENCH_REGISTRY}, storage ${registry.storageRoot}`);
-    engine = await startPrivateEngine(ENGINE_DIR);
-    engineVersion = engine.serverVersion;
-    log(`private engine ${engineVersion} in ${ENGINE_DIR} (started in ${engine.startSeconds.toFixed(1)} s)`);
+  const engineVersion = await withRegistryAndEngine(registry, ENGINE_DIR, log, async (engine) => {
     for (const service of SERVICES) {
       const context = prepareContext(benchVariant("optimized"), join(BENCH_DIR, service.name));
       if (service.otherDependency === true) await pinOtherDependency(context);
@@ -180,12 +144,7 @@ async function main(): Promise<void> {
           `blob store ${store.blobs} blobs ${store.bytes} B (model ${row.modelSharedBytes} B)`,
       );
     }
-  } finally {
-    await registry.stop();
-    await removePrivateEngine(ENGINE_DIR).catch(() => undefined);
-    rmSync(registry.storageRoot, { recursive: true, force: true });
-    log("registry stopped, its storage removed; private engine stopped and its state removed");
-  }
+  });
 
   const { table, summaries, maxErrors } = renderFleetTable(rows);
   // What the fleet view says for these repositories with blob mounting on (one AES256 group) and off.
@@ -227,25 +186,8 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  // Interrupted: stop what this run started (its registry by pid, its private engine by pid files); `on`,
-  // not `once`, for the reason tools/bench-storage.ts gives.
-  let stopping = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      process.stderr.write(`bench:fleet: ${signal}, stopping the registry and the private engine\n`);
-      void registry
-        .stop()
-        .then(() => removePrivateEngine(ENGINE_DIR))
-        .catch(() => undefined)
-        .finally(() => process.exit(130));
-    });
-  }
-  main().catch(async (error: unknown) => {
-    process.stderr.write(`bench:fleet failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    await registry.stop().catch(() => undefined);
-    await removePrivateEngine(ENGINE_DIR).catch(() => undefined);
-    process.exit(1);
+  runBench("bench:fleet", main, {
+    stops: "the registry and the private engine",
+    cleanUp: () => stopRegistryAndEngine(registry, ENGINE_DIR),
   });
 }

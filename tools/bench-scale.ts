@@ -19,7 +19,6 @@
 //
 //   npm run bench:scale -- [--services 10] [--rounds 3] [--max-load 2] [--load-wait 600] [--write]
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
 import { delimiter, join } from "node:path";
 import { hashBuildContext } from "../components/buildkit/context-hash";
 import { imageSizeEstimateProvider } from "../components/size/estimate-resource";
@@ -32,6 +31,7 @@ import {
   setAppVersion,
 } from "./lib/bench-variants";
 import { writeBenchTable } from "./lib/bench-docs";
+import { benchLogger, median, numberOption as option, quietMachine, runBench } from "./lib/bench-run";
 import {
   PROVIDER_KEY,
   serializeProvider,
@@ -45,30 +45,7 @@ const WORK = join(WORK_DIR, "scale");
 const SHIM_DIR = join(WORK, "shim");
 const SHIM_LOG = join(WORK, "docker-calls.log");
 
-function log(message: string): void {
-  process.stderr.write(`[bench:scale ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function option(name: string, fallback: number): number {
-  const args = process.argv.slice(2);
-  const index = args.indexOf(name);
-  const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number`);
-  return value;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-async function quietMachine(maxLoad: number, waitSeconds: number): Promise<number> {
-  const deadline = Date.now() + waitSeconds * 1000;
-  while (loadavg()[0]! >= maxLoad && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-  return loadavg()[0]!;
-}
+const log = benchLogger("bench:scale");
 
 /** A `docker` first on PATH that logs each command line, then runs the real client. */
 function installShim(): void {
@@ -275,7 +252,7 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   let scenarioIndex = 0;
   const run = async (scenario: string, round: number, subset: readonly Service[], changed: number) => {
-    const loadAtStart = await quietMachine(load.max, load.waitSeconds);
+    const loadAtStart = await quietMachine(load.max, load.waitSeconds, log);
     const before = dockerCalls().length;
     const cacheDir = join(WORK, `estimates-${scenarioIndex++}`);
     log(
@@ -321,9 +298,4 @@ async function main(): Promise<void> {
   if (process.argv.includes("--write")) log(`wrote the table into ${writeBenchTable("scale", markdown)}`);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`bench:scale failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runBench("bench:scale", main, { stack: true });

@@ -12,14 +12,13 @@
 //   npx tsx tools/bench-seeds.ts [--only 004-fat,000-best] [--no-rules] [--write]   (--write updates docs/BENCHMARKS.md)
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { createHash } from "node:crypto";
 import { buildx, fetchPlatformManifest, registryOutput } from "./lib/buildx";
-import { useTestEngine } from "./lib/engine";
-import { REPO_ROOT } from "./lib/bench-variants";
+import { pseudoRandomBytes, REPO_ROOT } from "./lib/bench-variants";
+import { benchLogger, requireTestInfrastructure, runBench } from "./lib/bench-run";
 import { onlyIds, writeBenchTable } from "./lib/bench-docs";
-import { buildImage, docker, dockerEngineStatus } from "./lib/docker";
+import { buildImage, docker } from "./lib/docker";
 import { runCommand } from "./lib/process";
-import { compressedBytes, LOCAL_REGISTRY, registryAnswers } from "./lib/registry";
+import { compressedBytes, LOCAL_REGISTRY } from "./lib/registry";
 
 /** The Debian-built stand-ins for the official Python images (scripts/infra/bases-python.sh). */
 export const PYTHON_BASES = {
@@ -127,19 +126,7 @@ const BEFORE_OF: Record<string, string> = {
 
 const WORK = join(REPO_ROOT, ".work", "bench-seeds");
 
-function log(message: string): void {
-  process.stderr.write(`[bench:seeds ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function pseudoRandomBytes(length: number, seed: string): Buffer {
-  const chunks: Buffer[] = [];
-  let block = createHash("sha256").update(seed).digest();
-  for (let written = 0; written < length; written += block.length) {
-    chunks.push(block);
-    block = createHash("sha256").update(block).digest();
-  }
-  return Buffer.concat(chunks).subarray(0, length);
-}
+const log = benchLogger("bench:seeds");
 
 /** A copy of the fixture as the build context; with a checkout's extras when the seed had no .dockerignore. */
 function prepareContext(variant: SeedVariant): string {
@@ -513,12 +500,7 @@ export function renderRuleCosts(results: readonly RuleCostResult[]): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = onlyIds(args);
-  useTestEngine();
-  const engine = await dockerEngineStatus();
-  if (!engine.reachable)
-    throw new Error(`${engine.reason}\nStart the test infrastructure: bash scripts/test-infra.sh up`);
-  if (!(await registryAnswers()))
-    throw new Error(`no registry on ${LOCAL_REGISTRY}: bash scripts/test-infra.sh up`);
+  const engineVersion = await requireTestInfrastructure();
   mkdirSync(WORK, { recursive: true });
   const startedAt = Date.now();
   const results: VariantResult[] = [];
@@ -529,7 +511,7 @@ async function main(): Promise<void> {
   const ruleCosts = args.includes("--no-rules") ? [] : await measureRuleCosts();
   writeFileSync(join(WORK, "results.json"), JSON.stringify({ results, ruleCosts }, null, 2));
   const markdown =
-    renderMarkdown(results, new Date().toISOString().slice(0, 10), engine.serverVersion) +
+    renderMarkdown(results, new Date().toISOString().slice(0, 10), engineVersion) +
     (ruleCosts.length > 0 ? `\n${renderRuleCosts(ruleCosts)}` : "");
   process.stdout.write(`${markdown}\n`);
   log(
@@ -538,9 +520,4 @@ async function main(): Promise<void> {
   if (args.includes("--write")) log(`wrote the table into ${writeBenchTable("seeds", markdown)}`);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`bench:seeds failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runBench("bench:seeds", main);

@@ -22,7 +22,6 @@ import {
 import {
   DOCKER_CLI,
   buildImage,
-  dockerEngineStatus,
   dockerEnv,
   listImageFiles,
   removeContainer,
@@ -38,15 +37,9 @@ import {
   type Compression,
 } from "./lib/buildx";
 import { onlyIds, writeBenchTable } from "./lib/bench-docs";
-import { useTestEngine } from "./lib/engine";
+import { benchLogger, requireTestInfrastructure, runBench } from "./lib/bench-run";
 import { runCommand } from "./lib/process";
-import {
-  compressedBytes,
-  layersNotIn,
-  registryAnswers,
-  LOCAL_REGISTRY,
-  type ImageManifest,
-} from "./lib/registry";
+import { compressedBytes, layersNotIn, LOCAL_REGISTRY, type ImageManifest } from "./lib/registry";
 import { measureRuntimeFloor, parseLddSonames, type RuntimeFloor } from "./lib/runtime-floor";
 
 interface VariantResult {
@@ -74,9 +67,7 @@ interface VariantResult {
 const BENCH_REPOSITORY_PREFIX = "bench";
 const SMOKE_PORT_BASE = 18400;
 
-function log(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
+const log = benchLogger("bench");
 
 async function benchVariant(
   variant: BenchVariant,
@@ -465,12 +456,7 @@ function writeIntoDocs(markdown: string): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = onlyIds(args);
-  useTestEngine();
-  const engine = await dockerEngineStatus();
-  if (!engine.reachable)
-    throw new Error(`${engine.reason}\nStart the test infrastructure: bash scripts/test-infra.sh up`);
-  if (!(await registryAnswers()))
-    throw new Error(`no registry on ${LOCAL_REGISTRY}: bash scripts/test-infra.sh up`);
+  const engineVersion = await requireTestInfrastructure();
 
   const startedAt = Date.now();
   const results: VariantResult[] = [];
@@ -488,7 +474,7 @@ async function main(): Promise<void> {
     results,
     floor,
     new Date().toISOString().slice(0, 10),
-    engine.serverVersion,
+    engineVersion,
     platforms,
   );
   process.stdout.write(`${markdown}\n`);
@@ -498,9 +484,4 @@ async function main(): Promise<void> {
   if (args.includes("--write")) writeIntoDocs(markdown);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`bench:size failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runBench("bench:size", main);

@@ -21,7 +21,7 @@
 // next to it. Ends with `storage model vs registry: max error X.X% over N steps`; exits 1 above 2 %.
 //
 //   npx tsx tools/bench-storage.ts [--code-changes-after-base 7] [--write]   (--write updates docs/BENCHMARKS.md)
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   distinctBlobs,
@@ -36,18 +36,14 @@ import {
   TEST_BASE_IMAGES,
   WORK_DIR,
   benchVariant,
+  pinOtherDependency,
   prepareContext,
   setAppVersion,
 } from "./lib/bench-variants";
 import { buildx, registryHasTag } from "./lib/buildx";
-import {
-  privateEngineDir,
-  removePrivateEngine,
-  startPrivateEngine,
-  type PrivateEngine,
-} from "./lib/private-engine";
-import { runCommand } from "./lib/process";
-import { BenchRegistry } from "./lib/bench-registry";
+import { privateEngineDir, type PrivateEngine } from "./lib/private-engine";
+import { BenchRegistry, stopRegistryAndEngine, withRegistryAndEngine } from "./lib/bench-registry";
+import { benchLogger, runBench } from "./lib/bench-run";
 import { BENCH_PLATFORM as PLATFORM, buildAndPush } from "./lib/bench-push";
 import { LOCAL_REGISTRY, fetchManifest } from "./lib/registry";
 import {
@@ -72,9 +68,7 @@ const REGISTRY_DIR = join(BENCH_DIR, "registry");
 const ENGINE_DIR = process.env.BENCH_STORAGE_ENGINE_DIR || privateEngineDir("storagebench-engine");
 /** The changed runtime base of the base-image step, built on the private engine only. */
 const CHANGED_RUNTIME_BASE = "storagebench/node:22-distroless-extra";
-function log(message: string): void {
-  process.stderr.write(`[bench:storage ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
+const log = benchLogger("bench:storage");
 
 // ------------------------------------------------------------------------------------------ registry
 const registry = new BenchRegistry(BENCH_REGISTRY, REGISTRY_DIR, "tools/bench-storage.ts");
@@ -85,7 +79,7 @@ interface Step {
   apply: (context: string, state: { runtimeBase: string }) => Promise<void> | void;
 }
 
-function plannedSteps(codeChangesAfterBase: number, engine: () => PrivateEngine, bases: Bases): Step[] {
+function plannedSteps(codeChangesAfterBase: number, engine: PrivateEngine, bases: Bases): Step[] {
   let version = 1;
   const codeOnly = (): Step => {
     const next = ++version;
@@ -100,34 +94,12 @@ function plannedSteps(codeChangesAfterBase: number, engine: () => PrivateEngine,
     codeOnly(),
     codeOnly(),
     codeOnly(),
-    {
-      // ms 2.1.3 → 2.0.0 in package.json and the lockfile (npm resolves it; the build's `npm ci` installs
-      // it). 2.0.0, not 2.1.2: 2.1.2's code is 2.1.3's, so the bundle, and the image, would not change
-      // (seen: the same image manifest under two ctx- tags); 2.0.0's code differs, so both change.
-      change: "dependency (ms 2.1.3 → 2.0.0, lockfile)",
-      apply: async (context) => {
-        await runCommand(
-          "npm",
-          [
-            "install",
-            "ms@2.0.0",
-            "--package-lock-only",
-            "--ignore-scripts",
-            "--prefer-offline",
-            "--no-audit",
-            "--no-fund",
-          ],
-          { cwd: context },
-        );
-        const lock = readFileSync(join(context, "package-lock.json"), "utf8");
-        if (!/"node_modules\/ms": \{\s*"version": "2\.0\.0"/.test(lock))
-          throw new Error("the lockfile does not pin ms 2.0.0");
-      },
-    },
+    // tools/lib/bench-variants.ts pinOtherDependency: why 2.0.0.
+    { change: "dependency (ms 2.1.3 → 2.0.0, lockfile)", apply: pinOtherDependency },
     {
       change: "runtime base (+1 file, 2 MiB)",
       apply: async (_context, state) => {
-        state.runtimeBase = await buildChangedRuntimeBase(engine(), bases.distroless);
+        state.runtimeBase = await buildChangedRuntimeBase(engine, bases.distroless);
       },
     },
     ...Array.from({ length: codeChangesAfterBase }, codeOnly),
@@ -201,22 +173,14 @@ async function main(): Promise<void> {
   const rules = buildLifecyclePreset(PRESET);
 
   mkdirSync(BENCH_DIR, { recursive: true });
-  registry.prepare();
   const rows: StorageBenchRow[] = [];
   const pushed: PushedStep[] = [];
   /** Manifests in the registry that the lifecycle has not expired, by registry digest. */
   const live = new Map<string, LiveManifest & { blobs: StoredBlob[]; kind: "image" | "cache" }>();
-  let engine: PrivateEngine | undefined;
-  let engineVersion = "";
-  try {
-    await registry.start();
-    log(`registry: ${BENCH_REGISTRY}, storage ${registry.storageRoot}`);
-    engine = await startPrivateEngine(ENGINE_DIR);
-    engineVersion = engine.serverVersion;
-    log(`private engine ${engineVersion} in ${ENGINE_DIR} (started in ${engine.startSeconds.toFixed(1)} s)`);
+  const engineVersion = await withRegistryAndEngine(registry, ENGINE_DIR, log, async (engine) => {
     const context = prepareContext(benchVariant("optimized"), BENCH_DIR);
     const state = { runtimeBase: bases.distroless };
-    const steps = plannedSteps(codeChangesAfterBase, () => engine as PrivateEngine, bases);
+    const steps = plannedSteps(codeChangesAfterBase, engine, bases);
     for (const [index, step] of steps.entries()) {
       const number = index + 1;
       const pushedAt = new Date(FIRST_PUSH + index * DAY_MS);
@@ -305,12 +269,7 @@ async function main(): Promise<void> {
           `registry ${measured.blobs} blobs ${measured.bytes} B, model ${modelBytes} B, formula ${formula.bytes} B`,
       );
     }
-  } finally {
-    await registry.stop();
-    await removePrivateEngine(ENGINE_DIR).catch(() => undefined);
-    rmSync(registry.storageRoot, { recursive: true, force: true });
-    log("registry stopped, its storage removed; private engine stopped and its state removed");
-  }
+  });
 
   const { table, summary, maxError } = renderStorageTable(rows);
   writeFileSync(
@@ -353,26 +312,8 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  // Interrupted: stop what this run started (its registry by pid, its private engine by pid files).
-  // `on`, not `once`: Ctrl-C reaches this process twice (the terminal's, then npm's forwarded copy), and
-  // with no listener left tsx's own handler exits at once (tsx dist/preflight.cjs: exit when
-  // `process.listenerCount(signal) === 0`), leaving the engine running (seen).
-  let stopping = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      process.stderr.write(`bench:storage: ${signal}, stopping the registry and the private engine\n`);
-      void registry
-        .stop()
-        .then(() => removePrivateEngine(ENGINE_DIR))
-        .catch(() => undefined)
-        .finally(() => process.exit(130));
-    });
-  }
-  main().catch(async (error: unknown) => {
-    process.stderr.write(`bench:storage failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    await registry.stop().catch(() => undefined);
-    process.exit(1);
+  runBench("bench:storage", main, {
+    stops: "the registry and the private engine",
+    cleanUp: () => stopRegistryAndEngine(registry, ENGINE_DIR),
   });
 }

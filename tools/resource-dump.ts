@@ -11,19 +11,29 @@
  *
  * Deterministic: the mocks return fixed ids and values, the build context is the repository's own app/,
  * the repository root is printed as <root>, and the dynamic provider's serialized code (`__provider`) as
- * its length and SHA-256. Its own mocks, so that it depends on no test file.
+ * its length and SHA-256. Its own mocks, so that it depends on no test file; the deployment they describe
+ * (account, registry, digests, sizes, the outputs both mock sets give alike) is tools/lib/mock-deployment.ts,
+ * which the tests' mocks use too.
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "../stacks/stack-files";
+import {
+  ACCOUNT,
+  AUTHORIZATION_TOKEN,
+  DIGEST,
+  ECR_SIZE_BYTES,
+  ESTIMATE_BYTES,
+  REGION,
+  REGISTRY,
+  indexRef,
+  pushedImageRef,
+  repositoryOutputs,
+  tagNotFound,
+} from "./lib/mock-deployment";
 
 const ROOT = path.join(__dirname, "..");
-const ACCOUNT = "123456789012";
-const REGION = "us-east-1";
-const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
-const DIGEST = "sha256:" + "ab".repeat(32);
-const INDEX_DIGEST = "sha256:" + "cd".repeat(32);
 
 interface Recording {
   resources: { type: string; name: string; inputs: unknown }[];
@@ -50,30 +60,18 @@ function installMocks(preview: boolean, stack: string): void {
         recording().resources.push({ type: args.type, name: args.name, inputs: args.inputs });
         const state: Record<string, unknown> = { ...args.inputs };
         switch (args.type) {
-          case "aws:ecr/repository:Repository": {
-            const name = (args.inputs.name as string | undefined) ?? `${args.name}-a1b2c3d`;
-            Object.assign(state, {
-              name,
-              arn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`,
-              registryId: ACCOUNT,
-              repositoryUrl: `${REGISTRY}/${name}`,
-            });
+          case "aws:ecr/repository:Repository":
+            Object.assign(state, repositoryOutputs(args.inputs, args.name));
             break;
-          }
           case "docker-build:index:Image":
-            if (!preview) {
-              const tags = (args.inputs.tags as string[] | undefined) ?? [];
-              Object.assign(state, { digest: DIGEST, ref: `${tags[0] ?? `${REGISTRY}/x`}@${DIGEST}` });
-            }
+            if (!preview) Object.assign(state, { digest: DIGEST, ref: pushedImageRef(args.inputs) });
             break;
           case "docker-build:index:Index":
-            Object.assign(state, {
-              ref: preview ? args.inputs.tag : `${String(args.inputs.tag)}@${INDEX_DIGEST}`,
-            });
+            Object.assign(state, { ref: indexRef(args.inputs, !preview) });
             break;
           case "pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate":
             Object.assign(state, {
-              sizeBytes: 47_185_920,
+              sizeBytes: ESTIMATE_BYTES,
               uncompressedBytes: null,
               note: "local build of the context",
               storedBytes: null,
@@ -93,15 +91,11 @@ function installMocks(preview: boolean, stack: string): void {
         recording().invokes.push({ token: args.token, inputs: args.inputs });
         switch (args.token) {
           case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-            return { userName: "AWS", password: "token-password", proxyEndpoint: `https://${REGISTRY}` };
+            return { ...AUTHORIZATION_TOKEN };
           case "aws:ecr/getImage:getImage":
             // A tag (a fixed extra tag, or the content tag, looked up before the push) is not in ECR yet.
-            if (typeof args.inputs.imageTag === "string") {
-              // With `details`, as a provider's error has them (the program sees `new Error(err.details)`).
-              const message = `ImageNotFoundException: The image with imageId {imageTag:'${args.inputs.imageTag}'} does not exist within the repository`;
-              throw Object.assign(new Error(message), { details: message });
-            }
-            return { imageSizeInBytes: 52_428_800, imageDigest: args.inputs.imageDigest };
+            if (typeof args.inputs.imageTag === "string") throw tagNotFound(args.inputs.imageTag);
+            return { imageSizeInBytes: ECR_SIZE_BYTES, imageDigest: args.inputs.imageDigest };
           case "aws:index/getRegion:getRegion":
             return { region: REGION, name: REGION };
           default:

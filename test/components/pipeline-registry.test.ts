@@ -17,7 +17,13 @@ import { EcrImagePipeline } from "../../components/pipeline";
 import type { EcrImagePipelineArgs } from "../../components/settings/pipeline";
 import { readEnvironmentProfile } from "../../stacks/profile";
 import { readStackConfig } from "../../stacks/stack-files";
-import { ACCOUNT, installMocks, settle, valueOf } from "../helpers/pulumi-mocks";
+import {
+  ACCOUNT,
+  assertRejectedBeforeRegistration,
+  installMocks,
+  settle,
+  valueOf,
+} from "../helpers/pulumi-mocks";
 
 const root = path.join(__dirname, "..", "..");
 const hello = path.join(__dirname, "..", "fixtures", "contexts", "hello");
@@ -233,19 +239,12 @@ const rejectionOf = async (output: pulumi.Output<unknown>): Promise<unknown> => 
 
 describe("EcrImagePipeline: registry-level args checked before anything is registered", () => {
   for (const [what, args, message] of BAD) {
-    it(what, async () => {
-      const rec = installMocks();
-      assert.throws(
+    it(what, () =>
+      assertRejectedBeforeRegistration(
         () => new EcrImagePipeline("web", { context: hello, ...args } as EcrImagePipelineArgs),
-        (error: unknown) => {
-          assert.ok(error instanceof InvalidArgumentError, String(error));
-          assert.equal(error.message, message);
-          return true;
-        },
-      );
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.deepEqual(rec.resources, [], "nothing registered");
-    });
+        message,
+      ),
+    );
   }
 
   it("the provider's region as a replication region: the rule fails when the region is known, naming replicationRegions", async () => {

@@ -8,7 +8,7 @@ import { PRICED_REGIONS } from "../../components/settings/cost";
 import type { BuildKitImageArgs } from "../../components/settings/image";
 import type { EcrImagePipelineArgs } from "../../components/settings/pipeline";
 import type { EcrRepositoryArgs } from "../../components/settings/repository";
-import { REGISTRY, installMocks } from "../helpers/pulumi-mocks";
+import { REGISTRY, assertRejectedBeforeRegistration, installMocks } from "../helpers/pulumi-mocks";
 
 const contexts = path.join(__dirname, "..", "fixtures", "contexts");
 const hello = path.join(contexts, "hello");
@@ -118,14 +118,11 @@ const pipelineCases: Case<EcrImagePipelineArgs>[] = [
 
 describe("validation before registration", () => {
   for (const [what, args, message] of pipelineCases) {
-    it(`EcrImagePipeline: ${what} is rejected, nothing registered`, async () => {
-      const rec = installMocks();
-      assert.throws(() => new EcrImagePipeline("web", { context: hello, repositoryName: "web", ...args }), {
+    it(`EcrImagePipeline: ${what} is rejected, nothing registered`, () =>
+      assertRejectedBeforeRegistration(
+        () => new EcrImagePipeline("web", { context: hello, repositoryName: "web", ...args }),
         message,
-      });
-      await drained();
-      assert.deepEqual(rec.resources, []);
-    });
+      ));
   }
 
   it("EcrImagePipeline: a lifecycle policy error names the pipeline, nothing registered", async () => {
@@ -154,12 +151,8 @@ describe("validation before registration", () => {
     ],
   ];
   for (const [what, args, message] of repositoryCases) {
-    it(`EcrRepository: ${what} is rejected, nothing registered`, async () => {
-      const rec = installMocks();
-      assert.throws(() => new EcrRepository("web", args), { message });
-      await drained();
-      assert.deepEqual(rec.resources, []);
-    });
+    it(`EcrRepository: ${what} is rejected, nothing registered`, () =>
+      assertRejectedBeforeRegistration(() => new EcrRepository("web", args), message));
   }
 
   const imageCases: Case<BuildKitImageArgs>[] = [
@@ -185,15 +178,11 @@ describe("validation before registration", () => {
     ],
   ];
   for (const [what, args, message] of imageCases) {
-    it(`BuildKitImage: ${what} is rejected, nothing registered`, async () => {
-      const rec = installMocks();
-      assert.throws(
+    it(`BuildKitImage: ${what} is rejected, nothing registered`, () =>
+      assertRejectedBeforeRegistration(
         () => new BuildKitImage("web", { repositoryUrl: `${REGISTRY}/web`, context: hello, ...args }),
-        { message },
-      );
-      await drained();
-      assert.deepEqual(rec.resources, []);
-    });
+        message,
+      ));
   }
 
   it("a target matches stage names case-insensitively, as BuildKit does", async () => {

@@ -27,8 +27,14 @@ import { buildLifecyclePreset, renderLifecyclePolicy } from "../../components/li
 import { EcrImagePipeline } from "../../components/pipeline";
 import { EcrRegistryDefaults } from "../../components/registry-defaults";
 import type { EcrRegistryDefaultsArgs } from "../../components/settings/registry-defaults";
-import { InvalidArgumentError } from "../../components/common/errors";
-import { ACCOUNT, installMocks, settle, valueOf, type Recorder } from "../helpers/pulumi-mocks";
+import {
+  ACCOUNT,
+  assertRejectedBeforeRegistration,
+  installMocks,
+  settle,
+  valueOf,
+  type Recorder,
+} from "../helpers/pulumi-mocks";
 
 const hello = path.join(__dirname, "..", "fixtures", "contexts", "hello");
 const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:ecr-pullthroughcache/docker-hub-AbCdEf`;
@@ -437,20 +443,13 @@ const BAD: [what: string, args: Record<string, unknown>, message: string][] = [
 
 describe("EcrRegistryDefaults: a bad input stops the program before anything is registered, naming the arg", () => {
   for (const [what, args, message] of BAD) {
-    it(what, async () => {
-      const rec = installMocks();
-      assert.throws(
+    it(what, () =>
+      assertRejectedBeforeRegistration(
         () =>
           new EcrRegistryDefaults("registry", { registryId: ACCOUNT, region: "us-east-1", ...args } as never),
-        (error: unknown) => {
-          assert.ok(error instanceof InvalidArgumentError, String(error));
-          assert.equal(error.message, message);
-          return true;
-        },
-      );
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.deepEqual(rec.resources, [], "nothing registered");
-    });
+        message,
+      ),
+    );
   }
 
   it("a rule that overlaps another (the same repository to the same region twice) is registered with a warning naming it", async () => {

@@ -33,8 +33,8 @@ import {
   FUZZ_RUNS,
   options,
   size,
+  returnsOrRejects,
   TIME_BOUND_MS,
-  withSuccessShare,
   timedCase,
 } from "../helpers/fuzz";
 
@@ -42,51 +42,42 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
   this.timeout(300_000);
 
   it("steadyStateRetention: finite counts and bytes, or InvalidInputError", () => {
-    withSuccessShare("steadyStateRetention", 0.35, (outcomes) =>
-      fc.assert(
-        fc.property(policyArb, cadenceArb, (policy, cadence) => {
-          const result = outcomes.returnedOrRejected(
-            () => steadyStateRetention(policy as Parameters<typeof steadyStateRetention>[0], cadence),
-            () => `policy ${size(policy)}, cadence ${size(cadence)}`,
-          );
-          if (result === undefined) return;
-          assertAmounts(
-            [
-              result.retainedImages,
-              result.retainedBytes,
-              result.archivedImages,
-              result.unselectedImages,
-              ...result.byRule.map((share) => share.retainedImages),
-            ],
-            "steady state",
-          );
-          assert.ok(
-            Number.isInteger(result.retainedImages) && result.archivedImages <= result.retainedImages,
-          );
-        }),
-        options,
-      ),
+    returnsOrRejects(
+      "steadyStateRetention",
+      0.35,
+      fc.tuple(policyArb, cadenceArb),
+      ([policy, cadence]) =>
+        steadyStateRetention(policy as Parameters<typeof steadyStateRetention>[0], cadence),
+      (result) => {
+        assertAmounts(
+          [
+            result.retainedImages,
+            result.retainedBytes,
+            result.archivedImages,
+            result.unselectedImages,
+            ...result.byRule.map((share) => share.retainedImages),
+          ],
+          "steady state",
+        );
+        assert.ok(Number.isInteger(result.retainedImages) && result.archivedImages <= result.retainedImages);
+      },
+      ([policy, cadence]) => `policy ${size(policy)}, cadence ${size(cadence)}`,
     );
   });
 
   it("simulateLifecycle: one outcome per image and finite byte sums, or InvalidInputError", () => {
-    withSuccessShare("simulateLifecycle", 0.35, (outcomes) =>
-      fc.assert(
-        fc.property(policyArb, imagesArb, nowArb, (policy, images, now) => {
-          const result = outcomes.returnedOrRejected(
-            () => simulateLifecycle(policy as Parameters<typeof simulateLifecycle>[0], images, now),
-            () => `policy ${size(policy)}, ${images.length} images`,
-          );
-          if (result === undefined) return;
-          assert.equal(result.images.length, images.length);
-          assert.equal(
-            result.expired.length + result.transitioned.length + result.kept.length,
-            images.length,
-          );
-          assertAmounts([result.expiredBytes, result.transitionedBytes, result.keptBytes], "bytes");
-        }),
-        options,
-      ),
+    returnsOrRejects(
+      "simulateLifecycle",
+      0.35,
+      fc.tuple(policyArb, imagesArb, nowArb),
+      ([policy, images, now]) =>
+        simulateLifecycle(policy as Parameters<typeof simulateLifecycle>[0], images, now),
+      (result, [, images]) => {
+        assert.equal(result.images.length, images.length);
+        assert.equal(result.expired.length + result.transitioned.length + result.kept.length, images.length);
+        assertAmounts([result.expiredBytes, result.transitionedBytes, result.keptBytes], "bytes");
+      },
+      ([policy, images]) => `policy ${size(policy)}, ${images.length} images`,
     );
   });
 
@@ -111,80 +102,54 @@ describe(`fuzz: the pure modules, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_M
   });
 
   it("renderLifecyclePolicy: whole, distinct assigned priorities, or InvalidInputError", () => {
-    withSuccessShare("renderLifecyclePolicy", 0.5, (outcomes) =>
-      fc.assert(
-        fc.property(rulesArb, (rules) => {
-          const text = outcomes.returnedOrRejected(
-            () => renderLifecyclePolicy(rules),
-            () => `${rules.length} rules`,
-          );
-          if (text === undefined) return;
-          const rendered = JSON.parse(text) as { rules: { rulePriority: unknown }[] };
-          const explicit = new Set(rules.map((rule) => rule.rulePriority).filter((p) => p !== undefined));
-          const assigned = rendered.rules
-            .map((rule) => rule.rulePriority)
-            .filter((p) => !explicit.has(p as number));
-          for (const priority of assigned) assert.ok(Number.isSafeInteger(priority), String(priority));
-          assert.equal(
-            new Set(assigned).size,
-            assigned.length,
-            `duplicate assigned priorities ${JSON.stringify(assigned)}`,
-          );
-        }),
-        options,
-      ),
+    returnsOrRejects(
+      "renderLifecyclePolicy",
+      0.5,
+      rulesArb,
+      (rules) => renderLifecyclePolicy(rules),
+      (text, rules) => {
+        const rendered = JSON.parse(text) as { rules: { rulePriority: unknown }[] };
+        const explicit = new Set(rules.map((rule) => rule.rulePriority).filter((p) => p !== undefined));
+        const assigned = rendered.rules
+          .map((rule) => rule.rulePriority)
+          .filter((p) => !explicit.has(p as number));
+        for (const priority of assigned) assert.ok(Number.isSafeInteger(priority), String(priority));
+        assert.equal(
+          new Set(assigned).size,
+          assigned.length,
+          `duplicate assigned priorities ${JSON.stringify(assigned)}`,
+        );
+      },
+      (rules) => `${rules.length} rules`,
     );
   });
 
   it("estimateMonthlyCost: every amount finite and >= 0, or InvalidInputError naming the key", () => {
-    withSuccessShare("estimateMonthlyCost", 0.4, (outcomes) =>
-      fc.assert(
-        fc.property(costInputArb, (input) => {
-          const estimate = outcomes.returnedOrRejected(
-            () => estimateMonthlyCost(input),
-            () => size(input),
-          );
-          if (estimate === undefined) return;
-          assertAmounts(estimateAmounts(estimate), "estimate");
-        }),
-        options,
-      ),
+    returnsOrRejects("estimateMonthlyCost", 0.4, costInputArb, estimateMonthlyCost, (estimate) =>
+      assertAmounts(estimateAmounts(estimate), "estimate"),
     );
   });
 
   it("formatCostReport: ASCII text with no NaN or Infinity, or InvalidInputError", () => {
-    withSuccessShare("formatCostReport", 0.65, (outcomes) =>
-      fc.assert(
-        fc.property(reportInputArb, ([estimate, context]) => {
-          const report = outcomes.returnedOrRejected(
-            () => formatCostReport(estimate, context),
-            () => `${estimate.lines.length} lines`,
-          );
-          if (report === undefined) return;
-          assert.match(report, /^[\x20-\x7e\n]*$/);
-          // Notes print the caller's counts as JavaScript does (1e+21 for a custom tier bound); amounts never NaN.
-          assert.doesNotMatch(report, /NaN|Infinity/);
-        }),
-        options,
-      ),
+    returnsOrRejects(
+      "formatCostReport",
+      0.65,
+      reportInputArb,
+      ([estimate, context]) => formatCostReport(estimate, context),
+      (report) => {
+        assert.match(report, /^[\x20-\x7e\n]*$/);
+        // Notes print the caller's counts as JavaScript does (1e+21 for a custom tier bound); amounts never NaN.
+        assert.doesNotMatch(report, /NaN|Infinity/);
+      },
+      ([estimate]) => `${estimate.lines.length} lines`,
     );
   });
 
   it("evaluateSizeBudget: a known status and a message, or InvalidInputError", () => {
     const statuses = new Set(["ok", "warn", "fail", "unchecked"]);
-    withSuccessShare("evaluateSizeBudget", 0.55, (outcomes) =>
-      fc.assert(
-        fc.property(budgetInputArb, (input) => {
-          const verdict = outcomes.returnedOrRejected(
-            () => evaluateSizeBudget(input),
-            () => size(input),
-          );
-          if (verdict === undefined) return;
-          assert.ok(statuses.has(verdict.status), verdict.status);
-          assert.doesNotMatch(verdict.message, /NaN|Infinity/);
-        }),
-        options,
-      ),
-    );
+    returnsOrRejects("evaluateSizeBudget", 0.55, budgetInputArb, evaluateSizeBudget, (verdict) => {
+      assert.ok(statuses.has(verdict.status), verdict.status);
+      assert.doesNotMatch(verdict.message, /NaN|Infinity/);
+    });
   });
 });

@@ -25,136 +25,104 @@ import {
   FUZZ_RUNS,
   options,
   size,
+  returnsOrRejects,
   TIME_BOUND_MS,
-  withSuccessShare,
 } from "../helpers/fuzz";
 
 describe(`fuzz: layer storage, pipeline cost and the cost comparison, ${FUZZ_RUNS} seeded cases each, ${TIME_BOUND_MS} ms CPU per case (issues 10, 12)`, function () {
   this.timeout(300_000);
 
   it("repositoryStoredBytes: finite bytes >= 0, or InvalidInputError", () => {
-    withSuccessShare("repositoryStoredBytes", 0.15, (outcomes) =>
-      fc.assert(
-        fc.property(fc.array(blobsArb, { maxLength: 6 }), (manifests) => {
-          const bytes = outcomes.returnedOrRejected(
-            () => repositoryStoredBytes(manifests),
-            () => size(manifests),
-          );
-          if (bytes !== undefined) assertAmounts([bytes], "repositoryStoredBytes");
-        }),
-        options,
-      ),
+    returnsOrRejects(
+      "repositoryStoredBytes",
+      0.15,
+      fc.array(blobsArb, { maxLength: 6 }),
+      repositoryStoredBytes,
+      (bytes) => assertAmounts([bytes], "repositoryStoredBytes"),
     );
   });
 
   it("steadyStateStorage: finite lines that add up to the total, or InvalidInputError", () => {
-    withSuccessShare("steadyStateStorage", 0.45, (outcomes) =>
-      fc.assert(
-        fc.property(
-          fc.record({
-            image: sizedBlobsArb,
-            renewed: sizedBlobsArb,
-            cache: sizedBlobsArb,
-            cacheRenewed: sizedBlobsArb,
-            retainedBuilds: mostly(fc.integer({ min: 1, max: 1000 })),
-            retainedSupersededCaches: mostly(fc.integer({ min: 0, max: 1000 })),
-          }),
-          (input) => {
-            const storage = outcomes.returnedOrRejected(
-              () => steadyStateStorage(input),
-              () => size(input),
-            );
-            if (storage === undefined) return;
-            assertAmounts(
-              [storage.bytes, ...storage.lines.flatMap((line) => [line.bytes, line.layers])],
-              "steadyStateStorage",
-            );
-            assert.equal(
-              storage.bytes,
-              storage.lines.reduce((total, line) => total + line.bytes, 0),
-            );
-          },
-        ),
-        options,
-      ),
+    returnsOrRejects(
+      "steadyStateStorage",
+      0.45,
+      fc.record({
+        image: sizedBlobsArb,
+        renewed: sizedBlobsArb,
+        cache: sizedBlobsArb,
+        cacheRenewed: sizedBlobsArb,
+        retainedBuilds: mostly(fc.integer({ min: 1, max: 1000 })),
+        retainedSupersededCaches: mostly(fc.integer({ min: 0, max: 1000 })),
+      }),
+      steadyStateStorage,
+      (storage) => {
+        assertAmounts(
+          [storage.bytes, ...storage.lines.flatMap((line) => [line.bytes, line.layers])],
+          "steadyStateStorage",
+        );
+        assert.equal(
+          storage.bytes,
+          storage.lines.reduce((total, line) => total + line.bytes, 0),
+        );
+      },
     );
   });
 
   it("renewalOf: renewed layers are the current build's, finite, or InvalidInputError", () => {
-    withSuccessShare("renewalOf", 0.55, (outcomes) =>
-      fc.assert(
-        fc.property(
-          fc.array(platformLayersArb, { maxLength: 3 }),
-          sizedBlobsArb,
-          fc.option(
-            fc.record({ platforms: fc.array(platformLayersArb, { maxLength: 3 }), cache: sizedBlobsArb }),
-          ),
-          (platforms, cache, previous) => {
-            const renewal = outcomes.returnedOrRejected(
-              () => renewalOf({ platforms, cache }, previous ?? undefined),
-              () => size({ platforms, cache, previous }),
-            );
-            if (renewal === undefined) return;
-            const current = new Set(
-              platforms.flatMap((platform) => platform.layers.map((blob) => blob.digest)),
-            );
-            assert.ok(renewal.renewed.every((blob) => current.has(blob.digest)));
-            assertAmounts(
-              [...renewal.renewed, ...renewal.cacheRenewed].map((blob) => blob.bytes),
-              "renewalOf",
-            );
-          },
+    returnsOrRejects(
+      "renewalOf",
+      0.55,
+      fc.tuple(
+        fc.array(platformLayersArb, { maxLength: 3 }),
+        sizedBlobsArb,
+        fc.option(
+          fc.record({ platforms: fc.array(platformLayersArb, { maxLength: 3 }), cache: sizedBlobsArb }),
         ),
-        options,
       ),
+      ([platforms, cache, previous]) => renewalOf({ platforms, cache }, previous ?? undefined),
+      (renewal, [platforms]) => {
+        const current = new Set(platforms.flatMap((platform) => platform.layers.map((blob) => blob.digest)));
+        assert.ok(renewal.renewed.every((blob) => current.has(blob.digest)));
+        assertAmounts(
+          [...renewal.renewed, ...renewal.cacheRenewed].map((blob) => blob.bytes),
+          "renewalOf",
+        );
+      },
+      ([platforms, cache, previous]) => size({ platforms, cache, previous }),
     );
   });
 
   it("costFor: every amount and the report's numbers finite, or InvalidInputError naming the key", () => {
-    withSuccessShare("costFor", 0.25, (outcomes) =>
-      fc.assert(
-        fc.property(costForInputArb, (input) => {
-          const cost = outcomes.returnedOrRejected(
-            () => costFor(input),
-            () => size(input),
-          );
-          if (cost === undefined) return;
-          const { estimate } = cost;
-          assertAmounts(
-            [
-              ...estimateAmounts(estimate),
-              cost.renewedBytesPerPush,
-              ...(cost.storage === undefined ? [] : [cost.storage.bytes]),
-            ],
-            "costFor",
-          );
-          assert.doesNotMatch(cost.report, /NaN|Infinity/);
-        }),
-        options,
-      ),
-    );
+    returnsOrRejects("costFor", 0.25, costForInputArb, costFor, (cost) => {
+      assertAmounts(
+        [
+          ...estimateAmounts(cost.estimate),
+          cost.renewedBytesPerPush,
+          ...(cost.storage === undefined ? [] : [cost.storage.bytes]),
+        ],
+        "costFor",
+      );
+      assert.doesNotMatch(cost.report, /NaN|Infinity/);
+    });
   });
 
   it("compareCosts and costChangeLines: finite differences and lines without NaN, or InvalidInputError", () => {
-    withSuccessShare("compareCosts", 0.2, (outcomes) =>
-      fc.assert(
-        fc.property(comparedImageArb, comparedImageArb, (deployed, change) => {
-          const compared = outcomes.returnedOrRejected(
-            () => compareCosts(deployed, change, "ctx-0123456789abcdef"),
-            () => size({ deployed, change }),
-          );
-          if (compared === undefined) return;
-          const { difference } = compared;
-          assert.ok(difference !== undefined);
-          for (const value of [difference.sizeBytes, difference.storedBytes, difference.monthlyUsd]) {
-            assert.ok(Number.isFinite(value), `difference ${value}`);
-          }
-          const lines = costChangeLines(compared);
-          assert.equal(lines.length, 4);
-          for (const line of lines) assert.doesNotMatch(line, /NaN|Infinity/);
-        }),
-        options,
-      ),
+    returnsOrRejects(
+      "compareCosts",
+      0.2,
+      fc.tuple(comparedImageArb, comparedImageArb),
+      ([deployed, change]) => compareCosts(deployed, change, "ctx-0123456789abcdef"),
+      (compared) => {
+        const { difference } = compared;
+        assert.ok(difference !== undefined);
+        for (const value of [difference.sizeBytes, difference.storedBytes, difference.monthlyUsd]) {
+          assert.ok(Number.isFinite(value), `difference ${value}`);
+        }
+        const lines = costChangeLines(compared);
+        assert.equal(lines.length, 4);
+        for (const line of lines) assert.doesNotMatch(line, /NaN|Infinity/);
+      },
+      ([deployed, change]) => size({ deployed, change }),
     );
   });
 

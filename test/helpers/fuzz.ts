@@ -9,6 +9,7 @@
  * than its floor of the cases returned.
  */
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import type { CostEstimate } from "../../components/cost";
 import { InvalidInputError } from "../../components/common/errors";
 
@@ -117,4 +118,32 @@ export function estimateAmounts(estimate: CostEstimate): number[] {
     estimate.totalUsd,
     ...estimate.lines.flatMap((line) => [line.quantity, line.rate, line.usd]),
   ];
+}
+
+/**
+ * The property most pure functions share: every case drawn from `arbitrary` (FUZZ_RUNS of them, seeded)
+ * either returns within the time bound, and `check` accepts what it returned, or is rejected with an
+ * InvalidInputError; and at least `floor` of the cases return (withSuccessShare). `shape` describes a case
+ * for the time bound's message.
+ */
+export function returnsOrRejects<I, T>(
+  property: string,
+  floor: number,
+  arbitrary: fc.Arbitrary<I>,
+  run: (input: I) => T,
+  check: (value: T, input: I) => void,
+  shape: (input: I) => string = size,
+): number {
+  return withSuccessShare(property, floor, (outcomes) =>
+    fc.assert(
+      fc.property(arbitrary, (input) => {
+        const value = outcomes.returnedOrRejected(
+          () => run(input),
+          () => shape(input),
+        );
+        if (value !== undefined) check(value, input);
+      }),
+      options,
+    ),
+  );
 }

@@ -3,17 +3,33 @@
  * `preview: true` runs the program as `pulumi preview` does; `imageChanged: true` leaves the image's
  * digest unknown there, as for an image about to be rebuilt.
  */
+import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { InvalidArgumentError } from "../../components/common/errors";
+import {
+  AUTHORIZATION_TOKEN,
+  DIGEST,
+  ECR_SIZE_BYTES,
+  ESTIMATE_BYTES,
+  REGION,
+  invokeFailure,
+  indexRef,
+  pushedImageRef,
+  repositoryOutputs,
+  tagNotFound,
+} from "../../tools/lib/mock-deployment";
 import { assertCostDocument } from "./cost-schema";
 
-export const ACCOUNT = "123456789012";
-export const REGION = "us-east-1";
-export const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
-export const DIGEST = "sha256:" + "ab".repeat(32);
-/** Digest of a pushed docker-build Index (an image index). */
-export const INDEX_DIGEST = "sha256:" + "cd".repeat(32);
-export const ECR_SIZE_BYTES = 52_428_800; // 50 MiB
-export const ESTIMATE_BYTES = 47_185_920; // 45 MiB
+// The deployment the mocks describe, shared with the resource dump (tools/lib/mock-deployment.ts).
+export {
+  ACCOUNT,
+  DIGEST,
+  ECR_SIZE_BYTES,
+  ESTIMATE_BYTES,
+  INDEX_DIGEST,
+  REGION,
+  REGISTRY,
+} from "../../tools/lib/mock-deployment";
 /** The context hash of the build deployed before this change (its content tag: `ctx-a1a1a1a1a1a1a1a1`). */
 export const DEPLOYED_CONTEXT_HASH = "a1".repeat(32);
 /** imageSizeInBytes ECR reports for the deployed image's content tag (55 MiB). */
@@ -130,35 +146,19 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
         });
         const state: Record<string, unknown> = { ...args.inputs };
         switch (args.type) {
-          case "aws:ecr/repository:Repository": {
-            const name = (args.inputs.name as string | undefined) ?? `${args.name}-a1b2c3d`;
-            Object.assign(state, {
-              name,
-              arn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`,
-              registryId: ACCOUNT,
-              repositoryUrl: `${REGISTRY}/${name}`,
-            });
+          case "aws:ecr/repository:Repository":
+            Object.assign(state, repositoryOutputs(args.inputs, args.name));
             break;
-          }
           case "docker-build:index:Image":
-            if (!(preview && scenario.imageChanged)) {
-              // `ref` is the first tag with the digest (image.go `addDigest`).
-              const tags = (args.inputs.tags as string[] | undefined) ?? [];
+            if (!(preview && scenario.imageChanged))
               Object.assign(state, {
                 digest: DIGEST,
                 contextHash: "c0ffee",
-                ref: `${tags[0] ?? `${REGISTRY}/x`}@${DIGEST}`,
+                ref: pushedImageRef(args.inputs),
               });
-            }
             break;
           case "docker-build:index:Index":
-            // Like the provider (index.go Update): `<tag>@<digest>` once pushed, the bare tag in a preview.
-            Object.assign(state, {
-              ref:
-                preview && scenario.imageChanged
-                  ? args.inputs.tag
-                  : `${String(args.inputs.tag)}@${INDEX_DIGEST}`,
-            });
+            Object.assign(state, { ref: indexRef(args.inputs, !(preview && scenario.imageChanged)) });
             break;
           case "pulumi-nodejs:dynamic/ecr-pipeline:ImageSizeEstimate":
             // The layer structure: null when not measured, as the real provider sends it (estimate-resource.ts).
@@ -218,16 +218,13 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
         recorder.calls.push({ token: args.token, inputs: args.inputs });
         switch (args.token) {
           case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-            return { userName: "AWS", password: "token-password", proxyEndpoint: `https://${REGISTRY}` };
+            return { ...AUTHORIZATION_TOKEN };
           case "aws:ecr/getImage:getImage":
             if (typeof args.inputs.imageTag === "string") {
               const tag = args.inputs.imageTag;
               const held = scenario.ecrTags?.[tag];
-              // With `details`, as a provider's error has them: the program sees `new Error(err.details)`
-              // (@pulumi/pulumi runtime/invoke.js), which the tag policy reads (tagLookupFrom).
-              const failure = (message: string) => Object.assign(new Error(message), { details: message });
               if (held === "error")
-                throw failure(
+                throw invokeFailure(
                   `AccessDeniedException: not authorized to perform ecr:DescribeImages on ${tag}`,
                 );
               if (held !== undefined) return { imageTag: tag, ...held };
@@ -235,9 +232,7 @@ export function installMocks(scenario: MockScenario = {}): Recorder {
                 scenario.ecrTags !== undefined &&
                 !tag.startsWith(`ctx-${DEPLOYED_CONTEXT_HASH.slice(0, 16)}`)
               )
-                throw failure(
-                  `ImageNotFoundException: The image with imageId {imageTag:'${tag}'} does not exist within the repository`,
-                );
+                throw tagNotFound(tag);
               // The deployed image, looked up by its content tag (or each platform's `<tag>-<arch>`).
               if (scenario.deployedImage === "not-found") throw new Error(`ImageNotFoundException: ${tag}`);
               if (scenario.deployedImage === "no-size") return { imageTag: tag };
@@ -391,4 +386,23 @@ export async function runReporting(
   } finally {
     process.off("unhandledRejection", capture);
   }
+}
+
+/**
+ * Under fresh mocks, `construct` must throw an InvalidArgumentError with exactly `message`, and nothing may
+ * reach the mocks afterwards: a bad plain arg is rejected before `super()`, so no resource is registered.
+ */
+export async function assertRejectedBeforeRegistration(
+  construct: () => unknown,
+  message: string,
+): Promise<void> {
+  const recorder = installMocks();
+  assert.throws(construct, (error: unknown) => {
+    assert.ok(error instanceof InvalidArgumentError, String(error));
+    assert.equal(error.message, message);
+    return true;
+  });
+  // Registrations are asynchronous: give any that started the time to reach the mocks.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual(recorder.resources, [], "nothing registered");
 }

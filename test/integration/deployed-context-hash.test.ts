@@ -1,15 +1,8 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { dockerEngineAvailable } from "../../components/size/docker-cli";
-import { imageSizeEstimateProvider } from "../../components/size/estimate-resource";
-import {
-  PROVIDER_KEY,
-  serializeProvider,
-  startDynamicProviderHost,
-  type DynamicProviderHost,
-} from "../../tools/lib/dynamic-provider-host";
+import { PROVIDER_KEY } from "../../tools/lib/dynamic-provider-host";
+import { useEstimateHost } from "../helpers/estimate-host";
 
 /**
  * The preview of a changed build, as the engine drives ImageSizeEstimate in Pulumi's real
@@ -20,27 +13,10 @@ import {
  */
 describe("ImageSizeEstimate names the deployed build next to a real measurement", function () {
   this.timeout(300_000);
-  const root = path.join(__dirname, "..", "..");
-  let workDir: string;
-  let host: DynamicProviderHost;
-
-  before(async function () {
-    if (!(await dockerEngineAvailable())) {
-      const reason = "no Docker engine: run `bash scripts/test-infra.sh up`";
-      if (process.env.CI === "true") throw new Error(reason);
-      console.log(`    skipped: ${reason}`);
-      this.skip();
-    }
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "deployed-hash-build-"));
-    host = await startDynamicProviderHost(process.env, root);
-  });
-  after(async () => {
-    await host?.stop();
-    if (workDir !== undefined) fs.rmSync(workDir, { recursive: true, force: true });
-  });
+  const estimate = useEstimateHost({ prefix: "deployed-hash-build-" });
 
   it("check of a changed build: measured, and the state's hash as deployedContextHash; update and the next check agree", async () => {
-    const context = path.join(workDir, "context");
+    const context = path.join(estimate.workDir, "context");
     fs.mkdirSync(context);
     // No base to pull: one layer of this Dockerfile and a 64 KiB file of random bytes (not compressible).
     fs.writeFileSync(path.join(context, "Dockerfile"), "FROM scratch\nCOPY . /app/\n");
@@ -51,10 +27,10 @@ describe("ImageSizeEstimate names the deployed build next to a real measurement"
     const deployedHash = `d0${process.pid}`.padEnd(64, "0");
     const changedHash = `c1${process.pid}`.padEnd(64, "0");
     const news = {
-      [PROVIDER_KEY]: await serializeProvider(imageSizeEstimateProvider()),
+      [PROVIDER_KEY]: estimate.provider,
       context,
       contextHash: changedHash,
-      cacheDir: path.join(workDir, "cache"),
+      cacheDir: path.join(estimate.workDir, "cache"),
     };
     const deployedState = {
       ...news,
@@ -64,17 +40,17 @@ describe("ImageSizeEstimate names the deployed build next to a real measurement"
       note: "the deployed build",
     };
 
-    const checked = await host.check(deployedState, news);
+    const checked = await estimate.host.check(deployedState, news);
     assert.equal(typeof checked.sizeBytes, "number", `measured: ${String(checked.note)}`);
     assert.ok((checked.sizeBytes as number) > 65536, `at least the payload: ${String(checked.sizeBytes)}`);
     assert.equal(checked.deployedContextHash, deployedHash);
     assert.equal(checked.deployedCompression, "gzip");
 
-    const updated = await host.update(deployedState, checked);
+    const updated = await estimate.host.update(deployedState, checked);
     assert.equal(updated.deployedContextHash, changedHash);
     assert.equal(updated.sizeBytes, checked.sizeBytes);
 
-    const again = await host.check(checked, news);
+    const again = await estimate.host.check(checked, news);
     assert.equal(again.deployedContextHash, changedHash);
     assert.equal(again.sizeBytes, checked.sizeBytes, "the same build: the state's measurement");
   });

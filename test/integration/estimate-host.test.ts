@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { failureNote, MAX_NOTE_CHARS } from "../../components/size/estimate-provider";
-import { dockerEngineAvailable, runDocker } from "../../components/size/docker-cli";
-import { imageSizeEstimateProvider } from "../../components/size/estimate-resource";
-import {
-  PROVIDER_KEY,
-  serializeProvider,
-  startDynamicProviderHost,
-  type DynamicProviderHost,
-} from "../../tools/lib/dynamic-provider-host";
+import { useEstimateHost } from "../helpers/estimate-host";
 
 /** A local base with /bin/sleep (scripts/test-infra.sh builds it). */
 const BASE = "ecr-pipeline-test/node:22-slim";
@@ -23,45 +13,11 @@ const BASE = "ecr-pipeline-test/node:22-slim";
  */
 describe("ImageSizeEstimate provider in the real host: build failure and timeout", function () {
   this.timeout(300_000);
-  const root = path.join(__dirname, "..", "..");
-  let workDir: string;
-  let host: DynamicProviderHost;
-  let provider: string;
-
-  before(async function () {
-    const missing: string[] = [];
-    if (!(await dockerEngineAvailable())) missing.push("no Docker engine");
-    else if ((await runDocker(["image", "inspect", BASE])).exitCode !== 0)
-      missing.push(`no base image ${BASE}`);
-    if (missing.length > 0) {
-      const reason = `${missing.join(", ")}: run \`bash scripts/test-infra.sh up\``;
-      if (process.env.CI === "true") throw new Error(reason);
-      console.log(`    skipped: ${reason}`);
-      this.skip();
-    }
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "estimate-host-build-"));
-    provider = await serializeProvider(imageSizeEstimateProvider());
-    host = await startDynamicProviderHost(process.env, root);
-  });
-  after(async () => {
-    await host?.stop();
-    if (workDir !== undefined) fs.rmSync(workDir, { recursive: true, force: true });
-  });
-
-  function context(name: string, dockerfile: string): Record<string, unknown> {
-    const dir = path.join(workDir, name);
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, "Dockerfile"), dockerfile);
-    return {
-      [PROVIDER_KEY]: provider,
-      context: dir,
-      contextHash: `${name}-${process.pid}`.padEnd(64, "0"),
-      cacheDir: path.join(workDir, "cache"),
-    };
-  }
+  const estimate = useEstimateHost({ prefix: "estimate-host-build-", base: BASE });
+  const context = (name: string, dockerfile: string) => estimate.inputs(name, dockerfile);
 
   it("a failing build: no size, the note keeps the reason (not only the first line), bounded", async () => {
-    const checked = await host.check(
+    const checked = await estimate.host.check(
       {},
       context("fails", `FROM ${BASE}\nRUN echo settings-marker-7 && exit 3\n`),
     );
@@ -84,7 +40,7 @@ describe("ImageSizeEstimate provider in the real host: build failure and timeout
       timeoutSeconds: 20,
     };
     const started = Date.now();
-    const checked = await host.check({}, news);
+    const checked = await estimate.host.check({}, news);
     const seconds = (Date.now() - started) / 1000;
     assert.equal(checked.sizeBytes, null);
     assert.equal(

@@ -2,15 +2,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
-import { dockerEngineAvailable, runDocker } from "../../components/size/docker-cli";
-import { imageSizeEstimateProvider } from "../../components/size/estimate-resource";
-import {
-  PROVIDER_KEY,
-  serializeProvider,
-  startDynamicProviderHost,
-  type DynamicProviderHost,
-} from "../../tools/lib/dynamic-provider-host";
+import { useEstimateHost } from "../helpers/estimate-host";
 
 const BASE = "ecr-pipeline-test/node:22-slim";
 const SECRET = `userpaths-estimate-secret-${randomBytes(12).toString("hex")}`;
@@ -25,43 +17,14 @@ const SECRET = `userpaths-estimate-secret-${randomBytes(12).toString("hex")}`;
  */
 describe("ImageSizeEstimate with build secrets in the real host (integration)", function () {
   this.timeout(300_000);
-  const root = path.join(__dirname, "..", "..");
-  let workDir: string;
-  let host: DynamicProviderHost;
-  let provider: string;
-
-  before(async function () {
-    if (!(await dockerEngineAvailable()) || (await runDocker(["image", "inspect", BASE])).exitCode !== 0) {
-      const reason = `no Docker engine or no ${BASE}: run \`bash scripts/test-infra.sh up\``;
-      if (process.env.CI === "true") throw new Error(reason);
-      console.log(`    skipped: ${reason}`);
-      this.skip();
-    }
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "estimate-secrets-"));
-    provider = await serializeProvider(imageSizeEstimateProvider());
-    host = await startDynamicProviderHost(process.env, root);
-  });
-  after(async () => {
-    await host?.stop();
-    if (workDir !== undefined) fs.rmSync(workDir, { recursive: true, force: true });
-  });
+  const estimate = useEstimateHost({ prefix: "estimate-secrets-", base: BASE });
 
   const secretDirs = () =>
     fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("ecr-pipeline-secrets-"));
 
-  function news(name: string, run: string, secrets?: Record<string, string>): Record<string, unknown> {
-    const dir = path.join(workDir, name);
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, "Dockerfile"), `FROM ${BASE}\n${run}\n`);
-    return {
-      [PROVIDER_KEY]: provider,
-      context: dir,
-      contextHash: `${name}-${process.pid}`.padEnd(64, "0"),
-      cacheDir: path.join(workDir, "cache"),
-      // As the engine sends them: plain (the dynamic provider does not accept secrets).
-      ...(secrets === undefined ? {} : { secrets }),
-    };
-  }
+  // The secrets as the engine sends them: plain (the dynamic provider does not accept secrets).
+  const news = (name: string, run: string, secrets?: Record<string, string>) =>
+    estimate.inputs(name, `FROM ${BASE}\n${run}\n`, secrets === undefined ? {} : { secrets });
 
   const expected = createHash("sha256").update(SECRET).digest("hex");
   // 300 kB written by the RUN that needs the secret: the measured size shows the RUN ran.
@@ -70,14 +33,14 @@ describe("ImageSizeEstimate with build secrets in the real host (integration)", 
   it("with the secret: measured (the RUN that needs it ran); the value is under `secrets` only", async () => {
     const before = secretDirs();
     const input = news("with", needsSecret, { token: SECRET });
-    const checked = await host.check({}, input);
+    const checked = await estimate.host.check({}, input);
     assert.equal(typeof checked.sizeBytes, "number", String(checked.note));
     assert.match(String(checked.note), /^local build of /);
     // The RUN's 300 kB of random bytes are in the measured layers (compressed, about as large).
     const top = (checked.layers as { createdBy: string; compressedBytes: number }[]).at(-1);
     assert.ok(top !== undefined && top.compressedBytes > 290_000, JSON.stringify(top));
-    const created = await host.create(checked);
-    const updated = await host.update(checked, checked);
+    const created = await estimate.host.create(checked);
+    const updated = await estimate.host.update(checked, checked);
     for (const [step, properties] of [
       ["check", checked],
       ["create", created.properties],
@@ -93,7 +56,7 @@ describe("ImageSizeEstimate with build secrets in the real host (integration)", 
   it("without the secret: the build fails, no size, a note (the budget stands in)", async () => {
     // Another RUN text: BuildKit's cache key of a RUN leaves its secret mounts out, so the step the
     // first test ran would come from the cache here, secret or not.
-    const checked = await host.check(
+    const checked = await estimate.host.check(
       {},
       news("without", `${needsSecret} && echo ${process.pid}-${Date.now()}`),
     );
@@ -103,7 +66,7 @@ describe("ImageSizeEstimate with build secrets in the real host (integration)", 
 
   it("a build that prints the secret and fails: the note says [secret], never the value", async () => {
     const before = secretDirs();
-    const checked = await host.check(
+    const checked = await estimate.host.check(
       {},
       news("prints", "RUN --mount=type=secret,id=token cat /run/secrets/token && exit 5", { token: SECRET }),
     );

@@ -86,25 +86,29 @@ describe("local size estimate without a Docker engine", () => {
     assert.equal(zstd.sizeBytes, undefined);
   });
 
-  it("ignores a cache entry of format 2 (no layer digests, size = all platforms' distinct layers)", async () => {
-    const contextHash = "e2".repeat(32);
-    const cacheDir = path.join(workDir, "cache");
-    fs.mkdirSync(cacheDir);
-    fs.writeFileSync(
-      path.join(cacheDir, `${contextHash}.gzip.json`),
-      JSON.stringify({
-        format: 2,
-        result: { sizeBytes: 2468, uncompressedBytes: 8192, layers: [], note: "x" },
-      }),
-    );
-    const result = await estimateImageSize({
-      context: path.join(workDir, "context"),
-      contextHash,
-      cacheDir,
-      docker: deadEngine,
+  // An entry of an older format measured something else, and a corrupt one nothing: either, used as a
+  // cache hit, would report a wrong size; each is ignored (and, with no engine, nothing is measured).
+  const oldEntry = (format: number) =>
+    JSON.stringify({ format, result: { sizeBytes: 2468, uncompressedBytes: 8192, layers: [], note: "x" } });
+  for (const [what, contextHash, entry] of [
+    ["of format 1 (one platform × the platform count)", "ef".repeat(32), oldEntry(1)],
+    ["of format 2 (no layer digests, size = all platforms' distinct layers)", "e2".repeat(32), oldEntry(2)],
+    ["that is corrupt", "cd".repeat(32), "{ not json"],
+  ] as const) {
+    it(`ignores a cache entry ${what}`, async () => {
+      const cacheDir = path.join(workDir, "cache");
+      fs.mkdirSync(cacheDir);
+      fs.writeFileSync(path.join(cacheDir, `${contextHash}.gzip.json`), entry);
+      const result = await estimateImageSize({
+        context: path.join(workDir, "context"),
+        contextHash,
+        cacheDir,
+        docker: deadEngine,
+      });
+      assert.equal(result.sizeBytes, undefined);
+      assert.equal(result.cached, false);
     });
-    assert.equal(result.sizeBytes, undefined);
-  });
+  }
 
   it("keeps a measurement with the cache apart from one without (file name), and returns its cache blobs", async () => {
     const contextHash = "c3".repeat(32);
@@ -124,41 +128,6 @@ describe("local size estimate without a Docker engine", () => {
     assert.equal(withCache.sizeBytes, 10);
     assert.equal(withCache.storedBytes, 15);
     assert.deepEqual(withCache.cacheBlobs, cacheBlobs);
-  });
-
-  it("ignores a cache entry of format 1 (one platform × the platform count)", async () => {
-    const contextHash = "ef".repeat(32);
-    const cacheDir = path.join(workDir, "cache");
-    fs.mkdirSync(cacheDir);
-    fs.writeFileSync(
-      path.join(cacheDir, `${contextHash}.gzip.json`),
-      JSON.stringify({
-        format: 1,
-        result: { sizeBytes: 2468, uncompressedBytes: 8192, layers: [], note: "x" },
-      }),
-    );
-    const result = await estimateImageSize({
-      context: path.join(workDir, "context"),
-      contextHash,
-      cacheDir,
-      docker: deadEngine,
-    });
-    assert.equal(result.sizeBytes, undefined);
-  });
-
-  it("ignores a corrupt cache entry", async () => {
-    const contextHash = "cd".repeat(32);
-    const cacheDir = path.join(workDir, "cache");
-    fs.mkdirSync(cacheDir);
-    fs.writeFileSync(path.join(cacheDir, `${contextHash}.gzip.json`), "{ not json");
-    const result = await estimateImageSize({
-      context: path.join(workDir, "context"),
-      contextHash,
-      cacheDir,
-      docker: deadEngine,
-    });
-    assert.equal(result.sizeBytes, undefined);
-    assert.equal(result.cached, false);
   });
 });
 

@@ -4,6 +4,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Log } from "./bench-run";
+import { removePrivateEngine, startPrivateEngine, type PrivateEngine } from "./private-engine";
 import { runCommand } from "./process";
 import { MANIFEST_ACCEPT } from "./registry";
 
@@ -156,4 +158,39 @@ export class BenchRegistry {
     });
     if (response.status !== 202) throw new Error(`DELETE ${repository}@${digest}: HTTP ${response.status}`);
   }
+}
+
+/**
+ * Runs `body` with `registry` started on fresh storage and a private engine started empty in `engineDir`;
+ * afterwards, failed or not, stops both and removes the registry's storage and the engine's state.
+ * Returns the engine's version.
+ */
+export async function withRegistryAndEngine(
+  registry: BenchRegistry,
+  engineDir: string,
+  log: Log,
+  body: (engine: PrivateEngine) => Promise<void>,
+): Promise<string> {
+  registry.prepare();
+  try {
+    await registry.start();
+    log(`registry: ${registry.address}, storage ${registry.storageRoot}`);
+    const engine = await startPrivateEngine(engineDir);
+    log(
+      `private engine ${engine.serverVersion} in ${engineDir} (started in ${engine.startSeconds.toFixed(1)} s)`,
+    );
+    await body(engine);
+    return engine.serverVersion;
+  } finally {
+    await registry.stop();
+    await removePrivateEngine(engineDir).catch(() => undefined);
+    rmSync(registry.storageRoot, { recursive: true, force: true });
+    log("registry stopped, its storage removed; private engine stopped and its state removed");
+  }
+}
+
+/** For an interrupted or failed run: stops the registry (by pid) and the private engine (by pid files). */
+export async function stopRegistryAndEngine(registry: BenchRegistry, engineDir: string): Promise<void> {
+  await registry.stop().catch(() => undefined);
+  await removePrivateEngine(engineDir);
 }

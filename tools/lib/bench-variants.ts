@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { runCommand } from "./process";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const APP_DIR = join(REPO_ROOT, "app");
@@ -107,7 +108,8 @@ function addCheckoutClutter(context: string): void {
   writeFileSync(join(context, "NOTES.md"), "# scratch notes\n\n- try the healthcheck with curl\n");
 }
 
-function pseudoRandomBytes(length: number, seed: string): Buffer {
+/** `length` bytes from a SHA-256 chain over `seed`: incompressible, and the same on every run. */
+export function pseudoRandomBytes(length: number, seed: string): Buffer {
   const chunks: Buffer[] = [];
   let block = createHash("sha256").update(seed).digest();
   for (let written = 0; written < length; written += block.length) {
@@ -128,4 +130,29 @@ export function setAppVersion(context: string, version: string): void {
     throw new Error(`${file} has no APP_VERSION constant to change`);
   }
   writeFileSync(file, after);
+}
+
+/**
+ * The benchmark's "dependency change": ms 2.1.3 → 2.0.0 in the context's package.json and lockfile (npm
+ * resolves it; the build's `npm ci` installs it). 2.0.0, not 2.1.2: 2.1.2's code is 2.1.3's, so the
+ * bundle, and the image, would not change (seen: the same image manifest under two ctx- tags); 2.0.0's
+ * code differs, so both change.
+ */
+export async function pinOtherDependency(context: string): Promise<void> {
+  await runCommand(
+    "npm",
+    [
+      "install",
+      "ms@2.0.0",
+      "--package-lock-only",
+      "--ignore-scripts",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+    ],
+    { cwd: context },
+  );
+  const lock = readFileSync(join(context, "package-lock.json"), "utf8");
+  if (!/"node_modules\/ms": \{\s*"version": "2\.0\.0"/.test(lock))
+    throw new Error("the lockfile does not pin ms 2.0.0");
 }

@@ -70,6 +70,16 @@ export const acceptedNumber: fc.Arbitrary<number> = fc.oneof(
 export const mostly = (accepted: fc.Arbitrary<number> = acceptedNumber): fc.Arbitrary<number> =>
   fc.oneof({ weight: 7, arbitrary: accepted }, { weight: 1, arbitrary: anyNumber });
 
+/**
+ * One of `accepted` 7 times in 8, one of `rejected` the 8th: the same mix as {@link mostly}, for a field
+ * that takes one of a few strings (an enum, a region, an account id).
+ */
+export const mostlyFrom = <T>(accepted: readonly T[], rejected: readonly T[]): fc.Arbitrary<T> =>
+  fc.oneof(
+    { weight: 7, arbitrary: fc.constantFrom(...accepted) },
+    { weight: 1, arbitrary: fc.constantFrom(...rejected) },
+  );
+
 /** ECR's longest tag (300 characters), the shape that made a 4-wildcard pattern backtrack for 39 s. */
 const LONG_TAG = "a".repeat(300);
 
@@ -353,85 +363,94 @@ export const nowArb: fc.Arbitrary<Date> = fc.oneof(
 
 const regions = Object.keys(ecrPricing);
 
-export const costInputArb: fc.Arbitrary<CostEstimateInput> = fc
-  .record({
-    region: fc.oneof(
-      { weight: 9, arbitrary: fc.constantFrom(...regions) },
-      { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
-    ),
-    imageBytes: mostly(),
-    uniqueShare: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
-    retainedImages: mostly(),
-    cacheBytes: fc.option(mostly(), { nil: undefined }),
-    pushesPerMonth: mostly(),
-    pulls: fc.record(
-      {
-        sameRegion: mostly(),
-        viaInterfaceEndpoint: mostly(),
-        viaNat: mostly(),
-        crossRegion: mostly(),
-        internet: mostly(),
-      },
-      { requiredKeys: [] },
-    ),
-    bytesPerPull: fc.option(mostly(), { nil: undefined }),
-    enhanced: fc.boolean(),
-    rescansPerMonth: fc.option(mostly(), { nil: undefined }),
-    // The API's durations mostly, sometimes a typo ("DAYS_7", "14"): the estimate names the key.
-    rescanDuration: fc.option(
-      fc.oneof(
-        { weight: 9, arbitrary: fc.constantFrom(...Object.values(RescanDuration)) },
-        { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+/**
+ * Cost inputs: with `badValues`, each field mixes in the values estimateMonthlyCost rejects (`mostly`;
+ * a region or rescan duration that is junk 1 time in 10); without, only values it accepts.
+ */
+const costInputOf = (badValues: boolean): fc.Arbitrary<CostEstimateInput> => {
+  const number = badValues ? mostly : (accepted: fc.Arbitrary<number> = acceptedNumber) => accepted;
+  const text = (accepted: fc.Arbitrary<string>, maxLength: number): fc.Arbitrary<string> =>
+    badValues
+      ? fc.oneof({ weight: 9, arbitrary: accepted }, { weight: 1, arbitrary: fc.string({ maxLength }) })
+      : accepted;
+  return fc
+    .record({
+      region: text(fc.constantFrom(...regions), 12),
+      imageBytes: number(),
+      uniqueShare: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+      retainedImages: number(),
+      cacheBytes: fc.option(number(), { nil: undefined }),
+      pushesPerMonth: number(),
+      pulls: fc.record(
+        {
+          sameRegion: number(),
+          viaInterfaceEndpoint: number(),
+          viaNat: number(),
+          crossRegion: number(),
+          internet: number(),
+        },
+        { requiredKeys: [] },
       ),
-      { nil: undefined },
-    ),
-    imagesPerPush: fc.option(mostly(fc.integer({ min: 1, max: 8 })), { nil: undefined }),
-    replicationRegions: fc.subarray(regions, { maxLength: 3 }),
-    applyFreeTier: fc.boolean(),
-    override: fc.option(fc.record({ rate: mostly(), free: mostly(), upTo: mostly() }), {
-      nil: undefined,
-      freq: 4,
-    }),
-  })
-  .map((drawn) => {
-    const input: CostEstimateInput = {
-      region: drawn.region,
-      imageBytes: drawn.imageBytes,
-      retainedImages: drawn.retainedImages,
-      pushesPerMonth: drawn.pushesPerMonth,
-      pulls: drawn.pulls,
-      scanning: {
-        mode: drawn.enhanced ? "enhanced" : "basic",
-        ...(drawn.rescansPerMonth === undefined ? {} : { rescansPerMonth: drawn.rescansPerMonth }),
-        ...(drawn.rescanDuration === undefined
-          ? {}
-          : { rescanDuration: drawn.rescanDuration as RescanDuration }),
-        ...(drawn.imagesPerPush === undefined ? {} : { imagesPerPush: drawn.imagesPerPush }),
-      },
-      replicationRegions: drawn.replicationRegions.filter((region) => region !== drawn.region),
-      applyFreeTier: drawn.applyFreeTier,
-    };
-    if (drawn.uniqueShare !== undefined) input.uniqueBytesPerImage = drawn.imageBytes * drawn.uniqueShare;
-    if (drawn.cacheBytes !== undefined) input.cacheBytes = drawn.cacheBytes;
-    if (drawn.bytesPerPull !== undefined) input.bytesPerPull = drawn.bytesPerPull;
-    if (drawn.override !== undefined) {
-      const { rate, free, upTo } = drawn.override;
-      input.pricing = {
-        storagePerGBMonth: rate,
-        internetEgressTiers: [
-          { upToGB: upTo, perGB: rate },
-          { upToGB: Infinity, perGB: rate },
-        ],
-        internetFreeGB: free,
-        natPerGB: rate,
-        interfaceEndpointPerGB: rate,
-        interRegionPerGB: rate,
-        enhancedScanPerImage: rate,
-        enhancedRescanPerImage: rate,
+      bytesPerPull: fc.option(number(), { nil: undefined }),
+      enhanced: fc.boolean(),
+      rescansPerMonth: fc.option(number(), { nil: undefined }),
+      // The API's durations mostly, sometimes a typo ("DAYS_7", "14"): the estimate names the key.
+      rescanDuration: fc.option(text(fc.constantFrom(...Object.values(RescanDuration)), 8), {
+        nil: undefined,
+      }),
+      imagesPerPush: fc.option(number(fc.integer({ min: 1, max: 8 })), { nil: undefined }),
+      replicationRegions: fc.subarray(regions, { maxLength: 3 }),
+      applyFreeTier: fc.boolean(),
+      override: fc.option(fc.record({ rate: number(), free: number(), upTo: number() }), {
+        nil: undefined,
+        freq: 4,
+      }),
+    })
+    .map((drawn) => {
+      const input: CostEstimateInput = {
+        region: drawn.region,
+        imageBytes: drawn.imageBytes,
+        retainedImages: drawn.retainedImages,
+        pushesPerMonth: drawn.pushesPerMonth,
+        pulls: drawn.pulls,
+        scanning: {
+          mode: drawn.enhanced ? "enhanced" : "basic",
+          ...(drawn.rescansPerMonth === undefined ? {} : { rescansPerMonth: drawn.rescansPerMonth }),
+          ...(drawn.rescanDuration === undefined
+            ? {}
+            : { rescanDuration: drawn.rescanDuration as RescanDuration }),
+          ...(drawn.imagesPerPush === undefined ? {} : { imagesPerPush: drawn.imagesPerPush }),
+        },
+        replicationRegions: drawn.replicationRegions.filter((region) => region !== drawn.region),
+        applyFreeTier: drawn.applyFreeTier,
       };
-    }
-    return input;
-  });
+      if (drawn.uniqueShare !== undefined) input.uniqueBytesPerImage = drawn.imageBytes * drawn.uniqueShare;
+      if (drawn.cacheBytes !== undefined) input.cacheBytes = drawn.cacheBytes;
+      if (drawn.bytesPerPull !== undefined) input.bytesPerPull = drawn.bytesPerPull;
+      if (drawn.override !== undefined) {
+        const { rate, free, upTo } = drawn.override;
+        input.pricing = {
+          storagePerGBMonth: rate,
+          internetEgressTiers: [
+            { upToGB: upTo, perGB: rate },
+            { upToGB: Infinity, perGB: rate },
+          ],
+          internetFreeGB: free,
+          natPerGB: rate,
+          interfaceEndpointPerGB: rate,
+          interRegionPerGB: rate,
+          enhancedScanPerImage: rate,
+          enhancedRescanPerImage: rate,
+        };
+      }
+      return input;
+    });
+};
+
+/** Cost inputs with bad values mixed into every field (see {@link costInputOf}). */
+export const costInputArb: fc.Arbitrary<CostEstimateInput> = costInputOf(true);
+/** Cost inputs estimateMonthlyCost accepts, every field drawn from its accepted values. */
+export const validCostInputArb: fc.Arbitrary<CostEstimateInput> = costInputOf(false);
 
 /** Estimates as estimateMonthlyCost returns them, some with a field broken after the fact. */
 export const reportInputArb: fc.Arbitrary<[CostEstimate, CostReportContext]> = fc

@@ -55,51 +55,55 @@ export function devDocument(): CostDocument {
   });
 }
 
-const STAGING_USAGE = {
-  region: "eu-west-1",
-  retainedImages: 20,
-  pushesPerMonth: 30.4,
-  pulls: { sameRegion: 100, viaNat: 240 },
-} as const;
+/** One build's image in a preview: the tag it is known by, its size and what of it each push renews. */
+interface PreviewImage {
+  contentTag: string;
+  bytes: number;
+  uniqueBytesPerImage: number;
+  cacheBytes: number;
+}
 
-/** staging, in preview: a bigger image than the deployed one, within its percent guardrail. */
-export function stagingDocument(): CostDocument {
+/**
+ * A stack in preview: the deployed image as ECR sizes it against this build's local estimate, both priced
+ * with the stack's usage, compared and judged by its guardrails.
+ */
+function previewDocument(spec: {
+  stack: string;
+  pipeline: string;
+  usage: Omit<CostEstimateInput, "imageBytes" | "uniqueBytesPerImage" | "cacheBytes">;
+  deployed: PreviewImage;
+  current: PreviewImage;
+  settings: CostGuardrailSettings;
+}): CostDocument {
   const deployedSize: KnownImageSize = {
-    bytes: 40 * MiB,
+    bytes: spec.deployed.bytes,
     basis: "ecr",
-    note: "imageSizeInBytes of ctx-9b8c7d6e5f4a3b2c in ECR (the deployed image)",
+    note: `imageSizeInBytes of ${spec.deployed.contentTag} in ECR (the deployed image)`,
   };
   const size: KnownImageSize = {
-    bytes: 45 * MiB,
+    bytes: spec.current.bytes,
     basis: "estimate",
-    note: "local build of ctx-1a2b3c4d5e6f7a8b",
+    note: `local build of ${spec.current.contentTag}`,
   };
-  const deployed = estimateFor(deployedSize.bytes, {
-    ...STAGING_USAGE,
-    uniqueBytesPerImage: 6 * MiB,
-    cacheBytes: 150 * MiB,
-  });
-  const estimate = estimateFor(size.bytes, {
-    ...STAGING_USAGE,
-    uniqueBytesPerImage: 6 * MiB,
-    cacheBytes: 150 * MiB,
-  });
+  const priced = ({ uniqueBytesPerImage, cacheBytes }: PreviewImage, bytes: number) =>
+    estimateFor(bytes, { ...spec.usage, uniqueBytesPerImage, cacheBytes });
+  const deployed = priced(spec.deployed, deployedSize.bytes);
+  const estimate = priced(spec.current, size.bytes);
   const change = compareCosts(
     comparedImage(deployedSize, deployed),
     comparedImage(size, estimate),
-    "ctx-9b8c7d6e5f4a3b2c",
+    spec.deployed.contentTag,
   );
-  const settings: CostGuardrailSettings = { maxMonthlyIncreasePercent: 15, onCostGuardrailExceeded: "warn" };
   const guardrails = evaluateCostGuardrails({
-    ...settings,
+    ...spec.settings,
     estimate,
     basis: size.basis,
     change,
     deployedLines: deployed.lines,
   });
   return buildCostDocument({
-    stack: "staging",
-    pipeline: "app-staging",
+    stack: spec.stack,
+    pipeline: spec.pipeline,
     computedIn: "preview",
     size,
     estimate,
@@ -109,63 +113,59 @@ export function stagingDocument(): CostDocument {
   });
 }
 
-const PROD_USAGE = {
-  region: "us-east-1",
-  retainedImages: 101,
-  pushesPerMonth: 60.8,
-  pulls: { sameRegion: 2000, viaNat: 1500, crossRegion: 300 },
-  scanning: { mode: "enhanced", rescansPerMonth: 1 },
-  replicationRegions: ["us-west-2"],
-} as const;
+/** staging, in preview: a bigger image than the deployed one, within its percent guardrail. */
+export function stagingDocument(): CostDocument {
+  return previewDocument({
+    stack: "staging",
+    pipeline: "app-staging",
+    usage: {
+      region: "eu-west-1",
+      retainedImages: 20,
+      pushesPerMonth: 30.4,
+      pulls: { sameRegion: 100, viaNat: 240 },
+    },
+    deployed: {
+      contentTag: "ctx-9b8c7d6e5f4a3b2c",
+      bytes: 40 * MiB,
+      uniqueBytesPerImage: 6 * MiB,
+      cacheBytes: 150 * MiB,
+    },
+    current: {
+      contentTag: "ctx-1a2b3c4d5e6f7a8b",
+      bytes: 45 * MiB,
+      uniqueBytesPerImage: 6 * MiB,
+      cacheBytes: 150 * MiB,
+    },
+    settings: { maxMonthlyIncreasePercent: 15, onCostGuardrailExceeded: "warn" },
+  });
+}
 
 /** prod, in preview: the image grew; the total is within its limit, the increase over its limit (warn). */
 export function prodDocument(): CostDocument {
-  const deployedSize: KnownImageSize = {
-    bytes: 90 * MiB,
-    basis: "ecr",
-    note: "imageSizeInBytes of ctx-0f1e2d3c4b5a6978 in ECR (the deployed image)",
-  };
-  const size: KnownImageSize = {
-    bytes: 130 * MiB,
-    basis: "estimate",
-    note: "local build of ctx-8796a5b4c3d2e1f0",
-  };
-  const deployed = estimateFor(deployedSize.bytes, {
-    ...PROD_USAGE,
-    uniqueBytesPerImage: 5 * MiB,
-    cacheBytes: 400 * MiB,
-  });
-  const estimate = estimateFor(size.bytes, {
-    ...PROD_USAGE,
-    uniqueBytesPerImage: 9 * MiB,
-    cacheBytes: 420 * MiB,
-  });
-  const change = compareCosts(
-    comparedImage(deployedSize, deployed),
-    comparedImage(size, estimate),
-    "ctx-0f1e2d3c4b5a6978",
-  );
-  const settings: CostGuardrailSettings = {
-    maxMonthlyUsd: 100,
-    maxMonthlyIncreaseUsd: 2.5,
-    onCostGuardrailExceeded: "warn",
-  };
-  const guardrails = evaluateCostGuardrails({
-    ...settings,
-    estimate,
-    basis: size.basis,
-    change,
-    deployedLines: deployed.lines,
-  });
-  return buildCostDocument({
+  return previewDocument({
     stack: "prod",
     pipeline: "app-prod",
-    computedIn: "preview",
-    size,
-    estimate,
-    change,
-    deployedLines: deployed.lines,
-    guardrails,
+    usage: {
+      region: "us-east-1",
+      retainedImages: 101,
+      pushesPerMonth: 60.8,
+      pulls: { sameRegion: 2000, viaNat: 1500, crossRegion: 300 },
+      scanning: { mode: "enhanced", rescansPerMonth: 1 },
+      replicationRegions: ["us-west-2"],
+    },
+    deployed: {
+      contentTag: "ctx-0f1e2d3c4b5a6978",
+      bytes: 90 * MiB,
+      uniqueBytesPerImage: 5 * MiB,
+      cacheBytes: 400 * MiB,
+    },
+    current: {
+      contentTag: "ctx-8796a5b4c3d2e1f0",
+      bytes: 130 * MiB,
+      uniqueBytesPerImage: 9 * MiB,
+      cacheBytes: 420 * MiB,
+    },
+    settings: { maxMonthlyUsd: 100, maxMonthlyIncreaseUsd: 2.5, onCostGuardrailExceeded: "warn" },
   });
 }
 
