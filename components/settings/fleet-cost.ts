@@ -78,7 +78,7 @@ function checkMember(caller: string, name: string, output: unknown): void {
  * the members are known.
  */
 export function resolveFleetCostSettings(args: EcrFleetCostArgs, caller: string): FleetCostSettings {
-  throwFirstProblem(caller, unknownArgProblems(caller, args));
+  throwFirstProblem(caller, unknownArgProblems("EcrFleetCost", args));
   const members = args.members as unknown;
   if (
     typeof members !== "object" ||

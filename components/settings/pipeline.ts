@@ -349,7 +349,7 @@ export function resolvePipelineSettings<A extends PipelineDefaultsInput>(
   name: string,
   report?: ReportTarget,
 ): PipelineSettings<A> {
-  throwFirstProblem(caller, unknownArgProblems(caller, args));
+  throwFirstProblem(caller, unknownArgProblems("EcrImagePipeline", args));
   const own = resolvePipelineDefaults(args, caller);
   const image = resolveImageSettings(args, caller, report);
   // One build pushes an image per platform (plus an index): the lifecycle preset counts them all. The

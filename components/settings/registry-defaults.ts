@@ -146,7 +146,7 @@ export function resolveRegistryDefaultsSettings(
   caller: string,
   name: string,
 ): RegistryDefaultsSettings {
-  throwFirstProblem(caller, unknownArgProblems(caller, args));
+  throwFirstProblem(caller, unknownArgProblems("EcrRegistryDefaults", args));
   for (const argument of PLAIN_ARGS) {
     if (holdsPending(args[argument])) {
       throw new InvalidArgumentError(

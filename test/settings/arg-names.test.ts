@@ -10,6 +10,7 @@ import {
   closestName,
   unknownArgProblems,
 } from "../../components/settings/arg-names";
+import { resolvePipelineSettings } from "../../components/settings/pipeline";
 import { ARGS_INTERFACES, readArgs } from "../../tools/args-table";
 
 const root = path.join(__dirname, "..", "..");
@@ -76,6 +77,32 @@ describe("unknownArgProblems", () => {
         'tag | Remove it; BuildKitImage\'s arguments are listed in the README ("BuildKitImage").',
         'platform | Did you mean "platforms"? Rename it, or remove it.',
       ],
+    );
+  });
+});
+
+describe("the arg names checked are the component's, whatever the caller is named", () => {
+  // tools/report (npm start) resolves each stack file's args naming the file as the caller: the check
+  // first looked up the caller's name and refused every arg ("not an argument of stacks/Pulumi.dev.yaml").
+  const hello = path.join(root, "test", "fixtures", "contexts", "hello");
+  it("a stack file as the caller: declared args resolve, a misspelt one is named against EcrImagePipeline", () => {
+    const settings = resolvePipelineSettings(
+      { context: hello, repositoryName: "web", lifecyclePreset: "dev" },
+      "stacks/Pulumi.dev.yaml",
+      "app-dev",
+    );
+    assert.equal(settings.repository.lifecyclePreset, "dev");
+    assert.throws(
+      () =>
+        resolvePipelineSettings(
+          { context: hello, extraTag: ["latest"] } as never,
+          "stacks/Pulumi.dev.yaml",
+          "app-dev",
+        ),
+      {
+        message:
+          'stacks/Pulumi.dev.yaml: invalid argument "extraTag": is not an argument of EcrImagePipeline, so it would be ignored. Did you mean "extraTags"? Rename it, or remove it.',
+      },
     );
   });
 });
