@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { promotionDecision, promotionPreviewNote } from "./buildkit/promotion";
 import { contentTagFromHash } from "./buildkit/refs";
-import { allResolved, firstKnown } from "./common/outputs";
+import { allResolved, checkedInput, firstKnown } from "./common/outputs";
 import { ReportTarget, ReportedError } from "./common/reported-error";
 import type { KnownImageSize } from "./common/size-basis";
 import type { CostEstimate } from "./cost";
@@ -31,7 +31,8 @@ import {
   type CostGuardrailStatus,
   type CostGuardrailsVerdict,
 } from "./review";
-import { regionFromProvider } from "./settings/cost";
+import { resolvedSettings } from "./settings/arg-names";
+import { checkReplicationRegion, regionFromProvider } from "./settings/cost";
 import { pipelineCostInput } from "./settings/cost-input";
 import { resolvePipelineSettings, type EcrImagePipelineArgs } from "./settings/pipeline";
 import { evaluateSizeBudget, type SizeBudgetVerdict } from "./size/budget";
@@ -125,14 +126,40 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     const stop = (message: string): ReportedError =>
       new ReportedError(`EcrImagePipeline ${name}: ${message}`).reportedOn(this);
 
+    // The region priced, and the repository's: `costRegion`, else the AWS provider's. The provider's
+    // region may come back without a value too: regionFromProvider falls back with a note. Replicating
+    // to it is refused when it resolves (a plain costRegion was checked by the resolver).
+    const region = checkedInput(
+      settings.costRegion ??
+        pulumi.output(
+          aws.getRegion({}, { parent: this }).then(
+            (result) => providerRegion(regionFromProvider(result), this),
+            () => providerRegion(regionFromProvider(undefined), this),
+          ),
+        ),
+      (resolved) =>
+        checkReplicationRegion(
+          "EcrImagePipeline",
+          resolved,
+          settings.replicationRegions,
+          settings.costRegion === undefined ? "the AWS provider's region" : "costRegion",
+        ),
+      report,
+    );
+
     // The Output-valued args, checked as they resolve: every child waits for them, so nothing is
-    // registered for a bad one (issue 18 item 4).
+    // registered for a bad one (issue 18 item 4). The region only with replication (its only check).
     const inputsChecked = allResolved([
       settings.repository.pullPrincipalArns,
+      settings.repository.repositoryName,
       build.network,
       build.buildArgs,
       build.secrets,
       settings.costRegion,
+      build.context,
+      build.dockerfile,
+      build.target,
+      ...(settings.replicationRegions.length > 0 ? [region] : []),
     ]);
 
     // Children are not exposed as properties: component outputs must be values or provider resources
@@ -203,15 +230,6 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
     // ---- What the cost is priced from (issue 10, 18 item 2): region, layers, scanning. ----
 
-    // The provider's region may come back without a value too: regionFromProvider falls back with a note.
-    const region =
-      settings.costRegion ??
-      pulumi.output(
-        aws.getRegion({}, { parent: this }).then(
-          (result) => providerRegion(regionFromProvider(result), this),
-          () => providerRegion(regionFromProvider(undefined), this),
-        ),
-      );
     // The estimate's layer structure (kept in its state, so the `ecr` basis after deploy uses it too).
     // Unknown (an estimate state written before these outputs existed keeps its old outputs for an unchanged
     // image, and a missing output is unknown in preview, @pulumi/pulumi runtime/rpc.js) counts as "not
@@ -336,14 +354,14 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
 
     const image = new BuildKitImage(
       `${name}-image`,
-      {
+      resolvedSettings({
         ...build,
         repositoryUrl: repository.repositoryUrl,
         registryId: repository.registryId,
         dockerfile,
         contentTag,
         promoteWhen,
-      },
+      }),
       { parent: this, dependsOn: dependsOnAll(inputsChecked, pushGate) },
     );
 

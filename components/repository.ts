@@ -43,7 +43,7 @@ export class EcrRepository extends pulumi.ComponentResource {
     for (const warning of settings.registryScanning.warnings) pulumi.log.warn(warningLine(warning), this);
     // An Output-valued arg is checked when it resolves: the repository waits for it, so nothing is
     // registered for a bad one (issue 18 item 4).
-    const checked = allResolved([settings.pullPrincipalArns]);
+    const checked = allResolved([settings.pullPrincipalArns, settings.repositoryName]);
 
     this.repository = new aws.ecr.Repository(
       name,

@@ -29,8 +29,11 @@ export const COST_LIMITS = {
 export function describeValue(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint" || value === undefined) return String(value);
   if (typeof value === "function") return "a function";
+  if (isPendingValue(value)) return PENDING_TEXT;
   try {
-    const json = JSON.stringify(value);
+    // An Output inside a list or map: JSON.stringify would call its toJSON, which returns the SDK's
+    // "Calling [toJSON] on an [Output<T>] is not supported…" paragraph (and may throw in a later SDK).
+    const json = JSON.stringify(withoutPending(value, 0));
     if (json !== undefined) return json;
   } catch {
     // Not JSON (a cycle): what String() says, below.
@@ -40,6 +43,35 @@ export function describeValue(value: unknown): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+/** How describeValue shows an Output or a Promise given where a plain value is needed. */
+const PENDING_TEXT =
+  "an Output (its value is only known when it resolves; this argument takes a plain value)";
+
+/**
+ * Whether `value` is a Pulumi Output (duck-typed on the SDK's `__pulumiOutput` marker, output.ts
+ * `Output.isInstance`: the cost model does not import the Pulumi runtime) or a Promise.
+ */
+function isPendingValue(value: unknown): boolean {
+  if (value instanceof Promise) return true;
+  if (value === null || typeof value !== "object") return false;
+  try {
+    return (value as { __pulumiOutput?: unknown }).__pulumiOutput === true;
+  } catch {
+    return false;
+  }
+}
+
+/** `value` with every Output or Promise in a plain list or map replaced by "<Output>", for JSON. */
+function withoutPending(value: unknown, depth: number): unknown {
+  if (isPendingValue(value)) return "<Output>";
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => withoutPending(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, withoutPending(item, depth + 1)]),
+  );
 }
 
 /** A finite number at least `min` and at most the field's limit; returns it so callers can assign. */

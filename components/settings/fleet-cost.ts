@@ -14,7 +14,8 @@ import {
   type FleetRepository,
   type RegistrySetting,
 } from "../fleet";
-import { booleanArg } from "./args";
+import { unknownArgProblems } from "./arg-names";
+import { booleanArg, throwFirstProblem } from "./args";
 
 /** Several pipelines' repositories and estimates, added up to one bill per account and region. */
 export interface EcrFleetCostArgs {
@@ -77,6 +78,7 @@ function checkMember(caller: string, name: string, output: unknown): void {
  * the members are known.
  */
 export function resolveFleetCostSettings(args: EcrFleetCostArgs, caller: string): FleetCostSettings {
+  throwFirstProblem(caller, unknownArgProblems("EcrFleetCost", args));
   const members = args.members as unknown;
   if (
     typeof members !== "object" ||

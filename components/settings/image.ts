@@ -21,6 +21,7 @@ import type { ReportTarget } from "../common/reported-error";
 import { CONTENT_TAG_PREFIX, DEPLOYED_TAG_PREFIX, IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../common/tags";
 import { planTagMutability, type TagConventions, type TagMutabilityPlan } from "../buildkit/tag-policy";
 import { describeValue } from "../cost/validate";
+import { resolvedSettings, unknownArgProblems } from "./arg-names";
 import { booleanArg, oneOf, stringListArg, throwFirstProblem, validateCacheTag } from "./args";
 import { checkBuildFiles } from "./build-files";
 import { credentialBuildArgProblems, secretMountProblems, type SecretMountCheck } from "./build-secrets";
@@ -28,20 +29,25 @@ import { networkProblems } from "./input-checks";
 
 /** How the image is built: shared by BuildKitImage and EcrImagePipeline (one definition, one doc). */
 export interface ImageBuildSettings {
-  /** Build context directory. */
+  /**
+   * Build context directory (relative to the directory the program runs in, or absolute). Required. It
+   * must exist: checked before anything is registered, or when it resolves if an Output (with
+   * `dockerfile` and `target`), before any child is registered.
+   */
   context: pulumi.Input<string>;
   /**
-   * Path of the Dockerfile.
+   * Path of the Dockerfile; it must be a readable file (an Output: checked when it resolves).
    * @default "<context>/Dockerfile"
    */
   dockerfile?: pulumi.Input<string>;
   /**
-   * Stage of a multi-stage Dockerfile to build.
+   * Stage of a multi-stage Dockerfile to build; it must be one of its named stages (an Output: checked
+   * when it resolves).
    * @default undefined (the last stage)
    */
   target?: pulumi.Input<string>;
   /**
-   * Build arguments (`ARG`). They end up in the image's history and in plain text in the Pulumi state,
+   * Build arguments (`ARG`), each value a string. They end up in the image's history and in plain text in the Pulumi state,
    * so one whose name or value looks like a credential (a name with TOKEN, SECRET, PASSWORD or ending in
    * `_KEY`; a URL with a password; a token or AWS secret key shape) is rejected: pass it in `secrets`
    * and read it with `RUN --mount=type=secret`, or list a false positive in `nonSecretBuildArgs`.
@@ -241,6 +247,8 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
   caller: string,
   report?: ReportTarget,
 ): ImageSettingsResolved<A> {
+  // Its own args only when BuildKitImage is what the user called (EcrImagePipeline checks its own).
+  if (caller === "BuildKitImage") throwFirstProblem(caller, unknownArgProblems(caller, args));
   // Checked before it is spread: `platforms: 0` threw a TypeError ("not iterable") instead of naming it.
   const platforms = Array.isArray(args.platforms ?? []) ? [...(args.platforms ?? [DEFAULT_PLATFORM])] : [];
   if (platforms.length === 0) {
@@ -301,6 +309,7 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
   );
   const buildArgs = checkedBuildArgs(caller, args.buildArgs, nonSecretBuildArgs, report);
   const files = checkBuildFiles(args, caller);
+  const buildFiles = checkedBuildFiles(caller, args, report);
   // The secrets' ids against the Dockerfile's mounts: a plain map's ids are known now (its values may
   // be Outputs: only the ids count), warnings too; a whole map that is an Output is checked when it
   // resolves (errors only: nothing can be logged from there).
@@ -334,7 +343,8 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
     (tag) => checkTag(caller, "contentTag", tag, cacheTag),
     report,
   );
-  return {
+  // Marked resolved: handed to BuildKitImage as its args, its keys are not checked as arg names again.
+  return resolvedSettings({
     ...args,
     ...resolved,
     buildOnPreview: (args.buildOnPreview ?? true) as Exclude<A["buildOnPreview"], undefined> | true,
@@ -343,7 +353,37 @@ export function resolveImageSettings<A extends ImageDefaultsInput>(
     buildArgs: buildArgs as A["buildArgs"],
     secrets: secrets as A["secrets"],
     contentTag: contentTag as A["contentTag"],
-  };
+    context: buildFiles.context as A["context"],
+    dockerfile: buildFiles.dockerfile as A["dockerfile"],
+    target: buildFiles.target as A["target"],
+  });
+}
+
+/**
+ * `context`, `dockerfile` and `target` when one is an Output: checked as checkBuildFiles checks plain
+ * ones (./build-files.ts) once all three resolve, the error naming the arg and reported on the component;
+ * each Output is replaced by its checked one, so the children that wait for it (EcrImagePipeline's
+ * `allResolved`) are not registered for a bad one. Before, an Output context that did not exist failed in
+ * the build's `cacheFrom` as `error serializing property "outputs": … "cacheFrom": …`, after five resources
+ * were registered (new-user trial, 2026-12-06).
+ */
+function checkedBuildFiles(
+  caller: string,
+  args: { context?: unknown; dockerfile?: unknown; target?: unknown },
+  report: ReportTarget | undefined,
+): { context: unknown; dockerfile: unknown; target: unknown } {
+  const given = { context: args.context, dockerfile: args.dockerfile, target: args.target };
+  if (!isPending(given)) return given;
+  const checked = checkedInput(
+    given,
+    (files) => {
+      checkBuildFiles(files, caller);
+    },
+    report,
+  ) as pulumi.Output<{ context: unknown; dockerfile: unknown; target: unknown }>;
+  const pick = (key: "context" | "dockerfile" | "target"): unknown =>
+    isPending(given[key]) ? checked.apply((files) => files[key]) : given[key];
+  return { context: pick("context"), dockerfile: pick("dockerfile"), target: pick("target") };
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
@@ -408,18 +448,44 @@ function checkedBuildArgs(
     const plain = Object.fromEntries(
       Object.entries(buildArgs ?? {}).map(([name, value]) => [name, isPending(value) ? undefined : value]),
     );
+    throwFirstProblem(caller, buildArgValueProblems(plain));
     throwFirstProblem(caller, credentialBuildArgProblems(plain, nonSecretBuildArgs));
   }
   if (!isPending(buildArgs)) return buildArgs;
   return checkedInput(
     buildArgs,
-    (values) =>
+    (values) => {
+      throwFirstProblem(caller, buildArgValueProblems((values ?? {}) as Record<string, unknown>));
       throwFirstProblem(
         caller,
         credentialBuildArgProblems((values ?? {}) as Record<string, unknown>, nonSecretBuildArgs),
-      ),
+      );
+    },
     report,
   );
+}
+
+/**
+ * A build arg's value is a string (docker-build's `buildArgs` is a map of strings, `docker build
+ * --build-arg NAME=value`): a number or boolean (`PYTHON_VERSION: 3.12`) went to the provider as it was
+ * and failed there, after the repository was created (new-user trial, 2026-12-06). Undefined (an
+ * Output not yet known) is left to its own check.
+ */
+export function buildArgValueProblems(values: Record<string, unknown>): ArgumentProblem[] {
+  const problems: ArgumentProblem[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined || typeof value === "string") continue;
+    const asString =
+      typeof value === "number" || typeof value === "boolean" ? ` (${JSON.stringify(String(value))})` : "";
+    // A name that is not an ARG name (quotes, spaces) is shown in the problem, not in the arg's path.
+    const simple = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name);
+    problems.push({
+      argument: simple ? `buildArgs.${name}` : "buildArgs",
+      problem: `${simple ? "" : `${JSON.stringify(name)}: `}got ${describeValue(value)}, not a string`,
+      fix: `Write the value as a string${asString}: build args are passed as text (--build-arg NAME=<value>).`,
+    });
+  }
+  return problems;
 }
 
 /** Secrets mounted but not passed (errors) and passed but not mounted (warnings); none without the Dockerfile. */

@@ -17,6 +17,7 @@ import type { PullBytes, RescanDuration } from "../cost/types";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, defaultUsageProfile, type UsageProfile } from "../cost/usage";
 import { STEADY_STATE_LIMITS } from "../lifecycle";
 import { CostGuardrailAction, MAX_GUARDRAIL_PERCENT, checkCostGuardrailSettings } from "../review/guardrails";
+import { unknownArgProblems } from "./arg-names";
 import { booleanArg, isFiniteNonNegative, numberArg, oneOf, stringListArg, throwFirstProblem } from "./args";
 import { PRICED_REGIONS, checkCostRegions } from "./cost";
 import { budgetProblems, costRegionProblems } from "./input-checks";
@@ -348,6 +349,7 @@ export function resolvePipelineSettings<A extends PipelineDefaultsInput>(
   name: string,
   report?: ReportTarget,
 ): PipelineSettings<A> {
+  throwFirstProblem(caller, unknownArgProblems("EcrImagePipeline", args));
   const own = resolvePipelineDefaults(args, caller);
   const image = resolveImageSettings(args, caller, report);
   // One build pushes an image per platform (plus an index): the lifecycle preset counts them all. The

@@ -18,7 +18,8 @@ import {
   type ReplicationRule,
   type RepositoryCreationTemplateInputs,
 } from "../registry";
-import { isFiniteNonNegative, numberArg, oneOf } from "./args";
+import { isFiniteNonNegative, numberArg, oneOf, throwFirstProblem } from "./args";
+import { replicationRegionProblems } from "./cost";
 
 /** The registry-level fields of EcrImagePipelineArgs. */
 export interface RegistryCostSettings {
@@ -44,7 +45,8 @@ export interface RegistryCostSettings {
   /**
    * Compressed bytes of the base images this pipeline pulls through a pull-through cache rule
    * (EcrRegistryDefaults `pullThroughCacheImages`), priced as `pull-through cache storage` and attributed
-   * to this repository (EcrFleetCost counts the cache once when given its repositories).
+   * to this repository (EcrFleetCost counts the cache once when given its repositories). 0, or at least
+   * 1 MiB (less is MiB or MB written as bytes).
    * @default 0
    */
   pullThroughCacheBytes?: number;
@@ -149,12 +151,10 @@ export function resolveRegistryCostSettings(
     }
     if (typeof context.repositoryName === "string") checkNamespace(caller, context.repositoryName);
   }
-  if (typeof context.costRegion === "string" && context.replicationRegions.includes(context.costRegion)) {
-    throw new InvalidArgumentError(
+  if (typeof context.costRegion === "string") {
+    throwFirstProblem(
       caller,
-      "replicationRegions",
-      `${JSON.stringify(context.costRegion)} is the repository's own region (costRegion)`,
-      "Replicate to other regions only: ECR replication within one account needs another region.",
+      replicationRegionProblems(context.costRegion, context.replicationRegions, "costRegion"),
     );
   }
   const replicaHorizonMonths = numberArg(
@@ -189,6 +189,17 @@ export function resolveRegistryCostSettings(
     (value) => isFiniteNonNegative(value) && value <= COST_LIMITS.bytes,
     `Use a number of bytes from 0 to ${COST_LIMITS.bytes} (1 PiB).`,
   );
+  // Compressed base images are megabytes: under 1 MiB is MiB written as bytes, as for maxImageSizeBytes
+  // (new-user trial, 2026-12-06: pullThroughCacheBytes: 200 priced 200 bytes of cache).
+  if (pullThroughCacheBytes > 0 && pullThroughCacheBytes < 2 ** 20) {
+    const amount = pullThroughCacheBytes;
+    throw new InvalidArgumentError(
+      caller,
+      "pullThroughCacheBytes",
+      `${amount} bytes is under 1 MiB, smaller than any base image: MiB or MB written as bytes, most likely`,
+      `Write it in bytes: ${amount} * 1024 ** 2 (${Math.round(amount * 2 ** 20)}) for ${amount} MiB, or ${amount} * 1000 ** 2 (${Math.round(amount * 1e6)}) for ${amount} MB; 0 when nothing is pulled through the cache.`,
+    );
+  }
   return {
     replicaRetention,
     replicaHorizonMonths,

@@ -16,7 +16,8 @@ import {
   type ReplicationRule,
   type RepositoryCreationTemplateInputs,
 } from "../registry";
-import { booleanArg, isPositiveInteger, numberArg } from "./args";
+import { resolvedSettings, unknownArgProblems } from "./arg-names";
+import { booleanArg, isPositiveInteger, numberArg, throwFirstProblem } from "./args";
 import { resolveRepositorySettings } from "./repository";
 
 /**
@@ -145,6 +146,7 @@ export function resolveRegistryDefaultsSettings(
   caller: string,
   name: string,
 ): RegistryDefaultsSettings {
+  throwFirstProblem(caller, unknownArgProblems("EcrRegistryDefaults", args));
   for (const argument of PLAIN_ARGS) {
     if (holdsPending(args[argument])) {
       throw new InvalidArgumentError(
@@ -229,7 +231,8 @@ export function resolveRegistryDefaultsSettings(
       blobMounting,
     }),
   );
-  return { ...args, blobMounting, pullThroughCacheUntaggedDays, plan };
+  // Marked resolved: resolving it again (its own keys and `plan`) checks no arg names.
+  return resolvedSettings({ ...args, blobMounting, pullThroughCacheUntaggedDays, plan });
 }
 
 /** Runs a pure step, turning its InvalidInputError into an InvalidArgumentError for `caller`. */

@@ -8,11 +8,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { planTagMutability } from "../buildkit/tag-policy";
 import type { RegistryScanFrequency } from "../common/enums";
+import type { ArgumentProblem } from "../common/argument-problem";
 import { InvalidArgumentError } from "../common/errors";
 import { checkedInput } from "../common/outputs";
 import type { ReportTarget } from "../common/reported-error";
 import { DEPLOYED_TAG_PREFIX, PROTECTED_TAG_PREFIXES } from "../common/tags";
 import { ScanningMode } from "../cost/types";
+import { describeValue } from "../cost/validate";
 import {
   LifecyclePresetName,
   buildLifecyclePreset,
@@ -31,6 +33,7 @@ import {
   throwFirstProblem,
   validateCacheTag,
 } from "./args";
+import { resolvedSettings, unknownArgProblems } from "./arg-names";
 import { tagConventions } from "./image";
 import { autoNamedRepositoryProblems } from "./input-checks";
 import { checkPullPrincipalArns } from "./pull-policy";
@@ -39,7 +42,9 @@ import { planRegistryScanning, type RegistryScanningPlan } from "./registry-scan
 /** How the repository is set up: shared by EcrRepository and EcrImagePipeline (one definition, one doc). */
 export interface RepositorySettings {
   /**
-   * Repository name (lower case; `/` groups it into a namespace, e.g. `team/app`).
+   * Repository name (lower case; `/` groups it into a namespace, e.g. `team/app`), not its URL
+   * (`<account>.dkr.ecr.<region>.amazonaws.com/…` is refused with the name to use). An Output is checked
+   * when it resolves, before the repository is registered.
    * @default the component name plus a random suffix (Pulumi auto-naming)
    */
   repositoryName?: pulumi.Input<string>;
@@ -219,19 +224,20 @@ export function resolveRepositorySettings<A extends RepositoryDefaultsInput>(
   name: string,
   options: RepositoryResolveOptions = {},
 ): RepositorySettingsResolved<A> {
+  // Its own args only when EcrRepository is what the user called (EcrImagePipeline checks its own).
+  if (caller === "EcrRepository") throwFirstProblem(caller, unknownArgProblems(caller, args));
   // Unset: Pulumi auto-names it from the logical name, case kept; ECR rejects upper case.
   throwFirstProblem(
     caller,
     autoNamedRepositoryProblems(name, options.logicalName ?? name, args.repositoryName),
   );
-  if (typeof args.repositoryName === "string" && !REPOSITORY_NAME.test(args.repositoryName)) {
-    throw new InvalidArgumentError(
-      caller,
-      "repositoryName",
-      `${JSON.stringify(args.repositoryName)} is not a valid ECR repository name`,
-      "Use 2-256 lower-case letters, digits and '.', '_', '-' or '/' separators (e.g. \"team/app\").",
-    );
-  }
+  // Checked now when plain, when it resolves when an Output (EcrImagePipeline's children and the
+  // repository wait for it): ECR would refuse it at CreateRepository, after the other resources.
+  const repositoryName = checkedInput(
+    args.repositoryName,
+    (value) => throwFirstProblem(caller, repositoryNameProblems(value)),
+    options.report,
+  );
   const cacheTag = validateCacheTag(caller, args.cacheTag);
   const platformsPerImage = numberArg(
     caller,
@@ -303,16 +309,49 @@ export function resolveRepositorySettings<A extends RepositoryDefaultsInput>(
     lifecyclePolicyText,
     lifecycleWarnings: problems.filter((p) => p.severity === "warning"),
   };
-  return {
+  // Marked resolved: handed to EcrRepository as its args, its keys are not checked as arg names again.
+  return resolvedSettings({
     ...args,
     ...resolved,
+    repositoryName: repositoryName as A["repositoryName"],
     // Checked now when plain, when it resolves when an Output: named for the caller, shown on its component.
     pullPrincipalArns: checkedInput(
       args.pullPrincipalArns,
       (arns) => checkPullPrincipalArns(caller, arns),
       options.report,
     ),
-  };
+  });
+}
+
+/**
+ * `repositoryName` as ECR's CreateRepository accepts it (REPOSITORY_NAME), and not a repository URL or
+ * image reference pasted in: `123456789012.dkr.ecr.us-east-1.amazonaws.com/orders` matches ECR's
+ * pattern (dots are separators), so ECR would create a repository with that whole string as its name
+ * and every push to `<registry>/orders` would miss it (new-user trial, 2026-12-06).
+ */
+export function repositoryNameProblems(value: unknown): ArgumentProblem[] {
+  const fix = "Use 2-256 lower-case letters, digits and '.', '_', '-' or '/' separators (e.g. \"team/app\").";
+  if (typeof value !== "string" || !REPOSITORY_NAME.test(value)) {
+    return [
+      {
+        argument: "repositoryName",
+        problem: `${describeValue(value)} is not a valid ECR repository name`,
+        fix,
+      },
+    ];
+  }
+  const registry = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\//.exec(value);
+  if (registry !== null) {
+    const name = value.slice(registry[0].length);
+    return [
+      {
+        argument: "repositoryName",
+        problem: `${JSON.stringify(value)} is a repository URL (registry ${registry[0].slice(0, -1)}), not a repository name: ECR would name a repository with the whole string`,
+        fix: `Use the name after the registry host, ${JSON.stringify(name)}.`,
+      },
+    ];
+  }
+  return [];
 }
 
 /**

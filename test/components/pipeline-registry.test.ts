@@ -198,7 +198,7 @@ const BAD: [what: string, args: Record<string, unknown>, message: string][] = [
   [
     "a replication region without a rate card",
     { replicationRegions: ["af-south-1"] },
-    'EcrImagePipeline: invalid argument "replicationRegions": "af-south-1" has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md). Use one of the priced regions: ap-northeast-1, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, eu-west-2, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2; or leave costRegion unset to price the AWS provider\'s region (an unpriced one falls back to us-east-1 rates, with a note in the cost report).',
+    'EcrImagePipeline: invalid argument "replicationRegions": "af-south-1" has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md). Replicate to one of the priced regions: ap-northeast-1, ap-south-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, eu-west-2, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2; a replica in a region without a rate card could not be priced.',
   ],
   [
     "archive restores with a lifecycle policy that archives nothing",
@@ -247,8 +247,8 @@ describe("EcrImagePipeline: registry-level args checked before anything is regis
     );
   }
 
-  it("the provider's region as a replication region: the rule fails when the region is known, naming replicationRegions", async () => {
-    installMocks();
+  it("the provider's region as a replication region: fails when the region is known, naming replicationRegions, before any child", async () => {
+    const rec = installMocks();
     const p = new EcrImagePipeline("web", {
       context: hello,
       repositoryName: "team/web",
@@ -256,9 +256,15 @@ describe("EcrImagePipeline: registry-level args checked before anything is regis
     });
     const error = await rejectionOf(p.replicationRule);
     assert.ok(error instanceof InvalidArgumentError, String(error));
+    // The same message as for a plain costRegion (above); before the new-user trial of 2026-12-06 it was
+    // found only when the rule was computed, after the repository and the image were registered.
     assert.equal(
       error.message,
-      'EcrImagePipeline: invalid argument "replicationRegions": replicationRegions[0] "us-east-1" is the repository\'s own region in the same account: replication needs another region or another account. Replicate to other priced regions only.',
+      'EcrImagePipeline: invalid argument "replicationRegions": "us-east-1" is the repository\'s own region (the AWS provider\'s region). Replicate to other regions only: ECR replication within one account needs another region.',
+    );
+    assert.deepEqual(
+      rec.resources.map((r) => r.type),
+      ["ecr-pipeline:index:EcrImagePipeline"],
     );
   });
 

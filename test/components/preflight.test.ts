@@ -31,7 +31,7 @@ const pipelineCases: Case<EcrImagePipelineArgs>[] = [
   [
     "a replication region without a rate card",
     { replicationRegions: ["us-west-2", "af-south-1"] },
-    `EcrImagePipeline: invalid argument "replicationRegions": "af-south-1" has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md). Use one of the priced regions: ${priced}; or leave costRegion unset to price the AWS provider's region (an unpriced one falls back to us-east-1 rates, with a note in the cost report).`,
+    `EcrImagePipeline: invalid argument "replicationRegions": "af-south-1" has no rate card (prices are data in components/cost/pricing.ts, docs/PRICING.md). Replicate to one of the priced regions: ${priced}; a replica in a region without a rate card could not be priced.`,
   ],
   [
     "an invalid extra tag",

@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
+import * as path from "node:path";
 import type { MeasuredLayers } from "../../components/cost/storage";
 import { pipelineCostInput, usageProfileOf } from "../../components/settings/cost-input";
 import { resolvePipelineSettings } from "../../components/settings/pipeline";
 
+const context = path.join(__dirname, "..", "fixtures", "contexts", "hello");
+
 /** Plain args that set every field the cost input reads to something other than its default. */
 const ARGS = {
+  context,
   repositoryName: "platform/app",
   lifecyclePreset: "staging" as const,
   scanningMode: "enhanced" as const,
@@ -25,7 +29,7 @@ const ARGS = {
   applyFreeTier: true,
   replicaRetention: "policy" as const,
   replicaHorizonMonths: 6,
-  pullThroughCacheBytes: 1234,
+  pullThroughCacheBytes: 80 * 1024 ** 2,
   estimateSize: false,
 };
 
@@ -67,7 +71,7 @@ describe("the cost input of EcrImagePipeline and npm start (settings/cost-input.
       replicaRetention: "policy",
       replicaHorizonMonths: 6,
       archiveRestoresPerMonth: 0,
-      pullThroughCacheBytes: 1234,
+      pullThroughCacheBytes: 80 * 1024 ** 2,
     });
   });
 
@@ -83,7 +87,7 @@ describe("the cost input of EcrImagePipeline and npm start (settings/cost-input.
   });
 
   it("the defaults: scanning as the account declares it, no replicas, no archive restores, no cached bases", () => {
-    const defaults = resolvePipelineSettings({ estimateSize: false }, "EcrImagePipeline", "app");
+    const defaults = resolvePipelineSettings({ context, estimateSize: false }, "EcrImagePipeline", "app");
     const size = { bytes: 1, basis: "ecr" as const, note: "" };
     const input = pipelineCostInput(defaults, { size, region: "us-east-1", policy: "{}", layers: undefined });
     assert.deepEqual(

@@ -172,12 +172,17 @@ describe("settings resolvers: resolving twice gives the same settings (fast-chec
   });
 
   it("the settings EcrImagePipeline hands its children resolve to themselves in the children", () => {
-    const arb = fc.tuple(repositoryArgs, imageArgs, pipelineOwnArgs).map(([repository, image, own]) => ({
-      context: path.join(contexts, "hello"),
-      ...repository,
-      ...image,
-      ...own,
-    }));
+    // Without EcrRepository's and BuildKitImage's own args (the pipeline sets them itself, and refuses
+    // them as args it does not declare: settings/arg-names.ts).
+    const arb = fc.tuple(repositoryArgs, imageArgs, pipelineOwnArgs).map(([repository, image, own]) => {
+      const {
+        platformsPerImage: _count,
+        mutableTags: _moving,
+        ...repositoryOnly
+      } = repository as Record<string, unknown>;
+      const { contentTag: _tag, ...imageOnly } = image as Record<string, unknown>;
+      return { context: path.join(contexts, "hello"), ...repositoryOnly, ...imageOnly, ...own };
+    });
     const resolved = property(arb, "EcrImagePipeline", (args) => {
       const settings = resolvePipelineSettings(args as never, "EcrImagePipeline", "web");
       assert.deepEqual(resolvePipelineSettings(args as never, "EcrImagePipeline", "web"), settings);
@@ -195,7 +200,7 @@ describe("settings resolvers: resolving twice gives the same settings (fast-chec
   });
 
   it("each default is the one written in the resolver (platforms: buildkit/platforms.ts DEFAULT_PLATFORM)", () => {
-    assert.deepEqual(resolveImageSettings({}, "BuildKitImage").platforms, [DEFAULT_PLATFORM]);
+    assert.deepEqual(resolveImageSettings({}, "EcrImagePipeline").platforms, [DEFAULT_PLATFORM]);
     const settings = resolvePipelineSettings(
       { context: path.join(contexts, "hello") },
       "EcrImagePipeline",
@@ -287,7 +292,7 @@ describe("an Output arg is checked when it resolves, named for the component the
       },
     );
     const cacheTagged = resolveImageSettings(
-      { contentTag: pulumi.output("buildcache-arm64") },
+      { contentTag: pulumi.output("buildcache-arm64"), repositoryUrl: "r", context: twoStage },
       "BuildKitImage",
     );
     assert.equal(
