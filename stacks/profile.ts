@@ -19,6 +19,7 @@ import { CostGuardrailAction } from "../components/review/guardrails";
 import { LIFECYCLE_PRESET_NAMES, SCANNING_MODES } from "../components/settings/repository";
 import { USAGE_CHOICES, USAGE_COUNT_KEYS, type UsageCountKey } from "../components/cost/usage";
 import { ReplicaRetention } from "../components/cost/types";
+import { editDistance } from "../components/common/edit-distance";
 
 const COST_GUARDRAIL_ACTIONS: readonly CostGuardrailAction[] = Object.values(CostGuardrailAction);
 
@@ -242,22 +243,6 @@ export function closestKey(key: string, known: readonly string[]): string {
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**

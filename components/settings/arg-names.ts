@@ -10,6 +10,7 @@
  * tools/args-table.ts (the README's tables) and fails when a list and its interface differ.
  */
 import type { ArgumentProblem } from "../common/argument-problem";
+import { editDistance } from "../common/edit-distance";
 
 const REPOSITORY_SETTINGS = [
   "repositoryName",
@@ -206,22 +207,4 @@ function commonPrefixLength(a: string, b: string): number {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
-}
-
-/** Levenshtein distance (keys are short: an arg name is under 40 characters). */
-function editDistance(a: string, b: string): number {
-  if (a.length > 100 || b.length > 100) return Math.max(a.length, b.length);
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
