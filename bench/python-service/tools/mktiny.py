@@ -22,15 +22,16 @@ usage: mktiny.py APP.py OUTDIR
 4. copy the python binary, the traced extension modules (lib-dynload/*.so and any .so from
    dist-packages) and the ldd closure of all of them, /etc/passwd+group for a non-root user.
 
-Bytes each step saves on seed 000's service (uncompressed layer tar 25,323,520 -> 21,657,600 bytes,
-each figure measured with only that step undone): botocore's data 3,048,311 -> 180,741 (only the files
-the client opens, gzipped: -2,867,570); -OO instead of plain bytecode: zip -548,022; modules that run
-frozen left out of the zip: -153,363; deflate level 9 instead of zlib's default 6: -36,459; one CA
-bundle, the one botocore uses (Debian's, via certifi), instead of botocore's unused cacert.pem: -46,009
-(and TLS verification now finds its bundle: before, certifi pointed at a file the image lacked).
-botocore's code as sourceless .pyc costs +15,485 over its .py sources and saves compiling 63 modules
-at every start. `strip --strip-unneeded` and `--strip-all` save 0 bytes on every ELF file here (Debian
-ships them stripped), so there is no strip step.
+Bytes each step saves on seed 000's service (the closure's layer tar: 25,323,520 -> 21,657,600 bytes;
+zip figures measured by undoing only that step, file figures as the difference of the files replaced):
+botocore's data, only the files the client opens, gzipped: 3,036,023 -> 168,453 bytes (-2,867,570);
+-OO instead of plain bytecode: zip -548,022; modules that run frozen left out of the zip: -153,363;
+deflate level 9 instead of zlib's default 6: -36,459; one CA bundle, the one botocore uses (Debian's,
+via certifi), instead of botocore's unused cacert.pem: -46,009 (and TLS verification now finds its
+bundle: before, certifi pointed at a file the image lacked). The 63 on-disk modules (botocore,
+markupsafe) as sourceless .pyc cost +15,485 over their .py sources and save compiling them at every
+start. `strip --strip-unneeded` and `--strip-all` save 0 bytes on every ELF file here (Debian ships
+them stripped), so there is no strip step.
 """
 import gzip
 import http.client
@@ -92,8 +93,8 @@ EXTRA_DATA = {"botocore": ["data/s3/2006-03-01/paginators-1.json", "data/s3/2006
 ALWAYS = ["encodings.utf_8", "encodings.ascii", "encodings.latin_1", "encodings.idna",
           "encodings.aliases", "traceback", "linecache", "tokenize", "token"]
 
-# Bytecode as `python -OO` writes it: docstrings and asserts out (measured on this service: the zip
-# 3,764,683 -> see the Dockerfile's comment). Nothing the service runs reads a docstring or relies on assert.
+# Bytecode as `python -OO` writes it: docstrings and asserts out (-548,022 bytes of zip here). The
+# self-test below and the benchmark's smoke test run this bytecode: nothing the service runs needs them.
 OPTIMIZE = 2
 
 
