@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { instructionLayers, parseReportArgs } from "../../tools/report";
-import { parseReport, targetChecks, type VariantResult, SEED_VARIANTS } from "../../tools/bench-seeds";
+import {
+  distinctPercents,
+  parseReport,
+  targetChecks,
+  type VariantResult,
+  SEED_VARIANTS,
+} from "../../tools/bench-seeds";
 
 describe("npm start: findings with the bytes of their line's layer", () => {
   let dir: string;
@@ -128,5 +134,20 @@ describe("bench:seeds: reading npm start's report and judging the targets", () =
       worse.map((check) => check.met),
       [false, false, false],
     );
+    // Seed 001's claim (1.2 GB -> 8 MB, 99.333%) against a measurement that rounds to the same 99.3%.
+    const close = targetChecks([result("000-naive", 3_044_200_000), result("001-scratch", 21_700_000)]);
+    assert.deepEqual(close[0], {
+      seed: "001",
+      target: "001-scratch removes more than the seed's claimed 99.33%",
+      measured: "99.29%",
+      met: false,
+    });
+  });
+
+  it("distinctPercents adds decimals only while two percentages print the same", () => {
+    assert.deepEqual(distinctPercents(0.9, 0.89), ["90.0%", "89.0%"]);
+    assert.deepEqual(distinctPercents(1 - 8 / 1200, 1 - 21.7 / 3044.2), ["99.33%", "99.29%"]);
+    assert.deepEqual(distinctPercents(0.99331, 0.99334), ["99.331%", "99.334%"]);
+    assert.deepEqual(distinctPercents(0.5, 0.5), ["50.0%", "50.0%"]);
   });
 });
