@@ -19,6 +19,7 @@
 //
 //   npm run bench:scale -- [--services 10] [--rounds 3] [--max-load 2] [--load-wait 600] [--write]
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { delimiter, join } from "node:path";
 import { hashBuildContext } from "../components/buildkit/context-hash";
 import { imageSizeEstimateProvider } from "../components/size/estimate-resource";
@@ -40,6 +41,14 @@ import {
 } from "./lib/dynamic-provider-host";
 import { engineClient, withTestEngine } from "./lib/engine";
 import { runCommand } from "./lib/process";
+import {
+  buildKind,
+  parseShimLine,
+  renderTimingTable,
+  scenarioTiming,
+  type DockerCommand,
+  type ScenarioTiming,
+} from "./lib/scale-timing";
 
 const WORK = join(WORK_DIR, "scale");
 const SHIM_DIR = join(WORK, "shim");
@@ -47,19 +56,35 @@ const SHIM_LOG = join(WORK, "docker-calls.log");
 
 const log = benchLogger("bench:scale");
 
-/** A `docker` first on PATH that logs each command line, then runs the real client. */
+/**
+ * A `docker` first on PATH that runs the real client and then logs the command line with its start and
+ * end (ms since the epoch, GNU date's `%3N`) and exit code (tools/lib/scale-timing.ts `shimLine`), so
+ * the bench counts the builds and times each of them. A command killed with its process group (the
+ * estimate's timeout) leaves no line.
+ */
 function installShim(): void {
   mkdirSync(SHIM_DIR, { recursive: true });
   const shim = join(SHIM_DIR, "docker");
-  writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${SHIM_LOG}'\nexec '${engineClient()}' "$@"\n`);
+  writeFileSync(
+    shim,
+    [
+      "#!/bin/sh",
+      "start=$(date +%s%3N)",
+      `'${engineClient()}' "$@"`,
+      "code=$?",
+      `printf '%s\\t%s\\t%s\\t%s\\n' "$start" "$(date +%s%3N)" "$code" "$*" >> '${SHIM_LOG}'`,
+      'exit "$code"',
+      "",
+    ].join("\n"),
+  );
   chmodSync(shim, 0o755);
 }
 
-function dockerCalls(): string[] {
+function dockerCalls(): DockerCommand[] {
   try {
     return readFileSync(SHIM_LOG, "utf8")
       .split("\n")
-      .filter((line) => line !== "");
+      .flatMap((line) => parseShimLine(line) ?? []);
   } catch {
     return [];
   }
@@ -96,6 +121,25 @@ export interface ScenarioResult {
   builds: number;
   dockerCommands: number;
   calls: Call[];
+  /** Where the wall time went, from the shim's timed log (absent from results of older runs). */
+  timing?: ScenarioTiming;
+  /**
+   * Share of the machine's CPU time (all cores) that was busy during the scenario, whoever used it (this
+   * bench, the engine, other jobs): the load a scenario met, where `load` is only the start's.
+   */
+  machineBusyShare?: number;
+}
+
+/** Busy and total CPU time of all cores since boot (os.cpus(), ms). */
+function machineCpu(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle;
+    total += all;
+    busy += all - times.idle;
+  }
+  return { busy, total };
 }
 
 const BUILD_ARGS = {
@@ -128,7 +172,7 @@ async function preview(
   services: readonly Service[],
   provider: string,
   cacheDir: string,
-): Promise<{ wallSeconds: number; calls: Call[]; hostCpuMilliseconds: number }> {
+): Promise<{ startedMs: number; wallSeconds: number; calls: Call[]; hostCpuMilliseconds: number }> {
   // The program computes the inputs (the context hash) before it registers the resources: not timed here.
   const inputs = services.map((service) => inputsOf(service, provider, cacheDir));
   const cpuBefore = host.cpuMilliseconds();
@@ -149,6 +193,7 @@ async function preview(
     }),
   );
   return {
+    startedMs: started,
     wallSeconds: (Date.now() - started) / 1000,
     calls,
     hostCpuMilliseconds: host.cpuMilliseconds() - cpuBefore,
@@ -222,6 +267,15 @@ export function renderScaleMarkdown(results: readonly ScenarioResult[], date: st
     `| one changed out of ${services} ≤ 1.3× the same change alone (median of the per-round ratios: ${list(oneOfTen)}) | ${median(oneOfTen).toFixed(2)}× | ${median(oneOfTen) <= 1.3 ? "yes" : "**no**"} |`,
     `| all ${services} changed: linear or better, ≤ ${services}× one alone (per round: ${list(allChanged)}) | ${median(allChanged).toFixed(2)}× | ${median(allChanged) <= services ? "yes" : "**no**"} |`,
   );
+  if (results.some((result) => result.timing !== undefined))
+    lines.push(
+      "",
+      "Where the time goes (the docker shim's log: each `buildx build`'s wall time, medians over all rounds' estimates; an estimate is its four builds, the next one starts after its `buildx version`):",
+      "",
+      renderTimingTable(
+        results.map(({ scenario, timing, machineBusyShare }) => ({ scenario, timing, machineBusyShare })),
+      ),
+    );
   return lines.join("\n");
 }
 
@@ -258,8 +312,17 @@ async function main(): Promise<void> {
     log(
       `${scenario} (round ${round}): ${subset.length} services, ${changed} changed, load ${loadAtStart.toFixed(2)}`,
     );
-    const { wallSeconds, calls, hostCpuMilliseconds } = await preview(host, subset, provider, cacheDir);
+    const cpuBefore = machineCpu();
+    const { startedMs, wallSeconds, calls, hostCpuMilliseconds } = await preview(
+      host,
+      subset,
+      provider,
+      cacheDir,
+    );
     const commands = dockerCalls().slice(before);
+    const timing = scenarioTiming(commands, startedMs);
+    const cpuAfter = machineCpu();
+    const machineBusyShare = (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total);
     const result: ScenarioResult = {
       scenario,
       run: runId,
@@ -269,11 +332,15 @@ async function main(): Promise<void> {
       wallSeconds,
       hostCpuMilliseconds,
       load: loadAtStart,
-      builds: commands.filter((line) => line.startsWith("buildx build")).length,
+      builds: commands.filter((command) => buildKind(command.args) !== undefined).length,
       dockerCommands: commands.length,
       calls,
+      timing,
+      machineBusyShare,
     };
-    log(`  ${wallSeconds.toFixed(2)} s, ${result.builds} buildx builds, ${commands.length} docker commands`);
+    log(
+      `  ${wallSeconds.toFixed(2)} s, ${result.builds} buildx builds, ${commands.length} docker commands, machine CPU ${(machineBusyShare * 100).toFixed(0)} % busy`,
+    );
     results.push(result);
     writeFileSync(join(WORK_DIR, "scale-results.json"), JSON.stringify(results, null, 2));
   };
