@@ -39,7 +39,7 @@ import {
   startDynamicProviderHost,
   type DynamicProviderHost,
 } from "./lib/dynamic-provider-host";
-import { engineClient, withTestEngine } from "./lib/engine";
+import { engineClient, sharedEngineDir, withTestEngine } from "./lib/engine";
 import { runCommand } from "./lib/process";
 import {
   buildKind,
@@ -128,6 +128,32 @@ export interface ScenarioResult {
    * bench, the engine, other jobs): the load a scenario met, where `load` is only the start's.
    */
   machineBusyShare?: number;
+  /**
+   * CPU time in the scenario of the engine (dockerd, whose built-in BuildKit builds and exports, and
+   * containerd; the shared engine also serves other jobs) and of the docker CLI and buildx processes the
+   * provider host started (their CPU counted when they end). Absent from older results.
+   */
+  engineCpuMilliseconds?: number;
+  clientCpuMilliseconds?: number;
+}
+
+/** USER_HZ: the unit of /proc/<pid>/stat's CPU times on Linux. */
+const CLOCK_TICKS = 100;
+
+/** dockerd's and containerd's CPU time so far (ms), from their pid files; NaN when they cannot be read. */
+function engineCpu(): number {
+  try {
+    return ["dockerd.pid", "containerd.pid"]
+      .map((file) => readFileSync(join(sharedEngineDir(), file), "utf8").trim())
+      .map((pid) => {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      })
+      .reduce((sum, ms) => sum + ms, 0);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Busy and total CPU time of all cores since boot (os.cpus(), ms). */
@@ -273,7 +299,19 @@ export function renderScaleMarkdown(results: readonly ScenarioResult[], date: st
       "Where the time goes (the docker shim's log: each `buildx build`'s wall time, medians over all rounds' estimates; an estimate is its four builds, the next one starts after its `buildx version`):",
       "",
       renderTimingTable(
-        results.map(({ scenario, timing, machineBusyShare }) => ({ scenario, timing, machineBusyShare })),
+        results.map((result) => ({
+          scenario: result.scenario,
+          timing: result.timing,
+          machineBusyShare: result.machineBusyShare,
+          cpuPerEstimateMs:
+            result.engineCpuMilliseconds === undefined ||
+            result.clientCpuMilliseconds === undefined ||
+            result.hostCpuMilliseconds === null ||
+            result.builds === 0
+              ? undefined
+              : (result.engineCpuMilliseconds + result.clientCpuMilliseconds + result.hostCpuMilliseconds) /
+                (result.builds / 4),
+        })),
       ),
     );
   return lines.join("\n");
@@ -313,6 +351,8 @@ async function main(): Promise<void> {
       `${scenario} (round ${round}): ${subset.length} services, ${changed} changed, load ${loadAtStart.toFixed(2)}`,
     );
     const cpuBefore = machineCpu();
+    const engineBefore = engineCpu();
+    const clientBefore = host.childrenCpuMilliseconds();
     const { startedMs, wallSeconds, calls, hostCpuMilliseconds } = await preview(
       host,
       subset,
@@ -322,6 +362,8 @@ async function main(): Promise<void> {
     const commands = dockerCalls().slice(before);
     const timing = scenarioTiming(commands, startedMs);
     const cpuAfter = machineCpu();
+    const engineCpuMilliseconds = engineCpu() - engineBefore;
+    const clientCpuMilliseconds = host.childrenCpuMilliseconds() - clientBefore;
     const machineBusyShare = (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total);
     const result: ScenarioResult = {
       scenario,
@@ -337,9 +379,11 @@ async function main(): Promise<void> {
       calls,
       timing,
       machineBusyShare,
+      engineCpuMilliseconds,
+      clientCpuMilliseconds,
     };
     log(
-      `  ${wallSeconds.toFixed(2)} s, ${result.builds} buildx builds, ${commands.length} docker commands, machine CPU ${(machineBusyShare * 100).toFixed(0)} % busy`,
+      `  ${wallSeconds.toFixed(2)} s, ${result.builds} buildx builds, ${commands.length} docker commands, machine CPU ${(machineBusyShare * 100).toFixed(0)} % busy, engine CPU ${engineCpuMilliseconds.toFixed(0)} ms, docker clients ${clientCpuMilliseconds.toFixed(0)} ms`,
     );
     results.push(result);
     writeFileSync(join(WORK_DIR, "scale-results.json"), JSON.stringify(results, null, 2));

@@ -119,14 +119,14 @@ describe("tools/lib/scale-timing", () => {
     );
     const table = renderTimingTable([
       { scenario: "unchanged", timing: scenarioTiming([], 0) },
-      { scenario: "one alone", timing: alone(1000), machineBusyShare: 0.42 },
+      { scenario: "one alone", timing: alone(1000), machineBusyShare: 0.42, cpuPerEstimateMs: 6543 },
       { scenario: "one alone", timing: alone(3000), machineBusyShare: 0.5 },
       { scenario: "all changed", timing: all, machineBusyShare: 0.976 },
       { scenario: "all changed", timing: undefined },
     ]);
     assert.deepEqual(table.split("\n").slice(2), [
-      "| one alone | 2 | 5.53 s (4.53 s–6.53 s) | 2.00 s | 1.00 s | 0.50 s | 2.00 s | — | 0.06 s | 42 %, 50 % |",
-      "| all changed | 3 | 5.53 s (4.53 s–6.53 s) | 2.00 s | 1.00 s | 0.50 s | 2.00 s | 0.47 s, 0.47 s | 0.06 s | 98 % |",
+      "| one alone | 2 | 5.53 s (4.53 s–6.53 s) | 2.00 s | 1.00 s | 0.50 s | 2.00 s | — | 0.06 s | 42 %, 50 % | 6.54 s |",
+      "| all changed | 3 | 5.53 s (4.53 s–6.53 s) | 2.00 s | 1.00 s | 0.50 s | 2.00 s | 0.47 s, 0.47 s | 0.06 s | 98 % | — |",
     ]);
   });
 });

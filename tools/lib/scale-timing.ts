@@ -111,12 +111,18 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
  * build, and the machine's busy CPU share in each round. `—` where a scenario has none.
  */
 export function renderTimingTable(
-  rows: ReadonlyArray<{ scenario: string; timing: ScenarioTiming | undefined; machineBusyShare?: number }>,
+  rows: ReadonlyArray<{
+    scenario: string;
+    timing: ScenarioTiming | undefined;
+    machineBusyShare?: number;
+    /** CPU time (engine, docker clients, provider host) per estimate in the round. */
+    cpuPerEstimateMs?: number;
+  }>,
 ): string {
   const scenarios = [...new Set(rows.map((row) => row.scenario))];
   const lines = [
-    "| scenario | estimates | per estimate, first build to last (median, min–max) | image export | uncompressed export | final stage's base | cache export | between two estimates (median, max) | scenario start to first build (median) | machine CPU busy during the scenario (per round) |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| scenario | estimates | per estimate, first build to last (median, min–max) | image export | uncompressed export | final stage's base | cache export | between two estimates (median, max) | scenario start to first build (median) | machine CPU busy during the scenario (per round) | CPU per estimate: engine + docker clients + provider host (per round) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
   ];
   for (const scenario of scenarios) {
     const timings = rows.flatMap((row) =>
@@ -138,11 +144,19 @@ export function renderTimingTable(
       );
       return shares.length === 0 ? "—" : shares.map((share) => `${(share * 100).toFixed(0)} %`).join(", ");
     };
+    const cpu = (name: string) => {
+      const values = rows.flatMap((row) =>
+        row.scenario === name && row.cpuPerEstimateMs !== undefined && Number.isFinite(row.cpuPerEstimateMs)
+          ? [row.cpuPerEstimateMs]
+          : [],
+      );
+      return values.length === 0 ? "—" : values.map(seconds).join(", ");
+    };
     lines.push(
       `| ${scenario} | ${estimates.length} | ${seconds(median(spans))} (${seconds(Math.min(...spans))}–${seconds(Math.max(...spans))}) | ` +
         `${BUILD_KINDS.map(kind).join(" | ")} | ` +
         `${between.length === 0 ? "—" : `${seconds(median(between))}, ${seconds(Math.max(...between))}`} | ` +
-        `${seconds(median(timings.map((timing) => timing.beforeFirstMs)))} | ${busy(scenario)} |`,
+        `${seconds(median(timings.map((timing) => timing.beforeFirstMs)))} | ${busy(scenario)} | ${cpu(scenario)} |`,
     );
   }
   return lines.join("\n");
