@@ -341,6 +341,7 @@ async function main(): Promise<void> {
   };
   const provider = await serializeProvider(imageSizeEstimateProvider());
   const host = await startDynamicProviderHost(env, REPO_ROOT);
+  runningHost = host;
   const results: ScenarioResult[] = [];
   let scenarioIndex = 0;
   const run = async (scenario: string, round: number, subset: readonly Service[], changed: number) => {
@@ -409,4 +410,12 @@ async function main(): Promise<void> {
   if (process.argv.includes("--write")) log(`wrote the table into ${writeBenchTable("scale", markdown)}`);
 }
 
-if (require.main === module) runBench("bench:scale", main, { stack: true });
+/** The host while main runs, so that Ctrl-C stops it too (main's `finally` does not run on a signal). */
+let runningHost: DynamicProviderHost | undefined;
+
+if (require.main === module)
+  runBench("bench:scale", main, {
+    stack: true,
+    stops: "the dynamic-provider host",
+    cleanUp: async () => runningHost?.stop(),
+  });
