@@ -19,6 +19,7 @@
 //
 //   npm run bench:scale -- [--services 10] [--rounds 3] [--max-load 2] [--load-wait 600] [--write]
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { delimiter, join } from "node:path";
 import { hashBuildContext } from "../components/buildkit/context-hash";
 import { imageSizeEstimateProvider } from "../components/size/estimate-resource";
@@ -38,8 +39,16 @@ import {
   startDynamicProviderHost,
   type DynamicProviderHost,
 } from "./lib/dynamic-provider-host";
-import { engineClient, withTestEngine } from "./lib/engine";
+import { engineClient, sharedEngineDir, withTestEngine } from "./lib/engine";
 import { runCommand } from "./lib/process";
+import {
+  buildKind,
+  parseShimLine,
+  renderTimingTable,
+  scenarioTiming,
+  type DockerCommand,
+  type ScenarioTiming,
+} from "./lib/scale-timing";
 
 const WORK = join(WORK_DIR, "scale");
 const SHIM_DIR = join(WORK, "shim");
@@ -47,19 +56,35 @@ const SHIM_LOG = join(WORK, "docker-calls.log");
 
 const log = benchLogger("bench:scale");
 
-/** A `docker` first on PATH that logs each command line, then runs the real client. */
+/**
+ * A `docker` first on PATH that runs the real client and then logs the command line with its start and
+ * end (ms since the epoch, GNU date's `%3N`) and exit code (tools/lib/scale-timing.ts `shimLine`), so
+ * the bench counts the builds and times each of them. A command killed with its process group (the
+ * estimate's timeout) leaves no line.
+ */
 function installShim(): void {
   mkdirSync(SHIM_DIR, { recursive: true });
   const shim = join(SHIM_DIR, "docker");
-  writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${SHIM_LOG}'\nexec '${engineClient()}' "$@"\n`);
+  writeFileSync(
+    shim,
+    [
+      "#!/bin/sh",
+      "start=$(date +%s%3N)",
+      `'${engineClient()}' "$@"`,
+      "code=$?",
+      `printf '%s\\t%s\\t%s\\t%s\\n' "$start" "$(date +%s%3N)" "$code" "$*" >> '${SHIM_LOG}'`,
+      'exit "$code"',
+      "",
+    ].join("\n"),
+  );
   chmodSync(shim, 0o755);
 }
 
-function dockerCalls(): string[] {
+function dockerCalls(): DockerCommand[] {
   try {
     return readFileSync(SHIM_LOG, "utf8")
       .split("\n")
-      .filter((line) => line !== "");
+      .flatMap((line) => parseShimLine(line) ?? []);
   } catch {
     return [];
   }
@@ -96,6 +121,51 @@ export interface ScenarioResult {
   builds: number;
   dockerCommands: number;
   calls: Call[];
+  /** Where the wall time went, from the shim's timed log (absent from results of older runs). */
+  timing?: ScenarioTiming;
+  /**
+   * Share of the machine's CPU time (all cores) that was busy during the scenario, whoever used it (this
+   * bench, the engine, other jobs): the load a scenario met, where `load` is only the start's.
+   */
+  machineBusyShare?: number;
+  /**
+   * CPU time in the scenario of the engine (dockerd, whose built-in BuildKit builds and exports, and
+   * containerd; the shared engine also serves other jobs) and of the docker CLI and buildx processes the
+   * provider host started (their CPU counted when they end). Absent from older results.
+   */
+  engineCpuMilliseconds?: number;
+  clientCpuMilliseconds?: number;
+}
+
+/** USER_HZ: the unit of /proc/<pid>/stat's CPU times on Linux. */
+const CLOCK_TICKS = 100;
+
+/** dockerd's and containerd's CPU time so far (ms), from their pid files; NaN when they cannot be read. */
+function engineCpu(): number {
+  try {
+    return ["dockerd.pid", "containerd.pid"]
+      .map((file) => readFileSync(join(sharedEngineDir(), file), "utf8").trim())
+      .map((pid) => {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      })
+      .reduce((sum, ms) => sum + ms, 0);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Busy and total CPU time of all cores since boot (os.cpus(), ms). */
+function machineCpu(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle;
+    total += all;
+    busy += all - times.idle;
+  }
+  return { busy, total };
 }
 
 const BUILD_ARGS = {
@@ -128,7 +198,7 @@ async function preview(
   services: readonly Service[],
   provider: string,
   cacheDir: string,
-): Promise<{ wallSeconds: number; calls: Call[]; hostCpuMilliseconds: number }> {
+): Promise<{ startedMs: number; wallSeconds: number; calls: Call[]; hostCpuMilliseconds: number }> {
   // The program computes the inputs (the context hash) before it registers the resources: not timed here.
   const inputs = services.map((service) => inputsOf(service, provider, cacheDir));
   const cpuBefore = host.cpuMilliseconds();
@@ -149,6 +219,7 @@ async function preview(
     }),
   );
   return {
+    startedMs: started,
     wallSeconds: (Date.now() - started) / 1000,
     calls,
     hostCpuMilliseconds: host.cpuMilliseconds() - cpuBefore,
@@ -222,6 +293,27 @@ export function renderScaleMarkdown(results: readonly ScenarioResult[], date: st
     `| one changed out of ${services} ≤ 1.3× the same change alone (median of the per-round ratios: ${list(oneOfTen)}) | ${median(oneOfTen).toFixed(2)}× | ${median(oneOfTen) <= 1.3 ? "yes" : "**no**"} |`,
     `| all ${services} changed: linear or better, ≤ ${services}× one alone (per round: ${list(allChanged)}) | ${median(allChanged).toFixed(2)}× | ${median(allChanged) <= services ? "yes" : "**no**"} |`,
   );
+  if (results.some((result) => result.timing !== undefined))
+    lines.push(
+      "",
+      "Where the time goes (the docker shim's log: each `buildx build`'s wall time, medians over all rounds' estimates; an estimate is its four builds, the next one starts after its `buildx version`):",
+      "",
+      renderTimingTable(
+        results.map((result) => ({
+          scenario: result.scenario,
+          timing: result.timing,
+          machineBusyShare: result.machineBusyShare,
+          cpuPerEstimateMs:
+            result.engineCpuMilliseconds === undefined ||
+            result.clientCpuMilliseconds === undefined ||
+            result.hostCpuMilliseconds === null ||
+            result.builds === 0
+              ? undefined
+              : (result.engineCpuMilliseconds + result.clientCpuMilliseconds + result.hostCpuMilliseconds) /
+                (result.builds / 4),
+        })),
+      ),
+    );
   return lines.join("\n");
 }
 
@@ -249,6 +341,7 @@ async function main(): Promise<void> {
   };
   const provider = await serializeProvider(imageSizeEstimateProvider());
   const host = await startDynamicProviderHost(env, REPO_ROOT);
+  runningHost = host;
   const results: ScenarioResult[] = [];
   let scenarioIndex = 0;
   const run = async (scenario: string, round: number, subset: readonly Service[], changed: number) => {
@@ -258,8 +351,21 @@ async function main(): Promise<void> {
     log(
       `${scenario} (round ${round}): ${subset.length} services, ${changed} changed, load ${loadAtStart.toFixed(2)}`,
     );
-    const { wallSeconds, calls, hostCpuMilliseconds } = await preview(host, subset, provider, cacheDir);
+    const cpuBefore = machineCpu();
+    const engineBefore = engineCpu();
+    const clientBefore = host.childrenCpuMilliseconds();
+    const { startedMs, wallSeconds, calls, hostCpuMilliseconds } = await preview(
+      host,
+      subset,
+      provider,
+      cacheDir,
+    );
     const commands = dockerCalls().slice(before);
+    const timing = scenarioTiming(commands, startedMs);
+    const cpuAfter = machineCpu();
+    const engineCpuMilliseconds = engineCpu() - engineBefore;
+    const clientCpuMilliseconds = host.childrenCpuMilliseconds() - clientBefore;
+    const machineBusyShare = (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total);
     const result: ScenarioResult = {
       scenario,
       run: runId,
@@ -269,11 +375,17 @@ async function main(): Promise<void> {
       wallSeconds,
       hostCpuMilliseconds,
       load: loadAtStart,
-      builds: commands.filter((line) => line.startsWith("buildx build")).length,
+      builds: commands.filter((command) => buildKind(command.args) !== undefined).length,
       dockerCommands: commands.length,
       calls,
+      timing,
+      machineBusyShare,
+      engineCpuMilliseconds,
+      clientCpuMilliseconds,
     };
-    log(`  ${wallSeconds.toFixed(2)} s, ${result.builds} buildx builds, ${commands.length} docker commands`);
+    log(
+      `  ${wallSeconds.toFixed(2)} s, ${result.builds} buildx builds, ${commands.length} docker commands, machine CPU ${(machineBusyShare * 100).toFixed(0)} % busy, engine CPU ${engineCpuMilliseconds.toFixed(0)} ms, docker clients ${clientCpuMilliseconds.toFixed(0)} ms`,
+    );
     results.push(result);
     writeFileSync(join(WORK_DIR, "scale-results.json"), JSON.stringify(results, null, 2));
   };
@@ -298,4 +410,12 @@ async function main(): Promise<void> {
   if (process.argv.includes("--write")) log(`wrote the table into ${writeBenchTable("scale", markdown)}`);
 }
 
-if (require.main === module) runBench("bench:scale", main, { stack: true });
+/** The host while main runs, so that Ctrl-C stops it too (main's `finally` does not run on a signal). */
+let runningHost: DynamicProviderHost | undefined;
+
+if (require.main === module)
+  runBench("bench:scale", main, {
+    stack: true,
+    stops: "the dynamic-provider host",
+    cleanUp: async () => runningHost?.stop(),
+  });

@@ -61,6 +61,11 @@ export interface DynamicProviderHost {
   stderr(): string;
   /** The host process's CPU time so far (user + system, ms; /proc/<pid>/stat), for benchmarks. */
   cpuMilliseconds(): number;
+  /**
+   * CPU time of the host's child processes it has waited for, and theirs (cutime + cstime of
+   * /proc/<pid>/stat): the docker CLI and buildx plugin processes a dynamic provider started.
+   */
+  childrenCpuMilliseconds(): number;
   stop(): Promise<void>;
 }
 
@@ -130,6 +135,12 @@ export async function startDynamicProviderHost(
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const ticks = Number(fields[11]) + Number(fields[12]);
       return (ticks * 1000) / CLOCK_TICKS;
+    },
+    childrenCpuMilliseconds() {
+      // Fields 16 and 17: cutime, cstime (children waited for, recursively), in ticks.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
     },
     async stop() {
       client.close();
