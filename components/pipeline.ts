@@ -302,12 +302,13 @@ export class EcrImagePipeline extends pulumi.ComponentResource {
     const pricedAt = (size: pulumi.Output<KnownImageSize>): Priced => {
       const input = costInputFor(size);
       const cost = input.apply((costInput) => ({ ...costFor(costInput), basis: costInput.size.basis }));
-      // `input` is applied, never passed to pulumi.all: all() unwraps nested Outputs deeply, and only the
-      // plain cost input (./settings/cost-input.ts) decides this comparison.
+      // The cost input holds plain values only (./settings/cost-input.ts copies the usage fields, not the
+      // settings object with its Outputs), so all() has nothing nested to wait for: an arg unknown in preview
+      // does not make the comparison unknown.
       const compared = pulumi
-        .all([deployedImage, cost, deployedLayers])
-        .apply(([deployed, priced, layers]) =>
-          input.apply((costInput) => compareWithDeployed(deployed, costInput, priced, layers)),
+        .all([deployedImage, input, cost, deployedLayers])
+        .apply(([deployed, costInput, priced, layers]) =>
+          compareWithDeployed(deployed, costInput, priced, layers),
         );
       return { input, cost, compared };
     };

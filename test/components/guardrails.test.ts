@@ -159,8 +159,8 @@ describe("cost guardrails, wired (issue 21)", () => {
     });
     assert.deepEqual(errors, []);
     const p = result as EcrImagePipeline;
-    // Planted: the cost input (whose `usage` holds every settings Output) passed to pulumi.all, which
-    // unwraps it deeply: costChange and the verdict were unknown, the guardrail unchecked in preview.
+    // Planted: the cost input's `usage` as the whole settings object (its Outputs included, as before
+    // settings/cost-input.ts), which pulumi.all unwraps deeply: costChange unknown, the guardrail unchecked.
     assert.equal((await valueOf(p.costChange))?.status, "compared", "costChange known");
     assert.equal((await valueOf(p.costGuardrails))?.status, "ok");
   });
